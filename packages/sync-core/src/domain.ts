@@ -1,0 +1,141 @@
+// Domain types of TechSync's sync engine (vocabulary: ../../../../shared/DESIGN.md).
+// Pure data: no framework, database or HTTP types here.
+
+/** Attributes of an Entra user that a mapping's filter may test. */
+export const FILTER_ATTRIBUTES = [
+  "department",
+  "jobTitle",
+  "companyName",
+  "officeLocation",
+  "employeeId",
+  "displayName",
+  "mail",
+  "userPrincipalName",
+] as const;
+export type FilterAttribute = (typeof FILTER_ATTRIBUTES)[number];
+
+/** A user as read from Microsoft Entra ID (Graph `user`, the fields the engine needs). */
+export interface DirectoryUser {
+  /** Entra object id. */
+  id: string;
+  displayName: string | null;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  userPrincipalName: string;
+  accountEnabled: boolean;
+  department?: string | null;
+  jobTitle?: string | null;
+  companyName?: string | null;
+  officeLocation?: string | null;
+  employeeId?: string | null;
+}
+
+export interface DirectoryGroup {
+  id: string;
+  displayName: string;
+  description?: string | null;
+  mail?: string | null;
+}
+
+/** Rescue node types (getHierarchy_v2 `Type`), normalised to camelCase; parse case-insensitively. */
+export type RescueNodeKind =
+  | "root"
+  | "masterAdministrators"
+  | "administrators"
+  | "technicians"
+  | "administratorGroup"
+  | "technicianGroup"
+  | "pseudoGroup"
+  | "masterAdministrator"
+  | "administrator"
+  | "technician"
+  | "administratorLink"
+  | "administratorGroupLink"
+  | "channel"
+  | "unknown";
+
+/** Rescue reports presence (Online, Offline, Busy, Away) for enabled users; the engine only cares enabled/disabled. */
+export type TechnicianStatus = "enabled" | "disabled";
+
+/** The key data TechSync owns on a technician (rule 4: nothing else is touched). */
+export interface TechnicianFields {
+  name: string;
+  nick: string;
+  email: string;
+  ssoId: string;
+}
+export const TECHNICIAN_FIELDS = ["name", "nick", "email", "ssoId"] as const satisfies readonly (keyof TechnicianFields)[];
+
+/** One node of the Rescue organisation tree. */
+export interface RescueNode {
+  id: number;
+  /** null for the root. */
+  parentId: number | null;
+  kind: RescueNodeKind;
+  name: string;
+  /** getHierarchy_v2 has no nick or SSO id; adapters fill them from getUser_v3 where needed, else leave undefined. */
+  nick?: string | null;
+  email?: string | null;
+  ssoId?: string | null;
+  status: TechnicianStatus;
+}
+
+export type FilterOperator = "equals" | "contains" | "startsWith" | "endsWith";
+
+/** The seed's "search criteria" + "search term": compared case-insensitively. */
+export interface MappingFilter {
+  attribute: FilterAttribute;
+  operator: FilterOperator;
+  value: string;
+}
+
+/** One Entra group → one Rescue technician group. */
+export interface GroupMapping {
+  id: string;
+  entraGroupId: string;
+  rescueGroupId: number;
+  /** rule 8: lowest number wins when a user is in scope of several mappings. */
+  priority: number;
+  /** rule 1: transitive membership by default. */
+  transitive: boolean;
+  filter?: MappingFilter | null;
+}
+
+/** The remembered pairing of an Entra user with a Rescue technician. */
+export interface Link {
+  entraUserId: string;
+  rescueNodeId: number;
+}
+
+/** Where a technician field's value comes from: the first source with a non-empty value wins. */
+export type AttributeSource =
+  | "displayName"
+  | "givenName"
+  | "surname"
+  | "mail"
+  | "userPrincipalName"
+  | "mailLocalPart"
+  | "userPrincipalNameLocalPart"
+  | "employeeId";
+export type AttributeMapping = Record<keyof TechnicianFields, readonly AttributeSource[]>;
+
+export const DEFAULT_ATTRIBUTE_MAPPING: AttributeMapping = {
+  name: ["displayName"],
+  nick: ["givenName", "mailLocalPart"],
+  email: ["mail", "userPrincipalName"],
+  ssoId: ["userPrincipalName"],
+};
+
+export interface SafetyThreshold {
+  /** Percentage of linked technicians a run may disable without approval (default 10). */
+  percent: number;
+  /** ...but always allow at least this many (default 5). */
+  minimum: number;
+}
+export const DEFAULT_SAFETY_THRESHOLD: SafetyThreshold = { percent: 10, minimum: 5 };
+
+export interface TenantSyncSettings {
+  attributeMapping?: Partial<AttributeMapping>;
+  safetyThreshold?: SafetyThreshold;
+}
