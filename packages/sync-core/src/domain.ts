@@ -106,6 +106,11 @@ export interface GroupMapping {
 export interface Link {
   entraUserId: string;
   rescueNodeId: number;
+  /**
+   * The key data last written to (or read from) the technician. getHierarchy_v2 has no nick or SSO id,
+   * so the planner compares against these where the tree lacks a value (rule 4: update what changed in Entra).
+   */
+  fields?: TechnicianFields;
 }
 
 /** Where a technician field's value comes from: the first source with a non-empty value wins. */
