@@ -38,6 +38,8 @@ function project(displayName, testMatch, testPathIgnorePatterns, extra) {
     transform: { "^.+\\.(t|j|mj|cj)sx?$": swcTransform },
     transformIgnorePatterns: [`node_modules/(?!(${esmOnly.join("|")})/)`],
     moduleFileExtensions: ["ts", "tsx", "js", "mjs", "cjs", "json"],
+    // TypeScript sources (ours and Prisma's generated client) import "./x.js" meaning "./x.ts".
+    moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
     testMatch,
     testPathIgnorePatterns: ["/node_modules/", "/dist/", ...testPathIgnorePatterns],
     ...extra,

@@ -1,0 +1,18 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client";
+
+export type { Prisma } from "./generated/prisma/client";
+export { PrismaClient };
+
+export interface DatabaseOptions {
+  /** postgresql://… */
+  url: string;
+  /** Pool size per process (default: pg's 10). */
+  maxConnections?: number;
+}
+
+/** One Prisma client per process, through the pg driver adapter (no native query engine). */
+export function createPrismaClient(options: DatabaseOptions): PrismaClient {
+  const adapter = new PrismaPg({ connectionString: options.url, max: options.maxConnections });
+  return new PrismaClient({ adapter });
+}

@@ -1,0 +1,4 @@
+export * from "./client";
+export * from "./generated/prisma/enums";
+export * from "./migrator";
+export * from "./secret-box";

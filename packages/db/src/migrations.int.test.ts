@@ -1,0 +1,219 @@
+// Proves the hand-written migration SQL matches the Prisma schema: every model round-trips through
+// the generated client, and every unique constraint the sync rules rely on rejects a duplicate.
+import { createTestDatabase, type TestDatabase } from "./testing";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+async function newTenant(name = "Contoso") {
+  return db.prisma.tenant.create({ data: { name, dataKeyWrapped: "wrapped", dataKeyMasterKeyId: "k1" } });
+}
+
+function expectUniqueViolation(promise: Promise<unknown>) {
+  return expect(promise).rejects.toMatchObject({ code: "P2002" });
+}
+
+describe("the migrated database matches the Prisma schema", () => {
+  test("tenant: create with defaults, read, update, delete", async () => {
+    const tenant = await newTenant();
+    expect(tenant).toMatchObject({
+      scheduleIntervalMinutes: 30,
+      safetyThresholdPercent: 10,
+      safetyThresholdMinimum: 5,
+      paused: false,
+      sandboxMode: false,
+      consecutiveFailures: 0,
+    });
+    const updated = await db.prisma.tenant.update({
+      where: { id: tenant.id },
+      data: { paused: true, attributeMapping: { nick: ["givenName"] }, quarantinedUntil: new Date(0) },
+    });
+    expect(updated.attributeMapping).toEqual({ nick: ["givenName"] });
+    await db.prisma.tenant.delete({ where: { id: tenant.id } });
+    expect(await db.prisma.tenant.findUnique({ where: { id: tenant.id } })).toBeNull();
+  });
+
+  test("portal user, membership and API key round-trip; deleting a tenant cascades", async () => {
+    const tenant = await newTenant();
+    const user = await db.prisma.portalUser.create({ data: { email: "mah@contoso.example", passwordHash: "h" } });
+    await db.prisma.membership.create({ data: { tenantId: tenant.id, portalUserId: user.id, role: "owner" } });
+    const key = await db.prisma.apiKey.create({
+      data: { tenantId: tenant.id, name: "ci", prefix: "ts_abc", hash: "x", scopes: ["read", "run"] },
+    });
+    expect(key.scopes).toEqual(["read", "run"]);
+    await db.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(), revokedAt: new Date() } });
+    const membership = await db.prisma.membership.update({
+      where: { tenantId_portalUserId: { tenantId: tenant.id, portalUserId: user.id } },
+      data: { role: "viewer" },
+    });
+    expect(membership.role).toBe("viewer");
+    await db.prisma.tenant.delete({ where: { id: tenant.id } });
+    expect(await db.prisma.membership.count({ where: { tenantId: tenant.id } })).toBe(0);
+    expect(await db.prisma.apiKey.count({ where: { tenantId: tenant.id } })).toBe(0);
+    expect(await db.prisma.portalUser.findUnique({ where: { id: user.id } })).not.toBeNull();
+  });
+
+  test("Rescue and Entra connections round-trip, one per tenant", async () => {
+    const tenant = await newTenant();
+    const rescue = await db.prisma.rescueConnection.create({
+      data: { tenantId: tenant.id, email: "mah@contoso.example", passwordEnc: "v1:a", serviceTokenEnc: "v1:b" },
+    });
+    expect(rescue.apiBaseUrl).toBe("https://secure.logmeinrescue.com");
+    await expectUniqueViolation(
+      db.prisma.rescueConnection.create({
+        data: { tenantId: tenant.id, email: "x@y.example", passwordEnc: "v1:a", serviceTokenEnc: "v1:b" },
+      }),
+    );
+    const entra = await db.prisma.entraConnection.create({
+      data: {
+        tenantId: tenant.id,
+        directoryId: "d",
+        clientId: "c",
+        clientSecretEnc: "v1:s",
+        graphBaseUrl: "https://x",
+      },
+    });
+    await db.prisma.entraConnection.update({
+      where: { tenantId: tenant.id },
+      data: { lastTestOk: true, lastTestedAt: new Date() },
+    });
+    expect(entra.authorityHost).toBeNull();
+    const read = await db.prisma.tenant.findUniqueOrThrow({
+      where: { id: tenant.id },
+      include: { rescueConnection: true, entraConnection: true },
+    });
+    expect(read.rescueConnection?.email).toBe("mah@contoso.example");
+    expect(read.entraConnection?.lastTestOk).toBe(true);
+    await db.prisma.entraConnection.delete({ where: { tenantId: tenant.id } });
+    await db.prisma.rescueConnection.delete({ where: { tenantId: tenant.id } });
+  });
+
+  test("group mapping: a pair is unique per tenant; another tenant may map the same pair", async () => {
+    const [a, b] = [await newTenant("A"), await newTenant("B")];
+    const pair = { entraGroupId: "g1", entraGroupName: "Helpdesk", rescueGroupId: 42, rescueGroupName: "Tier 1" };
+    const mapping = await db.prisma.groupMapping.create({
+      data: { tenantId: a.id, ...pair, filterAttribute: "department", filterOperator: "contains", filterValue: "aid" },
+    });
+    expect(mapping).toMatchObject({ priority: 100, transitive: true });
+    await expectUniqueViolation(db.prisma.groupMapping.create({ data: { tenantId: a.id, ...pair } }));
+    await db.prisma.groupMapping.create({ data: { tenantId: b.id, ...pair } });
+    await db.prisma.groupMapping.update({ where: { id: mapping.id }, data: { priority: 1 } });
+    await db.prisma.groupMapping.delete({ where: { id: mapping.id } });
+  });
+
+  test("link: unique per tenant + Entra user and per tenant + Rescue node (rules 3, 12)", async () => {
+    const tenant = await newTenant();
+    const other = await newTenant("Other");
+    const fields = { name: "Ann", nick: "ann", email: "ann@contoso.example", ssoId: "ann@contoso.example" };
+    const link = await db.prisma.link.create({
+      data: { tenantId: tenant.id, entraUserId: "u1", rescueNodeId: 1001, ...fields },
+    });
+    await expectUniqueViolation(
+      db.prisma.link.create({ data: { tenantId: tenant.id, entraUserId: "u1", rescueNodeId: 1002, ...fields } }),
+    );
+    await expectUniqueViolation(
+      db.prisma.link.create({ data: { tenantId: tenant.id, entraUserId: "u2", rescueNodeId: 1001, ...fields } }),
+    );
+    await db.prisma.link.create({ data: { tenantId: other.id, entraUserId: "u1", rescueNodeId: 1001, ...fields } });
+    const updated = await db.prisma.link.update({
+      where: { tenantId_entraUserId: { tenantId: tenant.id, entraUserId: "u1" } },
+      data: { nick: "annie", lastOutcome: "updated" },
+    });
+    expect(updated.nick).toBe("annie");
+    await db.prisma.link.delete({ where: { id: link.id } });
+  });
+
+  test("delta state: one cursor per tenant and scope", async () => {
+    const tenant = await newTenant();
+    await db.prisma.deltaState.create({ data: { tenantId: tenant.id, scope: "users", deltaLink: "https://d/1" } });
+    await expectUniqueViolation(
+      db.prisma.deltaState.create({ data: { tenantId: tenant.id, scope: "users", deltaLink: "https://d/2" } }),
+    );
+    const upserted = await db.prisma.deltaState.upsert({
+      where: { tenantId_scope: { tenantId: tenant.id, scope: "users" } },
+      create: { tenantId: tenant.id, scope: "users", deltaLink: "x" },
+      update: { deltaLink: "https://d/3" },
+    });
+    expect(upserted.deltaLink).toBe("https://d/3");
+  });
+
+  test("sync run with actions and log entries; an action's position in the plan is unique per run", async () => {
+    const tenant = await newTenant();
+    const run = await db.prisma.syncRun.create({ data: { tenantId: tenant.id, trigger: "portal", dryRun: true } });
+    expect(run.status).toBe("queued");
+    await db.prisma.syncAction.createMany({
+      data: [
+        {
+          runId: run.id,
+          tenantId: tenant.id,
+          seq: 0,
+          kind: "create",
+          reason: "in scope of Helpdesk",
+          rescueGroupId: 42,
+        },
+        {
+          runId: run.id,
+          tenantId: tenant.id,
+          seq: 1,
+          kind: "update",
+          reason: "name changed in Entra",
+          changes: [{ field: "name", before: "A", after: "B" }],
+        },
+      ],
+    });
+    await expectUniqueViolation(
+      db.prisma.syncAction.create({
+        data: { runId: run.id, tenantId: tenant.id, seq: 1, kind: "disable", reason: "x" },
+      }),
+    );
+    const action = await db.prisma.syncAction.update({
+      where: { runId_seq: { runId: run.id, seq: 0 } },
+      data: {
+        status: "failed",
+        errorCode: "INVALIDPARAM_EMAIL_ALREADY_IN_USE",
+        error: "email belongs to an administrator",
+      },
+    });
+    expect(typeof action.id).toBe("bigint");
+    await db.prisma.logEntry.create({
+      data: { tenantId: tenant.id, runId: run.id, level: "warn", message: "m", context: { a: 1 } },
+    });
+    await db.prisma.syncRun.update({
+      where: { id: run.id },
+      data: {
+        status: "partial",
+        counts: { create: { failed: 1 } },
+        progressDone: 2,
+        progressTotal: 2,
+        finishedAt: new Date(),
+      },
+    });
+    const read = await db.prisma.syncRun.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { actions: true, logEntries: true },
+    });
+    expect(read.actions).toHaveLength(2);
+    expect(read.logEntries[0]?.context).toEqual({ a: 1 });
+    await db.prisma.syncRun.delete({ where: { id: run.id } });
+    expect(await db.prisma.syncAction.count({ where: { runId: run.id } })).toBe(0);
+  });
+
+  test("audit event and portal user uniqueness", async () => {
+    const tenant = await newTenant();
+    const event = await db.prisma.auditEvent.create({
+      data: { tenantId: tenant.id, actorType: "api_key", actorId: "k", action: "mapping.create", details: { id: "m" } },
+    });
+    expect(event.action).toBe("mapping.create");
+    await db.prisma.portalUser.create({ data: { email: "dup@contoso.example", entraObjectId: "oid-1" } });
+    await expectUniqueViolation(db.prisma.portalUser.create({ data: { email: "dup@contoso.example" } }));
+    await expectUniqueViolation(
+      db.prisma.portalUser.create({ data: { email: "other@contoso.example", entraObjectId: "oid-1" } }),
+    );
+    await db.prisma.auditEvent.delete({ where: { id: event.id } });
+  });
+});
