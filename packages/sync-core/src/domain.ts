@@ -65,7 +65,12 @@ export interface TechnicianFields {
   email: string;
   ssoId: string;
 }
-export const TECHNICIAN_FIELDS = ["name", "nick", "email", "ssoId"] as const satisfies readonly (keyof TechnicianFields)[];
+export const TECHNICIAN_FIELDS = [
+  "name",
+  "nick",
+  "email",
+  "ssoId",
+] as const satisfies readonly (keyof TechnicianFields)[];
 
 /** One node of the Rescue organisation tree. */
 export interface RescueNode {
@@ -140,7 +145,21 @@ export interface SafetyThreshold {
 }
 export const DEFAULT_SAFETY_THRESHOLD: SafetyThreshold = { percent: 10, minimum: 5 };
 
+/**
+ * Longest value the planner lets through per field. Rescue documents no maximum (reference §7:
+ * "maximum unknown"), so these are conservative; a longer value is a warning on that user, not a failed run.
+ */
+export type TechnicianFieldLimits = Record<keyof TechnicianFields, number>;
+export const DEFAULT_FIELD_LIMITS: TechnicianFieldLimits = { name: 128, nick: 64, email: 128, ssoId: 256 };
+
 export interface TenantSyncSettings {
   attributeMapping?: Partial<AttributeMapping>;
   safetyThreshold?: SafetyThreshold;
+  /** Overrides of DEFAULT_FIELD_LIMITS. */
+  fieldLimits?: Partial<TechnicianFieldLimits>;
+}
+
+/** Emails are compared trimmed and case-insensitively everywhere (issue 3). */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
 }

@@ -1,2 +1,17 @@
 export * from "./domain";
+export {
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  type RetryPolicy,
+} from "./executor/call-with-retry";
+export { type ExecuteOptions, type ExecutePorts, type ExecutorRescue, executePlan } from "./executor/execute-plan";
+export * from "./plan";
+export { checkSafety } from "./planner/check-safety";
+export { deriveTechnicianFields, resolveFieldRules } from "./planner/derive-technician-fields";
+export { matchFilter } from "./planner/match-filter";
+export { planRun } from "./planner/plan-run";
 export * from "./ports";
+export { readDirectorySnapshot } from "./read-directory-snapshot";
+export * from "./run-report";
+export { type RunSyncDeps, type RunSyncInput, type RunSyncResult, runSync } from "./run-sync";
+export { systemClock } from "./system-clock";

@@ -1,6 +1,7 @@
 // Ports: what the engine needs from the outside world. Adapters implement them:
 // packages/entra (DirectorySource), packages/rescue (RescueDirectory), apps/worker + packages/db (RunRecorder).
-import type { DirectoryGroup, DirectoryUser, RescueNode, TechnicianFields, TechnicianStatus } from "./domain";
+import type { DirectoryGroup, DirectoryUser, Link, RescueNode, TechnicianFields, TechnicianStatus } from "./domain";
+import type { Plan, SyncActionKind } from "./plan";
 
 /**
  * The error every adapter throws (or subclasses). Retryability is a property of the error
@@ -88,4 +89,49 @@ export interface RescueDirectory {
 export interface Clock {
   now(): Date;
   sleep(ms: number): Promise<void>;
+}
+
+export type ActionOutcomeStatus = "succeeded" | "failed" | "cancelled";
+
+/** What became of one planned action. */
+export interface ActionOutcome {
+  actionId: string;
+  kind: SyncActionKind;
+  entraUserId: string;
+  /** The technician acted on; for a create, the new node id (null when the create failed). */
+  rescueNodeId: number | null;
+  status: ActionOutcomeStatus;
+  /** Port calls tried for this action (retries included); 0 for adopt and cancelled actions. */
+  attempts: number;
+  error?: { code: string; message: string; hint?: string };
+  finishedAt: Date;
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type RunPhase = "read-directory" | "read-rescue" | "plan" | "apply";
+
+export interface RunProgress {
+  phase: RunPhase;
+  done: number;
+  total: number;
+}
+
+/**
+ * Where a run leaves its trace (apps/worker + packages/db). Calls arrive in batches so a database-backed
+ * recorder can write them in few statements. A rejection from recordPlan/recordOutcomes/recordLinks/removeLinks
+ * stops the run (the engine cannot go on without a trace); log and progress must not throw.
+ */
+export interface RunRecorder {
+  /** The plan as computed, before anything is applied (rule 10: a dry run records it too). */
+  recordPlan(plan: Plan, context: { dryRun: boolean }): Promise<void>;
+  recordOutcomes(outcomes: readonly ActionOutcome[]): Promise<void>;
+  /**
+   * Insert or replace links (keyed by entraUserId). Called as soon as a create succeeds (rule 12: a crash
+   * after it must not lead to a duplicate), on adopt, and after an update with the key data written.
+   */
+  recordLinks(links: readonly Link[]): Promise<void>;
+  /** Forget links whose technician no longer exists (an admin deleted it). */
+  removeLinks(links: readonly Link[]): Promise<void>;
+  log(level: LogLevel, message: string, context?: Record<string, unknown>): void;
+  progress(progress: RunProgress): void;
 }

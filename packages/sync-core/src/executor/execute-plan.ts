@@ -1,0 +1,298 @@
+import pLimit from "p-limit";
+import type { Link } from "../domain";
+import type { CreateAction, Plan, SyncAction, UpdateAction } from "../plan";
+import {
+  type ActionOutcome,
+  type ActionOutcomeStatus,
+  type Clock,
+  type RescueDirectory,
+  type RunRecorder,
+  SyncPortError,
+} from "../ports";
+import { type ActionFailure, emptyActionCounts, type RunReport, type RunStatus } from "../run-report";
+import {
+  callWithRetry,
+  DEFAULT_RETRY_POLICY,
+  type RetryContext,
+  RetryFailure,
+  type RetryPolicy,
+  SessionRenewal,
+} from "./call-with-retry";
+
+export type ExecutorRescue = Pick<
+  RescueDirectory,
+  "maxCreateBatch" | "createTechnicians" | "updateTechnician" | "setTechnicianStatus" | "renewSession" | "callCount"
+>;
+
+export interface ExecutePorts {
+  rescue: ExecutorRescue;
+  recorder: RunRecorder;
+  clock: Clock;
+}
+
+export interface ExecuteOptions {
+  /** The tenant's default password for new technicians (rule 2). Never part of the plan, which is recorded. */
+  defaultPassword: string;
+  /** rule 10: record the plan, apply nothing. */
+  dryRun?: boolean;
+  /** rule 11: a person approved this run, so a `blocked` plan is applied. */
+  approved?: boolean;
+  /** Updates and status changes in flight at once (default 4). */
+  concurrency?: number;
+  /** Bulk create calls in flight at once (default 1). */
+  createConcurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Stops the run at the next action or batch boundary; what did not start is recorded as `cancelled`. */
+  signal?: AbortSignal;
+  /** For the backoff jitter; tests pass a seeded one. */
+  random?: () => number;
+  /** Outcomes handed to the recorder per recordOutcomes call (default 100). */
+  outcomeBatchSize?: number;
+}
+
+interface ActionError {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+function describeError(error: unknown): ActionError {
+  if (error instanceof SyncPortError) {
+    return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  }
+  return { code: "UNEXPECTED", message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Applies a plan through the Rescue port (rules 9–12). Order: forget stale links, record adoptions, disable
+ * (frees licences), update stage by stage, enable, then create in bulk (after updates, which may free emails).
+ * One failed action never stops the others; only a failing recorder stops the run (it rejects).
+ */
+export async function executePlan(plan: Plan, ports: ExecutePorts, options: ExecuteOptions): Promise<RunReport> {
+  const { rescue, recorder, clock } = ports;
+  const startedAt = clock.now();
+  const rescueCallsBefore = rescue.callCount();
+  const dryRun = options.dryRun ?? false;
+  const counts = emptyActionCounts();
+  for (const action of plan.actions) counts[action.kind].planned += 1;
+  const failures: ActionFailure[] = [];
+
+  const finish = (status: RunStatus): RunReport => {
+    const finishedAt = clock.now();
+    return {
+      status,
+      dryRun,
+      startedAt,
+      finishedAt,
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      counts,
+      calls: { directory: 0, rescue: rescue.callCount() - rescueCallsBefore },
+      warnings: plan.warnings,
+      failures,
+      safety: plan.safety,
+    };
+  };
+
+  await recorder.recordPlan(plan, { dryRun });
+  if (dryRun) {
+    recorder.log("info", "dry run: plan recorded, nothing applied", { counts: plan.counts });
+    return finish("dry-run");
+  }
+  if (plan.status === "blocked" && !options.approved) {
+    // rule 11
+    recorder.log("warn", "safety threshold exceeded: nothing applied until a person approves this run", {
+      safety: plan.safety,
+    });
+    return finish("blocked");
+  }
+
+  const retry: RetryContext = {
+    clock,
+    policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    random: options.random ?? Math.random,
+    session: new SessionRenewal(rescue),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const batchSize = Math.max(1, options.outcomeBatchSize ?? 100);
+  const total = plan.actions.length;
+  const buffer: ActionOutcome[] = [];
+  let done = 0;
+  let fatal = false;
+
+  const flush = async (): Promise<void> => {
+    if (buffer.length === 0) return;
+    await recorder.recordOutcomes(buffer.splice(0));
+    recorder.progress({ phase: "apply", done, total });
+  };
+
+  const settle = async (
+    action: SyncAction,
+    status: ActionOutcomeStatus,
+    rescueNodeId: number | null,
+    attempts: number,
+    error?: ActionError,
+  ): Promise<void> => {
+    counts[action.kind][status] += 1;
+    if (error) failures.push({ actionId: action.id, kind: action.kind, entraUserId: action.entraUserId, ...error });
+    buffer.push({
+      actionId: action.id,
+      kind: action.kind,
+      entraUserId: action.entraUserId,
+      rescueNodeId,
+      status,
+      attempts,
+      ...(error ? { error } : {}),
+      finishedAt: clock.now(),
+    });
+    done += 1;
+    if (buffer.length >= batchSize) await flush();
+  };
+
+  /** Runs one port call per action with bounded concurrency; a recorder failure stops what has not started. */
+  const runEach = async <A extends SyncAction & { rescueNodeId: number }>(
+    actions: readonly A[],
+    call: (action: A) => Promise<void>,
+    afterSuccess?: (action: A) => Promise<void>,
+  ): Promise<void> => {
+    const limit = pLimit(Math.max(1, options.concurrency ?? 4));
+    const results = await Promise.allSettled(
+      actions.map((action) =>
+        limit(async () => {
+          if (fatal) return;
+          try {
+            if (options.signal?.aborted) {
+              await settle(action, "cancelled", action.rescueNodeId, 0);
+              return;
+            }
+            let attempts = 0;
+            let failure: RetryFailure | undefined;
+            try {
+              attempts = (await callWithRetry(() => call(action), retry)).attempts;
+            } catch (error) {
+              if (!(error instanceof RetryFailure)) throw error;
+              failure = error;
+            }
+            if (failure) {
+              // rule 9: this one action fails with its reason; the others go on
+              await settle(action, "failed", action.rescueNodeId, failure.attempts, describeError(failure.error));
+              return;
+            }
+            await afterSuccess?.(action);
+            await settle(action, "succeeded", action.rescueNodeId, attempts);
+          } catch (error) {
+            fatal = true;
+            throw error;
+          }
+        }),
+      ),
+    );
+    const rejected = results.find((result) => result.status === "rejected");
+    if (rejected) throw rejected.reason;
+  };
+
+  const createChunk = async (chunk: readonly CreateAction[]): Promise<void> => {
+    if (fatal) return;
+    try {
+      if (options.signal?.aborted) {
+        for (const action of chunk) await settle(action, "cancelled", null, 0);
+        return;
+      }
+      const requests = chunk.map((action) => ({
+        ref: action.entraUserId,
+        parentId: action.rescueGroupId,
+        fields: action.fields,
+        password: options.defaultPassword,
+      }));
+      let attempts = 0;
+      let results: Awaited<ReturnType<ExecutorRescue["createTechnicians"]>> = [];
+      let failure: RetryFailure | undefined;
+      try {
+        ({ value: results, attempts } = await callWithRetry(() => rescue.createTechnicians(requests), retry));
+      } catch (error) {
+        if (!(error instanceof RetryFailure)) throw error;
+        failure = error;
+      }
+      const byRef = new Map(results.map((result) => [result.ref, result]));
+      const links: Link[] = [];
+      for (const action of chunk) {
+        const result = byRef.get(action.entraUserId);
+        if (result?.ok) {
+          links.push({ entraUserId: action.entraUserId, rescueNodeId: result.nodeId, fields: action.fields });
+        }
+      }
+      // rule 12: the links before anything else, so a crash after this call adopts instead of duplicating
+      if (links.length > 0) await recorder.recordLinks(links);
+      for (const action of chunk) {
+        const result = byRef.get(action.entraUserId);
+        if (result?.ok) await settle(action, "succeeded", result.nodeId, attempts);
+        else {
+          const error = failure
+            ? describeError(failure.error)
+            : result
+              ? describeError(result.error)
+              : { code: "NO_RESULT", message: "Rescue returned no result for this technician" };
+          await settle(action, "failed", null, failure?.attempts ?? attempts, error);
+        }
+      }
+    } catch (error) {
+      fatal = true;
+      throw error;
+    }
+  };
+
+  const byKind = <K extends SyncAction["kind"]>(kind: K) =>
+    plan.actions.filter((action): action is Extract<SyncAction, { kind: K }> => action.kind === kind);
+
+  recorder.log("info", "applying plan", { counts: plan.counts });
+
+  if (plan.staleLinks.length > 0) await recorder.removeLinks(plan.staleLinks);
+
+  // rule 3: adopting is remembering the link; its updates and status changes are actions of their own
+  const adopts = byKind("adopt");
+  if (adopts.length > 0) {
+    await recorder.recordLinks(
+      adopts.map((adopt) => ({
+        entraUserId: adopt.entraUserId,
+        rescueNodeId: adopt.rescueNodeId,
+        ...(adopt.fields ? { fields: adopt.fields } : {}),
+      })),
+    );
+    for (const adopt of adopts) await settle(adopt, "succeeded", adopt.rescueNodeId, 0);
+  }
+
+  await runEach(byKind("disable"), (action) => rescue.setTechnicianStatus(action.rescueNodeId, "disabled"));
+
+  const updates = byKind("update");
+  const stages = [...new Set(updates.map((update) => update.stage))].sort((a, b) => a - b);
+  for (const stage of stages) {
+    await runEach(
+      updates.filter((update) => update.stage === stage),
+      (action: UpdateAction) => rescue.updateTechnician(action.rescueNodeId, action.fields),
+      // The link remembers what was written: getHierarchy_v2 cannot tell nick and SSO id (rule 4)
+      (action) =>
+        recorder.recordLinks([
+          { entraUserId: action.entraUserId, rescueNodeId: action.rescueNodeId, fields: action.fields },
+        ]),
+    );
+  }
+
+  await runEach(byKind("enable"), (action) => rescue.setTechnicianStatus(action.rescueNodeId, "enabled"));
+
+  const creates = byKind("create");
+  const chunkSize = Math.max(1, rescue.maxCreateBatch);
+  const chunks: CreateAction[][] = [];
+  for (let i = 0; i < creates.length; i += chunkSize) chunks.push(creates.slice(i, i + chunkSize));
+  const createLimit = pLimit(Math.max(1, options.createConcurrency ?? 1));
+  const created = await Promise.allSettled(chunks.map((chunk) => createLimit(() => createChunk(chunk))));
+  const createFailure = created.find((result) => result.status === "rejected");
+  if (createFailure) throw createFailure.reason;
+
+  await flush();
+  const cancelled = Object.values(counts).some((c) => c.cancelled > 0);
+  const status: RunStatus = cancelled ? "cancelled" : failures.length > 0 ? "completed-with-failures" : "succeeded";
+  recorder.log(status === "succeeded" ? "info" : "warn", `run ${status}`, {
+    failures: failures.length,
+    rescueCalls: rescue.callCount() - rescueCallsBefore,
+  });
+  return finish(status);
+}

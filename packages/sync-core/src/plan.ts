@@ -1,0 +1,129 @@
+// The plan is data (STYLE.md 1): what a run would do, computed by planRun, applied by executePlan.
+import type { DirectoryUser, GroupMapping, Link, RescueNode, TechnicianFields, TenantSyncSettings } from "./domain";
+
+export type SyncActionKind = "create" | "adopt" | "update" | "enable" | "disable";
+export const SYNC_ACTION_KINDS = [
+  "adopt",
+  "create",
+  "update",
+  "enable",
+  "disable",
+] as const satisfies readonly SyncActionKind[];
+
+interface SyncActionBase {
+  /** Unique within a plan and stable across runs: `${kind}:${entraUserId}`. */
+  id: string;
+  entraUserId: string;
+  /** Why, in plain words, for the portal's sync log. */
+  reason: string;
+}
+
+/** rule 2: a new technician in the mapped group (rule 8: the lowest-priority-number mapping's group). */
+export interface CreateAction extends SyncActionBase {
+  kind: "create";
+  mappingId: string;
+  rescueGroupId: number;
+  fields: TechnicianFields;
+}
+
+/** rule 3: link an existing technician with the same email. Updates and status changes follow as their own actions. */
+export interface AdoptAction extends SyncActionBase {
+  kind: "adopt";
+  mappingId: string;
+  rescueNodeId: number;
+  /** Set when the technician's key data is fully known and already right, so the link can remember it. */
+  fields?: TechnicianFields;
+}
+
+export interface FieldChange {
+  field: keyof TechnicianFields;
+  /** null when the current value is unknown (getHierarchy_v2 has no nick or SSO id and the link remembers none). */
+  before: string | null;
+  after: string;
+}
+
+/** rule 4: write the key data that changed in Entra. */
+export interface UpdateAction extends SyncActionBase {
+  kind: "update";
+  rescueNodeId: number;
+  /** All four fields as they are to be written (the port sets them together). */
+  fields: TechnicianFields;
+  changes: FieldChange[];
+  /**
+   * Updates run stage by stage: an update whose new email is still held by another linked technician
+   * runs one stage after the update that frees it, so a chain of email changes converges in one run.
+   */
+  stage: number;
+}
+
+/** rule 5 */
+export interface EnableAction extends SyncActionBase {
+  kind: "enable";
+  rescueNodeId: number;
+}
+
+export type DisableReason = "disabled-in-entra" | "out-of-scope";
+
+/** rule 5 (disabled-in-entra) and rule 6 (out-of-scope). Never a delete. */
+export interface DisableAction extends SyncActionBase {
+  kind: "disable";
+  rescueNodeId: number;
+  disableReason: DisableReason;
+}
+
+export type SyncAction = CreateAction | AdoptAction | UpdateAction | EnableAction | DisableAction;
+
+export type PlanWarningCode =
+  | "missing-name"
+  | "missing-email"
+  | "invalid-email"
+  | "field-too-long"
+  | "duplicate-email"
+  | "email-belongs-to-administrator"
+  | "email-in-use"
+  | "linked-node-missing"
+  | "duplicate-link"
+  | "duplicate-technician-email"
+  | "mapping-group-missing"
+  | "no-mapping-group";
+
+export interface PlanWarning {
+  code: PlanWarningCode;
+  message: string;
+  entraUserId?: string;
+  rescueNodeId?: number;
+  mappingId?: string;
+  field?: keyof TechnicianFields;
+}
+
+/** rule 11 */
+export interface SafetyCheck {
+  disableCount: number;
+  linkedCount: number;
+  /** The most disables a run may apply without approval: max(minimum, floor(percent % of linkedCount)). */
+  allowed: number;
+  blocked: boolean;
+}
+
+export interface Plan {
+  /** `blocked`: more disables than the safety threshold allows; the executor applies nothing unless approved (rule 11). */
+  status: "ready" | "blocked";
+  actions: SyncAction[];
+  warnings: PlanWarning[];
+  /** Links whose technician is gone from the tree (deleted by an admin) or that duplicate another link: forget them. */
+  staleLinks: Link[];
+  counts: Record<SyncActionKind, number>;
+  safety: SafetyCheck;
+  usersInScope: number;
+}
+
+/** Members read for each mapping (its Entra group, transitive or direct), keyed by mapping id. */
+export type DirectorySnapshot = ReadonlyMap<string, readonly DirectoryUser[]>;
+
+export interface PlanInput {
+  mappings: readonly GroupMapping[];
+  directory: DirectorySnapshot;
+  tree: readonly RescueNode[];
+  links: readonly Link[];
+  settings?: TenantSyncSettings;
+}

@@ -1,0 +1,419 @@
+import {
+  type DirectoryUser,
+  type GroupMapping,
+  type Link,
+  normalizeEmail,
+  type RescueNode,
+  TECHNICIAN_FIELDS,
+  type TechnicianFields,
+} from "../domain";
+import {
+  type FieldChange,
+  type Plan,
+  type PlanInput,
+  type PlanWarning,
+  SYNC_ACTION_KINDS,
+  type SyncAction,
+  type SyncActionKind,
+} from "../plan";
+import { checkSafety } from "./check-safety";
+import { type DerivedFields, deriveTechnicianFields, resolveFieldRules } from "./derive-technician-fields";
+import { matchFilter } from "./match-filter";
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+interface ScopeEntry {
+  user: DirectoryUser;
+  /** The first mapping (by priority) whose scope holds the user. */
+  firstMapping: GroupMapping;
+  /** rule 8: the lowest-priority-number mapping whose Rescue group exists; new technicians go there. */
+  createIn: GroupMapping | undefined;
+}
+
+type KnownFields = Record<keyof TechnicianFields, string | null>;
+
+/**
+ * The planner: a pure function of mappings, directory snapshot, Rescue tree, links and settings (rules 1–8, 11).
+ * Maps keyed by normalised email and ids keep it linear; the result does not depend on the order of any input
+ * (ties are broken by id, actions and warnings are sorted).
+ */
+export function planRun(input: PlanInput): Plan {
+  const warnings: PlanWarning[] = [];
+  const actions: SyncAction[] = [];
+  const rules = resolveFieldRules(input.settings);
+
+  // --- the Rescue tree
+  const nodes = new Map<number, RescueNode>();
+  const technicianByEmail = new Map<string, RescueNode>();
+  const duplicateTechnicianEmails = new Set<string>();
+  const administratorEmails = new Set<string>();
+  for (const node of input.tree) {
+    nodes.set(node.id, node);
+    const key = node.email ? normalizeEmail(node.email) : "";
+    if (!key) continue;
+    if (node.kind === "technician") {
+      const seen = technicianByEmail.get(key);
+      if (seen) duplicateTechnicianEmails.add(key);
+      if (!seen || node.id < seen.id) technicianByEmail.set(key, node);
+    } else if (node.kind === "administrator" || node.kind === "masterAdministrator") {
+      administratorEmails.add(key);
+    }
+  }
+  for (const key of duplicateTechnicianEmails) {
+    warnings.push({
+      code: "duplicate-technician-email",
+      message: `several Rescue technicians have the email ${key}; no user is adopted onto or created with it`,
+    });
+  }
+
+  // --- links
+  const linkByUser = new Map<string, Link>();
+  const linkByNode = new Map<number, Link>();
+  const staleLinks: Link[] = [];
+  const sortedLinks = [...input.links].sort(
+    (a, b) => compareStrings(a.entraUserId, b.entraUserId) || a.rescueNodeId - b.rescueNodeId,
+  );
+  for (const link of sortedLinks) {
+    const node = nodes.get(link.rescueNodeId);
+    if (node?.kind !== "technician") {
+      // An admin deleted the technician: forget the link; the user is then created or adopted afresh (rules 2–3).
+      warnings.push({
+        code: "linked-node-missing",
+        entraUserId: link.entraUserId,
+        rescueNodeId: link.rescueNodeId,
+        message: `technician ${link.rescueNodeId} linked to ${link.entraUserId} is no longer in the Rescue tree; the link is dropped`,
+      });
+      staleLinks.push(link);
+      continue;
+    }
+    const sameUser = linkByUser.get(link.entraUserId);
+    if (sameUser?.rescueNodeId === link.rescueNodeId) continue;
+    if (sameUser || linkByNode.has(link.rescueNodeId)) {
+      warnings.push({
+        code: "duplicate-link",
+        entraUserId: link.entraUserId,
+        rescueNodeId: link.rescueNodeId,
+        message: `link ${link.entraUserId} → ${link.rescueNodeId} duplicates another link of that user or technician; it is dropped`,
+      });
+      staleLinks.push(link);
+      continue;
+    }
+    linkByUser.set(link.entraUserId, link);
+    linkByNode.set(link.rescueNodeId, link);
+  }
+
+  const knownFields = (node: RescueNode, link: Link | undefined): KnownFields => ({
+    name: node.name || (link?.fields?.name ?? null),
+    nick: node.nick ?? link?.fields?.nick ?? null,
+    email: node.email || (link?.fields?.email ?? null),
+    ssoId: node.ssoId ?? link?.fields?.ssoId ?? null,
+  });
+
+  // Who holds each email now: a technician by its tree email, or by what its link remembers where the tree has none.
+  const holderByEmail = new Map<string, number>();
+  for (const [key, node] of technicianByEmail) holderByEmail.set(key, node.id);
+  for (const link of linkByUser.values()) {
+    const node = nodes.get(link.rescueNodeId)!;
+    if (!node.email && link.fields?.email) {
+      const key = normalizeEmail(link.fields.email);
+      if (!holderByEmail.has(key)) holderByEmail.set(key, node.id);
+    }
+  }
+
+  // --- scope (rule 1), lowest priority number first (rule 8)
+  const mappings = [...input.mappings].sort((a, b) => a.priority - b.priority || compareStrings(a.id, b.id));
+  const scope = new Map<string, ScopeEntry>();
+  for (const mapping of mappings) {
+    const members = input.directory.get(mapping.id);
+    if (!members) {
+      // Missing members would read as "everyone left the group" and disable them all (rule 6): refuse instead.
+      throw new Error(`planRun: the directory snapshot has no members for mapping ${mapping.id}`);
+    }
+    const groupExists = nodes.get(mapping.rescueGroupId)?.kind === "technicianGroup";
+    if (!groupExists) {
+      warnings.push({
+        code: "mapping-group-missing",
+        mappingId: mapping.id,
+        message: `mapping ${mapping.id}: Rescue node ${mapping.rescueGroupId} is not a technician group; nobody is created there`,
+      });
+    }
+    for (const user of members) {
+      if (!matchFilter(user, mapping.filter)) continue;
+      const entry = scope.get(user.id);
+      if (!entry) {
+        scope.set(user.id, { user, firstMapping: mapping, createIn: groupExists ? mapping : undefined });
+      } else if (!entry.createIn && groupExists) {
+        entry.createIn = mapping;
+      }
+    }
+  }
+
+  // --- what each user in scope should look like in Rescue
+  const userIds = [...scope.keys()].sort(compareStrings);
+  const derived = new Map<string, DerivedFields>();
+  const claimsByEmail = new Map<string, number>();
+  for (const id of userIds) {
+    const d = deriveTechnicianFields(scope.get(id)!.user, rules);
+    derived.set(id, d);
+    if (d.problems.length > 0) {
+      warnings.push(...d.problems);
+      continue;
+    }
+    const key = normalizeEmail(d.fields.email);
+    claimsByEmail.set(key, (claimsByEmail.get(key) ?? 0) + 1);
+  }
+  const isDuplicate = (key: string): boolean => (claimsByEmail.get(key) ?? 0) > 1;
+
+  // Why an email may not be taken, whoever wants it; undefined when nothing but a current holder stands in the way.
+  const refuseEmail = (userId: string, key: string): PlanWarning | undefined => {
+    if (isDuplicate(key)) {
+      return {
+        code: "duplicate-email",
+        entraUserId: userId,
+        field: "email",
+        message: `${key} belongs to several users in scope; none of them is given it`,
+      };
+    }
+    if (administratorEmails.has(key)) {
+      // rule 9, caught before Rescue refuses it
+      return {
+        code: "email-belongs-to-administrator",
+        entraUserId: userId,
+        field: "email",
+        message: `${key} belongs to a Rescue administrator; Rescue does not let a technician reuse it`,
+      };
+    }
+    if (duplicateTechnicianEmails.has(key)) {
+      return {
+        code: "email-in-use",
+        entraUserId: userId,
+        field: "email",
+        message: `${key} is held by several Rescue technicians`,
+      };
+    }
+    return undefined;
+  };
+
+  // --- email changes of linked technicians, and the order they must run in
+  const emailMoves = new Map<number, { userId: string; holderId: number | undefined }>();
+  const emailRefusals = new Map<number, PlanWarning>();
+  for (const id of userIds) {
+    const link = linkByUser.get(id);
+    const d = derived.get(id)!;
+    if (!link || d.problems.length > 0) continue;
+    const node = nodes.get(link.rescueNodeId)!;
+    const current = knownFields(node, link).email;
+    const key = normalizeEmail(d.fields.email);
+    if (current !== null && normalizeEmail(current) === key) continue;
+    const refusal = refuseEmail(id, key);
+    if (refusal) emailRefusals.set(node.id, refusal);
+    else emailMoves.set(node.id, { userId: id, holderId: holderByEmail.get(key) });
+  }
+  // An email held by another technician can be taken once that technician's own update frees it: stage n+1.
+  // A cycle (two technicians swapping emails) never goes through: each would be refused by Rescue.
+  const stages = new Map<number, number | null>();
+  const stageOf = (nodeId: number): number | null => {
+    const known = stages.get(nodeId);
+    if (known !== undefined) return known;
+    const move = emailMoves.get(nodeId);
+    if (!move) return null;
+    stages.set(nodeId, null);
+    let stage: number | null = 0;
+    if (move.holderId !== undefined) {
+      const before = stageOf(move.holderId);
+      stage = before === null ? null : before + 1;
+    }
+    stages.set(nodeId, stage);
+    return stage;
+  };
+
+  const planStatus = (user: DirectoryUser, node: RescueNode): void => {
+    if (!user.accountEnabled) {
+      if (node.status === "enabled") {
+        actions.push({
+          kind: "disable",
+          id: `disable:${user.id}`,
+          entraUserId: user.id,
+          rescueNodeId: node.id,
+          disableReason: "disabled-in-entra",
+          reason: `${user.userPrincipalName} is disabled in Entra`,
+        });
+      }
+    } else if (node.status === "disabled") {
+      actions.push({
+        kind: "enable",
+        id: `enable:${user.id}`,
+        entraUserId: user.id,
+        rescueNodeId: node.id,
+        reason: `${user.userPrincipalName} is enabled and in scope in Entra`,
+      });
+    }
+  };
+
+  /** rule 4: the fields that changed; returns whether an update was planned. */
+  const planUpdate = (user: DirectoryUser, node: RescueNode, link: Link | undefined, desired: TechnicianFields) => {
+    const current = knownFields(node, link);
+    const fields: TechnicianFields = { ...desired };
+    const changes: FieldChange[] = [];
+    let stage = 0;
+    for (const field of TECHNICIAN_FIELDS) {
+      const before = current[field];
+      if (before !== null) {
+        const same =
+          field === "email" ? normalizeEmail(before) === normalizeEmail(desired.email) : before === desired[field];
+        if (same) {
+          fields[field] = before;
+          continue;
+        }
+      }
+      if (field === "email") {
+        const moveStage = stageOf(node.id);
+        if (moveStage === null) {
+          warnings.push(
+            emailRefusals.get(node.id) ?? {
+              code: "email-in-use",
+              entraUserId: user.id,
+              rescueNodeId: node.id,
+              field: "email",
+              message: `${normalizeEmail(desired.email)} is held by another Rescue technician; the email of technician ${node.id} is left as it is`,
+            },
+          );
+          // The port writes all four fields together: without a known current email there is nothing safe to send.
+          if (before === null) return false;
+          fields.email = before;
+          continue;
+        }
+        stage = moveStage;
+      }
+      changes.push({ field, before, after: desired[field] });
+    }
+    if (changes.length === 0) return false;
+    actions.push({
+      kind: "update",
+      id: `update:${user.id}`,
+      entraUserId: user.id,
+      rescueNodeId: node.id,
+      fields,
+      changes,
+      stage,
+      reason: `key data changed in Entra: ${changes.map((c) => c.field).join(", ")}`,
+    });
+    return true;
+  };
+
+  // --- rules 2–5 for every user in scope
+  for (const id of userIds) {
+    const entry = scope.get(id)!;
+    const { user } = entry;
+    const d = derived.get(id)!;
+    const link = linkByUser.get(id);
+    if (link) {
+      const node = nodes.get(link.rescueNodeId)!;
+      if (d.problems.length === 0) planUpdate(user, node, link, d.fields);
+      planStatus(user, node);
+      continue;
+    }
+    if (d.problems.length > 0) continue;
+    const key = normalizeEmail(d.fields.email);
+    const refusal = refuseEmail(id, key);
+    if (refusal) {
+      warnings.push(refusal);
+      continue;
+    }
+    const holderId = holderByEmail.get(key);
+    if (holderId !== undefined && !linkByNode.has(holderId)) {
+      // rule 3: never a duplicate; the technician stays in whatever group it is in (rule 7).
+      const node = nodes.get(holderId)!;
+      const adoptIndex = actions.length;
+      actions.push({
+        kind: "adopt",
+        id: `adopt:${id}`,
+        entraUserId: id,
+        mappingId: (entry.createIn ?? entry.firstMapping).id,
+        rescueNodeId: holderId,
+        reason: `technician ${holderId} already has the email ${key}`,
+      });
+      if (!planUpdate(user, node, undefined, d.fields)) {
+        const adopt = actions[adoptIndex];
+        if (adopt?.kind === "adopt") adopt.fields = knownFields(node, undefined) as TechnicianFields;
+      }
+      planStatus(user, node);
+      continue;
+    }
+    if (holderId !== undefined && stageOf(holderId) === null) {
+      warnings.push({
+        code: "email-in-use",
+        entraUserId: id,
+        rescueNodeId: holderId,
+        field: "email",
+        message: `${key} belongs to technician ${holderId}, linked to another Entra user`,
+      });
+      continue;
+    }
+    // A disabled account gets no new technician: it would only be disabled again.
+    if (!user.accountEnabled) continue;
+    if (!entry.createIn) {
+      warnings.push({
+        code: "no-mapping-group",
+        entraUserId: id,
+        mappingId: entry.firstMapping.id,
+        message: `${user.userPrincipalName} is in scope, but none of its mappings' Rescue groups exists`,
+      });
+      continue;
+    }
+    actions.push({
+      kind: "create",
+      id: `create:${id}`,
+      entraUserId: id,
+      mappingId: entry.createIn.id,
+      rescueGroupId: entry.createIn.rescueGroupId,
+      fields: d.fields,
+      reason:
+        holderId === undefined
+          ? `in scope of mapping ${entry.createIn.id}; no technician has the email ${key}`
+          : `in scope of mapping ${entry.createIn.id}; technician ${holderId} gives up the email ${key} in this run`,
+    });
+  }
+
+  // --- rule 6: linked but out of every mapping's scope
+  for (const link of linkByUser.values()) {
+    if (scope.has(link.entraUserId)) continue;
+    const node = nodes.get(link.rescueNodeId)!;
+    if (node.status !== "enabled") continue;
+    actions.push({
+      kind: "disable",
+      id: `disable:${link.entraUserId}`,
+      entraUserId: link.entraUserId,
+      rescueNodeId: node.id,
+      disableReason: "out-of-scope",
+      reason: `Entra user ${link.entraUserId} is out of every mapping's scope`,
+    });
+  }
+
+  const kindOrder = new Map<SyncActionKind, number>(SYNC_ACTION_KINDS.map((kind, i) => [kind, i]));
+  actions.sort(
+    (a, b) => kindOrder.get(a.kind)! - kindOrder.get(b.kind)! || compareStrings(a.entraUserId, b.entraUserId),
+  );
+  warnings.sort(
+    (a, b) =>
+      compareStrings(a.entraUserId ?? "", b.entraUserId ?? "") ||
+      compareStrings(a.code, b.code) ||
+      (a.rescueNodeId ?? 0) - (b.rescueNodeId ?? 0) ||
+      compareStrings(a.mappingId ?? "", b.mappingId ?? "") ||
+      compareStrings(a.field ?? "", b.field ?? "") ||
+      compareStrings(a.message, b.message),
+  );
+
+  const counts: Record<SyncActionKind, number> = { create: 0, adopt: 0, update: 0, enable: 0, disable: 0 };
+  for (const action of actions) counts[action.kind] += 1;
+  const safety = checkSafety(counts.disable, linkByUser.size, input.settings?.safetyThreshold);
+  return {
+    status: safety.blocked ? "blocked" : "ready",
+    actions,
+    warnings,
+    staleLinks,
+    counts,
+    safety,
+    usersInScope: scope.size,
+  };
+}

@@ -1,0 +1,45 @@
+import type { PlanWarning, SafetyCheck, SyncActionKind } from "./plan";
+
+/**
+ * - succeeded: every planned action succeeded (or there was nothing to do);
+ * - completed-with-failures: the run went through, some actions failed (rule 9);
+ * - blocked: over the safety threshold and not approved, nothing applied (rule 11);
+ * - dry-run: the plan was recorded, nothing applied (rule 10);
+ * - cancelled: stopped at a batch boundary by the abort signal.
+ */
+export type RunStatus = "succeeded" | "completed-with-failures" | "blocked" | "dry-run" | "cancelled";
+
+export interface ActionCounts {
+  planned: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface ActionFailure {
+  actionId: string;
+  kind: SyncActionKind;
+  entraUserId: string;
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export interface RunReport {
+  status: RunStatus;
+  dryRun: boolean;
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  counts: Record<SyncActionKind, ActionCounts>;
+  /** Calls made to each system during this run (callCount() deltas). */
+  calls: { directory: number; rescue: number };
+  warnings: PlanWarning[];
+  failures: ActionFailure[];
+  safety: SafetyCheck;
+}
+
+export function emptyActionCounts(): Record<SyncActionKind, ActionCounts> {
+  const zero = (): ActionCounts => ({ planned: 0, succeeded: 0, failed: 0, cancelled: 0 });
+  return { create: zero(), adopt: zero(), update: zero(), enable: zero(), disable: zero() };
+}

@@ -1,0 +1,100 @@
+import type { GroupMapping, Link, TenantSyncSettings } from "./domain";
+import {
+  callWithRetry,
+  DEFAULT_RETRY_POLICY,
+  type RetryContext,
+  RetryFailure,
+  SessionRenewal,
+} from "./executor/call-with-retry";
+import { type ExecuteOptions, type ExecutorRescue, executePlan } from "./executor/execute-plan";
+import type { Plan } from "./plan";
+import { planRun } from "./planner/plan-run";
+import type { Clock, DirectorySource, RescueDirectory, RunRecorder } from "./ports";
+import { readDirectorySnapshot } from "./read-directory-snapshot";
+import type { RunReport } from "./run-report";
+
+export interface RunSyncDeps {
+  directory: Pick<DirectorySource, "groupMembers" | "callCount">;
+  rescue: ExecutorRescue & Pick<RescueDirectory, "getTree">;
+  recorder: RunRecorder;
+  clock: Clock;
+}
+
+export interface RunSyncInput extends ExecuteOptions {
+  mappings: readonly GroupMapping[];
+  /** The tenant's links as stored (packages/db). */
+  links: readonly Link[];
+  settings?: TenantSyncSettings;
+  /** Entra groups read at once (default 4). */
+  directoryConcurrency?: number;
+}
+
+export interface RunSyncResult {
+  plan: Plan;
+  report: RunReport;
+}
+
+/**
+ * One run of one tenant: read both sides through the ports, plan, then execute (which honours dry run and the
+ * safety threshold, rules 10–11). The worker composes only this. Failing to read either side rejects: a run
+ * must never plan from a partial picture.
+ */
+export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<RunSyncResult> {
+  const { directory, rescue, recorder, clock } = deps;
+  const startedAt = clock.now();
+  const directoryCallsBefore = directory.callCount();
+  const rescueCallsBefore = rescue.callCount();
+  const retry: RetryContext = {
+    clock,
+    policy: { ...DEFAULT_RETRY_POLICY, ...input.retry },
+    random: input.random ?? Math.random,
+    ...(input.signal ? { signal: input.signal } : {}),
+  };
+  const unwrap = (error: unknown) => (error instanceof RetryFailure ? error.error : error);
+
+  recorder.progress({ phase: "read-directory", done: 0, total: input.mappings.length });
+  const [snapshot, tree] = await Promise.all([
+    readDirectorySnapshot(directory, input.mappings, {
+      retry,
+      ...(input.directoryConcurrency ? { concurrency: input.directoryConcurrency } : {}),
+      onGroupRead: (done, total) => recorder.progress({ phase: "read-directory", done, total }),
+    }).catch((error: unknown) => {
+      throw unwrap(error);
+    }),
+    callWithRetry(() => rescue.getTree(), { ...retry, session: new SessionRenewal(rescue) }).then(
+      ({ value }) => {
+        recorder.progress({ phase: "read-rescue", done: 1, total: 1 });
+        return value;
+      },
+      (error: unknown) => {
+        throw unwrap(error);
+      },
+    ),
+  ]);
+
+  recorder.progress({ phase: "plan", done: 0, total: 1 });
+  const plan = planRun({
+    mappings: input.mappings,
+    directory: snapshot,
+    tree,
+    links: input.links,
+    ...(input.settings ? { settings: input.settings } : {}),
+  });
+  recorder.progress({ phase: "plan", done: 1, total: 1 });
+
+  const report = await executePlan(plan, { rescue, recorder, clock }, input);
+  const finishedAt = clock.now();
+  return {
+    plan,
+    report: {
+      ...report,
+      startedAt,
+      finishedAt,
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      calls: {
+        directory: directory.callCount() - directoryCallsBefore,
+        rescue: rescue.callCount() - rescueCallsBefore,
+      },
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import type { DirectoryGroup, DirectoryUser } from "../domain";
+import { type Clock, type DirectorySource, type GroupSearchPage, SyncPortError } from "../ports";
+
+export interface InMemoryGroup extends DirectoryGroup {
+  /** Direct user members (ids). */
+  memberIds: readonly string[];
+  /** Direct nested groups (ids). */
+  childGroupIds?: readonly string[];
+}
+
+export interface InMemoryDirectoryOptions {
+  users: readonly DirectoryUser[];
+  groups: readonly InMemoryGroup[];
+  /** Graph's largest page for members (999). */
+  pageSize?: number;
+  /** Latency per call (per page), slept on `clock` (default: none). */
+  latencyMs?: number;
+  clock?: Pick<Clock, "sleep">;
+}
+
+/**
+ * A fake of Entra as Graph serves it: members and transitiveMembers page by page (999 a page), nested groups
+ * flattened for transitive reads (each user once, cycles tolerated), an unknown group is a non-retryable
+ * Request_ResourceNotFound. Every page is one counted call.
+ */
+export class InMemoryDirectorySource implements DirectorySource {
+  private users: Map<string, DirectoryUser>;
+  private groups: Map<string, InMemoryGroup>;
+  private calls = 0;
+  private readonly failNextCalls: SyncPortError[] = [];
+  private readonly pageSize: number;
+  latencyMs: number;
+
+  constructor(private readonly options: InMemoryDirectoryOptions) {
+    this.users = new Map(options.users.map((user) => [user.id, user]));
+    this.groups = new Map(options.groups.map((group) => [group.id, group]));
+    this.pageSize = options.pageSize ?? 999;
+    this.latencyMs = options.latencyMs ?? 0;
+  }
+
+  async searchGroups(query: string, options: { pageToken?: string; pageSize?: number } = {}): Promise<GroupSearchPage> {
+    await this.enter();
+    const wanted = query.toLowerCase();
+    const all = [...this.groups.values()].filter((group) => group.displayName.toLowerCase().includes(wanted));
+    const start = options.pageToken ? Number(options.pageToken) : 0;
+    const size = options.pageSize ?? 100;
+    const groups = all.slice(start, start + size).map(({ id, displayName }) => ({ id, displayName }));
+    return start + size < all.length ? { groups, nextPageToken: String(start + size) } : { groups };
+  }
+
+  async getGroup(groupId: string): Promise<DirectoryGroup | null> {
+    await this.enter();
+    const group = this.groups.get(groupId);
+    return group ? { id: group.id, displayName: group.displayName } : null;
+  }
+
+  async *groupMembers(groupId: string, options: { transitive: boolean }): AsyncIterable<DirectoryUser[]> {
+    if (!this.groups.has(groupId)) {
+      await this.enter();
+      throw new SyncPortError(`group ${groupId} not found`, { code: "Request_ResourceNotFound" });
+    }
+    const ids = options.transitive
+      ? this.transitiveMemberIds(groupId)
+      : [...(this.groups.get(groupId)?.memberIds ?? [])];
+    const users = ids.map((id) => this.users.get(id)).filter((user): user is DirectoryUser => user !== undefined);
+    for (let start = 0; start === 0 || start < users.length; start += this.pageSize) {
+      await this.enter();
+      yield users.slice(start, start + this.pageSize).map((user) => ({ ...user }));
+    }
+  }
+
+  callCount(): number {
+    return this.calls;
+  }
+
+  // --- for tests
+
+  /** The next calls fail with these errors, in order. */
+  failNext(...errors: SyncPortError[]): void {
+    this.failNextCalls.push(...errors);
+  }
+
+  setUser(user: DirectoryUser): void {
+    this.users.set(user.id, user);
+  }
+
+  setGroup(group: InMemoryGroup): void {
+    this.groups.set(group.id, group);
+  }
+
+  private transitiveMemberIds(groupId: string): string[] {
+    const seenGroups = new Set<string>([groupId]);
+    const seenUsers = new Set<string>();
+    const queue = [groupId];
+    for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
+      const node = this.groups.get(group);
+      for (const id of node?.memberIds ?? []) seenUsers.add(id);
+      for (const child of node?.childGroupIds ?? []) {
+        if (!seenGroups.has(child)) {
+          seenGroups.add(child);
+          queue.push(child);
+        }
+      }
+    }
+    return [...seenUsers];
+  }
+
+  private async enter(): Promise<void> {
+    this.calls += 1;
+    if (this.latencyMs > 0) {
+      await (this.options.clock?.sleep(this.latencyMs) ??
+        new Promise((resolve) => setTimeout(resolve, this.latencyMs)));
+    }
+    const injected = this.failNextCalls.shift();
+    if (injected) throw injected;
+  }
+}
+
+// Drift between the fake and the port fails typecheck (STYLE.md 12).
+const _check: Pick<DirectorySource, "searchGroups" | "getGroup" | "groupMembers" | "callCount"> =
+  new InMemoryDirectorySource({ users: [], groups: [] });
+void _check;

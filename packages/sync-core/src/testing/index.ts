@@ -1,0 +1,9 @@
+export { FakeClock } from "./fake-clock";
+export {
+  type InMemoryDirectoryOptions,
+  InMemoryDirectorySource,
+  type InMemoryGroup,
+} from "./in-memory-directory-source";
+export { InMemoryRescueDirectory, type InMemoryRescueOptions, type StoredNode } from "./in-memory-rescue-directory";
+export { type RecordedLog, RecordingRunRecorder } from "./recording-run-recorder";
+export { seededRandom } from "./seeded-random";
