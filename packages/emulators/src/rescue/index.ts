@@ -1,1 +1,27 @@
-export {};
+// The Rescue emulator (issue 4): `startRescueEmulator({ port: 4010 })` serves the demo organisation.
+export { FaultInjector, type RescueFaults, type RescueFaultsInput, type ScriptedFault } from "./faults";
+export {
+  CREATE_USERS_LIMIT,
+  type EmulatedNode,
+  LICENCE_LIMIT,
+  LOGIN_LIMIT,
+  MOBILE_LICENCE_LIMIT,
+  type NodeType,
+  RescueOrganisation,
+  SESSION_IDLE_MS,
+} from "./organisation";
+export {
+  DEMO_ADOPTABLE_TECHNICIAN_EMAIL,
+  DEMO_RESCUE_CONNECTION,
+  demoRescueOrganisation,
+  type RescueOrganisationSeed,
+  ZRescueOrganisationSeed,
+} from "./organisation-seed";
+export {
+  buildRescueEmulator,
+  EmulatorClock,
+  type RescueEmulator,
+  type RescueEmulatorOptions,
+  type StartedRescueEmulator,
+  startRescueEmulator,
+} from "./rescue-emulator";

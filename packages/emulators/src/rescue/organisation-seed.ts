@@ -1,0 +1,148 @@
+import { z } from "zod";
+
+const ZTechnicianSeed = z.object({
+  name: z.string().min(1),
+  nick: z.string().default(""),
+  email: z.string().min(3),
+  ssoId: z.string().default(""),
+  password: z.string().default(""),
+  status: z.enum(["Enabled", "Disabled"]).default("Enabled"),
+  mobileAddon: z.boolean().default(false),
+  rpatAddon: z.boolean().default(false),
+});
+
+interface TechnicianGroupSeed {
+  name: string;
+  description?: string | undefined;
+  technicians?: z.input<typeof ZTechnicianSeed>[] | undefined;
+  groups?: TechnicianGroupSeed[] | undefined;
+}
+const ZTechnicianGroupSeed: z.ZodType<TechnicianGroupSeed> = z.lazy(() =>
+  z.object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    technicians: z.array(ZTechnicianSeed).optional(),
+    groups: z.array(ZTechnicianGroupSeed).optional(),
+  }),
+);
+
+const ZAdministratorSeed = z.object({
+  name: z.string().min(1),
+  email: z.string().min(3),
+  password: z.string().min(1),
+  /** A Master Administrator (in the root Master Administrators category) may use createUsers. */
+  master: z.boolean().default(false),
+  /** Administrators go in this Administrator Group (created on demand), else the root Administrators category. */
+  group: z.string().optional(),
+  authCode: z.string().optional(),
+  status: z.enum(["Enabled", "Disabled"]).default("Enabled"),
+});
+
+/** An organisation to load into the emulator (POST /_emulator/rescue/seed takes it as JSON). */
+export const ZRescueOrganisationSeed = z.object({
+  account: z
+    .object({
+      id: z.number().int().positive().default(560961),
+      organization: z.string().default("Emulated Rescue Company"),
+      /** Named licensing: technicians allowed in Enabled status. */
+      technicianLicences: z.number().int().nonnegative().default(100),
+      mobileLicences: z.number().int().nonnegative().default(10),
+    })
+    .prefault({}),
+  masterAccountHolder: z.object({
+    name: z.string().min(1),
+    email: z.string().min(3),
+    password: z.string().min(1),
+    /** The Admin Center's token; see serviceTokenIsAuthCode. */
+    serviceToken: z.string().min(1),
+  }),
+  /** Whether the AdSync service token works as a public-API authcode is unconfirmed; false makes it refused. */
+  serviceTokenIsAuthCode: z.boolean().default(true),
+  administrators: z.array(ZAdministratorSeed).default([]),
+  technicianGroups: z.array(ZTechnicianGroupSeed).default([]),
+  passwordPolicy: z
+    .object({
+      /** Good = 3 classes (the weakest strength setting). */
+      minCharacterClasses: z.number().int().min(1).max(4).default(3),
+      /** Global Settings: "admin password change forces a change at next logon". */
+      adminSetForcesChange: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** First node id handed out (real ids look like 337366). */
+  firstNodeId: z.number().int().positive().default(1000),
+});
+export type RescueOrganisationSeed = z.input<typeof ZRescueOrganisationSeed>;
+export type ParsedRescueOrganisationSeed = z.output<typeof ZRescueOrganisationSeed>;
+export type ParsedTechnicianGroupSeed = TechnicianGroupSeed;
+export type ParsedTechnicianSeed = z.output<typeof ZTechnicianSeed>;
+export const parseTechnicianSeed = (input: unknown): ParsedTechnicianSeed => ZTechnicianSeed.parse(input);
+
+/** Matches the Graph emulator's demo user Alex Morgan, so the demo shows an adopt (rule 3). */
+export const DEMO_ADOPTABLE_TECHNICIAN_EMAIL = "alex.morgan@contoso-demo.example";
+
+export const DEMO_RESCUE_CONNECTION = {
+  email: "mah@contoso-demo.example",
+  password: "Demo-Rescue-2026!",
+  serviceToken: "demotoken0techsync0rescue0emulator0service0token0for0the0sandbox0tenant0000001",
+} as const;
+
+/** The sandbox's demo organisation: fixed, documented credentials (DEMO_RESCUE_CONNECTION). */
+export function demoRescueOrganisation(): RescueOrganisationSeed {
+  return {
+    account: { id: 560961, organization: "Contoso Demo Support", technicianLicences: 60, mobileLicences: 10 },
+    masterAccountHolder: { name: "Dana Holder", ...DEMO_RESCUE_CONNECTION },
+    administrators: [
+      {
+        name: "Robin Master",
+        email: "robin.master@contoso-demo.example",
+        password: "Robin-Master-2026!",
+        master: true,
+      },
+      {
+        name: "Sam Admin",
+        email: "sam.admin@contoso-demo.example",
+        password: "Sam-Admin-2026!",
+        group: "Helpdesk Admins",
+      },
+    ],
+    technicianGroups: [
+      {
+        name: "Support Tier 1",
+        description: "First-line support",
+        technicians: [
+          {
+            name: "Alex Morgan",
+            nick: "Alex",
+            email: DEMO_ADOPTABLE_TECHNICIAN_EMAIL,
+            password: "Alex-Tech-2026!",
+            mobileAddon: true,
+          },
+          {
+            name: "Jordan Lee",
+            nick: "Jordan",
+            email: "jordan.lee@contoso-demo.example",
+            password: "Jordan-Tech-2026!",
+          },
+        ],
+      },
+      {
+        name: "Support Tier 2",
+        description: "Escalations",
+        technicians: [
+          {
+            name: "Casey Old",
+            nick: "Casey",
+            email: "casey.old@contoso-demo.example",
+            password: "Casey-Tech-2026!",
+            status: "Disabled",
+          },
+        ],
+      },
+      {
+        name: "Field Engineers",
+        description: "On-site engineers",
+        groups: [{ name: "Field Engineers North", description: "Northern region" }],
+      },
+    ],
+  };
+}
