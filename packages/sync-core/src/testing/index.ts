@@ -1,5 +1,14 @@
 export { FakeClock } from "./fake-clock";
 export {
+  administratorNode,
+  defaultFields,
+  directorySnapshot,
+  directoryUser,
+  groupMapping,
+  rescueTree,
+  technicianNode,
+} from "./fixtures";
+export {
   type InMemoryDirectoryOptions,
   InMemoryDirectorySource,
   type InMemoryGroup,

@@ -1,0 +1,300 @@
+import type { DirectoryUser, Link, RescueNode } from "../domain";
+import type { Plan } from "../plan";
+import { planRun } from "../planner/plan-run";
+import { SyncPortError } from "../ports";
+import {
+  defaultFields,
+  directorySnapshot,
+  directoryUser,
+  FakeClock,
+  groupMapping,
+  InMemoryRescueDirectory,
+  RecordingRunRecorder,
+  seededRandom,
+  technicianNode,
+} from "../testing";
+import { backoffDelay, DEFAULT_RETRY_POLICY } from "./call-with-retry";
+import { executePlan } from "./execute-plan";
+
+const GROUP_A = 10;
+const GROUP_B = 11;
+const PASSWORD = "Default-Pa55word!";
+
+async function world(
+  users: DirectoryUser[],
+  options: { nodes?: RescueNode[]; links?: Link[]; maxCreateBatch?: number; sessionExpiresAfterCalls?: number } = {},
+) {
+  const clock = new FakeClock();
+  const rescue = InMemoryRescueDirectory.withTechnicianGroups([GROUP_A, GROUP_B], options.nodes ?? [], {
+    clock,
+    ...(options.maxCreateBatch ? { maxCreateBatch: options.maxCreateBatch } : {}),
+    ...(options.sessionExpiresAfterCalls ? { sessionExpiresAfterCalls: options.sessionExpiresAfterCalls } : {}),
+  });
+  const recorder = new RecordingRunRecorder(options.links ?? []);
+  const mappings = [groupMapping("m1", "g1", GROUP_A)];
+  const makePlan = async (): Promise<Plan> =>
+    planRun({
+      mappings,
+      directory: directorySnapshot({ m1: users }),
+      tree: await rescue.getTree(),
+      links: recorder.links(),
+    });
+  const plan = await makePlan();
+  const execute = (p: Plan, extra: Partial<Parameters<typeof executePlan>[2]> = {}) =>
+    executePlan(p, { rescue, recorder, clock }, { defaultPassword: PASSWORD, random: seededRandom(7), ...extra });
+  return { clock, rescue, recorder, plan, makePlan, execute };
+}
+
+const users = (n: number, from = 0) => Array.from({ length: n }, (_, i) => directoryUser(`u${from + i}`));
+
+describe("executePlan", () => {
+  it("creates in bulk calls of at most maxCreateBatch and records each link with the fields written", async () => {
+    const { rescue, recorder, plan, execute } = await world(users(7), { maxCreateBatch: 3 });
+    const before = rescue.callCount();
+    const report = await execute(plan);
+    expect(rescue.callCount() - before).toBe(3);
+    expect(report.calls.rescue).toBe(3);
+    expect(report.status).toBe("succeeded");
+    expect(report.counts.create).toEqual({ planned: 7, succeeded: 7, failed: 0, cancelled: 0 });
+    expect(rescue.technicians()).toHaveLength(7);
+    const links = recorder.links();
+    expect(links).toHaveLength(7);
+    for (const link of links) {
+      const node = rescue.node(link.rescueNodeId)!;
+      expect(node.parentId).toBe(GROUP_A);
+      expect(link.fields).toEqual({ name: node.name, nick: node.nick, email: node.email, ssoId: node.ssoId });
+    }
+  });
+
+  it("records a created technician's link before its outcome (rule 12: a crash in between adopts, not duplicates)", async () => {
+    const { recorder, plan, execute } = await world(users(2));
+    const order: string[] = [];
+    const recordLinks = recorder.recordLinks.bind(recorder);
+    const recordOutcomes = recorder.recordOutcomes.bind(recorder);
+    recorder.recordLinks = async (links) => {
+      order.push("links");
+      await recordLinks(links);
+    };
+    recorder.recordOutcomes = async (outcomes) => {
+      order.push("outcomes");
+      await recordOutcomes(outcomes);
+    };
+    await execute(plan);
+    expect(order).toEqual(["links", "outcomes"]);
+  });
+
+  it("runs updates and status changes with bounded concurrency", async () => {
+    const nodes = users(12).map((u, i) =>
+      technicianNode(100 + i, GROUP_A, { name: "old", email: u.mail! }, { status: "disabled" }),
+    );
+    const links = nodes.map((node, i) => ({ entraUserId: `u${i}`, rescueNodeId: node.id }));
+    const { rescue, plan, execute } = await world(users(12), { nodes, links });
+    let inFlight = 0;
+    let most = 0;
+    const update = rescue.updateTechnician.bind(rescue);
+    rescue.updateTechnician = async (nodeId, fields) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight -= 1;
+      return update(nodeId, fields);
+    };
+    const report = await execute(plan, { concurrency: 3 });
+    expect(most).toBe(3);
+    expect(report.counts.update.succeeded).toBe(12);
+    expect(report.counts.enable.succeeded).toBe(12);
+  });
+
+  it("retries transient errors with exponential backoff and jitter, honouring Retry-After", async () => {
+    const { clock, rescue, plan, execute } = await world(users(1));
+    rescue.failNext(
+      new SyncPortError("busy", { code: "ERROR", retryable: true }),
+      new SyncPortError("throttled", { code: "ERROR", retryable: true, retryAfterMs: 5000 }),
+    );
+    const report = await execute(plan, { retry: { baseDelayMs: 100, maxDelayMs: 10_000 } });
+    expect(report.status).toBe("succeeded");
+    expect(clock.sleeps).toHaveLength(2);
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(50);
+    expect(clock.sleeps[0]).toBeLessThanOrEqual(100);
+    expect(clock.sleeps[1]).toBe(5000);
+    expect(rescue.technicians()).toHaveLength(1);
+  });
+
+  it("gives up after maxAttempts and fails only that action", async () => {
+    const nodes = [technicianNode(100, GROUP_A, { name: "old", email: "u0@example.com" })];
+    const { rescue, recorder, plan, execute } = await world(users(2), {
+      nodes,
+      links: [{ entraUserId: "u0", rescueNodeId: 100 }],
+    });
+    const transient = () => new SyncPortError("busy", { code: "ERROR", retryable: true });
+    rescue.failNext(transient(), transient(), transient());
+    const report = await execute(plan, { retry: { maxAttempts: 3 } });
+    expect(report.status).toBe("completed-with-failures");
+    expect(report.failures).toEqual([expect.objectContaining({ actionId: "update:u0", code: "ERROR" })]);
+    expect(recorder.outcomes.find((o) => o.actionId === "update:u0")).toMatchObject({ status: "failed", attempts: 3 });
+    expect(report.counts.create.succeeded).toBe(1);
+  });
+
+  it("renews an expired session once and repeats the call; concurrent expiries share one renewal", async () => {
+    const nodes = users(6).map((u, i) => technicianNode(100 + i, GROUP_A, { name: "old", email: u.mail! }));
+    const links = nodes.map((node, i) => ({ entraUserId: `u${i}`, rescueNodeId: node.id }));
+    const { rescue, plan, execute } = await world(users(6), { nodes, links });
+    let renewals = 0;
+    const renew = rescue.renewSession.bind(rescue);
+    rescue.renewSession = async () => {
+      renewals += 1;
+      await renew();
+    };
+    const expired = () => new SyncPortError("expired", { code: "NOTLOGGEDIN", sessionExpired: true });
+    rescue.failNext(expired(), expired(), expired());
+    const report = await execute(plan, { concurrency: 3 });
+    expect(report.status).toBe("succeeded");
+    expect(renewals).toBe(1);
+    expect(report.counts.update.succeeded).toBe(6);
+  });
+
+  it("fails the action when the session expires again right after renewal", async () => {
+    const { rescue, plan, execute } = await world(users(1));
+    const expired = () => new SyncPortError("expired", { code: "NOTLOGGEDIN", sessionExpired: true });
+    rescue.failNext(expired(), expired());
+    const report = await execute(plan);
+    expect(report.failures).toEqual([expect.objectContaining({ code: "NOTLOGGEDIN" })]);
+  });
+
+  it("survives a session that expires every few calls over a long run", async () => {
+    const nodes = users(20).map((u, i) => technicianNode(100 + i, GROUP_A, { name: "old", email: u.mail! }));
+    const links = nodes.map((node, i) => ({ entraUserId: `u${i}`, rescueNodeId: node.id }));
+    const { rescue, plan, execute } = await world(users(25), { nodes, links, sessionExpiresAfterCalls: 4 });
+    const report = await execute(plan, { concurrency: 2 });
+    expect(report.status).toBe("succeeded");
+    expect(rescue.technicians().filter((t) => t.name === "old")).toEqual([]);
+    expect(rescue.technicians()).toHaveLength(25);
+  });
+
+  it("batches outcomes for the recorder and reports progress", async () => {
+    const { recorder, plan, execute } = await world(users(25), { maxCreateBatch: 10 });
+    await execute(plan, { outcomeBatchSize: 10 });
+    expect(recorder.outcomeBatches.reduce((a, b) => a + b, 0)).toBe(25);
+    expect(Math.max(...recorder.outcomeBatches)).toBeLessThanOrEqual(10);
+    expect(recorder.progressEvents.at(-1)).toEqual({ phase: "apply", done: 25, total: 25 });
+  });
+
+  it("stops at a batch boundary when aborted, recording what did not start as cancelled", async () => {
+    const { rescue, recorder, plan, execute } = await world(users(6), { maxCreateBatch: 2 });
+    const controller = new AbortController();
+    const create = rescue.createTechnicians.bind(rescue);
+    rescue.createTechnicians = async (requests) => {
+      controller.abort();
+      return create(requests);
+    };
+    const report = await execute(plan, { signal: controller.signal });
+    expect(report.status).toBe("cancelled");
+    expect(report.counts.create).toEqual({ planned: 6, succeeded: 2, failed: 0, cancelled: 4 });
+    expect(rescue.technicians()).toHaveLength(2);
+    expect(recorder.outcomes.filter((o) => o.status === "cancelled")).toHaveLength(4);
+  });
+
+  it("stops the run when the recorder fails, since it cannot go on without a trace", async () => {
+    const { recorder, plan, execute } = await world(users(3), { maxCreateBatch: 1 });
+    recorder.recordLinks = async () => {
+      throw new Error("database down");
+    };
+    await expect(execute(plan)).rejects.toThrow("database down");
+  });
+
+  it("forgets stale links and records adoptions as links", async () => {
+    const nodes = [technicianNode(100, GROUP_B, { name: "User u0", email: "u0@example.com" })];
+    const { recorder, plan, execute } = await world(users(1), {
+      nodes,
+      links: [{ entraUserId: "u0", rescueNodeId: 999 }],
+    });
+    expect(plan.actions.map((a) => a.kind)).toEqual(["adopt", "update"]);
+    await execute(plan);
+    expect(recorder.links()).toEqual([{ entraUserId: "u0", rescueNodeId: 100, fields: defaultFields(users(1)[0]!) }]);
+  });
+});
+
+describe("rule 9: a Rescue rule that refuses an action fails that one action with a clear reason", () => {
+  it("fails the create whose email an administrator took after the plan, and creates the rest", async () => {
+    const { rescue, plan, execute } = await world(users(3));
+    rescue.adminAddNode({
+      id: 60,
+      parentId: 3,
+      kind: "administrator",
+      name: "Boss",
+      email: "u1@example.com",
+      status: "enabled",
+    });
+    const report = await execute(plan);
+    expect(report.status).toBe("completed-with-failures");
+    expect(report.failures).toEqual([
+      expect.objectContaining({
+        actionId: "create:u1",
+        code: "INVALIDPARAM_EMAIL_ALREADY_IN_USE",
+        message: "the email belongs to an administrator",
+      }),
+    ]);
+    expect(report.counts.create).toMatchObject({ succeeded: 2, failed: 1 });
+  });
+
+  it("does not retry a refusal", async () => {
+    const nodes = [technicianNode(100, GROUP_A, { name: "old", email: "u0@example.com" })];
+    const { rescue, clock, plan, execute } = await world(users(1), {
+      nodes,
+      links: [{ entraUserId: "u0", rescueNodeId: 100 }],
+    });
+    rescue.refuseWritesTo(100, new SyncPortError("bad node", { code: "INVALIDPARAM_NODE" }));
+    const report = await execute(plan);
+    expect(report.failures).toEqual([expect.objectContaining({ code: "INVALIDPARAM_NODE" })]);
+    expect(clock.sleeps).toEqual([]);
+  });
+});
+
+describe("rule 10: a dry run records the plan and applies nothing", () => {
+  it("makes no Rescue call and records the plan as dry", async () => {
+    const { rescue, recorder, plan, execute } = await world(users(3));
+    const before = rescue.callCount();
+    const report = await execute(plan, { dryRun: true });
+    expect(report.status).toBe("dry-run");
+    expect(rescue.callCount()).toBe(before);
+    expect(recorder.plans).toEqual([{ plan, dryRun: true }]);
+    expect(recorder.outcomes).toEqual([]);
+    expect(report.counts.create).toEqual({ planned: 3, succeeded: 0, failed: 0, cancelled: 0 });
+  });
+});
+
+describe("rule 11: over the safety threshold nothing is applied until a person approves", () => {
+  const nodes = Array.from({ length: 6 }, (_, i) =>
+    technicianNode(100 + i, GROUP_A, { name: `n${i}`, email: `u${i}@example.com` }),
+  );
+  const links = nodes.map((node, i) => ({ entraUserId: `u${i}`, rescueNodeId: node.id }));
+
+  it("applies nothing for a blocked plan", async () => {
+    const { rescue, plan, execute } = await world([directoryUser("new")], { nodes, links });
+    expect(plan.status).toBe("blocked");
+    const writes = rescue.writeCount();
+    const report = await execute(plan);
+    expect(report.status).toBe("blocked");
+    expect(rescue.writeCount()).toBe(writes);
+    expect(rescue.technicians().every((t) => t.status === "enabled")).toBe(true);
+  });
+
+  it("applies it once approved", async () => {
+    const { rescue, plan, execute } = await world([directoryUser("new")], { nodes, links });
+    const report = await execute(plan, { approved: true });
+    expect(report.status).toBe("succeeded");
+    expect(report.counts.disable.succeeded).toBe(6);
+    expect(rescue.technicians().filter((t) => t.status === "disabled")).toHaveLength(6);
+  });
+});
+
+describe("backoffDelay", () => {
+  it("doubles per attempt up to the maximum, jittered into its upper half", () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
+    expect(backoffDelay(1, policy, () => 0)).toBe(50);
+    expect(backoffDelay(1, policy, () => 1)).toBe(100);
+    expect(backoffDelay(3, policy, () => 1)).toBe(400);
+    expect(backoffDelay(10, policy, () => 1)).toBe(1000);
+    expect(backoffDelay(1, policy, () => 0, 3000)).toBe(3000);
+  });
+});
