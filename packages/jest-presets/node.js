@@ -12,6 +12,7 @@ const esmOnly = [
   "is-network-error",
   "fastify-type-provider-zod",
   "@prisma/client-runtime-utils",
+  "cookie",
 ];
 
 const swcTransform = [
