@@ -73,7 +73,8 @@ export function parsePlainTextReply(body: string): PlainTextReply {
   let rest = text.slice(head[0].length);
   let value: string | undefined;
   // `OK:<url>` (getLoginTicket) puts the value right after a colon.
-  if (rest.startsWith(":")) rest = rest.slice(1);
+  const colonValue = rest.startsWith(":");
+  if (colonValue) rest = rest.slice(1);
   const firstLineEnd = rest.indexOf("\n");
   const firstLine = (firstLineEnd === -1 ? rest : rest.slice(0, firstLineEnd)).trim();
   const afterFirstLine = firstLineEnd === -1 ? "" : rest.slice(firstLineEnd + 1);
@@ -85,7 +86,7 @@ export function parsePlainTextReply(body: string): PlainTextReply {
     if (Object.keys(current).length > 0) blocks.push(current);
     current = {};
   };
-  if (firstLine !== "" && !parseFieldLine(firstLine, current)) value = firstLine;
+  if (firstLine !== "" && (colonValue || !parseFieldLine(firstLine, current))) value = firstLine;
   for (const line of afterFirstLine.split("\n")) {
     const trimmed = line.trim();
     if (trimmed === "") {

@@ -1,0 +1,347 @@
+// Contract tests: the real client against the Rescue emulator, over HTTP, for every operation and error code.
+import {
+  DEMO_ADOPTABLE_TECHNICIAN_EMAIL,
+  DEMO_RESCUE_CONNECTION,
+  demoRescueOrganisation,
+} from "@techsync/emulators/rescue";
+import { RescueClient, RescueError } from "../src/index";
+import { createRequest, DEFAULT_PASSWORD, type EmulatedRescue, groupId, startEmulatedRescue } from "./emulated-rescue";
+
+let rescue: EmulatedRescue;
+beforeEach(async () => {
+  rescue = await startEmulatedRescue();
+});
+afterEach(async () => {
+  await rescue.emulator.close();
+});
+
+async function rescueErrorOf(promise: Promise<unknown>): Promise<RescueError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof RescueError)) throw new Error(`expected a RescueError, got ${String(error)}`);
+  return error;
+}
+
+describe("reads", () => {
+  it("tests the connection with getAccount, authenticating with the service token", async () => {
+    const client = rescue.client();
+    const account = await client.getAccount();
+    expect(account).toEqual({
+      accountId: 560961,
+      organization: "Contoso Demo Support",
+      adminId: rescue.emulator.organisation.masterAccountHolderId,
+      techId: 0,
+      email: DEMO_RESCUE_CONNECTION.email,
+    });
+    expect(client.authMode).toBe("authcode");
+    expect(client.callCounts()).toEqual({ getAccount: 1 });
+  });
+
+  it("reads the whole tree with kinds, parents and enabled/disabled status", async () => {
+    const tree = await rescue.client().getTree();
+    const byName = new Map(tree.map((n) => [n.name, n]));
+    expect(byName.get("Contoso Demo Support")).toMatchObject({ kind: "root", parentId: null });
+    expect(byName.get("Technicians")?.kind).toBe("technicians");
+    expect(byName.get("Master Administrators")?.kind).toBe("masterAdministrators");
+    expect(byName.get("Helpdesk Admins")?.kind).toBe("administratorGroup");
+    expect(byName.get("Sam Admin")?.kind).toBe("administrator");
+    expect(byName.get("Field Engineers North")).toMatchObject({
+      kind: "technicianGroup",
+      parentId: byName.get("Field Engineers")?.id,
+    });
+    expect(byName.get("Alex Morgan")).toMatchObject({
+      kind: "technician",
+      email: DEMO_ADOPTABLE_TECHNICIAN_EMAIL,
+      status: "enabled",
+    });
+    expect(byName.get("Casey Old")).toMatchObject({ kind: "technician", status: "disabled" });
+    expect(byName.get("Support Tier 1")?.email).toBeNull();
+  });
+
+  it("reads a user's details by node id and by email (any case); unknown gives null", async () => {
+    const client = rescue.client();
+    const byEmail = await client.getUser({ email: DEMO_ADOPTABLE_TECHNICIAN_EMAIL.toUpperCase() });
+    expect(byEmail).toMatchObject({
+      name: "Alex Morgan",
+      nick: "Alex",
+      kind: "technician",
+      status: "enabled",
+      rawStatus: "Offline",
+      mobileAddon: true,
+      rpatAddon: false,
+      accountHolder: false,
+    });
+    expect(await client.getUser({ nodeId: byEmail!.nodeId })).toEqual(byEmail);
+    expect(await client.getUser({ email: "nobody@contoso-demo.example" })).toBeNull();
+    expect(await client.getUser({ nodeId: 999_999 })).toBeNull();
+  });
+});
+
+describe("createTechnicians", () => {
+  it("creates in bulk with createUsers, in chunks under the limit, with the default password to change at first login", async () => {
+    const client = rescue.client({ createBatchSize: 2 });
+    const tier1 = groupId(rescue.emulator, "Support Tier 1");
+    const north = groupId(rescue.emulator, "Field Engineers North");
+    const requests = [1, 2, 3, 4, 5].map((n) => createRequest(n % 2 ? tier1 : north, n));
+    const results = await client.createTechnicians(requests);
+    expect(results).toHaveLength(5);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(client.callCounts()).toEqual({ createUsers: 3 });
+    const created = rescue.emulator.organisation.findByEmail("tech.4@contoso-demo.example")[0]!;
+    const result4 = results.find((r) => r.ref === "entra-4");
+    expect(result4).toEqual({ ref: "entra-4", ok: true, nodeId: created.id });
+    expect(created).toMatchObject({
+      parentId: north,
+      name: "Tech 4",
+      nick: "T4",
+      ssoId: "tech.4@contoso-demo.example",
+      enabled: true,
+      password: DEFAULT_PASSWORD,
+      mustChangePassword: true,
+    });
+    const tree = await client.getTree();
+    expect(tree.filter((n) => n.email?.startsWith("tech.")).every((n) => n.status === "enabled")).toBe(true);
+  });
+
+  it("fails one request with the reason and creates the rest (rule 9)", async () => {
+    const client = rescue.client();
+    const tier1 = groupId(rescue.emulator, "Support Tier 1");
+    const adminEmail = {
+      ...createRequest(tier1, "a"),
+      fields: { ...createRequest(tier1, "a").fields, email: "sam.admin@contoso-demo.example" },
+    };
+    const rootCategory = createRequest(rescue.emulator.organisation.categoryIds.technicians, "root");
+    const weakPassword = createRequest(tier1, "weak", "password");
+    const results = await client.createTechnicians([createRequest(tier1, 1), adminEmail, rootCategory, weakPassword]);
+    const byRef = new Map(results.map((r) => [r.ref, r]));
+    expect(byRef.get("entra-1")?.ok).toBe(true);
+    const codeOf = (ref: string) => {
+      const r = byRef.get(ref);
+      return r && !r.ok ? r.error.code : "OK";
+    };
+    expect(codeOf("entra-a")).toBe("INVALIDPARAM_EMAIL_ALREADY_IN_USE");
+    expect(codeOf("entra-root")).toBe("INVALIDPARAM_PARENT");
+    // Checked before any call: the weak password never reaches Rescue.
+    expect(codeOf("entra-weak")).toBe("DEFAULT_PASSWORD_POLICY");
+    expect(client.callCounts()).toEqual({ createUsers: 1 });
+  });
+
+  it("refuses a default password that breaks the policy before any call", async () => {
+    const client = rescue.client();
+    const [result] = await client.createTechnicians([
+      createRequest(groupId(rescue.emulator, "Support Tier 1"), 1, "has space 1A"),
+    ]);
+    expect(result).toMatchObject({ ok: false, error: { code: "DEFAULT_PASSWORD_POLICY" } });
+    expect(client.callCount()).toBe(0);
+  });
+
+  it("falls back to createUser + setUser_v2 when createUsers is refused (caller is not a Master Administrator)", async () => {
+    const client = rescue.client({
+      email: "sam.admin@contoso-demo.example",
+      password: "Sam-Admin-2026!",
+      serviceToken: undefined,
+    });
+    const tier2 = groupId(rescue.emulator, "Support Tier 2");
+    const results = await client.createTechnicians([createRequest(tier2, 1), createRequest(tier2, 2)]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(client.callCounts()).toMatchObject({
+      login: 1,
+      createUsers: 1,
+      getUser_v3: 2,
+      createUser: 2,
+      setUser_v2: 2,
+    });
+    expect(rescue.emulator.organisation.findByEmail("tech.2@contoso-demo.example")[0]).toMatchObject({
+      parentId: tier2,
+      name: "Tech 2",
+      enabled: true,
+      mustChangePassword: true,
+    });
+    // The administrator's email is refused before a blank user is made.
+    const [taken] = await client.createTechnicians([
+      {
+        ...createRequest(tier2, 3),
+        fields: { ...createRequest(tier2, 3).fields, email: "robin.master@contoso-demo.example" },
+      },
+    ]);
+    expect(taken).toMatchObject({ ok: false, error: { code: "INVALIDPARAM_EMAIL_ALREADY_IN_USE" } });
+    expect(client.callCounts().createUser).toBe(2);
+  });
+
+  it("reuses the blank user a refused setUser_v2 left behind instead of making another", async () => {
+    const client = rescue.client({
+      email: "sam.admin@contoso-demo.example",
+      password: "Sam-Admin-2026!",
+      serviceToken: undefined,
+    });
+    const tier2 = groupId(rescue.emulator, "Support Tier 2");
+    const tooLong = {
+      ...createRequest(tier2, 1),
+      fields: { ...createRequest(tier2, 1).fields, name: "x".repeat(200) },
+    };
+    const [refused] = await client.createTechnicians([tooLong]);
+    expect(refused).toMatchObject({ ok: false, error: { code: "INVALIDPARAM_NAME" } });
+    const [created] = await client.createTechnicians([createRequest(tier2, 2)]);
+    expect(created?.ok).toBe(true);
+    expect(client.callCounts().createUser).toBe(1);
+    expect(rescue.emulator.organisation.technicians().filter((t) => t.name === "")).toHaveLength(0);
+  });
+
+  it("fails with a licence error beyond the licence count", async () => {
+    await rescue.emulator.close();
+    const seed = demoRescueOrganisation();
+    rescue = await startEmulatedRescue({ ...seed, account: { ...seed.account, technicianLicences: 3 } });
+    const tier1 = groupId(rescue.emulator, "Support Tier 1");
+    const results = await rescue.client().createTechnicians([createRequest(tier1, 1), createRequest(tier1, 2)]);
+    expect(results.map((r) => r.ok)).toEqual([true, false]);
+    expect(results[1]).toMatchObject({ ok: false, error: { message: expect.stringMatching(/licence/) } });
+  });
+});
+
+describe("updates and status", () => {
+  it("updates name, nick, email and SSO id only, re-sending what it does not change", async () => {
+    const client = rescue.client();
+    const alex = rescue.emulator.organisation.findByEmail(DEMO_ADOPTABLE_TECHNICIAN_EMAIL)[0]!;
+    alex.description = "keep me";
+    await client.updateTechnician(alex.id, {
+      name: "Alex Morgan-Smith",
+      nick: "AMS",
+      email: "alex.ms@contoso-demo.example",
+      ssoId: "alex.ms",
+    });
+    expect(alex).toMatchObject({
+      name: "Alex Morgan-Smith",
+      nick: "AMS",
+      email: "alex.ms@contoso-demo.example",
+      ssoId: "alex.ms",
+      description: "keep me",
+      enabled: true,
+      mobileAddon: true,
+      password: "Alex-Tech-2026!",
+    });
+    expect(client.callCounts()).toEqual({ getUser_v3: 1, setUser_v2: 1 });
+  });
+
+  it("refuses an email that belongs to another Rescue user", async () => {
+    const client = rescue.client();
+    const alex = rescue.emulator.organisation.findByEmail(DEMO_ADOPTABLE_TECHNICIAN_EMAIL)[0]!;
+    const error = await rescueErrorOf(
+      client.updateTechnician(alex.id, { name: "A", nick: "", email: "JORDAN.LEE@contoso-demo.example", ssoId: "" }),
+    );
+    expect(error).toMatchObject({ code: "INVALIDPARAM_EMAIL_ALREADY_IN_USE", retryable: false, method: "setUser_v2" });
+    expect(error.message).toMatch(/belongs to another Rescue user/);
+  });
+
+  it("fails with INVALIDPARAM_NODE for a node that is gone", async () => {
+    const error = await rescueErrorOf(rescue.client().setTechnicianStatus(999_999, "disabled"));
+    expect(error.code).toBe("INVALIDPARAM_NODE");
+  });
+
+  it("disables (freeing the mobile licence) and enables", async () => {
+    const client = rescue.client();
+    const alex = rescue.emulator.organisation.findByEmail(DEMO_ADOPTABLE_TECHNICIAN_EMAIL)[0]!;
+    await client.setTechnicianStatus(alex.id, "disabled");
+    expect(alex).toMatchObject({ enabled: false, mobileAddon: false });
+    expect((await client.getTree()).find((n) => n.id === alex.id)?.status).toBe("disabled");
+    await client.setTechnicianStatus(alex.id, "enabled");
+    expect(alex.enabled).toBe(true);
+    // Already enabled: read, nothing to write.
+    await client.setTechnicianStatus(alex.id, "enabled");
+    expect(client.callCounts()).toEqual({ getUser_v3: 3, setUser_v2: 2, getHierarchy_v2: 1 });
+  });
+
+  it("cannot enable beyond the licence count", async () => {
+    const org = rescue.emulator.organisation;
+    const casey = org.findByEmail("casey.old@contoso-demo.example")[0]!;
+    rescue.emulator.organisation.account.technicianLicences = org.enabledTechnicians();
+    const error = await rescueErrorOf(rescue.client().setTechnicianStatus(casey.id, "enabled"));
+    expect(error.message).toMatch(/licence/);
+    expect(casey.enabled).toBe(false);
+  });
+
+  it("has no method that deletes or moves anything (rules 6 and 7)", () => {
+    const names = Object.getOwnPropertyNames(RescueClient.prototype).map((n) => n.toLowerCase());
+    expect(names.filter((n) => n.includes("delete") || n.includes("move") || n.includes("authcode"))).toEqual([]);
+  });
+});
+
+describe("authentication", () => {
+  it("falls back to a login session when the service token is refused as an authcode", async () => {
+    await rescue.emulator.close();
+    rescue = await startEmulatedRescue({ ...demoRescueOrganisation(), serviceTokenIsAuthCode: false });
+    const client = rescue.client();
+    expect((await client.getAccount()).accountId).toBe(560961);
+    await client.getTree();
+    expect(client.authMode).toBe("session");
+    expect(client.callCounts()).toEqual({ getAccount: 2, login: 1, getHierarchy_v2: 1 });
+  });
+
+  it("reports INVALID_SECRETAUTHCODE when the token was replaced and no login is possible", async () => {
+    // Someone generated a new token: the old one stops working.
+    const fresh = await fetch(`${rescue.emulator.url}/API/requestAuthCode.aspx`, {
+      method: "POST",
+      body: new URLSearchParams({ email: DEMO_RESCUE_CONNECTION.email, pwd: DEMO_RESCUE_CONNECTION.password }),
+    });
+    expect(await fresh.text()).toMatch(/^OK AUTHCODE: [a-z0-9]{79}$/);
+    const error = await rescueErrorOf(rescue.client({ password: "" }).getAccount());
+    expect(error).toMatchObject({ code: "INVALID_SECRETAUTHCODE", retryable: false });
+    expect(error.hint).toMatch(/replaced in the Admin Center/);
+  });
+
+  it("reports INVALID for a wrong password", async () => {
+    const error = await rescueErrorOf(rescue.client({ serviceToken: undefined, password: "Wrong-2026!" }).getAccount());
+    expect(error).toMatchObject({ code: "INVALID", method: "login", retryable: false });
+  });
+
+  it("reports USER_DELETED_OR_DISABLED when the Master Account Holder is disabled", async () => {
+    rescue.emulator.organisation.nodes.get(rescue.emulator.organisation.masterAccountHolderId)!.enabled = false;
+    const error = await rescueErrorOf(rescue.client().getTree());
+    expect(error).toMatchObject({ code: "USER_DELETED_OR_DISABLED", retryable: false });
+    expect(error.message).toMatch(/Master Account Holder/);
+  });
+
+  it("renews an expired session transparently (NOTLOGGEDIN after 20 idle minutes)", async () => {
+    const client = rescue.client({ serviceToken: undefined, sessionIdleRenewMs: 60 * 60_000 });
+    await client.getAccount();
+    rescue.clock.advance(21 * 60_000);
+    await client.getAccount();
+    expect(client.callCounts()).toEqual({ login: 2, getAccount: 3 });
+  });
+
+  it("renews an idle session before Rescue drops it", async () => {
+    const client = rescue.client({ serviceToken: undefined });
+    await client.getAccount();
+    rescue.clock.advance(19 * 60_000);
+    await client.getAccount();
+    expect(client.callCounts()).toEqual({ login: 2, getAccount: 2 });
+  });
+
+  it("paces its logins so Rescue never answers LIMITREACHED", async () => {
+    const client = rescue.client({ serviceToken: undefined });
+    const started = rescue.clock.now().getTime();
+    for (let i = 0; i < 12; i++) await client.renewSession();
+    await client.getAccount();
+    expect(client.callCounts().login).toBe(12);
+    // The 11th login waited for the 3-minute window.
+    expect(rescue.clock.now().getTime() - started).toBeGreaterThanOrEqual(3 * 60_000);
+  });
+
+  it("reports LIMITREACHED when another tool used up the logins", async () => {
+    for (let i = 0; i < 10; i++) {
+      await fetch(`${rescue.emulator.url}/API/login.aspx`, {
+        method: "POST",
+        body: new URLSearchParams({ email: DEMO_RESCUE_CONNECTION.email, pwd: DEMO_RESCUE_CONNECTION.password }),
+      });
+    }
+    const error = await rescueErrorOf(rescue.client({ serviceToken: undefined, maxAttempts: 1 }).getAccount());
+    expect(error).toMatchObject({ code: "LIMITREACHED", retryable: true });
+  });
+
+  it("renewSession is a no-op with an authcode", async () => {
+    const client = rescue.client();
+    await client.renewSession();
+    expect(client.callCount()).toBe(0);
+  });
+});
