@@ -1,0 +1,168 @@
+// /_emulator/...: what tests and demos change behind the directory's back (membership, user state,
+// consent, faults). Not part of Graph; unauthenticated because the emulator only serves local clients.
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import type { EmulatedTenant } from "./emulated-tenant";
+import type { GraphFaults } from "./fault-injection";
+import type { GraphEmulatorAdmin } from "./graph-emulator-admin";
+
+const ZUserChanges = z
+  .object({
+    displayName: z.string().min(1),
+    givenName: z.string().nullable(),
+    surname: z.string().nullable(),
+    mail: z.string().nullable(),
+    userPrincipalName: z.string().min(3),
+    accountEnabled: z.boolean(),
+    department: z.string().nullable(),
+    jobTitle: z.string().nullable(),
+    companyName: z.string().nullable(),
+    officeLocation: z.string().nullable(),
+    employeeId: z.string().nullable(),
+  })
+  .partial()
+  .strict();
+const ZNewUser = ZUserChanges.extend({
+  id: z.string().optional(),
+  displayName: z.string().min(1),
+  userPrincipalName: z.string().min(3),
+});
+const ZRoles = z.object({ roles: z.array(z.string()) });
+const ZMember = z.object({ memberId: z.string().min(1) });
+const ZFaults = z
+  .object({
+    latencyMs: z.number().int().min(0).max(60_000),
+    throttle: z
+      .object({
+        limit: z.number().int().min(0),
+        windowMs: z.number().int().positive().optional(),
+        retryAfterSeconds: z.number().int().min(0).max(180).optional(),
+        retryAfterAs: z.enum(["seconds", "date"]).optional(),
+      })
+      .nullable(),
+    unavailable: z
+      .object({
+        count: z.number().int().min(0),
+        status: z.union([z.literal(503), z.literal(504)]).optional(),
+        retryAfterSeconds: z.number().int().min(0).optional(),
+      })
+      .nullable(),
+    deltaTokenTtlMs: z.number().int().min(0).nullable(),
+    deltaExpiry: z.enum(["syncStateNotFound", "gone"]),
+  })
+  .partial()
+  .strict();
+
+function notFound(reply: FastifyReply, what: string) {
+  return reply.code(404).send({ error: { code: "NotFound", message: `${what} not found` } });
+}
+
+function invalid(reply: FastifyReply, error: z.ZodError) {
+  return reply.code(400).send({ error: { code: "BadRequest", message: z.prettifyError(error) } });
+}
+
+export function registerAdminRoutes(app: FastifyInstance, admin: GraphEmulatorAdmin) {
+  app.register(
+    async (routes) => {
+      routes.get("/state", async () => admin.describe());
+      routes.get("/stats", async () => admin.stats);
+      routes.post("/stats/reset", async () => {
+        admin.resetStats();
+        return admin.stats;
+      });
+      routes.post("/reset", async () => {
+        admin.reset();
+        return admin.describe();
+      });
+      routes.put("/faults", async (request, reply) => {
+        const parsed = ZFaults.safeParse(request.body ?? {});
+        if (!parsed.success) return invalid(reply, parsed.error);
+        admin.setFaults(parsed.data as GraphFaults);
+        return admin.faults;
+      });
+      routes.post("/delta/expire", async () => {
+        admin.expireDeltaTokens();
+        return { expired: true };
+      });
+
+      const withTenant =
+        <P extends { tenantId: string }>(
+          handler: (tenant: EmulatedTenant, params: P, body: unknown, reply: FastifyReply) => unknown,
+        ) =>
+        async (request: { params: unknown; body: unknown }, reply: FastifyReply) => {
+          const params = request.params as P;
+          const tenant = admin.tenant(params.tenantId);
+          if (!tenant) return notFound(reply, `tenant ${params.tenantId}`);
+          return handler(tenant, params, request.body, reply);
+        };
+
+      routes.post(
+        "/tenants/:tenantId/users",
+        withTenant((tenant, _params, body, reply) => {
+          const parsed = ZNewUser.safeParse(body ?? {});
+          if (!parsed.success) return invalid(reply, parsed.error);
+          return reply.code(201).send(tenant.addUser(parsed.data));
+        }),
+      );
+      routes.patch(
+        "/tenants/:tenantId/users/:userId",
+        withTenant<{ tenantId: string; userId: string }>((tenant, params, body, reply) => {
+          const parsed = ZUserChanges.safeParse(body ?? {});
+          if (!parsed.success) return invalid(reply, parsed.error);
+          return tenant.updateUser(params.userId, parsed.data) ?? notFound(reply, `user ${params.userId}`);
+        }),
+      );
+      for (const action of ["delete", "restore", "purge"] as const) {
+        routes.post(
+          `/tenants/:tenantId/users/:userId/${action}`,
+          withTenant<{ tenantId: string; userId: string }>((tenant, params, _body, reply) => {
+            const user =
+              action === "delete"
+                ? tenant.softDeleteUser(params.userId)
+                : action === "restore"
+                  ? tenant.restoreUser(params.userId)
+                  : tenant.purgeUser(params.userId);
+            return user ?? notFound(reply, `user ${params.userId}`);
+          }),
+        );
+      }
+      routes.patch(
+        "/tenants/:tenantId/groups/:groupId",
+        withTenant<{ tenantId: string; groupId: string }>((tenant, params, body, reply) => {
+          const parsed = z
+            .object({ displayName: z.string().min(1), description: z.string().nullable() })
+            .partial()
+            .safeParse(body ?? {});
+          if (!parsed.success) return invalid(reply, parsed.error);
+          const group = tenant.updateGroup(params.groupId, parsed.data);
+          return group ? { ...group, members: [...group.members] } : notFound(reply, `group ${params.groupId}`);
+        }),
+      );
+      routes.post(
+        "/tenants/:tenantId/groups/:groupId/members",
+        withTenant<{ tenantId: string; groupId: string }>((tenant, params, body, reply) => {
+          const parsed = ZMember.safeParse(body ?? {});
+          if (!parsed.success) return invalid(reply, parsed.error);
+          if (!tenant.groups.has(params.groupId)) return notFound(reply, `group ${params.groupId}`);
+          return { added: tenant.addMember(params.groupId, parsed.data.memberId) };
+        }),
+      );
+      routes.delete(
+        "/tenants/:tenantId/groups/:groupId/members/:memberId",
+        withTenant<{ tenantId: string; groupId: string; memberId: string }>((tenant, params, _body, reply) => {
+          if (!tenant.groups.has(params.groupId)) return notFound(reply, `group ${params.groupId}`);
+          return { removed: tenant.removeMember(params.groupId, params.memberId) };
+        }),
+      );
+      routes.put(
+        "/tenants/:tenantId/apps/:clientId/roles",
+        withTenant<{ tenantId: string; clientId: string }>((tenant, params, body, reply) => {
+          const parsed = ZRoles.safeParse(body ?? {});
+          if (!parsed.success) return invalid(reply, parsed.error);
+          return tenant.setAppRoles(params.clientId, parsed.data.roles) ?? notFound(reply, `app ${params.clientId}`);
+        }),
+      );
+    },
+    { prefix: "/_emulator" },
+  );
+}

@@ -1,0 +1,261 @@
+// One emulated Entra tenant: its app registrations (with consented permissions) and its directory.
+// Every change bumps a sequence number so delta queries can answer "what changed since token N".
+import { randomUUID } from "node:crypto";
+
+export const GRAPH_PERMISSIONS = [
+  "User.Read.All",
+  "Group.Read.All",
+  "Directory.Read.All",
+  "GroupMember.Read.All",
+] as const;
+
+export interface EmulatedUser {
+  id: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  userPrincipalName: string;
+  accountEnabled: boolean;
+  department: string | null;
+  jobTitle: string | null;
+  companyName: string | null;
+  officeLocation: string | null;
+  employeeId: string | null;
+  /** Set while soft-deleted (restorable for 30 days in Entra). */
+  deletedDateTime: string | null;
+  /** Permanently deleted: kept as a tombstone so users delta can say `deleted`. */
+  purged: boolean;
+  /** Sequence number of the last change. */
+  version: number;
+}
+
+export interface EmulatedGroup {
+  id: string;
+  displayName: string;
+  description: string | null;
+  mail: string | null;
+  mailEnabled: boolean;
+  securityEnabled: boolean;
+  groupTypes: string[];
+  /** Direct members: user or group ids, in insertion order. */
+  members: Set<string>;
+  version: number;
+}
+
+export interface EmulatedSecret {
+  /** The secret's id (a GUID), which admins paste by mistake instead of the value. */
+  id: string;
+  value: string;
+  expiresAt: string;
+}
+
+export interface EmulatedApp {
+  clientId: string;
+  displayName: string;
+  secrets: EmulatedSecret[];
+  /** Application permissions an admin consented to in this tenant. */
+  roles: string[];
+}
+
+export interface MembershipChange {
+  seq: number;
+  groupId: string;
+  memberId: string;
+  memberType: "user" | "group";
+  removed: boolean;
+}
+
+export type EmulatedUserInput = Partial<Omit<EmulatedUser, "version" | "purged" | "deletedDateTime">> &
+  Pick<EmulatedUser, "displayName" | "userPrincipalName">;
+export type EmulatedGroupInput = Partial<Omit<EmulatedGroup, "version" | "members">> &
+  Pick<EmulatedGroup, "displayName"> & { members?: string[] };
+
+export interface TenantSeed {
+  tenantId: string;
+  /** Verified domain, accepted in place of the tenant id in token URLs. */
+  domain: string;
+  apps: EmulatedApp[];
+  users: EmulatedUserInput[];
+  groups: EmulatedGroupInput[];
+}
+
+export class EmulatedTenant {
+  readonly tenantId: string;
+  readonly domain: string;
+  readonly apps = new Map<string, EmulatedApp>();
+  readonly users = new Map<string, EmulatedUser>();
+  readonly groups = new Map<string, EmulatedGroup>();
+  readonly membershipLog: MembershipChange[] = [];
+  private seq = 0;
+  /** Bumped by any change to membership or user liveness, so cached transitive lists know they are stale. */
+  private revision = 0;
+  private transitiveCache = new Map<string, { revision: number; users: string[]; groups: string[] }>();
+
+  constructor(seed: TenantSeed) {
+    this.tenantId = seed.tenantId;
+    this.domain = seed.domain;
+    for (const app of seed.apps) this.apps.set(app.clientId, { ...app, roles: [...app.roles] });
+    for (const user of seed.users) this.addUser(user);
+    for (const group of seed.groups) this.addGroup(group);
+    // Members may name groups seeded later, so link them once every object exists.
+    for (const group of seed.groups) {
+      const target = group.id ? this.groups.get(group.id) : undefined;
+      for (const memberId of group.members ?? []) if (target) this.addMember(target.id, memberId);
+    }
+  }
+
+  get currentSeq(): number {
+    return this.seq;
+  }
+
+  private nextSeq(): number {
+    this.seq += 1;
+    this.revision += 1;
+    return this.seq;
+  }
+
+  addUser(input: EmulatedUserInput): EmulatedUser {
+    const user: EmulatedUser = {
+      id: input.id ?? randomUUID(),
+      displayName: input.displayName,
+      givenName: input.givenName ?? null,
+      surname: input.surname ?? null,
+      mail: input.mail === undefined ? null : input.mail,
+      userPrincipalName: input.userPrincipalName,
+      accountEnabled: input.accountEnabled ?? true,
+      department: input.department ?? null,
+      jobTitle: input.jobTitle ?? null,
+      companyName: input.companyName ?? null,
+      officeLocation: input.officeLocation ?? null,
+      employeeId: input.employeeId ?? null,
+      deletedDateTime: null,
+      purged: false,
+      version: this.nextSeq(),
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  addGroup(input: EmulatedGroupInput): EmulatedGroup {
+    const group: EmulatedGroup = {
+      id: input.id ?? randomUUID(),
+      displayName: input.displayName,
+      description: input.description ?? null,
+      mail: input.mail ?? null,
+      mailEnabled: input.mailEnabled ?? false,
+      securityEnabled: input.securityEnabled ?? true,
+      groupTypes: input.groupTypes ?? [],
+      members: new Set(),
+      version: this.nextSeq(),
+    };
+    this.groups.set(group.id, group);
+    return group;
+  }
+
+  /** A user that Graph would return (not soft-deleted, not purged). */
+  liveUser(id: string): EmulatedUser | undefined {
+    const user = this.users.get(id);
+    return user && !user.deletedDateTime && !user.purged ? user : undefined;
+  }
+
+  memberType(id: string): "user" | "group" | undefined {
+    if (this.users.has(id)) return "user";
+    if (this.groups.has(id)) return "group";
+    return undefined;
+  }
+
+  addMember(groupId: string, memberId: string): boolean {
+    const group = this.groups.get(groupId);
+    const memberType = this.memberType(memberId);
+    if (!group || !memberType || group.members.has(memberId)) return false;
+    group.members.add(memberId);
+    this.membershipLog.push({ seq: this.nextSeq(), groupId, memberId, memberType, removed: false });
+    return true;
+  }
+
+  removeMember(groupId: string, memberId: string): boolean {
+    const group = this.groups.get(groupId);
+    const memberType = this.memberType(memberId);
+    if (!group || !memberType || !group.members.delete(memberId)) return false;
+    this.membershipLog.push({ seq: this.nextSeq(), groupId, memberId, memberType, removed: true });
+    return true;
+  }
+
+  updateUser(id: string, changes: Partial<Omit<EmulatedUser, "id" | "version" | "purged">>): EmulatedUser | undefined {
+    const user = this.users.get(id);
+    if (!user || user.purged) return undefined;
+    Object.assign(user, changes, { version: this.nextSeq() });
+    return user;
+  }
+
+  updateGroup(id: string, changes: Partial<Pick<EmulatedGroup, "displayName" | "description" | "mail">>) {
+    const group = this.groups.get(id);
+    if (!group) return undefined;
+    Object.assign(group, changes, { version: this.nextSeq() });
+    return group;
+  }
+
+  /** Soft delete: the user leaves member lists but keeps its memberships for a restore (as reported of Entra). */
+  softDeleteUser(id: string): EmulatedUser | undefined {
+    return this.updateUser(id, { deletedDateTime: new Date().toISOString() });
+  }
+
+  restoreUser(id: string): EmulatedUser | undefined {
+    const user = this.users.get(id);
+    if (!user?.deletedDateTime || user.purged) return undefined;
+    return this.updateUser(id, { deletedDateTime: null });
+  }
+
+  purgeUser(id: string): EmulatedUser | undefined {
+    const user = this.users.get(id);
+    if (!user || user.purged) return undefined;
+    for (const group of this.groups.values()) if (group.members.has(id)) this.removeMember(group.id, id);
+    user.purged = true;
+    user.version = this.nextSeq();
+    return user;
+  }
+
+  setAppRoles(clientId: string, roles: string[]): EmulatedApp | undefined {
+    const app = this.apps.get(clientId);
+    if (!app) return undefined;
+    app.roles = [...new Set(roles)];
+    return app;
+  }
+
+  /** Direct members that Graph would list: live users and groups. */
+  directMembers(groupId: string): { users: string[]; groups: string[] } {
+    const group = this.groups.get(groupId);
+    const users: string[] = [];
+    const groups: string[] = [];
+    for (const id of group?.members ?? []) {
+      if (this.groups.has(id)) groups.push(id);
+      else if (this.liveUser(id)) users.push(id);
+    }
+    return { users, groups };
+  }
+
+  /** Flattened membership through nested groups; a visited set makes cycles harmless; each user once. */
+  transitiveMembers(groupId: string): { users: string[]; groups: string[] } {
+    const cached = this.transitiveCache.get(groupId);
+    if (cached && cached.revision === this.revision) return cached;
+    const users = new Set<string>();
+    const groups = new Set<string>();
+    const visited = new Set<string>([groupId]);
+    const queue = [groupId];
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const direct = this.directMembers(next);
+      for (const id of direct.users) users.add(id);
+      for (const id of direct.groups) {
+        if (id !== groupId) groups.add(id);
+        if (!visited.has(id)) {
+          visited.add(id);
+          queue.push(id);
+        }
+      }
+    }
+    const result = { revision: this.revision, users: [...users], groups: [...groups] };
+    this.transitiveCache.set(groupId, result);
+    return result;
+  }
+}

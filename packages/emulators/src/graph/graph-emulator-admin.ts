@@ -1,0 +1,79 @@
+// The in-process handle on the emulator's state; the /_emulator routes call the same methods.
+import { EmulatedTenant, type TenantSeed } from "./emulated-tenant";
+import { emptyStats, type GraphEmulatorStats, type GraphFaults } from "./fault-injection";
+import type { GraphEmulatorContext } from "./graph-emulator-context";
+
+export class GraphEmulatorAdmin {
+  constructor(
+    private readonly context: GraphEmulatorContext,
+    private readonly seeds: () => TenantSeed[],
+  ) {}
+
+  get stats(): GraphEmulatorStats {
+    return this.context.stats;
+  }
+
+  get faults(): GraphFaults {
+    return this.context.faults.settings;
+  }
+
+  tenant(tenantId: string): EmulatedTenant | undefined {
+    return this.context.tenants.get(tenantId.toLowerCase());
+  }
+
+  /** The tenant or a thrown error: for tests, where a missing tenant is a bug in the test. */
+  requireTenant(tenantId: string): EmulatedTenant {
+    const tenant = this.tenant(tenantId);
+    if (!tenant) throw new Error(`no emulated tenant ${tenantId}`);
+    return tenant;
+  }
+
+  addTenant(seed: TenantSeed): EmulatedTenant {
+    const tenant = new EmulatedTenant(seed);
+    this.context.tenants.set(tenant.tenantId.toLowerCase(), tenant);
+    return tenant;
+  }
+
+  /** Back to the seeded directories, no faults, counters at zero. */
+  reset() {
+    this.context.tenants.clear();
+    for (const seed of this.seeds()) this.addTenant(seed);
+    this.context.faults.configure({});
+    this.context.deltaRounds.clear();
+    this.resetStats();
+  }
+
+  setFaults(faults: GraphFaults) {
+    this.context.faults.configure(faults);
+  }
+
+  resetStats() {
+    Object.assign(this.context.stats, emptyStats());
+  }
+
+  expireDeltaTokens() {
+    this.context.deltaEpoch += 1;
+  }
+
+  describe() {
+    return {
+      tenants: [...this.context.tenants.values()].map((tenant) => ({
+        tenantId: tenant.tenantId,
+        domain: tenant.domain,
+        users: tenant.users.size,
+        groups: [...tenant.groups.values()].map((group) => ({
+          id: group.id,
+          displayName: group.displayName,
+          directMembers: group.members.size,
+        })),
+        apps: [...tenant.apps.values()].map((app) => ({
+          clientId: app.clientId,
+          displayName: app.displayName,
+          roles: app.roles,
+        })),
+      })),
+      faults: this.faults,
+      stats: this.stats,
+    };
+  }
+}

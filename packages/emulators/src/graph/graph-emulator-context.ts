@@ -1,0 +1,21 @@
+// The emulator's shared state: tenants, signing key, faults, counters and open delta rounds.
+import type { CryptoKey, JWK } from "jose";
+import type { EmulatedTenant } from "./emulated-tenant";
+import type { FaultInjector, GraphEmulatorStats } from "./fault-injection";
+
+export interface DeltaRound {
+  pages: Record<string, unknown>[][];
+  deltaToken: string;
+}
+
+export interface GraphEmulatorContext {
+  tenants: Map<string, EmulatedTenant>;
+  signing: { privateKey: CryptoKey; publicKey: CryptoKey; publicJwk: JWK; kid: string };
+  faults: FaultInjector;
+  stats: GraphEmulatorStats;
+  /** Rounds in progress, so follow-up pages of one delta round are a stable snapshot. */
+  deltaRounds: Map<string, DeltaRound>;
+  /** Bumped to invalidate every delta token issued so far. */
+  deltaEpoch: number;
+  options: { tokenLifetimeSeconds: number; deltaPageSize: number };
+}

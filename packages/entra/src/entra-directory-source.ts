@@ -1,0 +1,233 @@
+// sync-core's DirectorySource over Microsoft Graph, app-only, for one customer tenant.
+import { createHash } from "node:crypto";
+import type { DirectoryGroup, DirectorySource, DirectoryUser, GroupSearchPage } from "@techsync/sync-core";
+import {
+  type DeltaPage,
+  type GroupDeltaChange,
+  readGroupsDelta,
+  readUsersDelta,
+  type UserDeltaChange,
+} from "./directory-delta";
+import {
+  GROUP_SELECT,
+  type GraphGroupObject,
+  type GraphUserObject,
+  isGraphUser,
+  toDirectoryGroup,
+  toDirectoryUser,
+  USER_SELECT,
+} from "./directory-objects";
+import { EntraError, GraphRequestError } from "./entra-errors";
+import { createTrustedFetch, type EntraCallStats, emptyCallStats } from "./entra-transport";
+import { type GraphRetryPolicy, TenantGraphClient } from "./tenant-graph-client";
+import { TenantTokenProvider } from "./tenant-token-provider";
+
+export interface EntraConnectionConfig extends GraphRetryPolicy {
+  /** Directory (tenant) id: a GUID, or the tenant's verified domain. */
+  tenantId: string;
+  /** Application (client) id of the customer's app registration. */
+  clientId: string;
+  /** The client secret's value. */
+  clientSecret: string;
+  /** Default https://login.microsoftonline.com; the emulator's URL in tests and sandbox mode. */
+  authorityHost?: string;
+  /** Default https://graph.microsoft.com; the emulator's URL in tests and sandbox mode. */
+  graphBaseUrl?: string;
+  /** Extra CA certificate(s) (PEM) to trust, e.g. the emulator's; added to the system roots. */
+  ca?: string | readonly string[];
+  /** Graph calls in flight at once for this tenant (default 4). */
+  maxConcurrency?: number;
+  /** How the group picker searches: `$search` on word prefixes (default), or `startswith` on the name. */
+  groupSearchMode?: "search" | "startswith";
+}
+
+export interface EntraDirectorySource extends DirectorySource {
+  /** Several groups in one go, through JSON $batch (20 per round trip); null for ids that do not exist. */
+  getGroups(groupIds: readonly string[]): Promise<Map<string, DirectoryGroup | null>>;
+  /** Direct membership changes of up to 50 mapped groups since `deltaLink` (none: the initial round). */
+  groupsDelta(options: { groupIds: readonly string[]; deltaLink?: string }): AsyncIterable<DeltaPage<GroupDeltaChange>>;
+  /** User changes and removals since `deltaLink` (none: the initial round, every user). */
+  usersDelta(options?: { deltaLink?: string }): AsyncIterable<DeltaPage<UserDeltaChange>>;
+  /** Graph calls, token calls, retries and throttled answers so far. */
+  callStats(): EntraCallStats;
+}
+
+interface PagedResponse<T> {
+  value: T[];
+  "@odata.nextLink"?: string;
+  "@odata.count"?: number;
+}
+
+/** Advanced queries ($search, $count, casts on transitiveMembers) need this header on every page. */
+const EVENTUAL = { ConsistencyLevel: "eventual" };
+const PAGE_SIZE = 999;
+
+export interface EntraTenantClients {
+  tokens: TenantTokenProvider;
+  graph: TenantGraphClient;
+  stats: EntraCallStats;
+}
+
+const tokenProviders = new Map<string, TenantTokenProvider>();
+
+/**
+ * One token provider (one ConfidentialClientApplication, one MSAL cache) per tenant + app + secret +
+ * authority in this process, so runs of the same tenant reuse its cached token.
+ */
+export function createTenantClients(
+  config: EntraConnectionConfig,
+  stats: EntraCallStats = emptyCallStats(),
+): EntraTenantClients {
+  const fetchWithTrust = createTrustedFetch(config.ca);
+  const key = createHash("sha256")
+    .update(
+      JSON.stringify([
+        config.tenantId,
+        config.clientId,
+        config.clientSecret,
+        config.authorityHost ?? "",
+        config.ca ?? "",
+      ]),
+    )
+    .digest("hex");
+  let tokens = tokenProviders.get(key);
+  if (!tokens) {
+    tokens = new TenantTokenProvider(config, fetchWithTrust, stats);
+    tokenProviders.set(key, tokens);
+  }
+  const graph = new TenantGraphClient(tokens, fetchWithTrust, stats, `${config.tenantId}/${config.clientId}`, {
+    ...(config.graphBaseUrl ? { graphBaseUrl: config.graphBaseUrl } : {}),
+    ...(config.maxConcurrency ? { maxConcurrency: config.maxConcurrency } : {}),
+    ...(config.maxRetries !== undefined ? { maxRetries: config.maxRetries } : {}),
+    ...(config.maxThrottleWaitMs !== undefined ? { maxThrottleWaitMs: config.maxThrottleWaitMs } : {}),
+    ...(config.baseBackoffMs !== undefined ? { baseBackoffMs: config.baseBackoffMs } : {}),
+    ...(config.sleep ? { sleep: config.sleep } : {}),
+  });
+  return { tokens, graph, stats };
+}
+
+function encodePageToken(nextLink: string): string {
+  return Buffer.from(nextLink, "utf8").toString("base64url");
+}
+
+function decodePageToken(token: string, graphBaseUrl: string): string {
+  const nextLink = Buffer.from(token, "base64url").toString("utf8");
+  // Only follow links back to this tenant's Graph host: the token comes from a browser.
+  if (!nextLink.startsWith(`${graphBaseUrl}/`)) {
+    throw new EntraError("The page token is not valid.", {
+      kind: "badRequest",
+      code: "invalidPageToken",
+      hint: "Start the search again.",
+    });
+  }
+  return nextLink;
+}
+
+/** OData string literal: single quotes doubled. */
+function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+export function createEntraDirectorySource(config: EntraConnectionConfig): EntraDirectorySource {
+  const stats = emptyCallStats();
+  const { graph } = createTenantClients(config, stats);
+  const searchMode = config.groupSearchMode ?? "search";
+
+  async function searchGroups(
+    query: string,
+    options: { pageToken?: string; pageSize?: number } = {},
+  ): Promise<GroupSearchPage> {
+    let page: PagedResponse<GraphGroupObject>;
+    if (options.pageToken) {
+      page = await graph.get(decodePageToken(options.pageToken, graph.baseUrl), EVENTUAL);
+    } else {
+      const top = Math.min(Math.max(options.pageSize ?? 25, 1), PAGE_SIZE);
+      const term = query.trim();
+      page = await graph.call(() => {
+        const request = graph
+          .request("/groups")
+          .select([...GROUP_SELECT])
+          .top(top)
+          .headers(EVENTUAL);
+        if (!term) return request.get();
+        if (searchMode === "startswith") return request.filter(`startswith(displayName,${odataString(term)})`).get();
+        // $search wants the clause in double quotes; quotes and backslashes inside would end it early.
+        return request
+          .search(`"displayName:${term.replace(/["\\]/g, " ")}"`)
+          .count(true)
+          .get();
+      });
+    }
+    const nextLink = page["@odata.nextLink"];
+    return {
+      groups: page.value.map(toDirectoryGroup),
+      ...(nextLink ? { nextPageToken: encodePageToken(nextLink) } : {}),
+    };
+  }
+
+  async function getGroup(groupId: string): Promise<DirectoryGroup | null> {
+    try {
+      const group = await graph.call(
+        () =>
+          graph
+            .request(`/groups/${encodeURIComponent(groupId)}`)
+            .select([...GROUP_SELECT])
+            .get() as Promise<GraphGroupObject>,
+      );
+      return toDirectoryGroup(group);
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.kind === "notFound") return null;
+      throw error;
+    }
+  }
+
+  async function getGroups(groupIds: readonly string[]): Promise<Map<string, DirectoryGroup | null>> {
+    const unique = [...new Set(groupIds)];
+    const results = await graph.batch(
+      unique.map((id, index) => ({
+        id: String(index),
+        url: `/groups/${encodeURIComponent(id)}?$select=${GROUP_SELECT.join(",")}`,
+      })),
+    );
+    const groups = new Map<string, DirectoryGroup | null>();
+    for (const result of results) {
+      const groupId = unique[Number(result.id)] as string;
+      if (result.error?.kind === "notFound") groups.set(groupId, null);
+      else if (result.error) throw result.error;
+      else groups.set(groupId, toDirectoryGroup(result.body as GraphGroupObject));
+    }
+    return groups;
+  }
+
+  async function* groupMembers(groupId: string, options: { transitive: boolean }): AsyncGenerator<DirectoryUser[]> {
+    const relation = options.transitive ? "transitiveMembers" : "members";
+    // The user cast returns users only, with user fields selectable (no groups, devices, contacts).
+    const first = () =>
+      graph
+        .request(`/groups/${encodeURIComponent(groupId)}/${relation}/microsoft.graph.user`)
+        .select([...USER_SELECT])
+        .top(PAGE_SIZE)
+        .count(true)
+        .headers(EVENTUAL)
+        .get() as Promise<PagedResponse<GraphUserObject>>;
+    let page = await graph.call(first);
+    for (;;) {
+      yield page.value.filter(isGraphUser).map(toDirectoryUser);
+      const nextLink = page["@odata.nextLink"];
+      if (!nextLink) return;
+      // Opaque: followed as given, with the advanced-query header again (follow-up pages don't inherit it).
+      page = await graph.get<PagedResponse<GraphUserObject>>(nextLink, EVENTUAL);
+    }
+  }
+
+  return {
+    searchGroups,
+    getGroup,
+    getGroups,
+    groupMembers,
+    groupsDelta: (options) => readGroupsDelta(graph, options),
+    usersDelta: (options = {}) => readUsersDelta(graph, options),
+    callCount: () => stats.graphCalls,
+    callStats: () => ({ ...stats }),
+  };
+}

@@ -1,0 +1,130 @@
+// App-only tokens for one customer tenant: one ConfidentialClientApplication per tenant with a
+// tenanted authority, and one in-flight request per tenant (MSAL does no locking, msal-js #6566).
+import { type AuthenticationResult, ConfidentialClientApplication, LogLevel } from "@azure/msal-node";
+import { classifyTokenError, EntraTokenError } from "./entra-errors";
+import { type EntraCallStats, MsalNetworkClient, type TrustedFetch } from "./entra-transport";
+
+export const GRAPH_DEFAULT_SCOPE = "https://graph.microsoft.com/.default";
+export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
+
+export interface TenantCredentials {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** e.g. https://login.microsoftonline.com (default) or the emulator's https://127.0.0.1:4020. */
+  authorityHost?: string;
+}
+
+/**
+ * The tenant's endpoints as MSAL would discover them. Given up front (with knownAuthorities), MSAL
+ * makes no instance-discovery or openid-configuration call, so nothing leaves for the internet when
+ * the authority points at the emulator, and a wrong tenant surfaces as AADSTS90002 at the token call.
+ */
+function authorityMetadata(authority: string): string {
+  return JSON.stringify({
+    token_endpoint: `${authority}/oauth2/v2.0/token`,
+    token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+    jwks_uri: `${authority}/discovery/v2.0/keys`,
+    response_modes_supported: ["query", "fragment", "form_post"],
+    issuer: `${authority}/v2.0`,
+    authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+    end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+  });
+}
+
+export interface GraphToken {
+  accessToken: string;
+  expiresOn: Date | null;
+  fromCache: boolean;
+}
+
+export class TenantTokenProvider {
+  private readonly app: ConfidentialClientApplication;
+  private inFlight: Promise<GraphToken> | undefined;
+
+  constructor(
+    private readonly credentials: TenantCredentials,
+    fetchWithTrust: TrustedFetch,
+    private readonly stats: EntraCallStats,
+  ) {
+    const tenant = credentials.tenantId.trim();
+    if (["common", "organizations", "consumers", ""].includes(tenant.toLowerCase())) {
+      // msal-node refuses client credentials on these (missing_tenant_id_error); say so in plain words.
+      throw new EntraTokenError(`'${tenant}' is not a specific tenant.`, {
+        kind: "invalidTenant",
+        code: "missing_tenant_id_error",
+        hint: "Enter your Directory (tenant) ID (a GUID) from the app registration's Overview page.",
+      });
+    }
+    const host = (credentials.authorityHost ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, "");
+    const authority = `${host}/${encodeURIComponent(tenant)}`;
+    this.app = new ConfidentialClientApplication({
+      auth: {
+        clientId: credentials.clientId.trim(),
+        clientSecret: credentials.clientSecret,
+        authority,
+        knownAuthorities: [new URL(host).host],
+        authorityMetadata: authorityMetadata(authority),
+      },
+      system: {
+        networkClient: new MsalNetworkClient(fetchWithTrust, stats),
+        loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} },
+      },
+    });
+  }
+
+  /**
+   * A Graph token from MSAL's cache, or a new one. Concurrent callers share one request.
+   * `fresh` skips the cache: after a consent change, cached tokens keep their old roles.
+   */
+  acquire(options: { fresh?: boolean } = {}): Promise<GraphToken> {
+    if (this.inFlight && !options.fresh) return this.inFlight;
+    const request = this.request(options.fresh ?? false).finally(() => {
+      if (this.inFlight === request) this.inFlight = undefined;
+    });
+    this.inFlight = request;
+    return request;
+  }
+
+  private async request(fresh: boolean): Promise<GraphToken> {
+    let result: AuthenticationResult | null;
+    try {
+      result = await this.app.acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE], skipCache: fresh });
+    } catch (error) {
+      throw classifyTokenError(error, this.credentials);
+    }
+    if (!result?.accessToken) {
+      throw new EntraTokenError("The identity platform returned no token.", {
+        kind: "unexpected",
+        code: "no_token",
+        retryable: true,
+      });
+    }
+    return { accessToken: result.accessToken, expiresOn: result.expiresOn, fromCache: result.fromCache ?? false };
+  }
+
+  /** Token requests that reached the network (MSAL cache hits excluded). */
+  get tokenCalls(): number {
+    return this.stats.tokenCalls;
+  }
+}
+
+/** The `roles` claim of an app-only token, decoded for diagnostics only (Microsoft: don't validate Graph tokens). */
+export function decodeTokenClaims(accessToken: string): { roles: string[]; tid?: string; appid?: string } {
+  const payload = accessToken.split(".")[1];
+  if (!payload) return { roles: [] };
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+      roles?: unknown;
+      tid?: unknown;
+      appid?: unknown;
+      azp?: unknown;
+    };
+    const roles = Array.isArray(claims.roles) ? claims.roles.map(String) : [];
+    const appid =
+      typeof claims.appid === "string" ? claims.appid : typeof claims.azp === "string" ? claims.azp : undefined;
+    return { roles, ...(typeof claims.tid === "string" ? { tid: claims.tid } : {}), ...(appid ? { appid } : {}) };
+  } catch {
+    return { roles: [] };
+  }
+}
