@@ -123,7 +123,9 @@ export function rescueErrorForCode(code: string, method: string): RescueError {
 }
 
 export function transportError(method: string, cause: unknown, timeoutMs: number): RescueError {
-  const timedOut = cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");
+  // Duck-typed: the DOMException of an aborted fetch may come from another realm (e.g. a test VM).
+  const name = typeof cause === "object" && cause !== null ? (cause as { name?: unknown }).name : undefined;
+  const timedOut = name === "TimeoutError" || name === "AbortError";
   return new RescueError(
     timedOut ? `Rescue ${method} did not answer within ${timeoutMs} ms` : `Could not reach Rescue for ${method}`,
     {
