@@ -70,6 +70,11 @@ export interface EntraTenantClients {
 
 const tokenProviders = new Map<string, TenantTokenProvider>();
 
+/** Drops every cached token provider (and so MSAL's token caches): e.g. after a tenant's consent was revoked. */
+export function forgetCachedTokens(): void {
+  tokenProviders.clear();
+}
+
 /**
  * One token provider (one ConfidentialClientApplication, one MSAL cache) per tenant + app + secret +
  * authority in this process, so runs of the same tenant reuse its cached token.

@@ -13,6 +13,7 @@ export {
   createTenantClients,
   type EntraConnectionConfig,
   type EntraDirectorySource,
+  forgetCachedTokens,
 } from "./entra-directory-source";
 export {
   classifyGraphError,

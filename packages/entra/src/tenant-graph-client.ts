@@ -110,7 +110,8 @@ export class TenantGraphClient {
         return await this.limiter(build);
       } catch (caught) {
         const error = classifyGraphError(caught);
-        if (error.kind === "tokenRejected" && !refreshedToken) {
+        // 401: the token expired or was refused. 403: a cached token may predate a consent just granted.
+        if ((error.kind === "tokenRejected" || error.kind === "consentMissing") && !refreshedToken) {
           refreshedToken = true;
           await this.tokens.acquire({ fresh: true });
           continue;

@@ -39,7 +39,9 @@ export interface GraphToken {
 }
 
 export class TenantTokenProvider {
-  private readonly app: ConfidentialClientApplication;
+  private readonly app: ConfidentialClientApplication | undefined;
+  /** A configuration MSAL would refuse, reported at the first call rather than thrown by the factory. */
+  private readonly misconfiguration: EntraTokenError | undefined;
   private inFlight: Promise<GraphToken> | undefined;
 
   constructor(
@@ -50,27 +52,47 @@ export class TenantTokenProvider {
     const tenant = credentials.tenantId.trim();
     if (["common", "organizations", "consumers", ""].includes(tenant.toLowerCase())) {
       // msal-node refuses client credentials on these (missing_tenant_id_error); say so in plain words.
-      throw new EntraTokenError(`'${tenant}' is not a specific tenant.`, {
+      this.misconfiguration = new EntraTokenError(`'${tenant}' is not a specific tenant.`, {
         kind: "invalidTenant",
         code: "missing_tenant_id_error",
         hint: "Enter your Directory (tenant) ID (a GUID) from the app registration's Overview page.",
       });
+      return;
     }
-    const host = (credentials.authorityHost ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, "");
-    const authority = `${host}/${encodeURIComponent(tenant)}`;
-    this.app = new ConfidentialClientApplication({
-      auth: {
-        clientId: credentials.clientId.trim(),
-        clientSecret: credentials.clientSecret,
-        authority,
-        knownAuthorities: [new URL(host).host],
-        authorityMetadata: authorityMetadata(authority),
-      },
-      system: {
-        networkClient: new MsalNetworkClient(fetchWithTrust, stats),
-        loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} },
-      },
-    });
+    try {
+      const host = new URL(credentials.authorityHost ?? DEFAULT_AUTHORITY_HOST);
+      if (host.protocol !== "https:") {
+        throw new EntraTokenError("The authority host must use https.", {
+          kind: "configuration",
+          code: "authority_uri_insecure",
+          hint: "Use an https:// authority host.",
+        });
+      }
+      const authority = `${host.origin}/${encodeURIComponent(tenant)}`;
+      this.app = new ConfidentialClientApplication({
+        auth: {
+          clientId: credentials.clientId.trim(),
+          clientSecret: credentials.clientSecret,
+          authority,
+          knownAuthorities: [host.host],
+          authorityMetadata: authorityMetadata(authority),
+        },
+        system: {
+          networkClient: new MsalNetworkClient(fetchWithTrust, stats),
+          loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} },
+        },
+      });
+    } catch (error) {
+      this.misconfiguration =
+        error instanceof EntraTokenError
+          ? error
+          : new EntraTokenError("The sign-in settings are not valid.", {
+              kind: "configuration",
+              code: (error as { errorCode?: string }).errorCode ?? "url_parse_error",
+              hint: "Check the Directory (tenant) ID and the authority host.",
+              cause: error,
+            });
+    }
   }
 
   /**
@@ -87,6 +109,7 @@ export class TenantTokenProvider {
   }
 
   private async request(fresh: boolean): Promise<GraphToken> {
+    if (this.misconfiguration || !this.app) throw this.misconfiguration;
     let result: AuthenticationResult | null;
     try {
       result = await this.app.acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE], skipCache: fresh });

@@ -1,0 +1,209 @@
+// Contract tests: the real MSAL and Graph client, against the emulator, for every read the engine makes.
+import { generateDirectory, type RunningGraphEmulator, type TenantSeed } from "@techsync/emulators/graph";
+import { createEntraDirectorySource, GraphRequestError } from "../src";
+import { collect, sourceConfig, startTestEmulator, testApp } from "./graph-emulator-fixture";
+
+const ids = {
+  tenant: "10000000-0000-4000-a000-000000000001",
+  bigTenant: "10000000-0000-4000-a000-000000000002",
+  groupA: "20000000-0000-4000-a000-00000000000a",
+  groupB: "20000000-0000-4000-a000-00000000000b",
+  groupC: "20000000-0000-4000-a000-00000000000c",
+  ada: "30000000-0000-4000-a000-000000000001",
+  ben: "30000000-0000-4000-a000-000000000002",
+  cleo: "30000000-0000-4000-a000-000000000003",
+  dev: "30000000-0000-4000-a000-000000000004",
+  eve: "30000000-0000-4000-a000-000000000005",
+};
+
+const user = (id: string, name: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  displayName: name,
+  givenName: name.split(" ")[0] ?? null,
+  surname: name.split(" ")[1] ?? null,
+  userPrincipalName: `${name.toLowerCase().replace(" ", ".")}@nested.example`,
+  mail: `${name.toLowerCase().replace(" ", ".")}@nested.example`,
+  department: "Support",
+  ...extra,
+});
+
+// A ⊃ {ada, ben, B}; B ⊃ {cleo, dev (no mail), C}; C ⊃ {eve (disabled), ada (also in A), A (a cycle)}.
+const nestedTenant: TenantSeed = {
+  tenantId: ids.tenant,
+  domain: "nested.example",
+  apps: [testApp()],
+  users: [
+    user(ids.ada, "Ada Lovelace", { jobTitle: "Team Lead", employeeId: "E1" }),
+    user(ids.ben, "Ben Okafor"),
+    user(ids.cleo, "Cleo Dubois"),
+    user(ids.dev, "Dev Patel", { mail: null }),
+    user(ids.eve, "Eve Tanaka", { accountEnabled: false }),
+  ],
+  groups: [
+    {
+      id: ids.groupA,
+      displayName: "Helpdesk Tier 1",
+      description: "Front line",
+      members: [ids.ada, ids.ben, ids.groupB],
+    },
+    { id: ids.groupB, displayName: "Helpdesk Tier 2", members: [ids.cleo, ids.dev, ids.groupC] },
+    { id: ids.groupC, displayName: "Escalations", members: [ids.eve, ids.ada, ids.groupA] },
+    ...Array.from({ length: 30 }, (_, index) => ({ displayName: `Field Support ${String(index).padStart(2, "0")}` })),
+  ],
+};
+
+const bigTenant = generateDirectory({
+  seed: 7,
+  tenantId: ids.bigTenant,
+  domain: "big.example",
+  users: 2500,
+  groups: 1,
+  withoutMailRatio: 0.2,
+  disabledRatio: 0.1,
+  apps: [testApp()],
+});
+const bigGroupId = bigTenant.groups[0]?.id as string;
+
+let emulator: RunningGraphEmulator;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator({ tenants: [nestedTenant, bigTenant] });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+describe("groupMembers", () => {
+  it("reads transitive members through nested groups with a cycle, each user once, users only", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, nestedTenant));
+    const { items } = await collect(source.groupMembers(ids.groupA, { transitive: true }));
+    expect(items.map((member) => member.id).sort()).toEqual([ids.ada, ids.ben, ids.cleo, ids.dev, ids.eve].sort());
+  });
+
+  it("reads only direct user members when not transitive", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, nestedTenant));
+    const { items } = await collect(source.groupMembers(ids.groupA, { transitive: false }));
+    expect(items.map((member) => member.id).sort()).toEqual([ids.ada, ids.ben].sort());
+  });
+
+  it("returns every field the engine needs: disabled users, users without mail, filter attributes", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, nestedTenant));
+    const { items } = await collect(source.groupMembers(ids.groupC, { transitive: false }));
+    const byId = new Map(items.map((member) => [member.id, member]));
+    expect(byId.get(ids.eve)?.accountEnabled).toBe(false);
+    expect(byId.get(ids.ada)).toEqual({
+      id: ids.ada,
+      displayName: "Ada Lovelace",
+      givenName: "Ada",
+      surname: "Lovelace",
+      mail: "ada.lovelace@nested.example",
+      userPrincipalName: "ada.lovelace@nested.example",
+      accountEnabled: true,
+      department: "Support",
+      jobTitle: "Team Lead",
+      companyName: null,
+      officeLocation: null,
+      employeeId: "E1",
+    });
+    const { items: tier2 } = await collect(source.groupMembers(ids.groupB, { transitive: false }));
+    expect(tier2.find((member) => member.id === ids.dev)?.mail).toBeNull();
+  });
+
+  it("finds a user who is in several groups in each of them", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, nestedTenant));
+    const inA = await collect(source.groupMembers(ids.groupA, { transitive: false }));
+    const inC = await collect(source.groupMembers(ids.groupC, { transitive: false }));
+    expect(inA.items.some((member) => member.id === ids.ada)).toBe(true);
+    expect(inC.items.some((member) => member.id === ids.ada)).toBe(true);
+  });
+
+  it("streams 2,500 members in pages of 999 across page boundaries, with the minimum of calls", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, bigTenant));
+    const pageSizes: number[] = [];
+    const seen = new Set<string>();
+    for await (const page of source.groupMembers(bigGroupId, { transitive: true })) {
+      pageSizes.push(page.length);
+      for (const member of page) seen.add(member.id);
+    }
+    expect(pageSizes).toEqual([999, 999, 502]);
+    expect(seen.size).toBe(2500);
+    expect(source.callCount()).toBe(3);
+    const users = await collect(source.groupMembers(bigGroupId, { transitive: false }));
+    expect(users.items.filter((member) => member.mail === null).length).toBeGreaterThan(300);
+    expect(users.items.filter((member) => !member.accountEnabled).length).toBeGreaterThan(150);
+  });
+
+  it("fails with a typed not-found error carrying the request-id for a group that does not exist", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, nestedTenant));
+    const read = collect(source.groupMembers("99999999-0000-4000-a000-000000000000", { transitive: true }));
+    await expect(read).rejects.toBeInstanceOf(GraphRequestError);
+    await expect(read).rejects.toMatchObject({
+      kind: "notFound",
+      code: "Request_ResourceNotFound",
+      status: 404,
+      retryable: false,
+    });
+    const error = (await read.catch((caught: unknown) => caught)) as GraphRequestError;
+    expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("groups", () => {
+  it("searches by word prefix with $search and pages through results with an opaque token", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, nestedTenant));
+    const first = await source.searchGroups("field", { pageSize: 20 });
+    expect(first.groups).toHaveLength(20);
+    expect(first.nextPageToken).toEqual(expect.any(String));
+    const second = await source.searchGroups("field", { pageSize: 20, pageToken: first.nextPageToken as string });
+    expect(second.groups).toHaveLength(10);
+    expect(second.nextPageToken).toBeUndefined();
+    const names = [...first.groups, ...second.groups].map((group) => group.displayName);
+    expect(new Set(names).size).toBe(30);
+    // Word prefixes, not substrings: "tier" finds both tiers, "elpdesk" finds nothing.
+    expect((await source.searchGroups("tier")).groups.map((group) => group.displayName).sort()).toEqual([
+      "Helpdesk Tier 1",
+      "Helpdesk Tier 2",
+    ]);
+    expect((await source.searchGroups("elpdesk")).groups).toEqual([]);
+  });
+
+  it("searches with a startswith filter when configured so", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, nestedTenant, { groupSearchMode: "startswith" }));
+    const page = await source.searchGroups("Helpdesk");
+    expect(page.groups.map((group) => group.displayName).sort()).toEqual(["Helpdesk Tier 1", "Helpdesk Tier 2"]);
+    expect((await source.searchGroups("Tier")).groups).toEqual([]);
+    // A quote in the term is escaped, not an injection.
+    expect((await source.searchGroups("O'Brien")).groups).toEqual([]);
+  });
+
+  it("refuses a page token that points anywhere but the tenant's Graph host", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, nestedTenant));
+    const forged = Buffer.from("https://evil.example/v1.0/groups").toString("base64url");
+    await expect(source.searchGroups("x", { pageToken: forged })).rejects.toMatchObject({ code: "invalidPageToken" });
+  });
+
+  it("gets one group, and null for one that does not exist", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, nestedTenant));
+    expect(await source.getGroup(ids.groupA)).toEqual({
+      id: ids.groupA,
+      displayName: "Helpdesk Tier 1",
+      description: "Front line",
+      mail: null,
+    });
+    expect(await source.getGroup("99999999-0000-4000-a000-000000000000")).toBeNull();
+  });
+
+  it("gets many groups through $batch, 20 per round trip", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, nestedTenant));
+    const tenant = emulator.admin.requireTenant(ids.tenant);
+    const allIds = [...tenant.groups.keys()];
+    const missing = "99999999-0000-4000-a000-000000000000";
+    const before = emulator.admin.stats.batchRequests;
+    const groups = await source.getGroups([...allIds, missing]);
+    expect(groups.size).toBe(allIds.length + 1);
+    expect(groups.get(ids.groupC)?.displayName).toBe("Escalations");
+    expect(groups.get(missing)).toBeNull();
+    expect(emulator.admin.stats.batchRequests - before).toBe(Math.ceil((allIds.length + 1) / 20));
+    expect(source.callCount()).toBe(2);
+  });
+});
