@@ -21,8 +21,11 @@ export interface GraphEmulatorStats {
   graphRequests: number;
   throttled: number;
   unavailable: number;
-  /** Requests that came back before the Retry-After we sent had passed: a client that does not honour it. */
-  earlyRetries: number;
+  /**
+   * Requests from an app while its budget was blocked (before the Retry-After sent had passed). With one
+   * stream this means Retry-After was not honoured; with several, the others may simply not have been told yet.
+   */
+  requestsWhileBlocked: number;
   batchRequests: number;
 }
 
@@ -38,7 +41,14 @@ interface ThrottleWindow {
 }
 
 export function emptyStats(): GraphEmulatorStats {
-  return { tokenRequests: 0, graphRequests: 0, throttled: 0, unavailable: 0, earlyRetries: 0, batchRequests: 0 };
+  return {
+    tokenRequests: 0,
+    graphRequests: 0,
+    throttled: 0,
+    unavailable: 0,
+    requestsWhileBlocked: 0,
+    batchRequests: 0,
+  };
 }
 
 export class FaultInjector {
@@ -74,7 +84,7 @@ export class FaultInjector {
       this.windows.set(budgetKey, window);
     }
     if (now < window.blockedUntil) {
-      this.stats.earlyRetries += 1;
+      this.stats.requestsWhileBlocked += 1;
       this.stats.throttled += 1;
       return { kind: "throttled", retryAfter: this.retryAfterValue(window.blockedUntil - now, throttle.retryAfterAs) };
     }

@@ -25,7 +25,6 @@ interface DeltaToken {
   groupIds?: string[];
 }
 
-const MEMBERS_PER_GROUP_ENTRY = 500;
 const MAX_ROUNDS = 1000;
 
 /** `$filter=id eq 'a' or id eq 'b'`: the only filter group delta accepts, at most 50 ids. */
@@ -41,6 +40,7 @@ function parseIdFilter(filter: string): string[] | undefined {
 }
 
 function groupDeltaItems(
+  membersPerEntry: number,
   tenant: EmulatedTenant,
   token: DeltaToken | undefined,
   groupIds: string[] | undefined,
@@ -76,8 +76,8 @@ function groupDeltaItems(
       continue;
     }
     // A large group repeats across entries, each with a slice of its members, as Graph does.
-    for (let start = 0; start < memberEntries.length; start += MEMBERS_PER_GROUP_ENTRY) {
-      items.push({ ...base, "members@delta": memberEntries.slice(start, start + MEMBERS_PER_GROUP_ENTRY) });
+    for (let start = 0; start < memberEntries.length; start += membersPerEntry) {
+      items.push({ ...base, "members@delta": memberEntries.slice(start, start + membersPerEntry) });
     }
   }
   return items;
@@ -198,7 +198,7 @@ export function registerDeltaRoutes(graph: FastifyInstance, context: GraphEmulat
       query.$deltatoken === "latest"
         ? []
         : kind === "groups"
-          ? groupDeltaItems(tenant, token, groupIds, select)
+          ? groupDeltaItems(context.options.deltaMembersPerEntry, tenant, token, groupIds, select)
           : userDeltaItems(tenant, token, select);
     const pageSize = context.options.deltaPageSize;
     const pages: Record<string, unknown>[][] = [];

@@ -17,5 +17,5 @@ export interface GraphEmulatorContext {
   deltaRounds: Map<string, DeltaRound>;
   /** Bumped to invalidate every delta token issued so far. */
   deltaEpoch: number;
-  options: { tokenLifetimeSeconds: number; deltaPageSize: number };
+  options: { tokenLifetimeSeconds: number; deltaPageSize: number; deltaMembersPerEntry: number };
 }

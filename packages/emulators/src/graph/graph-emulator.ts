@@ -23,6 +23,8 @@ export interface GraphEmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Objects per delta page (Graph decides this itself; small values exercise paging). */
   deltaPageSize?: number;
+  /** Members per group object in a group delta round; a larger group repeats with further slices (Graph's way). */
+  deltaMembersPerEntry?: number;
   /** Where the local CA and server certificate live (default packages/emulators/.certs). */
   certDir?: string;
   logger?: boolean;
@@ -50,6 +52,7 @@ export async function buildGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     options: {
       tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
       deltaPageSize: options.deltaPageSize ?? 100,
+      deltaMembersPerEntry: options.deltaMembersPerEntry ?? 500,
     },
   };
   const seeds = () => {
