@@ -94,7 +94,13 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
-export function generateDirectory(options: DirectoryGeneratorOptions): TenantSeed {
+/** A generated tenant: like any seed, but every object has its (reproducible) id. */
+export interface GeneratedTenant extends TenantSeed {
+  users: (EmulatedUserInput & { id: string })[];
+  groups: (EmulatedGroupInput & { id: string; members: string[] })[];
+}
+
+export function generateDirectory(options: DirectoryGeneratorOptions): GeneratedTenant {
   const random = seededRandom(options.seed ?? 1);
   const domain = options.domain ?? "contoso-generated.example";
   const tenantId = options.tenantId ?? seededGuid(random);
@@ -127,7 +133,7 @@ export function generateDirectory(options: DirectoryGeneratorOptions): TenantSee
     });
   }
 
-  const users: EmulatedUserInput[] = [];
+  const users: (EmulatedUserInput & { id: string })[] = [];
   const usedNames = new Map<string, number>();
   for (let index = 0; index < options.users; index += 1) {
     const givenName = pick(random, GIVEN_NAMES);

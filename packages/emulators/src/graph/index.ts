@@ -11,7 +11,13 @@ export {
 } from "./emulated-tenant";
 export { DEFAULT_CERT_DIR, type EmulatorCertificates, loadOrCreateCertificates } from "./emulator-certificates";
 export type { GraphEmulatorStats, GraphFaults } from "./fault-injection";
-export { type DirectoryGeneratorOptions, generateDirectory, seededGuid, seededRandom } from "./generate-directory";
+export {
+  type DirectoryGeneratorOptions,
+  type GeneratedTenant,
+  generateDirectory,
+  seededGuid,
+  seededRandom,
+} from "./generate-directory";
 export {
   type BuiltGraphEmulator,
   buildGraphEmulator,
