@@ -164,7 +164,7 @@ export interface PlainTextExchange {
   httpStatus: number;
   /** Milliseconds from a Retry-After header, when the server sent one. */
   retryAfterMs: number | undefined;
-  /** `ASP.NET_SessionId=…` from Set-Cookie, when the server started a session. */
+  /** `ASP.NET_SessionId=…` (and any other cookie) from Set-Cookie, when the server started a session. */
   sessionCookie: string | undefined;
   reply: PlainTextReply | undefined;
   rawBody: string;
@@ -212,10 +212,11 @@ function parseRetryAfter(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/**
+ * The cookies to send back: `ASP.NET_SessionId` [3p], and — since login "keeps the session in cookies" and the
+ * exact set is unconfirmed — every other cookie the login reply sets (e.g. a forms-auth cookie).
+ */
 function readSessionCookie(setCookies: string[]): string | undefined {
-  for (const header of setCookies) {
-    const match = /^\s*(ASP\.NET_SessionId=[^;]*)/i.exec(header);
-    if (match) return match[1];
-  }
-  return undefined;
+  const pairs = setCookies.map((header) => /^\s*([^=;\s]+=[^;]*)/.exec(header)?.[1]).filter((p) => p !== undefined);
+  return pairs.length > 0 ? pairs.join("; ") : undefined;
 }

@@ -1,0 +1,66 @@
+// One benchmark scenario in a fresh process: create N technicians across the bench groups, then read the tree.
+// Prints one JSON line. Config comes in argv[2] as JSON.
+import { DEMO_RESCUE_CONNECTION } from "@techsync/emulators/rescue";
+import type { TechnicianCreateRequest } from "@techsync/sync-core";
+import { createRescueClient } from "../src/index";
+import { BENCH_ADMIN } from "./bench-organisation";
+
+interface ScenarioConfig {
+  url: string;
+  technicians: number;
+  /** "bulk" as the Master Account Holder (createUsers); "single" as an administrator (createUser + setUser_v2). */
+  mode: "bulk" | "single";
+  createBatchSize: number;
+  concurrency: number;
+}
+
+async function main() {
+  // RSS before any work: the runtime and the TypeScript loader, for comparison with the peak.
+  const startRssMb = process.memoryUsage().rss / 1024 / 1024;
+  const config = JSON.parse(process.argv[2] ?? "{}") as ScenarioConfig;
+  const client = createRescueClient({
+    baseUrl: config.url,
+    ...(config.mode === "bulk" ? DEMO_RESCUE_CONNECTION : { ...BENCH_ADMIN, serviceToken: undefined }),
+    createBatchSize: config.createBatchSize,
+    concurrency: config.concurrency,
+    retryDelayMs: 50,
+    maxAttempts: 6,
+  });
+  // The engine reads the tree before planning; not counted against the creates.
+  const groups = (await client.getTree()).filter((n) => n.kind === "technicianGroup");
+  const setupCalls = client.callCount();
+  const requests: TechnicianCreateRequest[] = Array.from({ length: config.technicians }, (_, i) => ({
+    ref: `user-${i}`,
+    parentId: groups[i % groups.length]!.id,
+    password: "Welcome-2026!",
+    fields: { name: `Bench Tech ${i}`, nick: `bt${i}`, email: `bench.tech.${i}@bench.example`, ssoId: `bt${i}` },
+  }));
+  const createStarted = performance.now();
+  const results = await client.createTechnicians(requests);
+  const createMs = performance.now() - createStarted;
+  const treeStarted = performance.now();
+  const tree = await client.getTree();
+  const treeMs = performance.now() - treeStarted;
+  const counts = client.callCounts();
+  counts.getHierarchy_v2 = (counts.getHierarchy_v2 ?? 0) - 1;
+  const emails = tree.filter((n) => n.kind === "technician" && n.email?.startsWith("bench.tech.")).map((n) => n.email);
+  process.stdout.write(
+    `${JSON.stringify({
+      created: results.filter((r) => r.ok).length,
+      failed: results.filter((r) => !r.ok).length,
+      techniciansInTree: emails.length,
+      duplicates: emails.length - new Set(emails).size,
+      calls: client.callCount() - setupCalls,
+      callsByMethod: counts,
+      createMs,
+      treeMs,
+      startRssMb,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    })}\n`,
+  );
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
