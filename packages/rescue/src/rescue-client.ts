@@ -451,7 +451,11 @@ export class RescueClient implements RescueDirectory {
           failure = httpError(method, exchange.httpStatus, exchange.retryAfterMs);
         } else if (code === "OK") {
           return exchange.reply;
-        } else if (code === "INVALID_SECRETAUTHCODE" && this.session.fallBackToLogin()) {
+        } else if (
+          (code === "INVALID_SECRETAUTHCODE" || (code === "NOTLOGGEDIN" && credentials.authcode)) &&
+          this.session.fallBackToLogin()
+        ) {
+          // The token refused (NOTLOGGEDIN too: which code a refused service token gets is unconfirmed).
           attempt--;
           continue;
         } else if (code === "NOTLOGGEDIN" && credentials.cookie && !renewedSession) {

@@ -1,0 +1,145 @@
+// Tolerance of the unconfirmed parts of the API (rescue-api.md), against scripted replies the emulator does not
+// give: each test is a plausible shape of the real API that the client must survive.
+import { FakeClock } from "@techsync/sync-core/testing";
+import { createRescueClient } from "./rescue-client";
+
+interface Exchange {
+  method: string;
+  form: URLSearchParams;
+  cookie: string | null;
+}
+
+/** A fetch that answers by API method from a script of replies (the last one repeats). */
+function scriptedFetch(
+  script: Record<string, (string | { status: number; body: string; headers?: [string, string][] })[]>,
+) {
+  const exchanges: Exchange[] = [];
+  const fetch = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const method = /\/API\/([^/.]+)\.aspx$/.exec(String(url))?.[1] ?? "?";
+    const headers = new Headers(init?.headers);
+    exchanges.push({ method, form: new URLSearchParams(String(init?.body ?? "")), cookie: headers.get("cookie") });
+    const replies = script[method] ?? ["ERROR"];
+    const reply = replies.length > 1 ? replies.shift()! : replies[0]!;
+    if (typeof reply === "string") return new Response(reply, { status: 200 });
+    return new Response(reply.body, { status: reply.status, headers: reply.headers ?? {} });
+  };
+  return { fetch: fetch as typeof globalThis.fetch, exchanges };
+}
+
+const HIERARCHY = (extra = "") =>
+  `OK\n\nNodeID:1\nParentID:0\nName:Co\nType:Root\n\nNodeID:7\nParentID:1\nName:G\nType:TechnicianGroup\n${extra}\n`;
+
+function client(fetch: typeof globalThis.fetch, withToken = true) {
+  return createRescueClient({
+    baseUrl: "https://rescue.test/",
+    email: "mah@example.com",
+    password: "Holder-2026!",
+    ...(withToken ? { serviceToken: "token" } : {}),
+    fetch,
+    clock: new FakeClock(),
+    retryDelayMs: 1,
+  });
+}
+
+const request = (n: number) => ({
+  ref: `r${n}`,
+  parentId: 7,
+  password: "Welcome-2026!",
+  fields: { name: `T ${n}`, nick: "", email: `t${n}@example.com`, ssoId: "" },
+});
+
+it("POSTs a form to <base>/API/<method>.aspx with the token as authcode", async () => {
+  const { fetch, exchanges } = scriptedFetch({ getAccount: ["OK AccountID:1 Organization:Co AdminID:2 TechID:0"] });
+  await client(fetch).getAccount();
+  expect(exchanges).toEqual([{ method: "getAccount", form: new URLSearchParams({ authcode: "token" }), cookie: null }]);
+});
+
+it("falls back to login when a token call answers NOTLOGGEDIN, and sends back every login cookie", async () => {
+  const { fetch, exchanges } = scriptedFetch({
+    getAccount: ["NOTLOGGEDIN", "OK AccountID:1"],
+    login: [
+      {
+        status: 200,
+        body: "OK",
+        headers: [
+          ["set-cookie", "ASP.NET_SessionId=abc; path=/; HttpOnly"],
+          ["set-cookie", ".ASPXAUTH=xyz; path=/"],
+        ],
+      },
+    ],
+  });
+  const rescue = client(fetch);
+  expect((await rescue.getAccount()).accountId).toBe(1);
+  expect(rescue.authMode).toBe("session");
+  expect(exchanges.map((e) => e.method)).toEqual(["getAccount", "login", "getAccount"]);
+  expect(exchanges[1]?.form.get("pwd")).toBe("Holder-2026!");
+  expect(exchanges[2]?.cookie).toBe("ASP.NET_SessionId=abc; .ASPXAUTH=xyz");
+  expect(exchanges[2]?.form.has("authcode")).toBe(false);
+});
+
+it("reports a login that sets no cookie", async () => {
+  const { fetch } = scriptedFetch({ login: ["OK"] });
+  await expect(client(fetch, false).getTree()).rejects.toMatchObject({ code: "NO_SESSION_COOKIE" });
+});
+
+it("resolves createUsers users by email when the reply has no per-user results (a bare OK)", async () => {
+  const { fetch, exchanges } = scriptedFetch({
+    createUsers: ["OK"],
+    getHierarchy_v2: [
+      HIERARCHY("\nNodeID:21\nParentID:7\nName:T 1\nEmail:T1@example.com\nStatus:Offline\nType:Technician\n"),
+    ],
+  });
+  const results = await client(fetch).createTechnicians([request(1), request(2)]);
+  expect(results[0]).toEqual({ ref: "r1", ok: true, nodeId: 21 });
+  expect(results[1]).toMatchObject({ ref: "r2", ok: false, error: { code: "NOT_CREATED", retryable: true } });
+  expect(exchanges.map((e) => e.method)).toEqual(["createUsers", "getHierarchy_v2"]);
+  expect(exchanges[0]?.form.get("USERDATA[1].email")).toBe("t2@example.com");
+});
+
+it("uses createUser + setUser_v2 when createUsers does not exist (HTTP 404)", async () => {
+  const { fetch, exchanges } = scriptedFetch({
+    createUsers: [{ status: 404, body: "Not Found" }],
+    getUser_v3: ["INVALIDPARAM_EMAIL"],
+    createUser: ["OK 55"],
+    setUser_v2: ["OK"],
+  });
+  const results = await client(fetch).createTechnicians([request(1)]);
+  expect(results).toEqual([{ ref: "r1", ok: true, nodeId: 55 }]);
+  const set = exchanges.find((e) => e.method === "setUser_v2")!.form;
+  expect(Object.fromEntries(set)).toMatchObject({
+    node: "55",
+    name: "T 1",
+    email: "t1@example.com",
+    pwd: "Welcome-2026!",
+    confpwd: "Welcome-2026!",
+    status: "Enabled",
+    mobileaddon: "False",
+    rpataddon: "False",
+  });
+});
+
+it("throws for the whole call when the connection itself is refused", async () => {
+  const { fetch } = scriptedFetch({ createUsers: ["USER_DELETED_OR_DISABLED"] });
+  await expect(client(fetch).createTechnicians([request(1)])).rejects.toMatchObject({
+    code: "USER_DELETED_OR_DISABLED",
+  });
+});
+
+it("reads getUser_v3 fields in any key case and either layout", async () => {
+  const { fetch } = scriptedFetch({
+    getUser_v3: [
+      "OK NODEID: 9 NAME: Jo Doe NICK: Jo EMAIL: jo@example.com SSOID: jo TYPE: Technician HASMOBILEADDON: True ISACCOUNTHOLDER: False STATUS: Busy",
+    ],
+  });
+  expect(await client(fetch).getUser({ nodeId: 9 })).toMatchObject({
+    nodeId: 9,
+    name: "Jo Doe",
+    nick: "Jo",
+    ssoId: "jo",
+    kind: "technician",
+    status: "enabled",
+    rawStatus: "Busy",
+    mobileAddon: true,
+    rpatAddon: false,
+  });
+});
