@@ -27,6 +27,8 @@ describe("rescueErrorForCode", () => {
     );
     expect(rescueErrorForCode("INVALID_SECRETAUTHCODE", "m").hint).toMatch(/replaced in the Admin Center/);
     expect(rescueErrorForCode("USER_DELETED_OR_DISABLED", "m").message).toMatch(/Master Account Holder/);
+    // LIMITREACHED waits, since Rescue's window is 3 minutes.
+    expect(rescueErrorForCode("LIMITREACHED", "login").retryAfterMs).toBe(60_000);
   });
 
   it("recognises the unconfirmed password and licence spellings by pattern", () => {

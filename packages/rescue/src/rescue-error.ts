@@ -16,6 +16,7 @@ interface CodeMeaning {
   message: string;
   hint: string;
   retryable?: boolean;
+  retryAfterMs?: number;
   sessionExpired?: boolean;
 }
 
@@ -43,6 +44,8 @@ const MEANINGS: Record<string, CodeMeaning> = {
     message: "Rescue refused the login: more than 10 logins in 3 minutes",
     hint: "Wait three minutes; TechSync paces its logins, so another tool may be logging in with the same account.",
     retryable: true,
+    // The window is 3 minutes: retrying within seconds would only extend it.
+    retryAfterMs: 60_000,
   },
   INVALID_SECRETAUTHCODE: {
     message: "Rescue refused the service token",
@@ -118,6 +121,7 @@ export function rescueErrorForCode(code: string, method: string): RescueError {
     method,
     hint: meaning.hint,
     retryable: meaning.retryable ?? false,
+    ...(meaning.retryAfterMs !== undefined ? { retryAfterMs: meaning.retryAfterMs } : {}),
     sessionExpired: meaning.sessionExpired ?? false,
   });
 }
