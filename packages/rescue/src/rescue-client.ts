@@ -166,6 +166,23 @@ export class RescueClient implements RescueDirectory {
     };
   }
 
+  /**
+   * "Test connection" for the portal: getAccount, plus warnings a person should see even though it worked.
+   * Never requestAuthCode: a new authcode would replace the customer's token (rescue-api.md §2).
+   */
+  async testConnection(): Promise<{ account: RescueAccount; authMode: "authcode" | "session"; warnings: string[] }> {
+    const account = await this.getAccount();
+    const warnings: string[] = [];
+    if (this.options.serviceToken && this.authMode === "session") {
+      warnings.push(
+        "Rescue refused the service token, so TechSync logs in with the Master Account Holder's password instead (at most 10 logins in 3 minutes). Paste the current token from the Admin Center.",
+      );
+    }
+    if (account.adminId === 0)
+      warnings.push("This Rescue account is not an administrator: it cannot manage technicians.");
+    return { account, authMode: this.authMode, warnings };
+  }
+
   async getTree(): Promise<RescueNode[]> {
     // filteroffline=false: offline technicians are technicians too.
     const reply = await this.call("getHierarchy_v2", { isnode: "false", filteroffline: "false" });

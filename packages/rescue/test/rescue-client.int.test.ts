@@ -276,6 +276,13 @@ describe("authentication", () => {
     await client.getTree();
     expect(client.authMode).toBe("session");
     expect(client.callCounts()).toEqual({ getAccount: 2, login: 1, getHierarchy_v2: 1 });
+    const tested = await client.testConnection();
+    expect(tested.authMode).toBe("session");
+    expect(tested.warnings).toEqual([expect.stringMatching(/refused the service token/)]);
+  });
+
+  it("tests the connection without warnings when the token works", async () => {
+    expect(await rescue.client().testConnection()).toMatchObject({ authMode: "authcode", warnings: [] });
   });
 
   it("reports INVALID_SECRETAUTHCODE when the token was replaced and no login is possible", async () => {
