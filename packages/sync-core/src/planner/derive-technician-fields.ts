@@ -4,6 +4,7 @@ import {
   DEFAULT_ATTRIBUTE_MAPPING,
   DEFAULT_FIELD_LIMITS,
   type DirectoryUser,
+  normalizeEmail,
   TECHNICIAN_FIELDS,
   type TechnicianFieldLimits,
   type TechnicianFields,
@@ -31,6 +32,10 @@ function readSource(user: DirectoryUser, source: AttributeSource): string | unde
   }
 }
 
+// Shared by every user without a problem: no allocation per user (100k in the benchmark).
+const NO_PROBLEMS: PlanWarning[] = [];
+Object.freeze(NO_PROBLEMS);
+
 export interface FieldRules {
   mapping: AttributeMapping;
   limits: TechnicianFieldLimits;
@@ -45,6 +50,8 @@ export function resolveFieldRules(settings: TenantSyncSettings | undefined): Fie
 
 export interface DerivedFields {
   fields: TechnicianFields;
+  /** The email, normalised (trimmed, lower case): the key users and technicians are matched on. */
+  emailKey: string;
   /** Non-empty when Rescue would refuse these values: the user is left alone and warned about. */
   problems: PlanWarning[];
 }
@@ -61,30 +68,36 @@ export function deriveTechnicianFields(user: DirectoryUser, rules: FieldRules): 
       }
     }
   }
-  const problems: PlanWarning[] = [];
-  const who = `${user.userPrincipalName} (${user.id})`;
+  const emailKey = normalizeEmail(fields.email);
+  let problems: PlanWarning[] = NO_PROBLEMS;
+  const problem = (warning: PlanWarning) => {
+    if (problems === NO_PROBLEMS) problems = [];
+    problems.push(warning);
+  };
+  // built only for a warning: this runs for every user in scope (100k in the benchmark)
+  const who = () => `${user.userPrincipalName} (${user.id})`;
   if (!fields.name) {
-    problems.push({ code: "missing-name", entraUserId: user.id, field: "name", message: `${who} has no name` });
+    problem({ code: "missing-name", entraUserId: user.id, field: "name", message: `${who()} has no name` });
   }
   if (!fields.email) {
-    problems.push({ code: "missing-email", entraUserId: user.id, field: "email", message: `${who} has no email` });
+    problem({ code: "missing-email", entraUserId: user.id, field: "email", message: `${who()} has no email` });
   } else if (!EMAIL_SHAPE.test(fields.email)) {
-    problems.push({
+    problem({
       code: "invalid-email",
       entraUserId: user.id,
       field: "email",
-      message: `${who}: "${fields.email}" is not an email Rescue accepts`,
+      message: `${who()}: "${fields.email}" is not an email Rescue accepts`,
     });
   }
   for (const field of TECHNICIAN_FIELDS) {
     if (fields[field].length > rules.limits[field]) {
-      problems.push({
+      problem({
         code: "field-too-long",
         entraUserId: user.id,
         field,
-        message: `${who}: ${field} is ${fields[field].length} characters, Rescue takes at most ${rules.limits[field]}`,
+        message: `${who()}: ${field} is ${fields[field].length} characters, Rescue takes at most ${rules.limits[field]}`,
       });
     }
   }
-  return { fields, problems };
+  return { fields, emailKey, problems };
 }

@@ -28,6 +28,7 @@ interface ScopeEntry {
   firstMapping: GroupMapping;
   /** rule 8: the lowest-priority-number mapping whose Rescue group exists; new technicians go there. */
   createIn: GroupMapping | undefined;
+  derived?: DerivedFields;
 }
 
 type KnownFields = Record<keyof TechnicianFields, string | null>;
@@ -70,37 +71,63 @@ export function planRun(input: PlanInput): Plan {
   const linkByUser = new Map<string, Link>();
   const linkByNode = new Map<number, Link>();
   const staleLinks: Link[] = [];
-  const sortedLinks = [...input.links].sort(
-    (a, b) => compareStrings(a.entraUserId, b.entraUserId) || a.rescueNodeId - b.rescueNodeId,
-  );
-  for (const link of sortedLinks) {
-    const node = nodes.get(link.rescueNodeId);
-    if (node?.kind !== "technician") {
-      // An admin deleted the technician: forget the link; the user is then created or adopted afresh (rules 2–3).
-      warnings.push({
-        code: "linked-node-missing",
-        entraUserId: link.entraUserId,
-        rescueNodeId: link.rescueNodeId,
-        message: `technician ${link.rescueNodeId} linked to ${link.entraUserId} is no longer in the Rescue tree; the link is dropped`,
-      });
-      staleLinks.push(link);
-      continue;
+  const linkWarnings: PlanWarning[] = [];
+  /** Returns false at the first clash when asked to: which of two clashing links wins must not depend on order. */
+  const indexLinks = (links: readonly Link[], stopOnClash: boolean): boolean => {
+    linkByUser.clear();
+    linkByNode.clear();
+    staleLinks.length = 0;
+    linkWarnings.length = 0;
+    for (const link of links) {
+      const node = nodes.get(link.rescueNodeId);
+      if (node?.kind !== "technician") {
+        // An admin deleted the technician: forget the link; the user is then created or adopted afresh (rules 2–3).
+        linkWarnings.push({
+          code: "linked-node-missing",
+          entraUserId: link.entraUserId,
+          rescueNodeId: link.rescueNodeId,
+          message: `technician ${link.rescueNodeId} linked to ${link.entraUserId} is no longer in the Rescue tree; the link is dropped`,
+        });
+        staleLinks.push(link);
+        continue;
+      }
+      const sameUser = linkByUser.get(link.entraUserId);
+      if (sameUser?.rescueNodeId === link.rescueNodeId) continue;
+      if (sameUser || linkByNode.has(link.rescueNodeId)) {
+        if (stopOnClash) return false;
+        linkWarnings.push({
+          code: "duplicate-link",
+          entraUserId: link.entraUserId,
+          rescueNodeId: link.rescueNodeId,
+          message: `link ${link.entraUserId} → ${link.rescueNodeId} duplicates another link of that user or technician; it is dropped`,
+        });
+        staleLinks.push(link);
+        continue;
+      }
+      linkByUser.set(link.entraUserId, link);
+      linkByNode.set(link.rescueNodeId, link);
     }
-    const sameUser = linkByUser.get(link.entraUserId);
-    if (sameUser?.rescueNodeId === link.rescueNodeId) continue;
-    if (sameUser || linkByNode.has(link.rescueNodeId)) {
-      warnings.push({
-        code: "duplicate-link",
-        entraUserId: link.entraUserId,
-        rescueNodeId: link.rescueNodeId,
-        message: `link ${link.entraUserId} → ${link.rescueNodeId} duplicates another link of that user or technician; it is dropped`,
-      });
-      staleLinks.push(link);
-      continue;
-    }
-    linkByUser.set(link.entraUserId, link);
-    linkByNode.set(link.rescueNodeId, link);
+    return true;
+  };
+  // Sorting 100k links costs; only a clash needs the order fixed.
+  if (!indexLinks(input.links, true)) {
+    indexLinks(
+      [...input.links].sort((a, b) => compareStrings(a.entraUserId, b.entraUserId) || a.rescueNodeId - b.rescueNodeId),
+      false,
+    );
   }
+  warnings.push(...linkWarnings);
+
+  const isUnchanged = (node: RescueNode, link: Link | undefined, desired: DerivedFields): boolean => {
+    const email = node.email || link?.fields?.email;
+    return (
+      (node.name || link?.fields?.name) === desired.fields.name &&
+      (node.nick ?? link?.fields?.nick) === desired.fields.nick &&
+      (node.ssoId ?? link?.fields?.ssoId) === desired.fields.ssoId &&
+      email !== undefined &&
+      normalizeEmail(email) === desired.emailKey
+    );
+  };
 
   const knownFields = (node: RescueNode, link: Link | undefined): KnownFields => ({
     name: node.name || (link?.fields?.name ?? null),
@@ -110,15 +137,15 @@ export function planRun(input: PlanInput): Plan {
   });
 
   // Who holds each email now: a technician by its tree email, or by what its link remembers where the tree has none.
-  const holderByEmail = new Map<string, number>();
-  for (const [key, node] of technicianByEmail) holderByEmail.set(key, node.id);
+  const heldByLinkMemory = new Map<string, number>();
   for (const link of linkByUser.values()) {
     const node = nodes.get(link.rescueNodeId)!;
     if (!node.email && link.fields?.email) {
       const key = normalizeEmail(link.fields.email);
-      if (!holderByEmail.has(key)) holderByEmail.set(key, node.id);
+      if (!technicianByEmail.has(key) && !heldByLinkMemory.has(key)) heldByLinkMemory.set(key, node.id);
     }
   }
+  const holderOf = (key: string): number | undefined => technicianByEmail.get(key)?.id ?? heldByLinkMemory.get(key);
 
   // --- scope (rule 1), lowest priority number first (rule 8)
   const mappings = [...input.mappings].sort((a, b) => a.priority - b.priority || compareStrings(a.id, b.id));
@@ -149,18 +176,17 @@ export function planRun(input: PlanInput): Plan {
   }
 
   // --- what each user in scope should look like in Rescue
-  const userIds = [...scope.keys()].sort(compareStrings);
-  const derived = new Map<string, DerivedFields>();
+  // Iteration order does not matter below: every decision is a function of the whole picture, and the
+  // actions and warnings are sorted at the end.
   const claimsByEmail = new Map<string, number>();
-  for (const id of userIds) {
-    const d = deriveTechnicianFields(scope.get(id)!.user, rules);
-    derived.set(id, d);
+  for (const entry of scope.values()) {
+    const d = deriveTechnicianFields(entry.user, rules);
+    entry.derived = d;
     if (d.problems.length > 0) {
       warnings.push(...d.problems);
       continue;
     }
-    const key = normalizeEmail(d.fields.email);
-    claimsByEmail.set(key, (claimsByEmail.get(key) ?? 0) + 1);
+    claimsByEmail.set(d.emailKey, (claimsByEmail.get(d.emailKey) ?? 0) + 1);
   }
   const isDuplicate = (key: string): boolean => (claimsByEmail.get(key) ?? 0) > 1;
 
@@ -197,17 +223,18 @@ export function planRun(input: PlanInput): Plan {
   // --- email changes of linked technicians, and the order they must run in
   const emailMoves = new Map<number, { userId: string; holderId: number | undefined }>();
   const emailRefusals = new Map<number, PlanWarning>();
-  for (const id of userIds) {
+  for (const { user, derived } of scope.values()) {
+    const id = user.id;
     const link = linkByUser.get(id);
-    const d = derived.get(id)!;
+    const d = derived!;
     if (!link || d.problems.length > 0) continue;
     const node = nodes.get(link.rescueNodeId)!;
-    const current = knownFields(node, link).email;
-    const key = normalizeEmail(d.fields.email);
+    const current = node.email || (link.fields?.email ?? null);
+    const key = d.emailKey;
     if (current !== null && normalizeEmail(current) === key) continue;
     const refusal = refuseEmail(id, key);
     if (refusal) emailRefusals.set(node.id, refusal);
-    else emailMoves.set(node.id, { userId: id, holderId: holderByEmail.get(key) });
+    else emailMoves.set(node.id, { userId: id, holderId: holderOf(key) });
   }
   // An email held by another technician can be taken once that technician's own update frees it: stage n+1.
   // A cycle (two technicians swapping emails) never goes through: each would be refused by Rescue.
@@ -251,7 +278,10 @@ export function planRun(input: PlanInput): Plan {
   };
 
   /** rule 4: the fields that changed; returns whether an update was planned. */
-  const planUpdate = (user: DirectoryUser, node: RescueNode, link: Link | undefined, desired: TechnicianFields) => {
+  const planUpdate = (user: DirectoryUser, node: RescueNode, link: Link | undefined, derivedFields: DerivedFields) => {
+    // the common case, without allocating
+    if (isUnchanged(node, link, derivedFields)) return false;
+    const desired = derivedFields.fields;
     const current = knownFields(node, link);
     const fields: TechnicianFields = { ...desired };
     const changes: FieldChange[] = [];
@@ -302,25 +332,25 @@ export function planRun(input: PlanInput): Plan {
   };
 
   // --- rules 2–5 for every user in scope
-  for (const id of userIds) {
-    const entry = scope.get(id)!;
+  for (const entry of scope.values()) {
     const { user } = entry;
-    const d = derived.get(id)!;
+    const id = user.id;
+    const d = entry.derived!;
     const link = linkByUser.get(id);
     if (link) {
       const node = nodes.get(link.rescueNodeId)!;
-      if (d.problems.length === 0) planUpdate(user, node, link, d.fields);
+      if (d.problems.length === 0) planUpdate(user, node, link, d);
       planStatus(user, node);
       continue;
     }
     if (d.problems.length > 0) continue;
-    const key = normalizeEmail(d.fields.email);
+    const key = d.emailKey;
     const refusal = refuseEmail(id, key);
     if (refusal) {
       warnings.push(refusal);
       continue;
     }
-    const holderId = holderByEmail.get(key);
+    const holderId = holderOf(key);
     if (holderId !== undefined && !linkByNode.has(holderId)) {
       // rule 3: never a duplicate; the technician stays in whatever group it is in (rule 7).
       const node = nodes.get(holderId)!;
@@ -333,7 +363,7 @@ export function planRun(input: PlanInput): Plan {
         rescueNodeId: holderId,
         reason: `technician ${holderId} already has the email ${key}`,
       });
-      if (!planUpdate(user, node, undefined, d.fields)) {
+      if (!planUpdate(user, node, undefined, d)) {
         const adopt = actions[adoptIndex];
         if (adopt?.kind === "adopt") adopt.fields = knownFields(node, undefined) as TechnicianFields;
       }
@@ -390,6 +420,7 @@ export function planRun(input: PlanInput): Plan {
     });
   }
 
+  staleLinks.sort((a, b) => compareStrings(a.entraUserId, b.entraUserId) || a.rescueNodeId - b.rescueNodeId);
   const kindOrder = new Map<SyncActionKind, number>(SYNC_ACTION_KINDS.map((kind, i) => [kind, i]));
   actions.sort(
     (a, b) => kindOrder.get(a.kind)! - kindOrder.get(b.kind)! || compareStrings(a.entraUserId, b.entraUserId),
