@@ -83,7 +83,7 @@ async function* deltaPages<T, TChange>(
   while (url) {
     let page: DeltaResponse<T>;
     try {
-      page = await graph.get<DeltaResponse<T>>(url);
+      page = url.startsWith("/") ? await graph.get<DeltaResponse<T>>(url) : await graph.getLink<DeltaResponse<T>>(url);
     } catch (error) {
       if (error instanceof GraphRequestError && error.kind === "resyncRequired") {
         yield { kind: "resyncRequired", code: error.code, ...(error.requestId ? { requestId: error.requestId } : {}) };

@@ -144,7 +144,7 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
   ): Promise<GroupSearchPage> {
     let page: PagedResponse<GraphGroupObject>;
     if (options.pageToken) {
-      page = await graph.get(decodePageToken(options.pageToken, graph.baseUrl), EVENTUAL);
+      page = await graph.getLink(decodePageToken(options.pageToken, graph.baseUrl), EVENTUAL);
     } else {
       const top = Math.min(Math.max(options.pageSize ?? 25, 1), PAGE_SIZE);
       const term = query.trim();
@@ -221,7 +221,7 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
       const nextLink = page["@odata.nextLink"];
       if (!nextLink) return;
       // Opaque: followed as given, with the advanced-query header again (follow-up pages don't inherit it).
-      page = await graph.get<PagedResponse<GraphUserObject>>(nextLink, EVENTUAL);
+      page = await graph.getLink<PagedResponse<GraphUserObject>>(nextLink, EVENTUAL);
     }
   }
 

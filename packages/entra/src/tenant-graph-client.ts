@@ -1,9 +1,15 @@
 // Graph calls for one tenant through @microsoft/microsoft-graph-client: concurrency capped per
 // tenant, 429/503/504 retried honouring Retry-After (else exponential backoff with jitter), one
 // token refresh on 401, every attempt counted, failures typed with their request-id.
-import { AuthenticationHandler, Client, type GraphRequest } from "@microsoft/microsoft-graph-client";
+import {
+  AuthenticationHandler,
+  Client,
+  type Context,
+  GraphError,
+  type GraphRequest,
+} from "@microsoft/microsoft-graph-client";
 import pLimit from "p-limit";
-import { classifyGraphError, type GraphRequestError, parseRetryAfter } from "./entra-errors";
+import { classifyGraphError, GraphRequestError, parseRetryAfter } from "./entra-errors";
 import { type EntraCallStats, type TrustedFetch, TrustedFetchHandler } from "./entra-transport";
 import type { TenantTokenProvider } from "./tenant-token-provider";
 
@@ -55,6 +61,8 @@ const RETRIED_STATUSES = new Set([429, 503, 504]);
 export class TenantGraphClient {
   readonly client: Client;
   readonly baseUrl: string;
+  private readonly middleware: AuthenticationHandler;
+  private readonly customHosts: Set<string>;
   private readonly limiter: Limiter;
   private readonly maxRetries: number;
   private readonly maxThrottleWaitMs: number;
@@ -73,12 +81,14 @@ export class TenantGraphClient {
       getAccessToken: async () => (await tokens.acquire()).accessToken,
     });
     authentication.setNext(new TrustedFetchHandler(fetchWithTrust, stats));
+    this.middleware = authentication;
+    // The Graph client only attaches the token to Graph's own hosts unless told otherwise (#1562).
+    this.customHosts = new Set([new URL(this.baseUrl).hostname]);
     this.client = Client.initWithMiddleware({
       middleware: authentication,
       baseUrl: `${this.baseUrl}/`,
       defaultVersion: "v1.0",
-      // The Graph client only attaches the token to Graph's own hosts unless told otherwise (#1562).
-      customHosts: new Set([new URL(this.baseUrl).hostname]),
+      customHosts: this.customHosts,
     });
     this.limiter = limiterFor(limiterKey, options.maxConcurrency ?? 4);
     this.maxRetries = options.maxRetries ?? 5;
@@ -136,6 +146,43 @@ export class TenantGraphClient {
 
   get<T>(path: string, headers: Record<string, string> = {}): Promise<T> {
     return this.call(() => this.request(path).headers(headers).get() as Promise<T>);
+  }
+
+  /**
+   * Follows a nextLink or deltaLink exactly as Graph gave it. `client.api(link)` would re-parse it and
+   * reorder its query parameters; the links are opaque, so they go straight through the same
+   * middleware chain (the SDK's AuthenticationHandler, then the trusted fetch) instead.
+   */
+  getLink<T>(link: string, headers: Record<string, string> = {}): Promise<T> {
+    if (!link.startsWith(`${this.baseUrl}/`)) {
+      throw new GraphRequestError("A paging link pointed away from the tenant's Graph host.", {
+        kind: "badRequest",
+        code: "foreignLink",
+        hint: "This is likely a TechSync bug: report it.",
+      });
+    }
+    return this.call(async () => {
+      const context: Context = {
+        request: link,
+        options: { method: "GET", headers: { ...headers } },
+        customHosts: this.customHosts,
+      };
+      await this.middleware.execute(context);
+      const response = context.response as Response;
+      const text = await response.text();
+      const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      if (!response.ok) {
+        const detail = (body as { error?: { code?: string; message?: string; innerError?: Record<string, string> } })
+          .error;
+        const error = new GraphError(response.status, detail?.message ?? response.statusText);
+        error.code = detail?.code ?? null;
+        error.requestId = detail?.innerError?.["request-id"] ?? response.headers.get("request-id");
+        error.headers = response.headers;
+        error.body = text;
+        throw error;
+      }
+      return body as T;
+    });
   }
 
   /**

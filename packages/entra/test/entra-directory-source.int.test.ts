@@ -133,6 +133,26 @@ describe("groupMembers", () => {
     expect(users.items.filter((member) => !member.accountEnabled).length).toBeGreaterThan(150);
   });
 
+  it("follows nextLinks exactly as given: same parameters, same order, same encoding", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, bigTenant));
+    await collect(source.groupMembers(bigGroupId, { transitive: true }));
+    // This read's three pages are the emulator's last three requests.
+    const [first, second, third] = emulator.admin.recentRequests.slice(-3);
+    const firstQuery = new URL(first as string, "https://x").searchParams;
+    expect(firstQuery.get("$select")).toBe(
+      "id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,department,jobTitle,companyName,officeLocation,employeeId",
+    );
+    expect(firstQuery.get("$top")).toBe("999");
+    // The emulator builds nextLinks as: the request's own query, then $skiptoken; followed unchanged.
+    const skip = (url: string | undefined) => new URL(url as string, "https://x").searchParams.get("$skiptoken");
+    expect(second).toBe(
+      `${new URL(first as string, "https://x").pathname}?${firstQuery.toString()}&%24skiptoken=${skip(second)}`,
+    );
+    expect(third).toBe(
+      `${new URL(first as string, "https://x").pathname}?${firstQuery.toString()}&%24skiptoken=${skip(third)}`,
+    );
+  });
+
   it("fails with a typed not-found error carrying the request-id for a group that does not exist", async () => {
     const source = createEntraDirectorySource(sourceConfig(emulator, nestedTenant));
     const read = collect(source.groupMembers("99999999-0000-4000-a000-000000000000", { transitive: true }));

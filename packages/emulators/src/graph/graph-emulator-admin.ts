@@ -17,6 +17,11 @@ export class GraphEmulatorAdmin {
     return this.context.faults.settings;
   }
 
+  /** The last Graph request URLs (path and query as received), newest last. */
+  get recentRequests(): readonly string[] {
+    return this.context.recentRequests;
+  }
+
   tenant(tenantId: string): EmulatedTenant | undefined {
     return this.context.tenants.get(tenantId.toLowerCase());
   }
@@ -40,6 +45,7 @@ export class GraphEmulatorAdmin {
     for (const seed of this.seeds()) this.addTenant(seed);
     this.context.faults.configure({});
     this.context.deltaRounds.clear();
+    this.context.recentRequests.length = 0;
     this.resetStats();
   }
 

@@ -15,6 +15,8 @@ export interface GraphEmulatorContext {
   stats: GraphEmulatorStats;
   /** Rounds in progress, so follow-up pages of one delta round are a stable snapshot. */
   deltaRounds: Map<string, DeltaRound>;
+  /** The last Graph request URLs (path and query as received), newest last: lets tests see what a client sent. */
+  recentRequests: string[];
   /** Bumped to invalidate every delta token issued so far. */
   deltaEpoch: number;
   options: { tokenLifetimeSeconds: number; deltaPageSize: number; deltaMembersPerEntry: number };

@@ -48,6 +48,7 @@ export async function buildGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     faults: new FaultInjector(stats),
     stats,
     deltaRounds: new Map(),
+    recentRequests: [],
     deltaEpoch: 0,
     options: {
       tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,

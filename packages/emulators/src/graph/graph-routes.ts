@@ -117,6 +117,8 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
         // The outer $batch call is not metered: each inner request is, on its own.
         const isBatch = request.url.startsWith("/v1.0/$batch");
         if (!isBatch) context.stats.graphRequests += 1;
+        context.recentRequests.push(request.url);
+        if (context.recentRequests.length > 100) context.recentRequests.shift();
         const latency = context.faults.settings.latencyMs ?? 0;
         if (latency > 0 && !isBatch) await new Promise((resolve) => setTimeout(resolve, latency));
         await authenticate(context, request, reply);
