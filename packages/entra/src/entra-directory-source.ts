@@ -31,6 +31,8 @@ export interface EntraConnectionConfig extends GraphRetryPolicy {
   clientSecret: string;
   /** Default https://login.microsoftonline.com; the emulator's URL in tests and sandbox mode. */
   authorityHost?: string;
+  /** Let MSAL fetch the openid-configuration rather than being given the endpoints (default false). */
+  discoverAuthorityMetadata?: boolean;
   /** Default https://graph.microsoft.com; the emulator's URL in tests and sandbox mode. */
   graphBaseUrl?: string;
   /** Extra CA certificate(s) (PEM) to trust, e.g. the emulator's; added to the system roots. */

@@ -13,6 +13,11 @@ export interface TenantCredentials {
   clientSecret: string;
   /** e.g. https://login.microsoftonline.com (default) or the emulator's https://127.0.0.1:4020. */
   authorityHost?: string;
+  /**
+   * Let MSAL fetch the tenant's openid-configuration instead of giving it the endpoints. Off by default:
+   * with it on, a wrong tenant fails at that fetch (msal-node v5+) rather than with AADSTS90002.
+   */
+  discoverAuthorityMetadata?: boolean;
 }
 
 /**
@@ -75,7 +80,7 @@ export class TenantTokenProvider {
           clientSecret: credentials.clientSecret,
           authority,
           knownAuthorities: [host.host],
-          authorityMetadata: authorityMetadata(authority),
+          ...(credentials.discoverAuthorityMetadata ? {} : { authorityMetadata: authorityMetadata(authority) }),
         },
         system: {
           networkClient: new MsalNetworkClient(fetchWithTrust, stats),

@@ -62,6 +62,16 @@ describe("token errors, classified by AADSTS code", () => {
     expect(error).toMatchObject({ kind: "invalidTenant", code: "900023" });
   });
 
+  it("a wrong tenant found while discovering its metadata (msal-node v5+ path) is the same kind", async () => {
+    const error = await tokenFailure({
+      tenantId: "40000000-0000-4000-a000-0000000000ff",
+      discoverAuthorityMetadata: true,
+    });
+    expect(error).toMatchObject({ kind: "tenantNotFound", code: "endpoints_resolution_error" });
+    const source = createEntraDirectorySource(sourceConfig(emulator, tenant, { discoverAuthorityMetadata: true }));
+    expect((await source.getGroup(groupId))?.id).toBe(groupId);
+  });
+
   it("'common' is refused before any call: client credentials need a specific tenant", async () => {
     const error = await tokenFailure({ tenantId: "common" });
     expect(error).toMatchObject({ kind: "invalidTenant", code: "missing_tenant_id_error" });
@@ -144,6 +154,15 @@ describe("Graph errors", () => {
 });
 
 describe("tokens", () => {
+  it("a token Graph no longer accepts (401) is replaced once, and the call succeeds", async () => {
+    const source = createEntraDirectorySource(sourceConfig(emulator, tenant));
+    expect(await source.getGroup(groupId)).not.toBeNull();
+    await emulator.admin.rotateSigningKey();
+    expect(await source.getGroup(groupId)).not.toBeNull();
+    expect(emulator.admin.stats.tokenRequests).toBe(2);
+    expect(source.callCount()).toBe(3);
+  });
+
   it("one token request per tenant however many calls start at once", async () => {
     const source = createEntraDirectorySource(sourceConfig(emulator, tenant, { maxConcurrency: 8 }));
     await Promise.all(Array.from({ length: 12 }, () => source.getGroup(groupId)));

@@ -80,6 +80,10 @@ export function registerAdminRoutes(app: FastifyInstance, admin: GraphEmulatorAd
         admin.setFaults(parsed.data as GraphFaults);
         return admin.faults;
       });
+      routes.post("/signing-key/rotate", async () => {
+        await admin.rotateSigningKey();
+        return { rotated: true };
+      });
       routes.post("/delta/expire", async () => {
         admin.expireDeltaTokens();
         return { expired: true };

@@ -1,4 +1,6 @@
 // The in-process handle on the emulator's state; the /_emulator routes call the same methods.
+import { randomUUID } from "node:crypto";
+import { exportJWK, generateKeyPair } from "jose";
 import { EmulatedTenant, type TenantSeed } from "./emulated-tenant";
 import { emptyStats, type GraphEmulatorStats, type GraphFaults } from "./fault-injection";
 import type { GraphEmulatorContext } from "./graph-emulator-context";
@@ -55,6 +57,18 @@ export class GraphEmulatorAdmin {
 
   resetStats() {
     Object.assign(this.context.stats, emptyStats());
+  }
+
+  /** A new signing key: every token issued so far fails validation (401), as after a key rollover. */
+  async rotateSigningKey() {
+    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+    const kid = randomUUID();
+    this.context.signing = {
+      privateKey,
+      publicKey,
+      kid,
+      publicJwk: { ...(await exportJWK(publicKey)), kid, use: "sig", alg: "RS256" },
+    };
   }
 
   expireDeltaTokens() {
