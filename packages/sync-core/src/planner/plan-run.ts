@@ -17,7 +17,7 @@ import {
   type SyncActionKind,
 } from "../plan";
 import { checkSafety } from "./check-safety";
-import { type DerivedFields, deriveTechnicianFields, resolveFieldRules } from "./derive-technician-fields";
+import { compileFieldDerivation, type DerivedFields, resolveFieldRules } from "./derive-technician-fields";
 import { matchFilter } from "./match-filter";
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -41,7 +41,7 @@ type KnownFields = Record<keyof TechnicianFields, string | null>;
 export function planRun(input: PlanInput): Plan {
   const warnings: PlanWarning[] = [];
   const actions: SyncAction[] = [];
-  const rules = resolveFieldRules(input.settings);
+  const derive = compileFieldDerivation(resolveFieldRules(input.settings));
 
   // --- the Rescue tree
   const nodes = new Map<number, RescueNode>();
@@ -125,7 +125,7 @@ export function planRun(input: PlanInput): Plan {
       (node.nick ?? link?.fields?.nick) === desired.fields.nick &&
       (node.ssoId ?? link?.fields?.ssoId) === desired.fields.ssoId &&
       email !== undefined &&
-      normalizeEmail(email) === desired.emailKey
+      (email === desired.fields.email || normalizeEmail(email) === desired.emailKey)
     );
   };
 
@@ -180,7 +180,7 @@ export function planRun(input: PlanInput): Plan {
   // actions and warnings are sorted at the end.
   const claimsByEmail = new Map<string, number>();
   for (const entry of scope.values()) {
-    const d = deriveTechnicianFields(entry.user, rules);
+    const d = derive(entry.user);
     entry.derived = d;
     if (d.problems.length > 0) {
       warnings.push(...d.problems);
@@ -231,7 +231,7 @@ export function planRun(input: PlanInput): Plan {
     const node = nodes.get(link.rescueNodeId)!;
     const current = node.email || (link.fields?.email ?? null);
     const key = d.emailKey;
-    if (current !== null && normalizeEmail(current) === key) continue;
+    if (current !== null && (current === d.fields.email || normalizeEmail(current) === key)) continue;
     const refusal = refuseEmail(id, key);
     if (refusal) emailRefusals.set(node.id, refusal);
     else emailMoves.set(node.id, { userId: id, holderId: holderOf(key) });
