@@ -99,7 +99,7 @@ export function createTenantClients(
     .digest("hex");
   let tokens = tokenProviders.get(key);
   if (!tokens) {
-    tokens = new TenantTokenProvider(config, fetchWithTrust, stats);
+    tokens = new TenantTokenProvider(config, fetchWithTrust);
     tokenProviders.set(key, tokens);
   }
   const graph = new TenantGraphClient(tokens, fetchWithTrust, stats, `${config.tenantId}/${config.clientId}`, {
@@ -137,7 +137,9 @@ function odataString(value: string): string {
 
 export function createEntraDirectorySource(config: EntraConnectionConfig): EntraDirectorySource {
   const stats = emptyCallStats();
-  const { graph } = createTenantClients(config, stats);
+  const { graph, tokens } = createTenantClients(config, stats);
+  // Token calls are the tenant's (its token cache is shared); report those made since this source began.
+  const tokenCallsBefore = tokens.tokenCalls;
   const searchMode = config.groupSearchMode ?? "search";
 
   async function searchGroups(
@@ -235,6 +237,6 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
     groupsDelta: (options) => readGroupsDelta(graph, options),
     usersDelta: (options = {}) => readUsersDelta(graph, options),
     callCount: () => stats.graphCalls,
-    callStats: () => ({ ...stats }),
+    callStats: () => ({ ...stats, tokenCalls: tokens.tokenCalls - tokenCallsBefore }),
   };
 }

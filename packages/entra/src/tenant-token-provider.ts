@@ -2,7 +2,7 @@
 // tenanted authority, and one in-flight request per tenant (MSAL does no locking, msal-js #6566).
 import { type AuthenticationResult, ConfidentialClientApplication, LogLevel } from "@azure/msal-node";
 import { classifyTokenError, EntraTokenError } from "./entra-errors";
-import { type EntraCallStats, MsalNetworkClient, type TrustedFetch } from "./entra-transport";
+import { type EntraCallStats, emptyCallStats, MsalNetworkClient, type TrustedFetch } from "./entra-transport";
 
 export const GRAPH_DEFAULT_SCOPE = "https://graph.microsoft.com/.default";
 export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
@@ -48,11 +48,12 @@ export class TenantTokenProvider {
   /** A configuration MSAL would refuse, reported at the first call rather than thrown by the factory. */
   private readonly misconfiguration: EntraTokenError | undefined;
   private inFlight: Promise<GraphToken> | undefined;
+  /** Token endpoint calls of this provider (MSAL cache hits excluded); shared by every source of the tenant. */
+  readonly networkStats: EntraCallStats = emptyCallStats();
 
   constructor(
     private readonly credentials: TenantCredentials,
     fetchWithTrust: TrustedFetch,
-    private readonly stats: EntraCallStats,
   ) {
     const tenant = credentials.tenantId.trim();
     if (["common", "organizations", "consumers", ""].includes(tenant.toLowerCase())) {
@@ -83,7 +84,7 @@ export class TenantTokenProvider {
           ...(credentials.discoverAuthorityMetadata ? {} : { authorityMetadata: authorityMetadata(authority) }),
         },
         system: {
-          networkClient: new MsalNetworkClient(fetchWithTrust, stats),
+          networkClient: new MsalNetworkClient(fetchWithTrust, this.networkStats),
           loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} },
         },
       });
@@ -133,7 +134,7 @@ export class TenantTokenProvider {
 
   /** Token requests that reached the network (MSAL cache hits excluded). */
   get tokenCalls(): number {
-    return this.stats.tokenCalls;
+    return this.networkStats.tokenCalls;
   }
 }
 

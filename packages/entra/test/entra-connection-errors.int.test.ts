@@ -168,6 +168,7 @@ describe("tokens", () => {
     await Promise.all(Array.from({ length: 12 }, () => source.getGroup(groupId)));
     expect(emulator.admin.stats.tokenRequests).toBe(1);
     expect(emulator.admin.stats.graphRequests).toBe(12);
+    expect(source.callStats()).toMatchObject({ graphCalls: 12, tokenCalls: 1, retries: 0 });
   });
 });
 
