@@ -1,6 +1,6 @@
 // MSAL refuses http authorities and the Graph client only sends tokens to https hosts, so the
 // emulator serves TLS from a local CA made at first start (no downloads) and reused afterwards.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { generate } from "selfsigned";
 
@@ -11,14 +11,42 @@ export interface EmulatorCertificates {
   keyPem: string;
 }
 
-export const DEFAULT_CERT_DIR = path.resolve(__dirname, "../../.certs");
+/** Its own folder under the gitignored .certs, so replacing an incomplete set touches nothing else. */
+export const DEFAULT_CERT_DIR = path.resolve(__dirname, "../../.certs/graph");
 
 const FILES = { ca: "graph-ca.pem", caKey: "graph-ca-key.pem", cert: "graph-server.pem", key: "graph-server-key.pem" };
 
-function writeAtomically(file: string, content: string) {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, content, { mode: 0o600 });
-  renameSync(temporary, file);
+async function generateCertificates(): Promise<Record<keyof typeof FILES, string>> {
+  const notAfterDate = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000);
+  const ca = await generate([{ name: "commonName", value: "TechSync Emulator Local CA" }], {
+    keyType: "ec",
+    algorithm: "sha256",
+    notAfterDate,
+    extensions: [
+      { name: "basicConstraints", cA: true, critical: true },
+      { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+  });
+  const server = await generate([{ name: "commonName", value: "localhost" }], {
+    keyType: "ec",
+    algorithm: "sha256",
+    notAfterDate,
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+      { name: "extKeyUsage", serverAuth: true },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+          { type: 7, ip: "::1" },
+        ],
+      },
+    ],
+  });
+  return { ca: ca.cert, caKey: ca.private, cert: server.cert, key: server.private };
 }
 
 export async function loadOrCreateCertificates(certDir = DEFAULT_CERT_DIR): Promise<EmulatorCertificates> {
@@ -29,41 +57,22 @@ export async function loadOrCreateCertificates(certDir = DEFAULT_CERT_DIR): Prom
     key: path.join(certDir, FILES.key),
   };
   if (!Object.values(files).every((file) => existsSync(file))) {
-    mkdirSync(certDir, { recursive: true });
-    const notAfterDate = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000);
-    const ca = await generate([{ name: "commonName", value: "TechSync Emulator Local CA" }], {
-      keyType: "ec",
-      algorithm: "sha256",
-      notAfterDate,
-      extensions: [
-        { name: "basicConstraints", cA: true, critical: true },
-        { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-      ],
-    });
-    const server = await generate([{ name: "commonName", value: "localhost" }], {
-      keyType: "ec",
-      algorithm: "sha256",
-      notAfterDate,
-      ca: { key: ca.private, cert: ca.cert },
-      extensions: [
-        { name: "basicConstraints", cA: false },
-        { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
-        { name: "extKeyUsage", serverAuth: true },
-        {
-          name: "subjectAltName",
-          altNames: [
-            { type: 2, value: "localhost" },
-            { type: 7, ip: "127.0.0.1" },
-            { type: 7, ip: "::1" },
-          ],
-        },
-      ],
-    });
-    // Keys first, the CA last: a reader that sees the CA file sees a complete set.
-    writeAtomically(files.caKey, ca.private);
-    writeAtomically(files.key, server.private);
-    writeAtomically(files.cert, server.cert);
-    writeAtomically(files.ca, ca.cert);
+    // Several processes may start at once on a fresh checkout (parallel test runs): each writes a
+    // complete set into its own directory and renames it into place; the first rename wins, the
+    // others use the winner's set, so nobody reads a CA that does not match the certificate.
+    const pems = await generateCertificates();
+    const staging = `${certDir}.${process.pid}.${Date.now()}.tmp`;
+    mkdirSync(path.dirname(certDir), { recursive: true });
+    mkdirSync(staging, { recursive: true });
+    for (const name of Object.keys(FILES) as (keyof typeof FILES)[]) {
+      writeFileSync(path.join(staging, FILES[name]), pems[name], { mode: 0o600 });
+    }
+    if (existsSync(certDir) && !existsSync(files.ca)) rmSync(certDir, { recursive: true, force: true });
+    try {
+      renameSync(staging, certDir);
+    } catch {
+      rmSync(staging, { recursive: true, force: true });
+    }
   }
   return {
     caPath: files.ca,
