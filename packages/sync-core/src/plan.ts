@@ -106,6 +106,8 @@ export interface SafetyCheck {
 }
 
 export interface Plan {
+  /** Copied from the input, so a recorded plan says whose it is. */
+  tenantId?: string;
   /** `blocked`: more disables than the safety threshold allows; the executor applies nothing unless approved (rule 11). */
   status: "ready" | "blocked";
   actions: SyncAction[];
@@ -121,6 +123,7 @@ export interface Plan {
 export type DirectorySnapshot = ReadonlyMap<string, readonly DirectoryUser[]>;
 
 export interface PlanInput {
+  tenantId?: string;
   mappings: readonly GroupMapping[];
   directory: DirectorySnapshot;
   tree: readonly RescueNode[];

@@ -20,7 +20,7 @@ function setup(users: DirectoryUser[], groups: InMemoryGroup[], options: { pageS
   const directory = new InMemoryDirectorySource({ users, groups, ...options });
   const rescue = InMemoryRescueDirectory.withTechnicianGroups([GROUP_A, GROUP_B], [], { maxCreateBatch: 1000 });
   const recorder = new RecordingRunRecorder();
-  const run = (mappings: GroupMapping[], extra: { dryRun?: boolean; approved?: boolean } = {}) =>
+  const run = (mappings: GroupMapping[], extra: { dryRun?: boolean; approved?: boolean; tenantId?: string } = {}) =>
     runSync(
       { directory, rescue, recorder, clock },
       { mappings, links: recorder.links(), defaultPassword: "Default-Pa55word!", random: seededRandom(3), ...extra },
@@ -107,8 +107,9 @@ describe("runSync", () => {
 describe("rule 10: a dry run computes and records the plan and applies nothing", () => {
   it("reads both sides, records the plan, and makes no write call", async () => {
     const { rescue, recorder, run } = setup([directoryUser("u1"), directoryUser("u2")], [group("g1", ["u1", "u2"])]);
-    const { plan, report } = await run([groupMapping("m1", "g1", GROUP_A)], { dryRun: true });
+    const { plan, report } = await run([groupMapping("m1", "g1", GROUP_A)], { dryRun: true, tenantId: "tenant-1" });
     expect(report.status).toBe("dry-run");
+    expect(plan.tenantId).toBe("tenant-1");
     expect(plan.counts.create).toBe(2);
     expect(rescue.writeCount()).toBe(0);
     expect(recorder.plans.map((p) => p.dryRun)).toEqual([true]);

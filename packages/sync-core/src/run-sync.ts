@@ -21,6 +21,7 @@ export interface RunSyncDeps {
 }
 
 export interface RunSyncInput extends ExecuteOptions {
+  tenantId?: string;
   mappings: readonly GroupMapping[];
   /** The tenant's links as stored (packages/db). */
   links: readonly Link[];
@@ -74,6 +75,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
 
   recorder.progress({ phase: "plan", done: 0, total: 1 });
   const plan = planRun({
+    ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
     mappings: input.mappings,
     directory: snapshot,
     tree,

@@ -214,6 +214,35 @@ describe("executePlan", () => {
   });
 });
 
+describe("rule 4: a chain of email changes converges in one run", () => {
+  it("frees each email before it is taken, and creates a user on an email freed in the same run", async () => {
+    const u1 = directoryUser("u1", { mail: "b@example.com" });
+    const u2 = directoryUser("u2", { mail: "c@example.com" });
+    const u3 = directoryUser("u3", { mail: "a@example.com" });
+    const nodes = [
+      technicianNode(50, GROUP_A, { name: "User u1", email: "a@example.com" }),
+      technicianNode(51, GROUP_A, { name: "User u2", email: "b@example.com" }),
+    ];
+    const links = [
+      { entraUserId: "u1", rescueNodeId: 50, fields: { ...defaultFields(u1), email: "a@example.com" } },
+      { entraUserId: "u2", rescueNodeId: 51, fields: { ...defaultFields(u2), email: "b@example.com" } },
+    ];
+    const { rescue, plan, makePlan, execute } = await world([u1, u2, u3], { nodes, links });
+    expect(plan.actions.map((a) => a.id)).toEqual(["create:u3", "update:u1", "update:u2"]);
+    const report = await execute(plan, { concurrency: 4 });
+    expect(report.failures).toEqual([]);
+    expect(rescue.node(50)?.email).toBe("b@example.com");
+    expect(rescue.node(51)?.email).toBe("c@example.com");
+    expect(
+      rescue
+        .technicians()
+        .map((t) => t.email)
+        .sort(),
+    ).toEqual(["a@example.com", "b@example.com", "c@example.com"]);
+    expect((await makePlan()).actions).toEqual([]);
+  });
+});
+
 describe("rule 9: a Rescue rule that refuses an action fails that one action with a clear reason", () => {
   it("fails the create whose email an administrator took after the plan, and creates the rest", async () => {
     const { rescue, plan, execute } = await world(users(3));

@@ -439,6 +439,7 @@ export function planRun(input: PlanInput): Plan {
   for (const action of actions) counts[action.kind] += 1;
   const safety = checkSafety(counts.disable, linkByUser.size, input.settings?.safetyThreshold);
   return {
+    ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
     status: safety.blocked ? "blocked" : "ready",
     actions,
     warnings,
