@@ -151,7 +151,7 @@ async function main() {
     name: "rescue emulator",
     health: { tcp: { host, port: Number(env.RESCUE_EMULATOR_PORT ?? 4010) } },
   });
-  run("seeding the sandbox demo tenant…", "npm", ["run", "--silent", "seed", "-w", "@techsync/db"]);
+  run("seeding the sandbox demo tenant…", "npm", ["run", "--silent", "seed", "-w", "@techsync/api"]);
 
   startProcess("api", "node", ["dist/server.js"], path.join(root, "apps/api"), {
     url: `http://${env.API_HOST}:${env.API_PORT}/readyz`,

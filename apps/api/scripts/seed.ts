@@ -1,0 +1,39 @@
+// `npm run seed -w @techsync/api`: creates or refreshes the sandbox demo tenant (the emulators must be running).
+import { envShapes, loadEnvOrExit } from "@techsync/config";
+import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
+import { z } from "zod";
+import { seedSandboxTenant } from "../src/sandbox/seed-sandbox-tenant";
+
+const env = loadEnvOrExit(
+  "seed",
+  z.object({
+    DATABASE_URL: envShapes.postgresUrl,
+    SECRET_BOX_MASTER_KEYS: z.string().min(1),
+    SECRET_BOX_ACTIVE_KEY_ID: z.string().min(1),
+    EMULATOR_HOST: z.string().default("127.0.0.1"),
+    RESCUE_EMULATOR_PORT: envShapes.port(4010),
+    GRAPH_EMULATOR_PORT: envShapes.port(4020),
+  }),
+);
+
+async function main(): Promise<void> {
+  const prisma = createPrismaClient({ url: env.DATABASE_URL });
+  try {
+    const secretBox = new SecretBox(parseMasterKeyring(env.SECRET_BOX_MASTER_KEYS, env.SECRET_BOX_ACTIVE_KEY_ID));
+    const result = await seedSandboxTenant(
+      { prisma, secretBox },
+      {
+        rescueBaseUrl: `http://${env.EMULATOR_HOST}:${env.RESCUE_EMULATOR_PORT}`,
+        graphUrl: `https://${env.EMULATOR_HOST}:${env.GRAPH_EMULATOR_PORT}`,
+      },
+    );
+    console.log(`[seed] sandbox tenant ${result.tenantId} ready with ${result.mappings} group mappings`);
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[seed] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+import { generateMasterKey, parseMasterKeyring, SecretBox } from "@techsync/db";
+import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
+import { DEMO_CLIENT_SECRET } from "@techsync/emulators/graph";
+import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator } from "@techsync/emulators/rescue";
+import { SANDBOX_DEFAULT_PASSWORD, SANDBOX_TENANT_ID, seedSandboxTenant } from "./seed-sandbox-tenant";
+
+let db: TestDatabase;
+let rescue: StartedRescueEmulator;
+const secretBox = new SecretBox(parseMasterKeyring(`t:${generateMasterKey()}`, "t"));
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  rescue = await startRescueEmulator({ port: 0 });
+});
+afterAll(async () => {
+  await rescue.close();
+  await db.drop();
+});
+
+describe("sandbox demo tenant", () => {
+  test("is created connected to the emulators, with secrets encrypted and mappings to real Rescue groups", async () => {
+    const endpoints = { rescueBaseUrl: rescue.url, graphUrl: "https://127.0.0.1:4020" };
+    const result = await seedSandboxTenant({ prisma: db.prisma, secretBox }, endpoints);
+    expect(result).toEqual({ tenantId: SANDBOX_TENANT_ID, mappings: 3 });
+
+    const tenant = await db.prisma.tenant.findUniqueOrThrow({
+      where: { id: SANDBOX_TENANT_ID },
+      include: { rescueConnection: true, entraConnection: true, mappings: { orderBy: { priority: "asc" } } },
+    });
+    expect(tenant.sandboxMode).toBe(true);
+    const dataKey = { wrapped: tenant.dataKeyWrapped, masterKeyId: tenant.dataKeyMasterKeyId };
+    // Secrets are stored encrypted, and decrypt to the demo values.
+    expect(tenant.rescueConnection!.passwordEnc).not.toContain(DEMO_RESCUE_CONNECTION.password);
+    expect(secretBox.decrypt(tenant.id, dataKey, "rescue.password", tenant.rescueConnection!.passwordEnc)).toBe(
+      DEMO_RESCUE_CONNECTION.password,
+    );
+    expect(secretBox.decrypt(tenant.id, dataKey, "entra.clientSecret", tenant.entraConnection!.clientSecretEnc)).toBe(
+      DEMO_CLIENT_SECRET,
+    );
+    expect(secretBox.decrypt(tenant.id, dataKey, "tenant.defaultPassword", tenant.defaultPasswordEnc!)).toBe(
+      SANDBOX_DEFAULT_PASSWORD,
+    );
+    // Each mapping points at the emulator's technician group of that name.
+    const groupIds = new Map(
+      rescue.organisation
+        .snapshot()
+        .nodes.filter((n) => n.type === "TechnicianGroup")
+        .map((n) => [n.name, n.id]),
+    );
+    expect(tenant.mappings.map((m) => [m.rescueGroupName, m.rescueGroupId])).toEqual([
+      ["Support Tier 1", groupIds.get("Support Tier 1")],
+      ["Support Tier 2", groupIds.get("Support Tier 2")],
+      ["Field Engineers", groupIds.get("Field Engineers")],
+    ]);
+
+    // Running it again refreshes the same tenant: no second tenant, no duplicate mappings.
+    await seedSandboxTenant({ prisma: db.prisma, secretBox }, endpoints);
+    expect(await db.prisma.tenant.count()).toBe(1);
+    expect(await db.prisma.groupMapping.count()).toBe(3);
+  });
+});

@@ -1,0 +1,111 @@
+// The sandbox demo tenant: connected to the two emulators, with group mappings, so a newcomer can
+// try the whole flow (connect, map, preview, sync) with no Microsoft or LogMeIn account.
+// Idempotent: running it again updates the same tenant rather than making another.
+import type { PrismaClient, SecretBox } from "@techsync/db";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_GROUP_IDS, DEMO_TENANT_ID } from "@techsync/emulators/graph";
+import { DEMO_RESCUE_CONNECTION } from "@techsync/emulators/rescue";
+import { createRescueClient } from "@techsync/rescue";
+
+export const SANDBOX_TENANT_ID = "5a4d0b0e-0000-4000-8000-00000000de01";
+export const SANDBOX_TENANT_NAME = "Contoso Demo (sandbox)";
+/** Meets the emulator's (and Rescue's default) password policy; technicians must change it at first login. */
+export const SANDBOX_DEFAULT_PASSWORD = "Welcome-2026-Sandbox!";
+
+/** Entra group → Rescue technician group (by name), in priority order (rule 8). */
+const SANDBOX_MAPPINGS = [
+  { entraGroupId: DEMO_GROUP_IDS.helpdesk, entraGroupName: "Helpdesk", rescueGroupName: "Support Tier 1" },
+  { entraGroupId: DEMO_GROUP_IDS.escalations, entraGroupName: "Escalations", rescueGroupName: "Support Tier 2" },
+  { entraGroupId: DEMO_GROUP_IDS.fieldSupport, entraGroupName: "Field Support", rescueGroupName: "Field Engineers" },
+] as const;
+
+export interface SandboxEndpoints {
+  rescueBaseUrl: string;
+  /** Authority host and Graph base URL of the Graph emulator (https). */
+  graphUrl: string;
+}
+
+export interface SeedSandboxResult {
+  tenantId: string;
+  mappings: number;
+}
+
+export async function seedSandboxTenant(
+  deps: { prisma: PrismaClient; secretBox: SecretBox },
+  endpoints: SandboxEndpoints,
+): Promise<SeedSandboxResult> {
+  const { prisma, secretBox } = deps;
+  const tenantId = SANDBOX_TENANT_ID;
+
+  // Resolve the Rescue groups through the real client, as the portal's group picker does.
+  const rescue = createRescueClient({
+    baseUrl: endpoints.rescueBaseUrl,
+    email: DEMO_RESCUE_CONNECTION.email,
+    password: DEMO_RESCUE_CONNECTION.password,
+    serviceToken: DEMO_RESCUE_CONNECTION.serviceToken,
+    timeoutMs: 10_000,
+  });
+  const tree = await rescue.getTree();
+  const groupIdByName = new Map(tree.filter((n) => n.kind === "technicianGroup").map((n) => [n.name, n.id]));
+
+  const existing = await prisma.tenant.findUnique({ where: { id: tenantId } });
+  const dataKey = existing
+    ? { wrapped: existing.dataKeyWrapped, masterKeyId: existing.dataKeyMasterKeyId }
+    : secretBox.createDataKey(tenantId);
+  const seal = (field: string, value: string) => secretBox.encrypt(tenantId, dataKey, field, value);
+
+  const tenantData = {
+    name: SANDBOX_TENANT_NAME,
+    sandboxMode: true,
+    defaultPasswordEnc: seal("tenant.defaultPassword", SANDBOX_DEFAULT_PASSWORD),
+  };
+  const rescueData = {
+    email: DEMO_RESCUE_CONNECTION.email,
+    passwordEnc: seal("rescue.password", DEMO_RESCUE_CONNECTION.password),
+    serviceTokenEnc: seal("rescue.serviceToken", DEMO_RESCUE_CONNECTION.serviceToken),
+    apiBaseUrl: endpoints.rescueBaseUrl,
+  };
+  const entraData = {
+    directoryId: DEMO_TENANT_ID,
+    clientId: DEMO_CLIENT_ID,
+    clientSecretEnc: seal("entra.clientSecret", DEMO_CLIENT_SECRET),
+    authorityHost: endpoints.graphUrl,
+    graphBaseUrl: endpoints.graphUrl,
+  };
+
+  const mappings = SANDBOX_MAPPINGS.map((m, index) => {
+    const rescueGroupId = groupIdByName.get(m.rescueGroupName);
+    if (rescueGroupId === undefined) {
+      throw new Error(
+        `the Rescue emulator has no technician group "${m.rescueGroupName}"; reset it to the demo organisation`,
+      );
+    }
+    return { ...m, rescueGroupId, priority: (index + 1) * 10 };
+  });
+
+  await prisma.$transaction(async (tx) => {
+    await tx.tenant.upsert({
+      where: { id: tenantId },
+      create: { id: tenantId, ...tenantData, dataKeyWrapped: dataKey.wrapped, dataKeyMasterKeyId: dataKey.masterKeyId },
+      update: tenantData,
+    });
+    await tx.rescueConnection.upsert({ where: { tenantId }, create: { tenantId, ...rescueData }, update: rescueData });
+    await tx.entraConnection.upsert({ where: { tenantId }, create: { tenantId, ...entraData }, update: entraData });
+    for (const m of mappings) {
+      await tx.groupMapping.upsert({
+        where: {
+          tenantId_entraGroupId_rescueGroupId: {
+            tenantId,
+            entraGroupId: m.entraGroupId,
+            rescueGroupId: m.rescueGroupId,
+          },
+        },
+        create: { tenantId, ...m },
+        update: { entraGroupName: m.entraGroupName, rescueGroupName: m.rescueGroupName, priority: m.priority },
+      });
+    }
+    await tx.auditEvent.create({
+      data: { tenantId, actorType: "system", action: existing ? "sandbox.reseeded" : "sandbox.created" },
+    });
+  });
+  return { tenantId, mappings: mappings.length };
+}
