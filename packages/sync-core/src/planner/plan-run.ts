@@ -29,6 +29,9 @@ interface ScopeEntry {
   /** rule 8: the lowest-priority-number mapping whose Rescue group exists; new technicians go there. */
   createIn: GroupMapping | undefined;
   derived?: DerivedFields;
+  /** The user's link and its technician, looked up once. */
+  link?: Link;
+  node?: RescueNode;
 }
 
 type KnownFields = Record<keyof TechnicianFields, string | null>;
@@ -72,12 +75,14 @@ export function planRun(input: PlanInput): Plan {
   const linkByNode = new Map<number, Link>();
   const staleLinks: Link[] = [];
   const linkWarnings: PlanWarning[] = [];
+  const knownOnlyByLink: Link[] = [];
   /** Returns false at the first clash when asked to: which of two clashing links wins must not depend on order. */
   const indexLinks = (links: readonly Link[], stopOnClash: boolean): boolean => {
     linkByUser.clear();
     linkByNode.clear();
     staleLinks.length = 0;
     linkWarnings.length = 0;
+    knownOnlyByLink.length = 0;
     for (const link of links) {
       const node = nodes.get(link.rescueNodeId);
       if (node?.kind !== "technician") {
@@ -106,6 +111,7 @@ export function planRun(input: PlanInput): Plan {
       }
       linkByUser.set(link.entraUserId, link);
       linkByNode.set(link.rescueNodeId, link);
+      if (!node.email && link.fields?.email) knownOnlyByLink.push(link);
     }
     return true;
   };
@@ -138,12 +144,9 @@ export function planRun(input: PlanInput): Plan {
 
   // Who holds each email now: a technician by its tree email, or by what its link remembers where the tree has none.
   const heldByLinkMemory = new Map<string, number>();
-  for (const link of linkByUser.values()) {
-    const node = nodes.get(link.rescueNodeId)!;
-    if (!node.email && link.fields?.email) {
-      const key = normalizeEmail(link.fields.email);
-      if (!technicianByEmail.has(key) && !heldByLinkMemory.has(key)) heldByLinkMemory.set(key, node.id);
-    }
+  for (const link of knownOnlyByLink) {
+    const key = normalizeEmail(link.fields!.email);
+    if (!technicianByEmail.has(key) && !heldByLinkMemory.has(key)) heldByLinkMemory.set(key, link.rescueNodeId);
   }
   const holderOf = (key: string): number | undefined => technicianByEmail.get(key)?.id ?? heldByLinkMemory.get(key);
 
@@ -182,6 +185,11 @@ export function planRun(input: PlanInput): Plan {
   for (const entry of scope.values()) {
     const d = derive(entry.user);
     entry.derived = d;
+    const link = linkByUser.get(entry.user.id);
+    if (link) {
+      entry.link = link;
+      entry.node = nodes.get(link.rescueNodeId)!;
+    }
     if (d.problems.length > 0) {
       warnings.push(...d.problems);
       continue;
@@ -223,12 +231,10 @@ export function planRun(input: PlanInput): Plan {
   // --- email changes of linked technicians, and the order they must run in
   const emailMoves = new Map<number, { userId: string; holderId: number | undefined }>();
   const emailRefusals = new Map<number, PlanWarning>();
-  for (const { user, derived } of scope.values()) {
+  for (const { user, derived, link, node } of scope.values()) {
     const id = user.id;
-    const link = linkByUser.get(id);
     const d = derived!;
-    if (!link || d.problems.length > 0) continue;
-    const node = nodes.get(link.rescueNodeId)!;
+    if (!link || !node || d.problems.length > 0) continue;
     const current = node.email || (link.fields?.email ?? null);
     const key = d.emailKey;
     if (current !== null && (current === d.fields.email || normalizeEmail(current) === key)) continue;
@@ -336,9 +342,8 @@ export function planRun(input: PlanInput): Plan {
     const { user } = entry;
     const id = user.id;
     const d = entry.derived!;
-    const link = linkByUser.get(id);
-    if (link) {
-      const node = nodes.get(link.rescueNodeId)!;
+    const { link, node } = entry;
+    if (link && node) {
       if (d.problems.length === 0) planUpdate(user, node, link, d);
       planStatus(user, node);
       continue;
