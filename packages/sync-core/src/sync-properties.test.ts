@@ -236,6 +236,34 @@ describe("rule 12: plan → apply → plan again gives an empty plan", () => {
   });
 });
 
+describe("rule 12: converges through transient Rescue failures (retried with backoff)", () => {
+  it("plans nothing after a run whose calls failed at random and were retried", async () => {
+    await fc.assert(
+      fc.asyncProperty(worldArb, fc.integer({ min: 1, max: 1000 }), async (world, seed) => {
+        const ports = materialise(world);
+        const flaky = ports.rescue.clone({ failureRate: 0.3, seed });
+        const { report } = await runSync(
+          { ...ports, rescue: flaky },
+          {
+            mappings: world.mappings,
+            links: ports.recorder.links(),
+            defaultPassword: PASSWORD,
+            approved: true,
+            random: seededRandom(seed),
+            // 0.3^15: a give-up is practically impossible, so a failure here is a real bug
+            retry: { maxAttempts: 15 },
+          },
+        );
+        expect(report.failures).toEqual([]);
+        flaky.failureRate = 0;
+        const again = await planAgain(world, { ...ports, rescue: flaky });
+        expect(again.actions).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+});
+
 describe("rules 6–7: no plan deletes anything or moves an existing technician", () => {
   it("keeps every node that existed, under the same parent, and only ever plans the five kinds", async () => {
     await fc.assert(
