@@ -119,7 +119,11 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
   let done = 0;
   let fatal = false;
 
+  // Links of updated technicians, remembered with the next batch of outcomes: losing them in a crash only costs
+  // a repeated (idempotent) update next run, unlike the links of creates, which are recorded at once.
+  const updatedLinks: Link[] = [];
   const flush = async (): Promise<void> => {
+    if (updatedLinks.length > 0) await recorder.recordLinks(updatedLinks.splice(0));
     if (buffer.length === 0) return;
     await recorder.recordOutcomes(buffer.splice(0));
     recorder.progress({ phase: "apply", done, total });
@@ -259,8 +263,11 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
     );
     for (const adopt of adopts) await settle(adopt, "succeeded", adopt.rescueNodeId, 0);
   }
+  // Each phase ends with its outcomes recorded, so progress moves even when a phase is smaller than a batch.
+  await flush();
 
   await runEach(byKind("disable"), (action) => rescue.setTechnicianStatus(action.rescueNodeId, "disabled"));
+  await flush();
 
   const updates = byKind("update");
   const stages = [...new Set(updates.map((update) => update.stage))].sort((a, b) => a - b);
@@ -269,14 +276,19 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
       updates.filter((update) => update.stage === stage),
       (action: UpdateAction) => rescue.updateTechnician(action.rescueNodeId, action.fields),
       // The link remembers what was written: getHierarchy_v2 cannot tell nick and SSO id (rule 4)
-      (action) =>
-        recorder.recordLinks([
-          { entraUserId: action.entraUserId, rescueNodeId: action.rescueNodeId, fields: action.fields },
-        ]),
+      async (action) => {
+        updatedLinks.push({
+          entraUserId: action.entraUserId,
+          rescueNodeId: action.rescueNodeId,
+          fields: action.fields,
+        });
+      },
     );
   }
 
+  await flush();
   await runEach(byKind("enable"), (action) => rescue.setTechnicianStatus(action.rescueNodeId, "enabled"));
+  await flush();
 
   const creates = byKind("create");
   const chunkSize = Math.max(1, rescue.maxCreateBatch);
