@@ -2,6 +2,7 @@ export * from "./domain";
 export {
   backoffDelay,
   DEFAULT_RETRY_POLICY,
+  type RetryContext,
   type RetryPolicy,
 } from "./executor/call-with-retry";
 export { type ExecuteOptions, type ExecutePorts, type ExecutorRescue, executePlan } from "./executor/execute-plan";
@@ -11,7 +12,7 @@ export { deriveTechnicianFields, resolveFieldRules } from "./planner/derive-tech
 export { matchFilter } from "./planner/match-filter";
 export { planRun } from "./planner/plan-run";
 export * from "./ports";
-export { readDirectorySnapshot } from "./read-directory-snapshot";
+export { type ReadDirectoryOptions, readDirectorySnapshot } from "./read-directory-snapshot";
 export * from "./run-report";
 export { type RunSyncDeps, type RunSyncInput, type RunSyncResult, runSync } from "./run-sync";
 export { systemClock } from "./system-clock";
