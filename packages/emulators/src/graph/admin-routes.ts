@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { EmulatedTenant } from "./emulated-tenant";
 import type { GraphFaults } from "./fault-injection";
+import { generateDirectory } from "./generate-directory";
 import type { GraphEmulatorAdmin } from "./graph-emulator-admin";
 
 const ZUserChanges = z
@@ -53,6 +54,30 @@ const ZFaults = z
   .partial()
   .strict();
 
+const ZGenerate = z
+  .object({
+    seed: z.number().int().optional(),
+    tenantId: z.string().min(1).optional(),
+    domain: z.string().min(3).optional(),
+    users: z.number().int().min(0).max(200_000),
+    groups: z.number().int().min(0).max(5_000),
+    nestingDepth: z.number().int().min(0).max(20).optional(),
+    overlapRatio: z.number().min(0).max(1).optional(),
+    disabledRatio: z.number().min(0).max(1).optional(),
+    withoutMailRatio: z.number().min(0).max(1).optional(),
+    apps: z
+      .array(
+        z.object({
+          clientId: z.string().min(1),
+          displayName: z.string(),
+          secrets: z.array(z.object({ id: z.string(), value: z.string(), expiresAt: z.string() })),
+          roles: z.array(z.string()),
+        }),
+      )
+      .optional(),
+  })
+  .strict();
+
 function notFound(reply: FastifyReply, what: string) {
   return reply.code(404).send({ error: { code: "NotFound", message: `${what} not found` } });
 }
@@ -73,6 +98,19 @@ export function registerAdminRoutes(app: FastifyInstance, admin: GraphEmulatorAd
       routes.post("/reset", async () => {
         admin.reset();
         return admin.describe();
+      });
+      routes.post("/tenants/generate", async (request, reply) => {
+        const parsed = ZGenerate.safeParse(request.body ?? {});
+        if (!parsed.success) return invalid(reply, parsed.error);
+        const tenant = admin.addTenant(generateDirectory(parsed.data));
+        return reply
+          .code(201)
+          .send({
+            tenantId: tenant.tenantId,
+            domain: tenant.domain,
+            users: tenant.users.size,
+            groups: [...tenant.groups.keys()],
+          });
       });
       routes.put("/faults", async (request, reply) => {
         const parsed = ZFaults.safeParse(request.body ?? {});

@@ -185,6 +185,13 @@ describe("demo directory and admin routes", () => {
       payload: { roles: ["User.Read.All"] },
     });
     expect(roles.json().roles).toEqual(["User.Read.All"]);
+    const generated = await emulator.app.inject({
+      method: "POST",
+      url: "/_emulator/tenants/generate",
+      payload: { seed: 3, tenantId: "12121212-0000-4000-a000-000000000000", users: 40, groups: 2, nestingDepth: 1 },
+    });
+    expect(generated.statusCode).toBe(201);
+    expect(emulator.admin.requireTenant("12121212-0000-4000-a000-000000000000").users.size).toBe(40);
     const badFaults = await emulator.app.inject({
       method: "PUT",
       url: "/_emulator/faults",

@@ -10,6 +10,7 @@ import { demoTenantSeed } from "./demo-directory";
 import type { TenantSeed } from "./emulated-tenant";
 import { type EmulatorCertificates, loadOrCreateCertificates } from "./emulator-certificates";
 import { emptyStats, FaultInjector, type GraphFaults } from "./fault-injection";
+import { type DirectoryGeneratorOptions, generateDirectory } from "./generate-directory";
 import { GraphEmulatorAdmin } from "./graph-emulator-admin";
 import type { GraphEmulatorContext } from "./graph-emulator-context";
 import { registerGraphRoutes } from "./graph-routes";
@@ -18,6 +19,8 @@ import { registerIdentityRoutes } from "./identity-routes";
 export interface GraphEmulatorOptions {
   /** Tenants to serve; default: the demo tenant. */
   tenants?: TenantSeed[] | (() => TenantSeed[]);
+  /** Generated tenants served beside `tenants` (each needs its own tenantId and apps to be usable). */
+  generated?: DirectoryGeneratorOptions[];
   faults?: GraphFaults;
   /** Access token lifetime (Entra: about an hour). */
   tokenLifetimeSeconds?: number;
@@ -58,7 +61,8 @@ export async function buildGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   };
   const seeds = () => {
     const tenants = options.tenants ?? [demoTenantSeed()];
-    return typeof tenants === "function" ? tenants() : tenants;
+    const seeded = typeof tenants === "function" ? tenants() : tenants;
+    return [...seeded, ...(options.generated ?? []).map(generateDirectory)];
   };
   const admin = new GraphEmulatorAdmin(context, seeds);
   admin.reset();
