@@ -103,14 +103,12 @@ export function registerAdminRoutes(app: FastifyInstance, admin: GraphEmulatorAd
         const parsed = ZGenerate.safeParse(request.body ?? {});
         if (!parsed.success) return invalid(reply, parsed.error);
         const tenant = admin.addTenant(generateDirectory(parsed.data));
-        return reply
-          .code(201)
-          .send({
-            tenantId: tenant.tenantId,
-            domain: tenant.domain,
-            users: tenant.users.size,
-            groups: [...tenant.groups.keys()],
-          });
+        return reply.code(201).send({
+          tenantId: tenant.tenantId,
+          domain: tenant.domain,
+          users: tenant.users.size,
+          groups: [...tenant.groups.keys()],
+        });
       });
       routes.put("/faults", async (request, reply) => {
         const parsed = ZFaults.safeParse(request.body ?? {});
