@@ -1,6 +1,10 @@
 // Seeded, reproducible directory generator: the same options always give the same tenant,
 // so tests, demos and benchmarks can name users and groups by index.
+
+import { seededRandom } from "../seeded-random";
 import type { EmulatedApp, EmulatedGroupInput, EmulatedUserInput, TenantSeed } from "./emulated-tenant";
+
+export { seededRandom };
 
 export interface DirectoryGeneratorOptions {
   seed?: number;
@@ -71,18 +75,6 @@ const JOB_TITLES = ["Support Engineer", "Technician", "Team Lead", "Analyst", "F
 const OFFICES = ["London", "Dublin", "Berlin", "Austin", "Singapore", "Toronto"];
 const GROUP_AREAS = ["Helpdesk", "Field Support", "Escalations", "Service Desk", "Remote Support", "Onsite Team"];
 const REGIONS = ["EMEA", "Americas", "APAC", "North", "South", "Central"];
-
-/** mulberry32: tiny, fast, good enough to make reproducible test data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A GUID-shaped id drawn from the seeded stream, so object ids are reproducible too. */
 export function seededGuid(random: () => number): string {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { seededRandom } from "../seeded-random";
 
 /** One fault, for deterministic tests: the next matching call gets it. */
 export const ZScriptedFault = z.object({
@@ -35,18 +36,6 @@ export type RescueFaults = z.output<typeof ZRescueFaults>;
 export type RescueFaultsInput = z.input<typeof ZRescueFaults>;
 
 export type FaultKind = ScriptedFault["kind"];
-
-/** mulberry32: a tiny seedable PRNG; the rates only need repeatability, not quality. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultInjector {
   private faults: RescueFaults = ZRescueFaults.parse({});
