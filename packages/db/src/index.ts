@@ -2,3 +2,4 @@ export * from "./client";
 export * from "./generated/prisma/enums";
 export * from "./migrator";
 export * from "./secret-box";
+export * from "./tenant-secrets";

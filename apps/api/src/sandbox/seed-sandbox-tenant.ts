@@ -1,7 +1,7 @@
 // The sandbox demo tenant: connected to the two emulators, with group mappings, so a newcomer can
 // try the whole flow (connect, map, preview, sync) with no Microsoft or LogMeIn account.
 // Idempotent: running it again updates the same tenant rather than making another.
-import type { PrismaClient, SecretBox } from "@techsync/db";
+import { type PrismaClient, SECRET_FIELDS, type SecretBox, tenantDataKey } from "@techsync/db";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_GROUP_IDS, DEMO_TENANT_ID } from "@techsync/emulators/graph";
 import { DEMO_RESCUE_CONNECTION } from "@techsync/emulators/rescue";
 import { createRescueClient } from "@techsync/rescue";
@@ -48,26 +48,24 @@ export async function seedSandboxTenant(
   const groupIdByName = new Map(tree.filter((n) => n.kind === "technicianGroup").map((n) => [n.name, n.id]));
 
   const existing = await prisma.tenant.findUnique({ where: { id: tenantId } });
-  const dataKey = existing
-    ? { wrapped: existing.dataKeyWrapped, masterKeyId: existing.dataKeyMasterKeyId }
-    : secretBox.createDataKey(tenantId);
+  const dataKey = existing ? tenantDataKey(existing) : secretBox.createDataKey(tenantId);
   const seal = (field: string, value: string) => secretBox.encrypt(tenantId, dataKey, field, value);
 
   const tenantData = {
     name: SANDBOX_TENANT_NAME,
     sandboxMode: true,
-    defaultPasswordEnc: seal("tenant.defaultPassword", SANDBOX_DEFAULT_PASSWORD),
+    defaultPasswordEnc: seal(SECRET_FIELDS.defaultPassword, SANDBOX_DEFAULT_PASSWORD),
   };
   const rescueData = {
     email: DEMO_RESCUE_CONNECTION.email,
-    passwordEnc: seal("rescue.password", DEMO_RESCUE_CONNECTION.password),
-    serviceTokenEnc: seal("rescue.serviceToken", DEMO_RESCUE_CONNECTION.serviceToken),
+    passwordEnc: seal(SECRET_FIELDS.rescuePassword, DEMO_RESCUE_CONNECTION.password),
+    serviceTokenEnc: seal(SECRET_FIELDS.rescueServiceToken, DEMO_RESCUE_CONNECTION.serviceToken),
     apiBaseUrl: endpoints.rescueBaseUrl,
   };
   const entraData = {
     directoryId: DEMO_TENANT_ID,
     clientId: DEMO_CLIENT_ID,
-    clientSecretEnc: seal("entra.clientSecret", DEMO_CLIENT_SECRET),
+    clientSecretEnc: seal(SECRET_FIELDS.entraClientSecret, DEMO_CLIENT_SECRET),
     authorityHost: endpoints.graphUrl,
     graphBaseUrl: endpoints.graphUrl,
   };

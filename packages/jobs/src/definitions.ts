@@ -1,0 +1,32 @@
+// The sync queue's jobs (STYLE.md 8): each is a name and a zod schema; the worker's registry adds
+// the handler. Payloads carry ids only: the database is the system of record.
+import { z } from "zod";
+
+/** The one queue of sync runs: the API enqueues, the worker consumes (STYLE.md 10). */
+export const SYNC_QUEUE = "sync-runs";
+
+/** A run the API (portal, automation, approval) created as a `queued` SyncRun row. */
+export const RUN_JOB = "sync-run";
+export const ZRunJob = z.object({ tenantId: z.string().uuid(), runId: z.string().uuid() });
+export type RunJob = z.infer<typeof ZRunJob>;
+
+/** Fired by a tenant's job scheduler; the worker creates the SyncRun (trigger "schedule"). */
+export const SCHEDULED_RUN_JOB = "scheduled-sync";
+export const ZScheduledRunJob = z.object({ tenantId: z.string().uuid() });
+export type ScheduledRunJob = z.infer<typeof ZScheduledRunJob>;
+
+export const JOB_SCHEMAS = {
+  [RUN_JOB]: ZRunJob,
+  [SCHEDULED_RUN_JOB]: ZScheduledRunJob,
+} as const;
+export type SyncJobName = keyof typeof JOB_SCHEMAS;
+
+/** BullMQ deduplication id: at most one job per tenant is waiting or active. */
+export function tenantDeduplicationId(tenantId: string): string {
+  return `tenant:${tenantId}`;
+}
+
+/** The id of a tenant's job scheduler. */
+export function tenantSchedulerId(tenantId: string): string {
+  return `schedule:${tenantId}`;
+}

@@ -1,0 +1,71 @@
+// Producer side, used by the API: enqueue runs and keep each tenant's schedule in step with its settings.
+import { type ConnectionOptions, Queue } from "bullmq";
+import {
+  RUN_JOB,
+  type RunJob,
+  SCHEDULED_RUN_JOB,
+  SYNC_QUEUE,
+  tenantDeduplicationId,
+  tenantSchedulerId,
+  ZRunJob,
+} from "./definitions";
+
+export type SyncQueue = Queue;
+
+export interface SyncQueueOptions {
+  connection: ConnectionOptions;
+  /** Key prefix in Redis (tests use one per file). */
+  prefix?: string;
+}
+
+export function createSyncQueue(options: SyncQueueOptions): SyncQueue {
+  return new Queue(SYNC_QUEUE, {
+    connection: options.connection,
+    prefix: options.prefix,
+    defaultJobOptions: {
+      // A run retries inside itself; a job-level retry only covers a worker lost mid-run (stalled).
+      attempts: 3,
+      backoff: { type: "exponential", delay: 10_000 },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+}
+
+/** Enqueues a run whose SyncRun row already exists; deduplicated per tenant. */
+export async function enqueueRun(queue: SyncQueue, job: RunJob): Promise<void> {
+  const data = ZRunJob.parse(job);
+  await queue.add(RUN_JOB, data, { jobId: data.runId, deduplication: { id: tenantDeduplicationId(data.tenantId) } });
+}
+
+export interface TenantSchedule {
+  id: string;
+  scheduleIntervalMinutes: number;
+  paused: boolean;
+  /** While quarantined, the schedule fires no earlier than this. */
+  quarantinedUntil?: Date | null;
+  /** Interval override while quarantined (1 h, 4 h, daily…). */
+  quarantineIntervalMinutes?: number | null;
+}
+
+/** Creates, changes or removes the tenant's job scheduler to match its settings. */
+export async function syncTenantSchedule(queue: SyncQueue, tenant: TenantSchedule): Promise<"scheduled" | "removed"> {
+  const schedulerId = tenantSchedulerId(tenant.id);
+  if (tenant.paused) {
+    await queue.removeJobScheduler(schedulerId);
+    return "removed";
+  }
+  const minutes = tenant.quarantineIntervalMinutes ?? tenant.scheduleIntervalMinutes;
+  const startDate =
+    tenant.quarantinedUntil && tenant.quarantinedUntil > new Date() ? tenant.quarantinedUntil : undefined;
+  await queue.upsertJobScheduler(
+    schedulerId,
+    { every: minutes * 60_000, ...(startDate ? { startDate } : {}) },
+    { name: SCHEDULED_RUN_JOB, data: { tenantId: tenant.id } },
+  );
+  return "scheduled";
+}
+
+export async function removeTenantSchedule(queue: SyncQueue, tenantId: string): Promise<void> {
+  await queue.removeJobScheduler(tenantSchedulerId(tenantId));
+}
