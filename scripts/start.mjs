@@ -18,6 +18,9 @@ function loadEnv() {
     log("created .env from .env.example (local defaults)");
   }
   process.loadEnvFile(envFile); // variables already set in the shell win
+  // The apps run from their own folders: make repository-relative paths absolute.
+  const ca = process.env.GRAPH_EMULATOR_CA_PATH;
+  if (ca && !path.isAbsolute(ca)) process.env.GRAPH_EMULATOR_CA_PATH = path.join(root, ca);
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   process.env.TURBO_TELEMETRY_DISABLED = "1";
 }

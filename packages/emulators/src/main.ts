@@ -16,7 +16,8 @@ function port(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const host = process.env.EMULATOR_HOST || "127.0.0.1";
   const rescue = await startRescueEmulator({ host, port: port("RESCUE_EMULATOR_PORT", 4010) });
-  const graph = await startGraphEmulator({ host, port: port("GRAPH_EMULATOR_PORT", 4020) });
+  const extraHostnames = (process.env.EMULATOR_TLS_HOSTNAMES ?? "").split(",").filter(Boolean);
+  const graph = await startGraphEmulator({ host, port: port("GRAPH_EMULATOR_PORT", 4020), extraHostnames });
   console.log(`[emulators] Rescue emulator   ${rescue.url}  (Master Account Holder ${DEMO_RESCUE_CONNECTION.email})`);
   console.log(`[emulators] Graph emulator    ${graph.url}  (tenant ${DEMO_TENANT_ID}, client ${DEMO_CLIENT_ID})`);
   console.log(

@@ -16,7 +16,7 @@ export const DEFAULT_CERT_DIR = path.resolve(__dirname, "../../.certs/graph");
 
 const FILES = { ca: "graph-ca.pem", caKey: "graph-ca-key.pem", cert: "graph-server.pem", key: "graph-server-key.pem" };
 
-async function generateCertificates(): Promise<Record<keyof typeof FILES, string>> {
+async function generateCertificates(extraHostnames: readonly string[]): Promise<Record<keyof typeof FILES, string>> {
   const notAfterDate = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000);
   const ca = await generate([{ name: "commonName", value: "TechSync Emulator Local CA" }], {
     keyType: "ec",
@@ -42,6 +42,8 @@ async function generateCertificates(): Promise<Record<keyof typeof FILES, string
           { type: 2, value: "localhost" },
           { type: 7, ip: "127.0.0.1" },
           { type: 7, ip: "::1" },
+          // e.g. the compose service name, so other containers can reach the emulator over TLS
+          ...extraHostnames.map((value) => ({ type: 2 as const, value })),
         ],
       },
     ],
@@ -49,7 +51,10 @@ async function generateCertificates(): Promise<Record<keyof typeof FILES, string
   return { ca: ca.cert, caKey: ca.private, cert: server.cert, key: server.private };
 }
 
-export async function loadOrCreateCertificates(certDir = DEFAULT_CERT_DIR): Promise<EmulatorCertificates> {
+export async function loadOrCreateCertificates(
+  certDir = DEFAULT_CERT_DIR,
+  extraHostnames: readonly string[] = [],
+): Promise<EmulatorCertificates> {
   const files = {
     ca: path.join(certDir, FILES.ca),
     caKey: path.join(certDir, FILES.caKey),
@@ -60,7 +65,7 @@ export async function loadOrCreateCertificates(certDir = DEFAULT_CERT_DIR): Prom
     // Several processes may start at once on a fresh checkout (parallel test runs): each writes a
     // complete set into its own directory and renames it into place; the first rename wins, the
     // others use the winner's set, so nobody reads a CA that does not match the certificate.
-    const pems = await generateCertificates();
+    const pems = await generateCertificates(extraHostnames);
     const staging = `${certDir}.${process.pid}.${Date.now()}.tmp`;
     mkdirSync(path.dirname(certDir), { recursive: true });
     mkdirSync(staging, { recursive: true });

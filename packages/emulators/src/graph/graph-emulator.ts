@@ -30,6 +30,8 @@ export interface GraphEmulatorOptions {
   deltaMembersPerEntry?: number;
   /** Where the local CA and server certificate live (default packages/emulators/.certs). */
   certDir?: string;
+  /** Host names besides localhost/127.0.0.1 the certificate must cover (used when first generated). */
+  extraHostnames?: readonly string[];
   logger?: boolean;
 }
 
@@ -40,7 +42,7 @@ export interface BuiltGraphEmulator {
 }
 
 export async function buildGraphEmulator(options: GraphEmulatorOptions = {}): Promise<BuiltGraphEmulator> {
-  const certificates = await loadOrCreateCertificates(options.certDir);
+  const certificates = await loadOrCreateCertificates(options.certDir, options.extraHostnames);
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
   const kid = randomUUID();
   const publicJwk = { ...(await exportJWK(publicKey)), kid, use: "sig", alg: "RS256" };
