@@ -1,29 +1,37 @@
-import { loadWebEnv } from "../src/env";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { currentPortalUserId, requireMemberships } from "../src/server/portal-session";
 
 export const dynamic = "force-dynamic";
 
-async function apiStatus(apiUrl: string): Promise<string> {
-  try {
-    const res = await fetch(`${apiUrl}/readyz`, { cache: "no-store", signal: AbortSignal.timeout(2000) });
-    return res.ok ? "ready" : `not ready (HTTP ${res.status})`;
-  } catch {
-    return "not reachable";
-  }
-}
-
+/** Signed in: the first organisation's dashboard. Otherwise: what TechSync is, and the way in. */
 export default async function Home() {
-  const env = loadWebEnv();
-  const status = await apiStatus(env.API_URL);
+  if (await currentPortalUserId()) {
+    const { tenants } = await requireMemberships();
+    const first = tenants[0];
+    if (first) redirect(`/t/${first.id}`);
+    return (
+      <main id="content" className="narrow">
+        <h1>No organisation yet</h1>
+        <p>Your account does not belong to any organisation. Ask an owner to add you, or create an account anew.</p>
+      </main>
+    );
+  }
   return (
-    <main style={{ maxWidth: 720, margin: "64px auto", padding: "0 24px" }}>
+    <main id="content" className="narrow">
       <h1>TechSync</h1>
       <p>
         Keeps your LogMeIn Rescue technician groups in step with Microsoft Entra ID groups: connect Rescue and Entra,
         map groups, preview the changes, and let scheduled runs provision, update and disable technicians.
       </p>
-      <p>
-        API: <strong>{status}</strong>
-      </p>
+      <div className="actions">
+        <Link className="button" href="/sign-up">
+          Create an account
+        </Link>
+        <Link className="button secondary" href="/sign-in">
+          Sign in
+        </Link>
+      </div>
     </main>
   );
 }

@@ -1,0 +1,116 @@
+"use client";
+import Link from "next/link";
+import { useActionState } from "react";
+import { FormField, FormMessage } from "../../../../../src/components/form-field";
+import { SubmitButton } from "../../../../../src/components/submit-button";
+import type { EntraStepState } from "../actions";
+
+export interface SavedEntraStep {
+  directoryId: string;
+  clientId: string;
+  authorityHost: string;
+  graphBaseUrl: string;
+  hasClientSecret: boolean;
+}
+
+export function EntraStepForm({
+  tenantId,
+  action,
+  saved,
+}: {
+  tenantId: string;
+  action: (previous: EntraStepState, formData: FormData) => Promise<EntraStepState>;
+  saved: SavedEntraStep;
+}) {
+  const [state, submit] = useActionState(action, {});
+  const errors = state.fieldErrors ?? {};
+  const value = (name: "directoryId" | "clientId" | "authorityHost" | "graphBaseUrl") =>
+    state.values?.[name] ?? saved[name];
+  return (
+    <form action={submit} noValidate>
+      <FormField
+        name="directoryId"
+        label="Directory (tenant) ID"
+        autoComplete="off"
+        spellCheck={false}
+        defaultValue={value("directoryId")}
+        error={errors.directoryId}
+      />
+      <FormField
+        name="clientId"
+        label="Application (client) ID"
+        autoComplete="off"
+        spellCheck={false}
+        defaultValue={value("clientId")}
+        error={errors.clientId}
+      />
+      <FormField
+        name="clientSecret"
+        label="Client secret value"
+        type="password"
+        autoComplete="off"
+        placeholder={saved.hasClientSecret ? "•••••••• (saved)" : undefined}
+        hint={
+          saved.hasClientSecret
+            ? "Saved. Leave empty to keep it, or paste a new one to replace it."
+            : "The secret's Value from Certificates & secrets."
+        }
+        error={errors.clientSecret}
+      />
+      <details>
+        <summary>Advanced: sign-in and Graph addresses</summary>
+        <FormField
+          name="authorityHost"
+          label="Authority host"
+          type="url"
+          hint="Leave empty for https://login.microsoftonline.com."
+          defaultValue={value("authorityHost")}
+          error={errors.authorityHost}
+        />
+        <FormField
+          name="graphBaseUrl"
+          label="Microsoft Graph URL"
+          type="url"
+          hint="Leave empty for https://graph.microsoft.com."
+          defaultValue={value("graphBaseUrl")}
+          error={errors.graphBaseUrl}
+        />
+      </details>
+      <FormMessage ok={state.ok} message={state.test ? undefined : state.message} />
+      {state.test ? (
+        <div className={`notice ${state.test.ok ? "ok" : "bad"}`} role={state.test.ok ? "status" : "alert"}>
+          <strong>{state.test.ok ? "Connected to Entra ID." : "The connection is not ready yet."}</strong>{" "}
+          {state.test.message}
+          <ul aria-label="Graph permissions">
+            {state.test.permissions.map((p) => (
+              <li key={p.permission}>
+                <code>{p.permission}</code>{" "}
+                <span className={`badge ${p.granted ? "granted" : "missing"}`}>
+                  {p.granted ? "granted" : "missing"}
+                </span>
+              </li>
+            ))}
+          </ul>
+          {state.test.summary.length ? (
+            <ul>
+              {state.test.summary.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      <div className="actions">
+        <Link className="button secondary" href={`/t/${tenantId}/onboarding/rescue`}>
+          Back
+        </Link>
+        <SubmitButton name="intent" value="test" className="secondary" pendingLabel="Saving and testing…">
+          Test
+        </SubmitButton>
+        <SubmitButton name="intent" value="next" pendingLabel="Saving…">
+          Save and continue
+        </SubmitButton>
+      </div>
+    </form>
+  );
+}

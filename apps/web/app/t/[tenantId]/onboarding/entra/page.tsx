@@ -1,0 +1,59 @@
+import { ActionButton } from "../../../../../src/components/action-button";
+import { stepHeading, WizardSteps } from "../../../../../src/components/wizard-steps";
+import { requireTenantApi } from "../../../../../src/server/portal-session";
+import { fillWithDemoData, saveEntraStep } from "../actions";
+import { AppRegistrationGuide } from "./app-registration-guide";
+import { EntraStepForm } from "./entra-step-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function EntraStep({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenantId: string }>;
+  searchParams: Promise<{ demo?: string }>;
+}) {
+  const { tenantId } = await params;
+  const { demo } = await searchParams;
+  const api = await requireTenantApi(tenantId);
+  const connection = await api.entraConnection();
+  return (
+    <>
+      <WizardSteps tenantId={tenantId} current="entra" />
+      <h1>{stepHeading("entra")}</h1>
+      <p>
+        TechSync reads your Entra ID users and groups through an app registration in your directory. It only reads: it
+        never changes anything in Entra ID.
+      </p>
+      {demo ? (
+        <div className="notice info" role="status">
+          The sandbox values are saved. Test the connection, then continue.
+        </div>
+      ) : null}
+      <AppRegistrationGuide />
+      <div className="card">
+        {connection ? null : (
+          <ActionButton
+            action={fillWithDemoData.bind(null, tenantId, "entra")}
+            label="Try with demo data"
+            pendingLabel="Filling in the demo values…"
+            className="secondary"
+          />
+        )}
+        <EntraStepForm
+          key={connection?.lastTestedAt ?? connection?.clientId ?? "new"}
+          tenantId={tenantId}
+          action={saveEntraStep.bind(null, tenantId)}
+          saved={{
+            directoryId: connection?.directoryId ?? "",
+            clientId: connection?.clientId ?? "",
+            authorityHost: connection?.authorityHost ?? "",
+            graphBaseUrl: connection?.graphBaseUrl ?? "",
+            hasClientSecret: connection?.hasClientSecret ?? false,
+          }}
+        />
+      </div>
+    </>
+  );
+}

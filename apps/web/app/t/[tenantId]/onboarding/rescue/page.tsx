@@ -1,0 +1,65 @@
+import { ActionButton } from "../../../../../src/components/action-button";
+import { stepHeading, WizardSteps } from "../../../../../src/components/wizard-steps";
+import { requireTenantApi } from "../../../../../src/server/portal-session";
+import { fillWithDemoData, saveRescueStep } from "../actions";
+import { RescueStepForm } from "./rescue-step-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function RescueStep({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenantId: string }>;
+  searchParams: Promise<{ demo?: string }>;
+}) {
+  const { tenantId } = await params;
+  const { demo } = await searchParams;
+  const api = await requireTenantApi(tenantId);
+  const [connection, settings] = await Promise.all([api.rescueConnection(), api.settings()]);
+  return (
+    <>
+      <WizardSteps tenantId={tenantId} current="rescue" />
+      <h1>{stepHeading("rescue")}</h1>
+      <p>
+        TechSync signs in to your Rescue organisation as its Master Account Holder to create, update and disable
+        technicians. Nothing changes in Rescue until you confirm in step 5.
+      </p>
+      <div className="card">
+        <p className="hint">No Rescue or Microsoft account at hand? Walk through the whole flow with the sandbox.</p>
+        <ActionButton
+          action={fillWithDemoData.bind(null, tenantId, "rescue")}
+          label="Try with demo data"
+          pendingLabel="Filling in the demo values…"
+          className="secondary"
+        />
+      </div>
+      {demo ? (
+        <div className="notice info" role="status">
+          The sandbox values are saved for steps 1 and 2, and sandbox mode is on. Test the connection, then continue.
+        </div>
+      ) : null}
+      <div className="card">
+        <RescueStepForm
+          key={connection?.lastTestedAt ?? connection?.email ?? "new"}
+          action={saveRescueStep.bind(null, tenantId)}
+          saved={{
+            email: connection?.email ?? "",
+            apiBaseUrl: connection?.apiBaseUrl ?? "",
+            hasPassword: connection?.hasPassword ?? false,
+            hasServiceToken: connection?.hasServiceToken ?? false,
+            hasDefaultPassword: settings.hasDefaultPassword,
+            lastTest:
+              connection?.lastTestedAt && connection.lastTestMessage
+                ? {
+                    ok: connection.lastTestOk === true,
+                    message: connection.lastTestMessage,
+                    at: connection.lastTestedAt,
+                  }
+                : null,
+          }}
+        />
+      </div>
+    </>
+  );
+}

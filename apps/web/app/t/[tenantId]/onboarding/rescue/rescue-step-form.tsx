@@ -1,0 +1,130 @@
+"use client";
+import Link from "next/link";
+import { useActionState } from "react";
+import { FormField, FormMessage } from "../../../../../src/components/form-field";
+import { SubmitButton } from "../../../../../src/components/submit-button";
+import type { RescueStepState } from "../actions";
+
+export interface SavedRescueStep {
+  email: string;
+  apiBaseUrl: string;
+  hasPassword: boolean;
+  hasServiceToken: boolean;
+  hasDefaultPassword: boolean;
+  lastTest: { ok: boolean; message: string; at: string } | null;
+}
+
+const savedHint = "Saved. Leave empty to keep it, or type a new one to replace it.";
+
+export function RescueStepForm({
+  action,
+  saved,
+}: {
+  action: (previous: RescueStepState, formData: FormData) => Promise<RescueStepState>;
+  saved: SavedRescueStep;
+}) {
+  const [state, submit] = useActionState(action, {});
+  const errors = state.fieldErrors ?? {};
+  const value = (name: "email" | "apiBaseUrl") => state.values?.[name] ?? saved[name];
+  return (
+    <form action={submit} noValidate>
+      <h2>Master Account Holder</h2>
+      <FormField
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="off"
+        defaultValue={value("email")}
+        error={errors.email}
+      />
+      <FormField
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        placeholder={saved.hasPassword ? "•••••••• (saved)" : undefined}
+        hint={saved.hasPassword ? savedHint : "The Rescue password of the Master Account Holder."}
+        error={errors.password}
+      />
+      <h2>Service token</h2>
+      <FormField
+        name="serviceToken"
+        label="Service token"
+        type="password"
+        autoComplete="off"
+        placeholder={saved.hasServiceToken ? "•••••••• (saved)" : undefined}
+        hint={
+          saved.hasServiceToken ? (
+            savedHint
+          ) : (
+            <>
+              In the Rescue Admin Center: <strong>Global Settings</strong> ›{" "}
+              <strong>Active Directory Synchronization</strong> › <strong>Generate and Copy</strong>, then paste it
+              here.
+            </>
+          )
+        }
+        error={errors.serviceToken}
+      />
+      <h2>New technicians</h2>
+      <FormField
+        name="defaultPassword"
+        label="Default password for new technicians"
+        type="password"
+        autoComplete="new-password"
+        placeholder={saved.hasDefaultPassword ? "•••••••• (saved)" : undefined}
+        hint={
+          saved.hasDefaultPassword
+            ? savedHint
+            : "Technicians TechSync creates sign in with it once and must change it at their first login."
+        }
+        error={errors.defaultPassword}
+      />
+      <details>
+        <summary>Advanced: Rescue API address</summary>
+        <FormField
+          name="apiBaseUrl"
+          label="Rescue API base URL"
+          type="url"
+          hint="Leave empty for LogMeIn Rescue's own address."
+          defaultValue={value("apiBaseUrl")}
+          error={errors.apiBaseUrl}
+        />
+      </details>
+      <FormMessage ok={state.ok} message={state.test ? undefined : state.message} />
+      {state.test ? (
+        <RescueTestResult ok={state.test.ok} message={state.test.message} warnings={state.test.warnings} />
+      ) : null}
+      {!state.test && saved.lastTest ? (
+        <p className="hint">
+          Last test {new Date(saved.lastTest.at).toLocaleString()}: {saved.lastTest.ok ? "connected" : "failed"} —{" "}
+          {saved.lastTest.message}
+        </p>
+      ) : null}
+      <div className="actions">
+        <SubmitButton name="intent" value="test" className="secondary" pendingLabel="Saving and testing…">
+          Test connection
+        </SubmitButton>
+        <SubmitButton name="intent" value="next" pendingLabel="Saving…">
+          Save and continue
+        </SubmitButton>
+        <Link href="/">Cancel</Link>
+      </div>
+    </form>
+  );
+}
+
+function RescueTestResult({ ok, message, warnings }: { ok: boolean; message: string; warnings: string[] }) {
+  return (
+    <div className={`notice ${ok ? "ok" : "bad"}`} role={ok ? "status" : "alert"}>
+      <strong>{ok ? "Connected to Rescue." : "Could not connect to Rescue."}</strong> {message}
+      {warnings.length ? (
+        <ul>
+          {warnings.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+import Link from "next/link";
+import { ActionButton } from "../../../src/components/action-button";
+import { countOf, formatWhen, runStatusLabel } from "../../../src/runs/run-words";
+import { RunsChart } from "../../../src/runs/runs-chart";
+import { requireTenantApi } from "../../../src/server/portal-session";
+import { startRunNow } from "./runs/actions";
+
+export const dynamic = "force-dynamic";
+
+export default async function Dashboard({ params }: { params: Promise<{ tenantId: string }> }) {
+  const { tenantId } = await params;
+  const api = await requireTenantApi(tenantId);
+  const [summary, settings, rescue, { runs }] = await Promise.all([
+    api.summary(),
+    api.settings(),
+    api.rescueConnection(),
+    api.runs({ limit: 20 }),
+  ]);
+  const last = summary.lastRun;
+  return (
+    <>
+      <h1>Dashboard</h1>
+      {rescue ? (
+        <div className="actions" style={{ marginTop: 0, marginBottom: 12 }}>
+          <ActionButton action={startRunNow.bind(null, tenantId, false)} label="Sync now" pendingLabel="Starting…" />
+          <ActionButton
+            action={startRunNow.bind(null, tenantId, true)}
+            label="Preview now"
+            pendingLabel="Starting…"
+            className="secondary"
+          />
+        </div>
+      ) : null}
+      {!rescue ? (
+        <div className="notice info">
+          TechSync is not set up yet. <Link href={`/t/${tenantId}/onboarding/rescue`}>Start the five-step setup</Link>.
+        </div>
+      ) : null}
+      {settings.attentionReason ? (
+        <div className="notice warn" role="alert">
+          Needs attention: {settings.attentionReason}
+        </div>
+      ) : null}
+      {last?.status === "blocked" ? (
+        <div className="notice warn" role="alert">
+          The last run was stopped by the safety threshold.{" "}
+          <Link href={`/t/${tenantId}/runs/${last.id}`}>Review what it would disable</Link>.
+        </div>
+      ) : null}
+      <div className="stats">
+        <div className="stat">
+          <div className="label">Last run</div>
+          {last ? (
+            <>
+              <div className="value">
+                <Link href={`/t/${tenantId}/runs/${last.id}`}>{runStatusLabel(last.status)}</Link>
+              </div>
+              <div className="hint">{formatWhen(last.finishedAt ?? last.queuedAt)}</div>
+            </>
+          ) : (
+            <div className="hint">No run yet.</div>
+          )}
+        </div>
+        <div className="stat">
+          <div className="label">Next scheduled run</div>
+          <div className="value">{settings.paused ? "Paused" : formatWhen(summary.nextRunAt)}</div>
+          <div className="hint">Every {settings.scheduleIntervalMinutes} minutes</div>
+        </div>
+        <div className="stat">
+          <div className="label">Linked technicians</div>
+          <div className="value" data-linked-technicians>
+            {summary.linkedTechnicians}
+          </div>
+        </div>
+      </div>
+      <section className="card" aria-labelledby="chart-heading">
+        <h2 id="chart-heading" style={{ marginTop: 0 }}>
+          Last 30 runs
+        </h2>
+        <RunsChart runs={summary.recentRuns} />
+      </section>
+      <section aria-labelledby="runs-heading">
+        <h2 id="runs-heading">Runs</h2>
+        {runs.length === 0 ? (
+          <p className="hint">No runs yet. Runs appear here once the setup is done.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Updated</th>
+                  <th scope="col">Disabled</th>
+                  <th scope="col">Failed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {runs.map((run) => (
+                  <tr key={run.id}>
+                    <td>
+                      <Link href={`/t/${tenantId}/runs/${run.id}`}>{formatWhen(run.queuedAt)}</Link>
+                    </td>
+                    <td>
+                      {run.dryRun ? "Preview" : "Sync"} · {run.trigger}
+                    </td>
+                    <td>
+                      <span className={`badge ${run.status}`}>{runStatusLabel(run.status)}</span>
+                    </td>
+                    <td>{countOf(run.counts, "create")}</td>
+                    <td>{countOf(run.counts, "update")}</td>
+                    <td>{countOf(run.counts, "disable")}</td>
+                    <td>{countOf(run.counts, "failed")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

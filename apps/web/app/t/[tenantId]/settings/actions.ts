@@ -1,0 +1,108 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import type { Role } from "../../../../src/api/api-types";
+import { type FormState, fieldErrorsOfZod, formStateOfError } from "../../../../src/forms/form-state";
+import { ZApiKeyForm, ZMemberForm, ZTenantSettingsForm } from "../../../../src/forms/settings-forms";
+import { requireTenantApi } from "../../../../src/server/portal-session";
+
+// The API names nested fields with dots; the form's fields are flat.
+const settingsFieldNames = {
+  "safetyThreshold.percent": "thresholdPercent",
+  "safetyThreshold.minimum": "thresholdMinimum",
+};
+
+export async function saveSettings(tenantId: string, _previous: FormState, formData: FormData): Promise<FormState> {
+  const text = (name: string) => String(formData.get(name) ?? "").trim();
+  const parsed = ZTenantSettingsForm.safeParse({
+    name: text("name"),
+    scheduleIntervalMinutes: text("scheduleIntervalMinutes"),
+    paused: formData.get("paused") === "on",
+    sandboxMode: formData.get("sandboxMode") === "on",
+    thresholdPercent: text("thresholdPercent"),
+    thresholdMinimum: text("thresholdMinimum"),
+    defaultPassword: String(formData.get("defaultPassword") ?? ""),
+    attributeMapping: text("attributeMapping"),
+  });
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOfZod(parsed.error) };
+  const form = parsed.data;
+  try {
+    await (await requireTenantApi(tenantId)).updateSettings({
+      name: form.name,
+      scheduleIntervalMinutes: form.scheduleIntervalMinutes,
+      paused: form.paused,
+      sandboxMode: form.sandboxMode,
+      safetyThreshold: { percent: form.thresholdPercent, minimum: form.thresholdMinimum },
+      ...(form.attributeMapping ? { attributeMapping: form.attributeMapping } : {}),
+      ...(form.defaultPassword ? { defaultPassword: form.defaultPassword } : {}),
+    });
+  } catch (error) {
+    return formStateOfError(error, settingsFieldNames);
+  }
+  revalidatePath(`/t/${tenantId}`, "layout");
+  return { ok: true, message: "Settings saved." };
+}
+
+export async function addMember(tenantId: string, _previous: FormState, formData: FormData): Promise<FormState> {
+  const parsed = ZMemberForm.safeParse({
+    email: String(formData.get("email") ?? "").trim(),
+    role: formData.get("role"),
+  });
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOfZod(parsed.error) };
+  try {
+    await (await requireTenantApi(tenantId)).addMember(parsed.data.email, parsed.data.role);
+  } catch (error) {
+    return formStateOfError(error);
+  }
+  revalidatePath(`/t/${tenantId}/settings`);
+  return { ok: true, message: `${parsed.data.email} was added as ${parsed.data.role}.` };
+}
+
+export async function changeMemberRole(tenantId: string, userId: string, role: Role): Promise<FormState> {
+  try {
+    await (await requireTenantApi(tenantId)).changeMemberRole(userId, role);
+  } catch (error) {
+    return formStateOfError(error);
+  }
+  revalidatePath(`/t/${tenantId}/settings`);
+  return { ok: true, message: `Role changed to ${role}.` };
+}
+
+export async function removeMember(tenantId: string, userId: string): Promise<FormState> {
+  try {
+    await (await requireTenantApi(tenantId)).removeMember(userId);
+  } catch (error) {
+    return formStateOfError(error);
+  }
+  revalidatePath(`/t/${tenantId}/settings`);
+  return { ok: true, message: "Member removed." };
+}
+
+export interface CreatedKeyState extends FormState {
+  /** The key's full value: shown this once, never again. */
+  key?: string;
+}
+
+export async function createApiKey(tenantId: string, _previous: CreatedKeyState, formData: FormData) {
+  const parsed = ZApiKeyForm.safeParse({
+    name: String(formData.get("name") ?? "").trim(),
+    scopes: formData.getAll("scopes").map(String),
+  });
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOfZod(parsed.error) } satisfies CreatedKeyState;
+  try {
+    const { key } = await (await requireTenantApi(tenantId)).createApiKey(parsed.data.name, parsed.data.scopes);
+    revalidatePath(`/t/${tenantId}/settings`);
+    return { ok: true, key, message: "Copy the key now: it will not be shown again." } satisfies CreatedKeyState;
+  } catch (error) {
+    return formStateOfError(error) as CreatedKeyState;
+  }
+}
+
+export async function revokeApiKey(tenantId: string, keyId: string): Promise<FormState> {
+  try {
+    await (await requireTenantApi(tenantId)).revokeApiKey(keyId);
+  } catch (error) {
+    return formStateOfError(error);
+  }
+  revalidatePath(`/t/${tenantId}/settings`);
+  return { ok: true, message: "Key revoked: it no longer works." };
+}

@@ -1,0 +1,119 @@
+import { ActionButton } from "../../../../src/components/action-button";
+import { formatWhen } from "../../../../src/runs/run-words";
+import { requireMemberships, requireTenantApi } from "../../../../src/server/portal-session";
+import { addMember, changeMemberRole, createApiKey, removeMember, revokeApiKey, saveSettings } from "./actions";
+import { AddMemberForm, CreateApiKeyForm, MemberRow, TenantSettingsForm } from "./settings-forms";
+
+export const dynamic = "force-dynamic";
+
+export default async function Settings({ params }: { params: Promise<{ tenantId: string }> }) {
+  const { tenantId } = await params;
+  const api = await requireTenantApi(tenantId);
+  const { tenants } = await requireMemberships();
+  const role = tenants.find((t) => t.id === tenantId)?.role ?? "viewer";
+  const isOwner = role === "owner";
+  const [settings, members, apiKeys] = await Promise.all([
+    api.settings(),
+    api.members(),
+    isOwner ? api.apiKeys() : Promise.resolve([]),
+  ]);
+  return (
+    <>
+      <h1>Settings</h1>
+      <section className="card" aria-labelledby="sync-settings">
+        <h2 id="sync-settings" style={{ marginTop: 0 }}>
+          Sync
+        </h2>
+        {role === "viewer" ? <p className="hint">You have read-only access: changes will be refused.</p> : null}
+        <TenantSettingsForm settings={settings} action={saveSettings.bind(null, tenantId)} />
+      </section>
+      <section className="card" aria-labelledby="members">
+        <h2 id="members" style={{ marginTop: 0 }}>
+          Members and roles
+        </h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Person</th>
+                <th scope="col">Role</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((member) => (
+                <MemberRow
+                  key={member.userId}
+                  member={member}
+                  canManage={isOwner}
+                  changeRole={changeMemberRole.bind(null, tenantId, member.userId)}
+                  remove={removeMember.bind(null, tenantId, member.userId)}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {isOwner ? (
+          <>
+            <h3>Add a member</h3>
+            <AddMemberForm action={addMember.bind(null, tenantId)} />
+          </>
+        ) : null}
+      </section>
+      {isOwner ? (
+        <section className="card" aria-labelledby="api-keys">
+          <h2 id="api-keys" style={{ marginTop: 0 }}>
+            API keys
+          </h2>
+          <p className="hint">For automation through the REST API. A key is shown once, when it is created.</p>
+          {apiKeys.length === 0 ? (
+            <p className="hint">No API keys yet.</p>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Key</th>
+                    <th scope="col">Scopes</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {apiKeys.map((key) => (
+                    <tr key={key.id}>
+                      <td>{key.name}</td>
+                      <td>
+                        <code>tsk_{key.prefix}_…</code>
+                      </td>
+                      <td>{key.scopes.join(", ")}</td>
+                      <td>{key.revokedAt ? `revoked ${formatWhen(key.revokedAt)}` : formatWhen(key.lastUsedAt)}</td>
+                      <td>
+                        {key.revokedAt ? null : (
+                          <ActionButton
+                            action={revokeApiKey.bind(null, tenantId, key.id)}
+                            label={`Revoke`}
+                            pendingLabel="Revoking…"
+                            className="danger"
+                            confirm={`Revoke “${key.name}”? Anything using it stops working.`}
+                          />
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <h3>Create a key</h3>
+          <CreateApiKeyForm action={createApiKey.bind(null, tenantId)} />
+        </section>
+      ) : null}
+    </>
+  );
+}

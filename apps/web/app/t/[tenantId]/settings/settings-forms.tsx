@@ -1,0 +1,212 @@
+"use client";
+import { useActionState, useState, useTransition } from "react";
+import type { Role, TenantSettings } from "../../../../src/api/api-types";
+import { FormField, FormMessage } from "../../../../src/components/form-field";
+import { SubmitButton } from "../../../../src/components/submit-button";
+import type { FormState } from "../../../../src/forms/form-state";
+import type { CreatedKeyState } from "./actions";
+
+type Action<S> = (previous: S, formData: FormData) => Promise<S>;
+
+export function TenantSettingsForm({ settings, action }: { settings: TenantSettings; action: Action<FormState> }) {
+  const [state, submit] = useActionState(action, {});
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={submit} noValidate>
+      <FormField name="name" label="Organisation name" defaultValue={settings.name} error={errors.name} />
+      <FormField
+        name="scheduleIntervalMinutes"
+        label="Run every (minutes)"
+        type="number"
+        min={5}
+        max={1440}
+        defaultValue={settings.scheduleIntervalMinutes}
+        hint="Between 5 and 1440 (once a day)."
+        error={errors.scheduleIntervalMinutes}
+      />
+      <div className="field">
+        <label>
+          <input type="checkbox" name="paused" defaultChecked={settings.paused} /> Pause scheduled runs
+        </label>
+      </div>
+      <fieldset className="card">
+        <legend className="label">Safety threshold</legend>
+        <p className="hint">
+          A run that would disable more than this share of linked technicians applies nothing and waits for approval.
+        </p>
+        <FormField
+          name="thresholdPercent"
+          label="Percent of linked technicians"
+          type="number"
+          min={0}
+          max={100}
+          defaultValue={settings.safetyThreshold.percent}
+          error={errors.thresholdPercent}
+        />
+        <FormField
+          name="thresholdMinimum"
+          label="But never fewer than (technicians)"
+          type="number"
+          min={0}
+          defaultValue={settings.safetyThreshold.minimum}
+          error={errors.thresholdMinimum}
+        />
+      </fieldset>
+      <FormField
+        name="defaultPassword"
+        label="Default password for new technicians"
+        type="password"
+        autoComplete="new-password"
+        placeholder={settings.hasDefaultPassword ? "•••••••• (saved)" : undefined}
+        hint={
+          settings.hasDefaultPassword ? "Saved. Leave empty to keep it." : "Needed before technicians can be created."
+        }
+        error={errors.defaultPassword}
+      />
+      <div className="field">
+        <label htmlFor="field-attributeMapping">Attribute mapping (JSON)</label>
+        <p className="hint" id="field-attributeMapping-hint">
+          Which Entra attribute fills each Rescue field, e.g. {'{"nick": "mailNickname", "ssoId": "userPrincipalName"}'}
+          .
+        </p>
+        <textarea
+          id="field-attributeMapping"
+          name="attributeMapping"
+          rows={4}
+          defaultValue={settings.attributeMapping ? JSON.stringify(settings.attributeMapping, null, 2) : ""}
+          aria-describedby="field-attributeMapping-hint"
+          aria-invalid={errors.attributeMapping ? true : undefined}
+        />
+        {errors.attributeMapping ? <p className="error-text">{errors.attributeMapping}</p> : null}
+      </div>
+      <div className="field">
+        <label>
+          <input type="checkbox" name="sandboxMode" defaultChecked={settings.sandboxMode} /> Sandbox mode (use the
+          emulators instead of real Rescue and Entra ID)
+        </label>
+      </div>
+      <FormMessage ok={state.ok} message={state.message} />
+      <SubmitButton pendingLabel="Saving…">Save settings</SubmitButton>
+    </form>
+  );
+}
+
+export function MemberRow({
+  member,
+  canManage,
+  changeRole,
+  remove,
+}: {
+  member: { userId: string; email: string; name?: string | null; role: Role };
+  canManage: boolean;
+  changeRole: (role: Role) => Promise<FormState>;
+  remove: () => Promise<FormState>;
+}) {
+  const [answer, setAnswer] = useState<FormState>({});
+  const [pending, startTransition] = useTransition();
+  return (
+    <tr>
+      <td>
+        {member.name ?? member.email}
+        <br />
+        <span className="hint">{member.email}</span>
+      </td>
+      <td>
+        {canManage ? (
+          <select
+            aria-label={`Role of ${member.email}`}
+            defaultValue={member.role}
+            disabled={pending}
+            onChange={(event) => {
+              const role = event.target.value as Role;
+              startTransition(async () => setAnswer(await changeRole(role)));
+            }}
+          >
+            <option value="owner">owner</option>
+            <option value="admin">admin</option>
+            <option value="viewer">viewer</option>
+          </select>
+        ) : (
+          member.role
+        )}
+        <FormMessage ok={answer.ok} message={answer.message} />
+      </td>
+      <td>
+        {canManage ? (
+          <button
+            type="button"
+            className="secondary"
+            disabled={pending}
+            onClick={() => startTransition(async () => setAnswer(await remove()))}
+          >
+            Remove<span className="sr-only"> {member.email}</span>
+          </button>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
+
+export function AddMemberForm({ action }: { action: Action<FormState> }) {
+  const [state, submit] = useActionState(action, {});
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={submit} noValidate className="filters">
+      <FormField name="email" id="member-email" label="Email" type="email" error={errors.email} />
+      <div className="field">
+        <label htmlFor="member-role">Role</label>
+        <select id="member-role" name="role" defaultValue="viewer">
+          <option value="viewer">viewer (read only)</option>
+          <option value="admin">admin (connections, mappings, runs)</option>
+          <option value="owner">owner (also members and API keys)</option>
+        </select>
+      </div>
+      <SubmitButton pendingLabel="Adding…">Add member</SubmitButton>
+      <div style={{ flexBasis: "100%" }}>
+        <FormMessage ok={state.ok} message={state.message} />
+      </div>
+    </form>
+  );
+}
+
+export function CreateApiKeyForm({ action }: { action: Action<CreatedKeyState> }) {
+  const [state, submit] = useActionState(action, {});
+  const errors = state.fieldErrors ?? {};
+  return (
+    <>
+      <form action={submit} noValidate>
+        <FormField name="name" id="api-key-name" label="Key name" error={errors.name} />
+        <fieldset aria-describedby={errors.scopes ? "api-key-scopes-error" : undefined}>
+          <legend className="label">Scopes</legend>
+          <label>
+            <input type="checkbox" name="scopes" value="read" defaultChecked /> read
+          </label>{" "}
+          <label>
+            <input type="checkbox" name="scopes" value="write" /> write
+          </label>{" "}
+          <label>
+            <input type="checkbox" name="scopes" value="run" /> run
+          </label>
+          {errors.scopes ? (
+            <p className="error-text" id="api-key-scopes-error">
+              {errors.scopes}
+            </p>
+          ) : null}
+        </fieldset>
+        <div className="actions">
+          <SubmitButton pendingLabel="Creating…">Create API key</SubmitButton>
+        </div>
+      </form>
+      {state.key ? (
+        <div className="notice warn" role="status">
+          <p style={{ marginTop: 0 }}>{state.message}</p>
+          <p className="key-once" data-api-key>
+            {state.key}
+          </p>
+        </div>
+      ) : (
+        <FormMessage ok={state.ok} message={state.message} />
+      )}
+    </>
+  );
+}

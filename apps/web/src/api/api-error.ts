@@ -1,0 +1,74 @@
+// One place that turns an API answer into words a person can act on (api-contract.md › errors).
+
+export interface ApiErrorBody {
+  error?: string;
+  message?: string;
+  requestId?: string;
+  details?: unknown[];
+}
+
+/** An API call that did not succeed; `message` is always fit to show; `fieldErrors` names form fields. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fieldErrors: Record<string, string> = {},
+    readonly requestId?: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+const fallbackByStatus: Record<number, string> = {
+  400: "Some of the values are not valid.",
+  401: "Your session has ended. Please sign in again.",
+  403: "Your role in this organisation does not allow this.",
+  404: "This was not found. It may have been removed.",
+  409: "This conflicts with something that already exists.",
+  413: "What you sent is too large.",
+  429: "Too many attempts. Please wait a minute and try again.",
+};
+
+/** Field name → message, from `details` entries shaped like zod issues ({ path, message }) or { field, message }. */
+export function fieldErrorsFromDetails(details: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!Array.isArray(details)) return result;
+  for (const detail of details) {
+    if (!detail || typeof detail !== "object") continue;
+    const { path, field, message } = detail as { path?: unknown; field?: unknown; message?: unknown };
+    const name = typeof field === "string" ? field : Array.isArray(path) ? path.filter(Boolean).join(".") : path;
+    if (typeof name === "string" && name && typeof message === "string" && !(name in result)) result[name] = message;
+  }
+  return result;
+}
+
+export async function apiErrorFromResponse(response: Response): Promise<ApiError> {
+  let body: ApiErrorBody = {};
+  try {
+    body = (await response.json()) as ApiErrorBody;
+  } catch {
+    // not JSON (a proxy's error page): fall back to the status
+  }
+  const status = response.status;
+  const serverFault = status >= 500;
+  const message = serverFault
+    ? `The TechSync service had a problem (HTTP ${status}). Please try again${body.requestId ? `; reference ${body.requestId}` : ""}.`
+    : body.message || fallbackByStatus[status] || `The request was refused (HTTP ${status}).`;
+  return new ApiError(
+    status,
+    body.error ?? `http_${status}`,
+    message,
+    fieldErrorsFromDetails(body.details),
+    body.requestId,
+  );
+}
+
+export function unreachableApiError(): ApiError {
+  return new ApiError(
+    503,
+    "unreachable",
+    "The TechSync service cannot be reached right now. Please try again shortly.",
+  );
+}

@@ -1,0 +1,37 @@
+// Short-lived JWTs the portal's server sends to the API (api-contract.md › Authentication).
+// The browser never sees them: they are minted per request on the server.
+import { SignJWT } from "jose";
+
+const ISSUER = "techsync-portal";
+const AUDIENCE = "techsync-api";
+const LIFETIME_SECONDS = 300;
+
+function key(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+/** A token acting as one portal user (everything except the auth endpoints). */
+export function signPortalUserToken(secret: string, portalUserId: string, now = new Date()): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(portalUserId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + LIFETIME_SECONDS)
+    .sign(key(secret));
+}
+
+/** The portal's own token for /v1/auth/signup|login|microsoft, before a user is known. */
+export function signPortalServiceToken(secret: string, now = new Date()): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ scope: "portal:auth" })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject("portal")
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + LIFETIME_SECONDS)
+    .sign(key(secret));
+}

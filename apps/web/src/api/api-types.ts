@@ -1,0 +1,232 @@
+// Shapes of the API's answers, as api-contract.md describes them.
+
+export type Role = "owner" | "admin" | "viewer";
+
+export interface PortalUser {
+  id: string;
+  email: string;
+  name?: string | null;
+}
+
+export interface TenantMembership {
+  id: string;
+  name: string;
+  role: Role;
+  sandboxMode: boolean;
+}
+
+export interface SafetyThreshold {
+  percent: number;
+  minimum: number;
+}
+
+export interface TenantSettings {
+  id: string;
+  name: string;
+  scheduleIntervalMinutes: number;
+  paused: boolean;
+  sandboxMode: boolean;
+  safetyThreshold: SafetyThreshold;
+  attributeMapping: Record<string, unknown> | null;
+  hasDefaultPassword: boolean;
+  attentionReason: string | null;
+  quarantinedUntil: string | null;
+  nextRunAt?: string | null;
+  createdAt: string;
+}
+
+export interface TenantSettingsPatch {
+  name?: string;
+  scheduleIntervalMinutes?: number;
+  paused?: boolean;
+  sandboxMode?: boolean;
+  safetyThreshold?: SafetyThreshold;
+  attributeMapping?: Record<string, unknown>;
+  defaultPassword?: string;
+}
+
+export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "blocked" | "cancelled";
+export type ActionKind = "create" | "adopt" | "update" | "enable" | "disable";
+
+export type RunCounts = Partial<Record<ActionKind | "failed" | "skipped" | "warnings" | "total", number>>;
+
+export interface RunSummary {
+  id: string;
+  status: RunStatus;
+  dryRun?: boolean;
+  queuedAt: string;
+  finishedAt: string | null;
+  counts: RunCounts | null;
+}
+
+export interface SyncRun extends RunSummary {
+  trigger: string;
+  dryRun: boolean;
+  requestedBy: string | null;
+  approvedBy: string | null;
+  report: unknown;
+  phase: string | null;
+  progress: { done: number; total: number } | null;
+  error: string | null;
+  startedAt: string | null;
+}
+
+export interface TenantSummary {
+  lastRun: SyncRun | RunSummary | null;
+  nextRunAt: string | null;
+  linkedTechnicians: number;
+  recentRuns: RunSummary[];
+}
+
+export interface RescueConnection {
+  email: string;
+  apiBaseUrl: string;
+  hasPassword: boolean;
+  hasServiceToken: boolean;
+  lastTestedAt: string | null;
+  lastTestOk: boolean | null;
+  lastTestMessage: string | null;
+}
+
+export interface RescueConnectionInput {
+  email: string;
+  password?: string;
+  serviceToken?: string;
+  apiBaseUrl?: string;
+}
+
+export interface RescueConnectionTest {
+  ok: boolean;
+  message: string;
+  account?: { organization: string; accountId: string };
+  warnings: string[];
+}
+
+export interface EntraConnection {
+  directoryId: string;
+  clientId: string;
+  hasClientSecret: boolean;
+  authorityHost: string;
+  graphBaseUrl: string;
+  lastTestedAt: string | null;
+  lastTestOk: boolean | null;
+  lastTestMessage: string | null;
+}
+
+export interface EntraConnectionInput {
+  directoryId: string;
+  clientId: string;
+  clientSecret?: string;
+  authorityHost?: string;
+  graphBaseUrl?: string;
+}
+
+export type GraphPermission = "User.Read.All" | "Group.Read.All" | "Directory.Read.All";
+
+export interface EntraConnectionTest {
+  ok: boolean;
+  message: string;
+  permissions: { permission: GraphPermission; granted: boolean }[];
+  summary: string[];
+}
+
+export interface EntraGroup {
+  id: string;
+  displayName: string;
+  description?: string | null;
+}
+
+export interface RescueGroup {
+  id: string;
+  parentId: string | null;
+  name: string;
+  path: string[];
+}
+
+export const filterAttributes = [
+  "department",
+  "jobTitle",
+  "companyName",
+  "officeLocation",
+  "employeeId",
+  "displayName",
+  "mail",
+  "userPrincipalName",
+] as const;
+export type FilterAttribute = (typeof filterAttributes)[number];
+export const filterOperators = ["equals", "contains", "startsWith", "endsWith"] as const;
+export type FilterOperator = (typeof filterOperators)[number];
+
+export interface MappingFilter {
+  attribute: FilterAttribute;
+  operator: FilterOperator;
+  value: string;
+}
+
+export interface GroupMapping {
+  id: string;
+  entraGroupId: string;
+  entraGroupName: string;
+  rescueGroupId: string;
+  rescueGroupName: string;
+  priority: number;
+  transitive: boolean;
+  filter: MappingFilter | null;
+}
+
+export type GroupMappingInput = Omit<GroupMapping, "id">;
+
+export interface SyncAction {
+  seq: number;
+  kind: ActionKind;
+  status: string;
+  entraUserId: string | null;
+  rescueNodeId: string | null;
+  rescueGroupId: string | null;
+  displayName: string | null;
+  email: string | null;
+  reason: string | null;
+  changes: unknown;
+  errorCode: string | null;
+  error: string | null;
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface LogEntry {
+  id: string;
+  level: LogLevel | string;
+  message: string;
+  context: unknown;
+  createdAt: string;
+  runId?: string | null;
+}
+
+export interface LinkedTechnician {
+  entraUserId: string;
+  rescueNodeId: string;
+  name: string;
+  email: string;
+  lastOutcome: string | null;
+  lastRunId: string | null;
+  updatedAt: string;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name?: string | null;
+  role: Role;
+}
+
+export type ApiKeyScope = "read" | "write" | "run";
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt?: string | null;
+}

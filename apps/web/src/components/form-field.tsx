@@ -1,0 +1,45 @@
+// A labelled input whose error sits right under it and is announced with it.
+import type { InputHTMLAttributes, ReactNode } from "react";
+
+interface FormFieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  name: string;
+  label: string;
+  hint?: ReactNode;
+  error?: string;
+}
+
+export function FormField({ name, label, hint, error, id, ...input }: FormFieldProps) {
+  const fieldId = id ?? `field-${name}`;
+  const describedBy = [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ");
+  return (
+    <div className="field">
+      <label htmlFor={fieldId}>{label}</label>
+      {hint ? (
+        <p className="hint" id={`${fieldId}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <input
+        id={fieldId}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        {...input}
+      />
+      {error ? (
+        <p className="error-text" id={`${fieldId}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function FormMessage({ ok, message }: { ok?: boolean; message?: string }) {
+  if (!message) return null;
+  return (
+    <div className={`notice ${ok ? "ok" : "bad"}`} role={ok ? "status" : "alert"}>
+      {message}
+    </div>
+  );
+}

@@ -1,0 +1,352 @@
+"use client";
+// Wizard step 3: the seed's three-column picker. Entra groups (searched on the server) | Rescue technician
+// groups (a tree) | selected pairs, with arrow buttons between. Radio groups make it keyboard-usable:
+// Tab moves between columns, arrow keys move within one, Space selects.
+import { useEffect, useId, useState, useTransition } from "react";
+import {
+  type EntraGroup,
+  filterAttributes,
+  filterOperators,
+  type GroupMapping,
+  type RescueGroup,
+} from "../api/api-types";
+import type { FormState } from "../forms/form-state";
+import { buildRescueGroupTree, type RescueGroupNode, rescueGroupLabel } from "./rescue-group-tree";
+
+export interface EntraGroupPage {
+  groups: EntraGroup[];
+  nextPageToken?: string;
+  /** Set when the search failed, in plain words. */
+  message?: string;
+}
+
+export interface GroupPickerProps {
+  rescueGroups: RescueGroup[];
+  mappings: GroupMapping[];
+  initialEntraGroups: EntraGroupPage;
+  searchEntraGroups: (search: string, pageToken?: string) => Promise<EntraGroupPage>;
+  addPair: (input: Record<string, string>) => Promise<FormState>;
+  removePair: (mappingId: string) => Promise<FormState>;
+}
+
+const attributeLabels: Record<(typeof filterAttributes)[number], string> = {
+  department: "Department",
+  jobTitle: "Job title",
+  companyName: "Company name",
+  officeLocation: "Office location",
+  employeeId: "Employee id",
+  displayName: "Display name",
+  mail: "Email",
+  userPrincipalName: "User principal name",
+};
+const operatorLabels: Record<(typeof filterOperators)[number], string> = {
+  equals: "equals",
+  contains: "contains",
+  startsWith: "starts with",
+  endsWith: "ends with",
+};
+
+export function describeFilter(filter: GroupMapping["filter"]): string {
+  if (!filter) return "everyone in the group";
+  return `only where ${attributeLabels[filter.attribute] ?? filter.attribute} ${operatorLabels[filter.operator] ?? filter.operator} “${filter.value}”`;
+}
+
+export function GroupPicker(props: GroupPickerProps) {
+  const ids = useId();
+  const [search, setSearch] = useState("");
+  const [entra, setEntra] = useState<EntraGroupPage>(props.initialEntraGroups);
+  const [searching, setSearching] = useState(false);
+  const [searchError, setSearchError] = useState<string>();
+  const [entraId, setEntraId] = useState<string>();
+  const [rescueId, setRescueId] = useState<string>();
+  const [pairId, setPairId] = useState<string>();
+  const [filter, setFilter] = useState({ attribute: "", operator: "equals", value: "" });
+  const [answer, setAnswer] = useState<FormState>({});
+  const [pending, startTransition] = useTransition();
+  const { searchEntraGroups } = props;
+
+  // Server-side search, a moment after the person stops typing.
+  const [searched, setSearched] = useState("");
+  useEffect(() => {
+    if (search === searched) return;
+    const timer = setTimeout(() => {
+      setSearching(true);
+      setSearchError(undefined);
+      searchEntraGroups(search)
+        .then((page) => {
+          if (page.message) setSearchError(page.message);
+          else setEntra(page);
+          setSearched(search);
+        })
+        .catch((error: unknown) => setSearchError(error instanceof Error ? error.message : "The search failed."))
+        .finally(() => setSearching(false));
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [search, searched, searchEntraGroups]);
+
+  function loadMore() {
+    if (!entra.nextPageToken) return;
+    setSearching(true);
+    searchEntraGroups(searched, entra.nextPageToken)
+      .then((page) =>
+        page.message
+          ? setSearchError(page.message)
+          : setEntra({ groups: [...entra.groups, ...page.groups], nextPageToken: page.nextPageToken }),
+      )
+      .catch((error: unknown) => setSearchError(error instanceof Error ? error.message : "Loading more failed."))
+      .finally(() => setSearching(false));
+  }
+
+  const entraGroup = entra.groups.find((g) => g.id === entraId);
+  const rescueGroup = props.rescueGroups.find((g) => g.id === rescueId);
+
+  function add() {
+    if (!entraGroup || !rescueGroup) {
+      setAnswer({
+        ok: false,
+        message: !entraGroup
+          ? "Choose an Entra group in the first column."
+          : "Choose a Rescue technician group in the second column.",
+      });
+      return;
+    }
+    startTransition(async () => {
+      const result = await props.addPair({
+        entraGroupId: entraGroup.id,
+        entraGroupName: entraGroup.displayName,
+        rescueGroupId: rescueGroup.id,
+        rescueGroupName: rescueGroupLabel(rescueGroup),
+        filterAttribute: filter.attribute,
+        filterOperator: filter.operator,
+        filterValue: filter.value,
+      });
+      setAnswer(result);
+      if (result.ok) {
+        setFilter({ attribute: "", operator: "equals", value: "" });
+        setEntraId(undefined);
+      }
+    });
+  }
+
+  function remove() {
+    if (!pairId) {
+      setAnswer({ ok: false, message: "Choose a pair in the third column to remove." });
+      return;
+    }
+    startTransition(async () => {
+      const result = await props.removePair(pairId);
+      setAnswer(result);
+      if (result.ok) setPairId(undefined);
+    });
+  }
+
+  const errors = answer.fieldErrors ?? {};
+  return (
+    <div className="picker">
+      <fieldset aria-describedby={`${ids}-entra-status`}>
+        <legend>1. Entra ID group</legend>
+        <div className="field">
+          <label htmlFor={`${ids}-search`}>Search Entra groups</label>
+          <input
+            id={`${ids}-search`}
+            type="search"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            placeholder="e.g. support"
+          />
+        </div>
+        <p id={`${ids}-entra-status`} className="hint" aria-live="polite">
+          {searching
+            ? "Searching…"
+            : searchError
+              ? ""
+              : `${entra.groups.length} group(s)${searched ? ` matching “${searched}”` : ""}`}
+        </p>
+        {searchError ? <p className="error-text">{searchError}</p> : null}
+        <div className="choices">
+          <ul>
+            {entra.groups.map((group) => (
+              <li key={group.id}>
+                <label className="choice">
+                  <input
+                    type="radio"
+                    name={`${ids}-entra`}
+                    value={group.id}
+                    checked={entraId === group.id}
+                    onChange={() => setEntraId(group.id)}
+                  />
+                  <span>
+                    {group.displayName}
+                    {group.description ? <span className="hint"> — {group.description}</span> : null}
+                  </span>
+                </label>
+              </li>
+            ))}
+          </ul>
+          {!searching && entra.groups.length === 0 ? <p className="hint">No groups match. Try another word.</p> : null}
+        </div>
+        {entra.nextPageToken ? (
+          <button type="button" className="secondary" onClick={loadMore} disabled={searching}>
+            Load more groups
+          </button>
+        ) : null}
+      </fieldset>
+
+      <fieldset>
+        <legend>2. Rescue technician group</legend>
+        <div className="choices">
+          {props.rescueGroups.length === 0 ? (
+            <p className="hint">
+              Your Rescue organisation has no technician groups yet. Create one in the Admin Center.
+            </p>
+          ) : (
+            <RescueTree
+              nodes={buildRescueGroupTree(props.rescueGroups)}
+              name={`${ids}-rescue`}
+              selected={rescueId}
+              onSelect={setRescueId}
+            />
+          )}
+        </div>
+      </fieldset>
+
+      <div className="arrows">
+        <button type="button" onClick={add} disabled={pending} aria-describedby={`${ids}-answer`}>
+          Add pair <span aria-hidden="true">→</span>
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          onClick={remove}
+          disabled={pending}
+          aria-describedby={`${ids}-answer`}
+        >
+          <span aria-hidden="true">←</span> Remove pair
+        </button>
+      </div>
+
+      <fieldset>
+        <legend>3. Selected pairs ({props.mappings.length})</legend>
+        <div className="choices">
+          {props.mappings.length === 0 ? (
+            <p className="hint">No pairs yet. Choose a group in each of the first two columns, then “Add pair”.</p>
+          ) : (
+            <ul>
+              {props.mappings.map((mapping) => (
+                <li key={mapping.id}>
+                  <label className="choice">
+                    <input
+                      type="radio"
+                      name={`${ids}-pair`}
+                      value={mapping.id}
+                      checked={pairId === mapping.id}
+                      onChange={() => setPairId(mapping.id)}
+                    />
+                    <span>
+                      {mapping.entraGroupName} <span aria-hidden="true">→</span>
+                      <span className="sr-only">to</span> {mapping.rescueGroupName}
+                      <br />
+                      <span className="hint">{describeFilter(mapping.filter)}</span>
+                    </span>
+                  </label>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </fieldset>
+
+      <fieldset className="filter-box">
+        <legend>Optional filter for the next pair (the old “search criteria” and “search term”)</legend>
+        <div className="filters">
+          <div className="field">
+            <label htmlFor={`${ids}-attribute`}>Attribute</label>
+            <select
+              id={`${ids}-attribute`}
+              value={filter.attribute}
+              aria-invalid={errors.filterAttribute ? true : undefined}
+              onChange={(event) => setFilter({ ...filter, attribute: event.target.value })}
+            >
+              <option value="">No filter: everyone in the group</option>
+              {filterAttributes.map((attribute) => (
+                <option key={attribute} value={attribute}>
+                  {attributeLabels[attribute]}
+                </option>
+              ))}
+            </select>
+            {errors.filterAttribute ? <p className="error-text">{errors.filterAttribute}</p> : null}
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-operator`}>Operator</label>
+            <select
+              id={`${ids}-operator`}
+              value={filter.operator}
+              onChange={(event) => setFilter({ ...filter, operator: event.target.value })}
+            >
+              {filterOperators.map((operator) => (
+                <option key={operator} value={operator}>
+                  {operatorLabels[operator]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-value`}>Value</label>
+            <input
+              id={`${ids}-value`}
+              type="text"
+              value={filter.value}
+              aria-invalid={errors.filterValue ? true : undefined}
+              onChange={(event) => setFilter({ ...filter, value: event.target.value })}
+              placeholder="e.g. Support"
+            />
+            {errors.filterValue ? <p className="error-text">{errors.filterValue}</p> : null}
+          </div>
+        </div>
+      </fieldset>
+
+      <div id={`${ids}-answer`} className="filter-box" aria-live="polite">
+        {answer.message ? (
+          <div className={`notice ${answer.ok ? "ok" : "bad"}`} role={answer.ok ? "status" : "alert"}>
+            {answer.message}
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function RescueTree({
+  nodes,
+  name,
+  selected,
+  onSelect,
+}: {
+  nodes: RescueGroupNode[];
+  name: string;
+  selected?: string;
+  onSelect: (id: string) => void;
+}) {
+  return (
+    <ul>
+      {nodes.map((node) => (
+        <li key={node.group.id}>
+          <label className="choice">
+            <input
+              type="radio"
+              name={name}
+              value={node.group.id}
+              checked={selected === node.group.id}
+              onChange={() => onSelect(node.group.id)}
+              aria-label={rescueGroupLabel(node.group)}
+            />
+            <span aria-hidden="true">{node.group.name}</span>
+          </label>
+          {node.children.length ? (
+            <RescueTree nodes={node.children} name={name} selected={selected} onSelect={onSelect} />
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,115 @@
+// Every user a run touched, what happens to them, and why. Filtering is a plain GET form, so it
+// works before any script loads and the filtered view can be linked.
+import type { SyncAction, SyncRun } from "../api/api-types";
+import { actionKindLabel, actionKinds } from "./run-words";
+
+export interface ActionFilters {
+  q?: string;
+  kind?: string;
+  status?: string;
+}
+
+export function RunActionsTable({
+  run,
+  actions,
+  filters,
+  hidden,
+  more,
+}: {
+  run: Pick<SyncRun, "dryRun">;
+  actions: SyncAction[];
+  filters: ActionFilters;
+  hidden?: Record<string, string>;
+  more?: boolean;
+}) {
+  const filtered = Boolean(filters.q || filters.kind || filters.status);
+  return (
+    <section aria-labelledby="actions-heading">
+      <h2 id="actions-heading">{run.dryRun ? "What will happen to each user" : "What happened to each user"}</h2>
+      <form className="filters" method="get">
+        {Object.entries(hidden ?? {}).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        <div className="field">
+          <label htmlFor="actions-q">Search name or email</label>
+          <input id="actions-q" type="search" name="q" defaultValue={filters.q ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="actions-kind">Action</label>
+          <select id="actions-kind" name="kind" defaultValue={filters.kind ?? ""}>
+            <option value="">All actions</option>
+            {actionKinds.map((kind) => (
+              <option key={kind} value={kind}>
+                {actionKindLabel(kind, run.dryRun)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {run.dryRun ? null : (
+          <div className="field">
+            <label htmlFor="actions-status">Outcome</label>
+            <select id="actions-status" name="status" defaultValue={filters.status ?? ""}>
+              <option value="">All outcomes</option>
+              <option value="succeeded">Succeeded</option>
+              <option value="failed">Failed</option>
+              <option value="pending">Not applied</option>
+            </select>
+          </div>
+        )}
+        <button type="submit" className="secondary">
+          Filter
+        </button>
+      </form>
+      {actions.length === 0 ? (
+        <p className="hint">
+          {filtered ? "No user matches these filters." : "Nothing to do: Rescue already matches Entra ID."}
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">Actions of this run</caption>
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Action</th>
+                {run.dryRun ? null : <th scope="col">Outcome</th>}
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {actions.map((action) => (
+                <tr key={action.seq} data-kind={action.kind}>
+                  <td>
+                    {action.displayName ?? "—"}
+                    <br />
+                    <span className="hint">{action.email}</span>
+                  </td>
+                  <td>
+                    <span className={`badge ${action.kind}`}>{actionKindLabel(action.kind, run.dryRun)}</span>
+                    {describeChanges(action.changes)}
+                  </td>
+                  {run.dryRun ? null : (
+                    <td>
+                      <span className={`badge ${action.status}`}>{action.status}</span>
+                      {action.error ? <p className="error-text">{action.error}</p> : null}
+                    </td>
+                  )}
+                  <td>{action.reason ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {more ? <p className="hint">Showing the first {actions.length}. Search or filter to narrow the list.</p> : null}
+    </section>
+  );
+}
+
+function describeChanges(changes: unknown) {
+  if (!changes || typeof changes !== "object") return null;
+  const fields = Array.isArray(changes)
+    ? changes.map((c) => (c && typeof c === "object" && "field" in c ? String(c.field) : String(c)))
+    : Object.keys(changes);
+  return fields.length ? <p className="hint">Changes: {fields.join(", ")}</p> : null;
+}

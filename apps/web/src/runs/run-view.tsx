@@ -1,0 +1,36 @@
+// One run: live progress while it works, then its counts and its action table.
+import type { SyncAction, SyncRun } from "../api/api-types";
+import { type ActionFilters, RunActionsTable } from "./run-actions-table";
+import { RunCountsList } from "./run-counts";
+import { RunProgress } from "./run-progress";
+import { runIsLive, runStatusLabel } from "./run-words";
+
+export function RunView({
+  tenantId,
+  run,
+  actions,
+  filters,
+  hidden,
+  more,
+}: {
+  tenantId: string;
+  run: SyncRun;
+  actions: SyncAction[];
+  filters: ActionFilters;
+  hidden?: Record<string, string>;
+  more?: boolean;
+}) {
+  if (runIsLive(run.status)) return <RunProgress key={run.status} tenantId={tenantId} initial={run} />;
+  return (
+    <>
+      <p>
+        <span className={`badge ${run.status}`} data-run-status={run.status}>
+          {runStatusLabel(run.status)}
+        </span>
+        {run.error ? <span className="error-text"> {run.error}</span> : null}
+      </p>
+      <RunCountsList run={run} />
+      <RunActionsTable run={run} actions={actions} filters={filters} hidden={hidden} more={more} />
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+// Server-side access to the API as the signed-in portal user. Pages, actions and route handlers
+// call these; the browser never holds an API token.
+
+import { redirect } from "next/navigation";
+import { getServerSession } from "next-auth";
+import { PortalAuthApi, PortalUserApi, type TenantApi } from "../api/api-client";
+import { ApiError } from "../api/api-error";
+import type { TenantMembership } from "../api/api-types";
+import { buildAuthOptions } from "../auth/auth-options";
+import { loadWebEnv } from "../env";
+
+function apiOptions() {
+  const env = loadWebEnv();
+  return { baseUrl: env.API_URL, tokenSecret: env.API_TOKEN_SECRET };
+}
+
+export function portalAuthApi(): PortalAuthApi {
+  return new PortalAuthApi(apiOptions());
+}
+
+/** The signed-in user's id, or null. */
+export async function currentPortalUserId(): Promise<string | null> {
+  const session = await getServerSession(buildAuthOptions());
+  return session?.user?.id || null;
+}
+
+/** The API as the signed-in user; sends anyone else to the sign-in page. */
+export async function requirePortalUserApi(): Promise<PortalUserApi> {
+  const userId = await currentPortalUserId();
+  if (!userId) redirect("/sign-in");
+  return new PortalUserApi(apiOptions(), userId);
+}
+
+/** The tenant's API for the signed-in user (404 from the API for tenants they don't belong to). */
+export async function requireTenantApi(tenantId: string): Promise<TenantApi> {
+  return (await requirePortalUserApi()).tenant(tenantId);
+}
+
+/** The user's tenants; an ended account (401) goes back to sign-in. */
+export async function requireMemberships(): Promise<{ tenants: TenantMembership[]; email: string }> {
+  const api = await requirePortalUserApi();
+  try {
+    const me = await api.me();
+    return { tenants: me.tenants, email: me.user.email };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) redirect("/sign-in");
+    throw error;
+  }
+}

@@ -1,0 +1,521 @@
+// A small in-memory stand-in for apps/api, speaking api-contract.md's routes and checking the portal's
+// JWTs exactly as the API must (HS256, iss techsync-portal, aud techsync-api, scope portal:auth for
+// /v1/auth/*). The browser test drives the real portal against it while apps/api is being built.
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { jwtVerify } from "jose";
+
+interface StubUser {
+  id: string;
+  email: string;
+  name?: string;
+  password: string;
+}
+interface StubRun {
+  id: string;
+  trigger: string;
+  dryRun: boolean;
+  status: string;
+  requestedBy: string;
+  approvedBy: null;
+  counts: Record<string, number> | null;
+  report: null;
+  phase: string | null;
+  progress: { done: number; total: number } | null;
+  error: null;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  actions: Record<string, unknown>[];
+}
+interface StubTenant {
+  id: string;
+  name: string;
+  members: { userId: string; role: string }[];
+  settings: Record<string, unknown>;
+  defaultPassword?: string;
+  rescue?: Record<string, unknown> & { password?: string; serviceToken?: string };
+  entra?: Record<string, unknown> & { clientSecret?: string };
+  mappings: Record<string, unknown>[];
+  runs: StubRun[];
+  technicians: { email: string; name: string; groupId: string; entraUserId: string; nodeId: string }[];
+  logs: { id: string; level: string; message: string; context: unknown; createdAt: string; runId: string }[];
+  apiKeys: Record<string, unknown>[];
+}
+
+/** The sandbox directory: each Entra group's members. */
+export const stubEntraGroups = [
+  { id: "g-support", displayName: "Support Engineers", description: "Tier 1 and 2 support", members: 3 },
+  { id: "g-field-north", displayName: "Field Technicians North", description: "On-site, northern region", members: 2 },
+  { id: "g-helpdesk", displayName: "Helpdesk", description: null, members: 4 },
+  { id: "g-all", displayName: "All Staff", description: "Everyone", members: 20 },
+];
+export const stubRescueGroups = [
+  { id: "r-1", parentId: null, name: "Technicians", path: ["Technicians"] },
+  { id: "r-2", parentId: "r-1", name: "Support", path: ["Technicians", "Support"] },
+  { id: "r-3", parentId: "r-1", name: "Field Engineers", path: ["Technicians", "Field Engineers"] },
+  { id: "r-4", parentId: "r-3", name: "North", path: ["Technicians", "Field Engineers", "North"] },
+  { id: "r-5", parentId: "r-3", name: "South", path: ["Technicians", "Field Engineers", "South"] },
+];
+
+function membersOf(groupId: string) {
+  const group = stubEntraGroups.find((g) => g.id === groupId);
+  return Array.from({ length: group?.members ?? 0 }, (_, i) => ({
+    entraUserId: `${groupId}-u${i + 1}`,
+    displayName: `${group?.displayName.split(" ")[0]} Person ${i + 1}`,
+    email: `${groupId.slice(2)}.${i + 1}@contoso-demo.example`,
+  }));
+}
+
+export interface StubApi {
+  url: string;
+  tenants: Map<string, StubTenant>;
+  close(): Promise<void>;
+}
+
+export async function startStubApi(tokenSecret: string, options: { runStepMs?: number } = {}): Promise<StubApi> {
+  const key = new TextEncoder().encode(tokenSecret);
+  const users = new Map<string, StubUser>();
+  const tenants = new Map<string, StubTenant>();
+  const stepMs = options.runStepMs ?? 250;
+  const loginAttempts = new Map<string, number>();
+
+  const now = () => new Date().toISOString();
+  const error = (status: number, code: string, message: string, details?: unknown[]) => ({
+    status,
+    body: { error: code, message, requestId: randomUUID(), ...(details ? { details } : {}) },
+  });
+
+  function tenantView(t: StubTenant) {
+    return { id: t.id, name: t.name, ...t.settings, hasDefaultPassword: Boolean(t.defaultPassword) };
+  }
+
+  function advance(tenant: StubTenant, run: StubRun) {
+    const scope = new Map<string, { entraUserId: string; displayName: string; email: string; groupId: string }>();
+    for (const m of tenant.mappings) {
+      for (const u of membersOf(String(m.entraGroupId))) {
+        if (!scope.has(u.email)) scope.set(u.email, { ...u, groupId: String(m.rescueGroupId) });
+      }
+    }
+    const planned = [...scope.values()].filter((u) => !tenant.technicians.some((t) => t.email === u.email));
+    const total = Math.max(planned.length, 1);
+    run.status = "running";
+    run.startedAt = now();
+    run.phase = "Reading Entra ID and Rescue";
+    run.progress = { done: 0, total };
+    let step = 0;
+    const timer = setInterval(() => {
+      step += 1;
+      run.phase = run.dryRun ? "Planning" : "Creating technicians";
+      run.progress = { done: Math.min(total, Math.ceil((total * step) / 4)), total };
+      if (step < 4) return;
+      clearInterval(timer);
+      run.actions = planned.map((u, i) => ({
+        seq: i + 1,
+        kind: "create",
+        status: run.dryRun ? "planned" : "succeeded",
+        entraUserId: u.entraUserId,
+        rescueNodeId: run.dryRun ? null : `n-${u.entraUserId}`,
+        rescueGroupId: u.groupId,
+        displayName: u.displayName,
+        email: u.email,
+        reason: "In scope of a mapped group and no technician with this email exists in Rescue (rule 2).",
+        changes: null,
+        errorCode: null,
+        error: null,
+      }));
+      if (!run.dryRun) {
+        for (const u of planned) {
+          tenant.technicians.push({ ...u, name: u.displayName, nodeId: `n-${u.entraUserId}` });
+        }
+      }
+      run.counts = { create: planned.length, adopt: 0, update: 0, enable: 0, disable: 0, failed: 0 };
+      run.status = "succeeded";
+      run.phase = "Done";
+      run.finishedAt = now();
+      tenant.logs.unshift({
+        id: randomUUID(),
+        level: "info",
+        message: `${run.dryRun ? "Preview" : "Run"} finished: ${planned.length} to create`,
+        context: { runId: run.id },
+        createdAt: now(),
+        runId: run.id,
+      });
+    }, stepMs);
+  }
+
+  async function handle(req: http.IncomingMessage, body: Record<string, unknown>, res: http.ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://stub");
+    const parts = url.pathname.split("/").filter(Boolean);
+    const method = req.method ?? "GET";
+    if (url.pathname === "/healthz" || url.pathname === "/readyz") return { status: 200, body: { status: "ok" } };
+
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    if (!bearer) return error(401, "unauthorized", "Sign in first.");
+    let claims: { sub?: string; scope?: unknown };
+    try {
+      ({ payload: claims } = await jwtVerify(bearer, key, { issuer: "techsync-portal", audience: "techsync-api" }));
+    } catch {
+      return error(401, "unauthorized", "The portal token is not valid.");
+    }
+
+    if (parts[1] === "auth") {
+      if (claims.sub !== "portal" || claims.scope !== "portal:auth")
+        return error(403, "forbidden", "Service token needed.");
+      if (parts[2] === "signup" && method === "POST") {
+        const email = String(body.email ?? "").toLowerCase();
+        if (String(body.password ?? "").length < 10)
+          return error(400, "validation", "The password must have at least 10 characters.", [
+            { path: ["password"], message: "The password must have at least 10 characters." },
+          ]);
+        if ([...users.values()].some((u) => u.email === email))
+          return error(409, "conflict", "An account with this email already exists. Sign in instead.", [
+            { path: ["email"], message: "An account with this email already exists. Sign in instead." },
+          ]);
+        const user = {
+          id: randomUUID(),
+          email,
+          name: body.name as string | undefined,
+          password: String(body.password),
+        };
+        users.set(user.id, user);
+        const tenant: StubTenant = {
+          id: randomUUID(),
+          name: String(body.tenantName),
+          members: [{ userId: user.id, role: "owner" }],
+          settings: {
+            scheduleIntervalMinutes: 60,
+            paused: true,
+            sandboxMode: false,
+            safetyThreshold: { percent: 10, minimum: 5 },
+            attributeMapping: null,
+            attentionReason: null,
+            quarantinedUntil: null,
+            nextRunAt: null,
+            createdAt: now(),
+          },
+          mappings: [],
+          runs: [],
+          technicians: [],
+          logs: [],
+          apiKeys: [],
+        };
+        tenants.set(tenant.id, tenant);
+        return {
+          status: 201,
+          body: { user: { id: user.id, email, name: user.name }, tenant: { id: tenant.id, name: tenant.name } },
+        };
+      }
+      if (parts[2] === "login" && method === "POST") {
+        const email = String(body.email ?? "").toLowerCase();
+        const attempts = (loginAttempts.get(email) ?? 0) + 1;
+        loginAttempts.set(email, attempts);
+        if (attempts > 5) return error(429, "rate_limited", "Too many sign-in attempts. Try again in a minute.");
+        const user = [...users.values()].find((u) => u.email === email && u.password === body.password);
+        if (!user) return error(401, "invalid_credentials", "The email or password is wrong.");
+        loginAttempts.delete(email);
+        return { status: 200, body: { user: { id: user.id, email: user.email, name: user.name } } };
+      }
+      return error(404, "not_found", "No such route.");
+    }
+
+    const user = users.get(String(claims.sub));
+    if (!user || claims.scope) return error(401, "unauthorized", "Unknown portal user.");
+    if (parts[1] === "me") {
+      const mine = [...tenants.values()].filter((t) => t.members.some((m) => m.userId === user.id));
+      return {
+        status: 200,
+        body: {
+          user: { id: user.id, email: user.email, name: user.name },
+          tenants: mine.map((t) => ({
+            id: t.id,
+            name: t.name,
+            role: t.members.find((m) => m.userId === user.id)?.role,
+            sandboxMode: t.settings.sandboxMode,
+          })),
+        },
+      };
+    }
+    const tenant = parts[1] === "tenants" ? tenants.get(parts[2] ?? "") : undefined;
+    if (!tenant || !tenant.members.some((m) => m.userId === user.id)) return error(404, "not_found", "Not found.");
+    const [resource, id, sub] = parts.slice(3);
+
+    if (!resource) {
+      if (method === "PATCH") {
+        const { defaultPassword, ...rest } = body;
+        if (typeof defaultPassword === "string") tenant.defaultPassword = defaultPassword;
+        const interval = rest.scheduleIntervalMinutes;
+        if (interval !== undefined && (typeof interval !== "number" || interval < 5 || interval > 1440))
+          return error(400, "validation", "The schedule interval must be between 5 and 1440 minutes.", [
+            { path: ["scheduleIntervalMinutes"], message: "The schedule interval must be between 5 and 1440 minutes." },
+          ]);
+        if (typeof rest.name === "string") tenant.name = rest.name;
+        delete rest.name;
+        Object.assign(tenant.settings, rest);
+        tenant.settings.nextRunAt = tenant.settings.paused ? null : new Date(Date.now() + 3_600_000).toISOString();
+      }
+      return { status: 200, body: tenantView(tenant) };
+    }
+    if (resource === "summary") {
+      const finished = tenant.runs.filter((r) => !r.dryRun && r.finishedAt);
+      return {
+        status: 200,
+        body: {
+          lastRun: tenant.runs.find((r) => !r.dryRun) ?? null,
+          nextRunAt: tenant.settings.nextRunAt,
+          linkedTechnicians: tenant.technicians.length,
+          recentRuns: finished.slice(0, 30).map(({ actions: _a, ...r }) => r),
+        },
+      };
+    }
+    if (resource === "rescue-connection") {
+      if (id === "test") {
+        const ok = tenant.rescue?.serviceToken?.startsWith("demotoken") ?? false;
+        Object.assign(tenant.rescue ?? {}, { lastTestedAt: now(), lastTestOk: ok });
+        return {
+          status: 200,
+          body: ok
+            ? {
+                ok,
+                message: "Signed in as the Master Account Holder of Contoso Demo; the service token is valid.",
+                account: { organization: "Contoso Demo", accountId: "1001" },
+                warnings: [],
+              }
+            : {
+                ok,
+                message: "Rescue refused the service token: generate a new one in the Admin Center.",
+                warnings: [],
+              },
+        };
+      }
+      if (method === "PUT") {
+        if (!tenant.rescue && (!body.password || !body.serviceToken))
+          return error(400, "validation", "The password and service token are needed the first time.");
+        tenant.rescue = {
+          ...tenant.rescue,
+          email: body.email,
+          apiBaseUrl: body.apiBaseUrl ?? "https://secure.logmeinrescue.com",
+          ...(body.password ? { password: String(body.password) } : {}),
+          ...(body.serviceToken ? { serviceToken: String(body.serviceToken) } : {}),
+        };
+      }
+      if (!tenant.rescue) return error(404, "not_found", "No Rescue connection yet.");
+      const { password, serviceToken, ...shown } = tenant.rescue;
+      return {
+        status: 200,
+        body: {
+          lastTestedAt: null,
+          lastTestOk: null,
+          lastTestMessage: null,
+          ...shown,
+          hasPassword: !!password,
+          hasServiceToken: !!serviceToken,
+        },
+      };
+    }
+    if (resource === "entra-connection") {
+      if (id === "test") {
+        const ok = Boolean(tenant.entra?.clientSecret?.startsWith("Dmo8Q"));
+        return {
+          status: 200,
+          body: {
+            ok,
+            message: ok ? "Signed in to the directory as the app registration." : "Entra refused the client secret.",
+            permissions: ["User.Read.All", "Group.Read.All", "Directory.Read.All"].map((permission) => ({
+              permission,
+              granted: ok,
+            })),
+            summary: ok ? [] : ["Create a new client secret and paste its value."],
+          },
+        };
+      }
+      if (method === "PUT") {
+        tenant.entra = {
+          ...tenant.entra,
+          directoryId: body.directoryId,
+          clientId: body.clientId,
+          authorityHost: body.authorityHost ?? "https://login.microsoftonline.com",
+          graphBaseUrl: body.graphBaseUrl ?? "https://graph.microsoft.com",
+          ...(body.clientSecret ? { clientSecret: String(body.clientSecret) } : {}),
+        };
+      }
+      if (!tenant.entra) return error(404, "not_found", "No Entra connection yet.");
+      const { clientSecret, ...shown } = tenant.entra;
+      return {
+        status: 200,
+        body: {
+          lastTestedAt: null,
+          lastTestOk: null,
+          lastTestMessage: null,
+          ...shown,
+          hasClientSecret: !!clientSecret,
+        },
+      };
+    }
+    if (resource === "pickers" && id === "entra-groups") {
+      const search = (url.searchParams.get("search") ?? "").toLowerCase();
+      const groups = stubEntraGroups
+        .filter((g) => g.displayName.toLowerCase().includes(search))
+        .map(({ members: _m, ...g }) => g);
+      return { status: 200, body: { groups } };
+    }
+    if (resource === "pickers" && id === "rescue-groups") return { status: 200, body: { groups: stubRescueGroups } };
+    if (resource === "mappings") {
+      if (method === "POST") {
+        if (tenant.mappings.some((m) => m.entraGroupId === body.entraGroupId && m.rescueGroupId === body.rescueGroupId))
+          return error(409, "conflict", "These two groups are already paired.");
+        const mapping = { id: randomUUID(), ...body };
+        tenant.mappings.push(mapping);
+        return { status: 201, body: mapping };
+      }
+      if (method === "DELETE") {
+        tenant.mappings = tenant.mappings.filter((m) => m.id !== id);
+        return { status: 204, body: undefined };
+      }
+      return { status: 200, body: { mappings: tenant.mappings } };
+    }
+    if (resource === "runs") {
+      if (!id && method === "POST") {
+        const live = tenant.runs.find((r) => r.status === "queued" || r.status === "running");
+        if (live) return { status: 202, body: { run: live, deduplicated: true } };
+        const run: StubRun = {
+          id: randomUUID(),
+          trigger: "portal",
+          dryRun: Boolean(body.dryRun),
+          status: "queued",
+          requestedBy: user.id,
+          approvedBy: null,
+          counts: null,
+          report: null,
+          phase: null,
+          progress: null,
+          error: null,
+          queuedAt: now(),
+          startedAt: null,
+          finishedAt: null,
+          actions: [],
+        };
+        tenant.runs.unshift(run);
+        setTimeout(() => advance(tenant, run), stepMs);
+        return { status: 202, body: { run, deduplicated: false } };
+      }
+      if (!id) return { status: 200, body: { runs: tenant.runs.map(({ actions: _a, ...r }) => r) } };
+      const run = tenant.runs.find((r) => r.id === id);
+      if (!run) return error(404, "not_found", "No such run.");
+      const { actions, ...shown } = run;
+      if (sub === "actions") {
+        const q = (url.searchParams.get("q") ?? "").toLowerCase();
+        const kind = url.searchParams.get("kind");
+        return {
+          status: 200,
+          body: {
+            actions: actions.filter(
+              (a) => (!kind || a.kind === kind) && (!q || `${a.displayName} ${a.email}`.toLowerCase().includes(q)),
+            ),
+          },
+        };
+      }
+      if (sub === "events") {
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+        const send = () => {
+          const { actions: _a, ...current } = run;
+          res.write(`event: progress\ndata: ${JSON.stringify(current)}\n\n`);
+          if (run.finishedAt) {
+            res.write("event: end\ndata: {}\n\n");
+            res.end();
+            clearInterval(timer);
+          }
+        };
+        const timer = setInterval(send, 100);
+        send();
+        req.on("close", () => clearInterval(timer));
+        return null;
+      }
+      return { status: 200, body: shown };
+    }
+    if (resource === "technicians") return { status: 200, body: { technicians: tenant.technicians } };
+    if (resource === "logs") {
+      const level = url.searchParams.get("level");
+      const runId = url.searchParams.get("runId");
+      const entries = tenant.logs.filter((e) => (!level || e.level === level) && (!runId || e.runId === runId));
+      if (id === "download") {
+        res.writeHead(200, { "content-type": "application/x-ndjson" });
+        res.end(entries.map((e) => JSON.stringify(e)).join("\n"));
+        return null;
+      }
+      return { status: 200, body: { entries } };
+    }
+    if (resource === "members") {
+      return {
+        status: 200,
+        body: {
+          members: tenant.members.map((m) => ({
+            ...m,
+            email: users.get(m.userId)?.email,
+            name: users.get(m.userId)?.name,
+          })),
+        },
+      };
+    }
+    if (resource === "api-keys") {
+      if (method === "POST") {
+        const prefix = randomUUID().slice(0, 8);
+        const apiKey = {
+          id: randomUUID(),
+          name: body.name,
+          prefix,
+          scopes: body.scopes,
+          createdAt: now(),
+          lastUsedAt: null,
+        };
+        tenant.apiKeys.push(apiKey);
+        return { status: 201, body: { apiKey, key: `tsk_${prefix}_${randomUUID().replaceAll("-", "")}` } };
+      }
+      if (method === "DELETE") {
+        const found = tenant.apiKeys.find((k) => k.id === id);
+        if (found) found.revokedAt = now();
+        return { status: 204, body: undefined };
+      }
+      return { status: 200, body: { apiKeys: tenant.apiKeys } };
+    }
+    return error(404, "not_found", "No such route.");
+  }
+
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (chunk) => {
+      raw += chunk;
+    });
+    req.on("end", () => {
+      let body: Record<string, unknown> = {};
+      try {
+        body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      } catch {
+        res.writeHead(400, { "content-type": "application/json" }).end('{"error":"bad_json","message":"Bad JSON."}');
+        return;
+      }
+      handle(req, body, res)
+        .then((answer) => {
+          if (!answer) return;
+          res.writeHead(answer.status, answer.body === undefined ? {} : { "content-type": "application/json" });
+          res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+        })
+        .catch((cause: unknown) => {
+          res.writeHead(500, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error: "internal", message: String(cause) }));
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    tenants,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
