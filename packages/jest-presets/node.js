@@ -13,6 +13,7 @@ const esmOnly = [
   "fastify-type-provider-zod",
   "@prisma/client-runtime-utils",
   "cookie",
+  "content-disposition",
 ];
 
 const swcTransform = [

@@ -1,13 +1,43 @@
 // The API as a Fastify plugin tree (STYLE.md 5): server.ts boots it, tests inject() into it.
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Redis } from "ioredis";
+import type { DestinationStream } from "pino";
+import type { ApiDeps } from "./api-deps";
+import { apiKeyPrefix, isApiKeyToken } from "./auth/api-key-credential";
+import { bearerToken } from "./auth/authenticate";
+import { errorReplyOf } from "./errors";
 import { healthRoutes, type ReadinessChecks } from "./routes/health";
+import { metricsRoute } from "./routes/operations/metrics";
+import { QUEUE_BOARD_PATH, queueBoard } from "./routes/operations/queue-board";
+import { v1Routes } from "./routes/v1-routes";
 
-export interface AppDeps {
+export interface AppDeps extends ApiDeps {
   readiness: ReadinessChecks;
+  /** Shared rate-limit counters across API instances; without it each process counts on its own. */
+  rateLimitRedis?: Redis;
 }
 
 export interface AppOptions {
   logLevel?: string;
+  /** Where log lines go (default stdout); tests capture them to prove no secret is ever logged. */
+  logStream?: DestinationStream;
+  /** The portal's origin, the only one CORS lets in. */
+  portalOrigin: string;
+  operatorToken: string;
+  /** Requests per minute per API key, or per IP for everything else. */
+  rateLimitPerMinute?: number;
+  bodyLimitBytes?: number;
 }
 
 /** Paths whose values never reach a log line (DESIGN.md, security model). */
@@ -18,23 +48,102 @@ export const REDACTED_LOG_PATHS = [
   "*.serviceToken",
   "*.clientSecret",
   "*.defaultPassword",
+  "*.key",
+  "*.token",
 ];
 
-export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+/** Configuration bodies are small; 64 KiB leaves room for long mapping filters and nothing else. */
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
+  const redact = { paths: REDACTED_LOG_PATHS, censor: "[redacted]" };
+  const level = options.logLevel ?? "info";
   const app = Fastify({
-    logger: { level: options.logLevel ?? "info", redact: { paths: REDACTED_LOG_PATHS, censor: "[redacted]" } },
+    logger: options.logStream ? { level, redact, stream: options.logStream } : { level, redact },
     genReqId: () => crypto.randomUUID(),
-  });
-  // 500s say nothing beyond the request id (STYLE.md 6); typed errors get their own mapping as routes arrive.
-  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
-    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // Typed errors mapped in one place (STYLE.md 6); 500s say nothing beyond the request id.
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = errorReplyOf(error);
     if (status >= 500) request.log.error({ err: error }, "unhandled error");
-    return reply.status(status).send({
-      error: status >= 500 ? "internal_error" : "bad_request",
-      message: status >= 500 ? "Something went wrong on our side." : error.message,
-      requestId: request.id,
-    });
+    deps.metrics.errors.inc({ code: body.error });
+    return reply.status(status).send({ ...body, requestId: request.id });
   });
+  app.setNotFoundHandler((request, reply) => {
+    deps.metrics.errors.inc({ code: "not_found" });
+    return reply
+      .status(404)
+      .send({ error: "not_found", message: `${request.method} ${request.url} is not a route.`, requestId: request.id });
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    deps.metrics.requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? "unmatched", status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(helmet, {
+    // The docs UI loads its own scripts and styles; everything else is JSON.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "validator.swagger.io"],
+      },
+    },
+  });
+  await app.register(cors, { origin: [options.portalOrigin], credentials: false });
+  await app.register(rateLimit, {
+    max: options.rateLimitPerMinute ?? 600,
+    timeWindow: "1 minute",
+    ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis, nameSpace: "techsync-api-rate:" } : {}),
+    keyGenerator: (request) => {
+      const token = bearerToken(request);
+      const prefix = token && isApiKeyToken(token) ? apiKeyPrefix(token) : null;
+      return prefix ? `key:${prefix}` : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `Too many requests: at most ${context.max} per ${context.after}; try again later.`,
+    }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "TechSync API",
+        version: "1.0.0",
+        description: "Keeps LogMeIn Rescue technician groups in step with Microsoft Entra ID groups.",
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: "http",
+            scheme: "bearer",
+            description: "A portal token (JWT, HS256) or an API key `tsk_<prefix>_<secret>`.",
+          },
+        },
+      },
+    },
+    transform: (document) => {
+      if (document.url.startsWith(QUEUE_BOARD_PATH)) return { schema: { hide: true }, url: document.url };
+      const transformed = jsonSchemaTransform(document);
+      const secured = (document.route.config as { access?: unknown } | undefined)?.access !== undefined;
+      return secured ? { ...transformed, schema: { ...transformed.schema, security: [{ bearer: [] }] } } : transformed;
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
+
   await app.register(healthRoutes, { checks: deps.readiness });
+  await app.register(metricsRoute, { metrics: deps.metrics });
+  await app.register(queueBoard, { syncQueue: deps.syncQueue, operatorToken: options.operatorToken });
+  await app.register(v1Routes, deps);
   return app;
 }

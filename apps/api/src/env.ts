@@ -12,6 +12,14 @@ export const ApiEnvSchema = z.object({
   API_TOKEN_SECRET: envShapes.secret(32),
   SECRET_BOX_MASTER_KEYS: z.string().min(1),
   SECRET_BOX_ACTIVE_KEY_ID: z.string().min(1),
+  /** Bearer token for /admin/queues (Bull Board). */
+  OPERATOR_TOKEN: envShapes.secret(32),
+  /** The portal's origin, the only one CORS lets in. */
+  PORTAL_ORIGIN: z.url().default("http://localhost:3000"),
+  /** PEM file of the Graph emulator's CA, trusted for sandbox tenants' Entra connections. */
+  GRAPH_EMULATOR_CA_PATH: z.string().min(1).optional(),
+  /** Requests per minute per API key, or per IP otherwise. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;
 

@@ -1,8 +1,12 @@
 // Composition root of the API process.
-import { createPrismaClient } from "@techsync/db";
+import { readFileSync } from "node:fs";
+import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
+import { createSyncQueue } from "@techsync/jobs";
 import { Redis } from "ioredis";
 import { buildApp } from "./app";
+import { portalTokenKey } from "./auth/portal-token";
 import { loadApiEnv } from "./env";
+import { createApiMetrics } from "./metrics";
 
 async function main(): Promise<void> {
   const env = loadApiEnv();
@@ -11,14 +15,32 @@ async function main(): Promise<void> {
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
   redis.on("error", () => {}); // reported through /readyz, not as an unhandled event
   redis.connect().catch(() => {});
+  // The producer's own connection: BullMQ wants it separate, and failing fast suits a request path.
+  const queueConnection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  queueConnection.on("error", () => {});
+  const syncQueue = createSyncQueue({ connection: queueConnection });
   const app = await buildApp(
     {
+      prisma,
+      secretBox: new SecretBox(parseMasterKeyring(env.SECRET_BOX_MASTER_KEYS, env.SECRET_BOX_ACTIVE_KEY_ID)),
+      syncQueue,
+      metrics: createApiMetrics(),
+      portalTokenKey: portalTokenKey(env.API_TOKEN_SECRET),
+      graphCaPem: env.GRAPH_EMULATOR_CA_PATH ? readFileSync(env.GRAPH_EMULATOR_CA_PATH, "utf8") : undefined,
+      runEventsPollMs: 1000,
+      upstreamTimeoutMs: 15_000,
+      rateLimitRedis: redis,
       readiness: {
         database: () => prisma.$queryRaw`SELECT 1`,
         redis: () => redis.ping(),
       },
     },
-    { logLevel: env.LOG_LEVEL },
+    {
+      logLevel: env.LOG_LEVEL,
+      portalOrigin: env.PORTAL_ORIGIN,
+      operatorToken: env.OPERATOR_TOKEN,
+      rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+    },
   );
 
   let closing = false;
@@ -27,7 +49,8 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, "shutting down");
     await app.close();
-    await Promise.allSettled([prisma.$disconnect(), redis.quit()]);
+    await syncQueue.close();
+    await Promise.allSettled([prisma.$disconnect(), redis.quit(), queueConnection.quit()]);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,0 +1,57 @@
+// Tokens the portal's server signs for its calls (api-contract.md, "Authentication").
+import { errors, jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
+import { AppError } from "../errors";
+import type { Principal } from "./principal";
+
+export const PORTAL_TOKEN_ISSUER = "techsync-portal";
+export const PORTAL_TOKEN_AUDIENCE = "techsync-api";
+export const PORTAL_AUTH_SCOPE = "portal:auth";
+/** Short-lived by contract: a stolen token is worth five minutes. */
+const MAX_LIFETIME_SECONDS = 300;
+
+const ZUserSubject = z.uuid();
+
+export function portalTokenKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+export async function verifyPortalToken(key: Uint8Array, token: string): Promise<Principal> {
+  let payload: Awaited<ReturnType<typeof jwtVerify>>["payload"];
+  try {
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: ["HS256"],
+      issuer: PORTAL_TOKEN_ISSUER,
+      audience: PORTAL_TOKEN_AUDIENCE,
+      requiredClaims: ["sub", "exp", "iat"],
+    }));
+  } catch (error) {
+    const why = error instanceof errors.JWTExpired ? "has expired" : "is not valid";
+    throw new AppError("unauthorized", `Authorization: the bearer token ${why}.`);
+  }
+  if ((payload.exp ?? 0) - (payload.iat ?? 0) > MAX_LIFETIME_SECONDS) {
+    throw new AppError("unauthorized", `Authorization: the bearer token may live at most ${MAX_LIFETIME_SECONDS} s.`);
+  }
+  if (payload.sub === "portal" && payload.scope === PORTAL_AUTH_SCOPE) return { kind: "portal_service" };
+  const userId = ZUserSubject.safeParse(payload.sub);
+  if (!userId.success)
+    throw new AppError("unauthorized", "Authorization: the token's subject is not a portal user id.");
+  return { kind: "portal_user", userId: userId.data };
+}
+
+/** What the portal's server does; here for tests and the benchmark, which play the portal. */
+export async function signPortalToken(
+  key: Uint8Array,
+  claims: { sub: string; scope?: string },
+  lifetimeSeconds = MAX_LIFETIME_SECONDS,
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT(claims.scope ? { scope: claims.scope } : {})
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(claims.sub)
+    .setIssuer(PORTAL_TOKEN_ISSUER)
+    .setAudience(PORTAL_TOKEN_AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetimeSeconds)
+    .sign(key);
+}

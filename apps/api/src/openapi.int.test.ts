@@ -1,0 +1,80 @@
+import { type ApiHarness, startApiHarness, TEST_OPERATOR_TOKEN, TEST_PORTAL_ORIGIN } from "../test/api-harness";
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApiHarness();
+});
+afterAll(() => api.close());
+
+describe("documentation and operations", () => {
+  test("/openapi.json documents every /v1 route with its schemas and bearer security", async () => {
+    const res = await api.app.inject({ method: "GET", url: "/openapi.json" });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        "POST /v1/auth/signup",
+        "GET /v1/me",
+        "PATCH /v1/tenants/{tenantId}",
+        "GET /v1/tenants/{tenantId}/runs/{runId}/actions",
+        "GET /v1/tenants/{tenantId}/runs/{runId}/events",
+        "DELETE /v1/tenants/{tenantId}/api-keys/{keyId}",
+        "GET /healthz",
+        "GET /metrics",
+      ]),
+    );
+    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(39);
+    expect(doc.paths["/v1/tenants/{tenantId}/mappings"].post.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths["/v1/tenants/{tenantId}/mappings"].post.requestBody).toBeDefined();
+  });
+
+  test("/docs serves the UI", async () => {
+    const res = await api.app.inject({ method: "GET", url: "/docs/" });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain("swagger");
+  });
+
+  test("/metrics is Prometheus text with request durations", async () => {
+    await api.app.inject({ method: "GET", url: "/healthz" });
+    const res = await api.app.inject({ method: "GET", url: "/metrics" });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain("techsync_api_request_duration_seconds_bucket");
+    expect(res.body).toContain("techsync_api_runs_started_total");
+  });
+
+  test("Bull Board answers only with the operator token", async () => {
+    expect((await api.app.inject({ method: "GET", url: "/admin/queues" })).statusCode).toBe(401);
+    const wrong = await api.app.inject({
+      method: "GET",
+      url: "/admin/queues",
+      headers: { authorization: "Bearer nope" },
+    });
+    expect(wrong.statusCode).toBe(401);
+    const ok = await api.app.inject({
+      method: "GET",
+      url: "/admin/queues",
+      headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` },
+    });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  test("CORS lets the portal's origin in and no other; helmet's headers are set", async () => {
+    const portal = await api.app.inject({
+      method: "OPTIONS",
+      url: "/v1/me",
+      headers: { origin: TEST_PORTAL_ORIGIN, "access-control-request-method": "GET" },
+    });
+    expect(portal.headers["access-control-allow-origin"]).toBe(TEST_PORTAL_ORIGIN);
+    const other = await api.app.inject({
+      method: "OPTIONS",
+      url: "/v1/me",
+      headers: { origin: "https://evil.test", "access-control-request-method": "GET" },
+    });
+    expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+    const res = await api.app.inject({ method: "GET", url: "/healthz" });
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+  });
+});

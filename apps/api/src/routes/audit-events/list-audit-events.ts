@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { ApiDeps } from "../../api-deps";
+import { AUTHENTICATED_ERRORS, ZIsoDate, ZLimit, ZTenantParams } from "../common.types";
+
+export const ZListAuditEventsQuery = z.strictObject({
+  limit: ZLimit,
+  /** The id of the last event of the previous page. */
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, "must be an audit event id")
+    .optional(),
+});
+export const ZAuditEventsReply = z.object({
+  events: z.array(
+    z.object({
+      id: z.string(),
+      actorType: z.enum(["portal_user", "api_key", "system"]),
+      actorId: z.string().nullable(),
+      action: z.string(),
+      target: z.string().nullable(),
+      details: z.unknown().nullable(),
+      createdAt: ZIsoDate,
+    }),
+  ),
+  nextCursor: z.string().optional(),
+});
+
+/** Every configuration change, newest first. */
+export async function listAuditEvents(
+  deps: Pick<ApiDeps, "prisma">,
+  tenantId: string,
+  query: z.infer<typeof ZListAuditEventsQuery>,
+): Promise<z.infer<typeof ZAuditEventsReply>> {
+  const rows = await deps.prisma.auditEvent.findMany({
+    where: { tenantId, ...(query.cursor ? { id: { lt: BigInt(query.cursor) } } : {}) },
+    orderBy: { id: "desc" },
+    take: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    events: page.map((e) => ({
+      id: e.id.toString(),
+      actorType: e.actorType,
+      actorId: e.actorId,
+      action: e.action,
+      target: e.target,
+      details: e.details ?? null,
+      createdAt: e.createdAt.toISOString(),
+    })),
+    ...(rows.length > query.limit && last ? { nextCursor: last.id.toString() } : {}),
+  };
+}
+
+export const listAuditEventsRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.get(
+    "/v1/tenants/:tenantId/audit-events",
+    {
+      schema: {
+        tags: ["audit"],
+        summary: "Configuration changes: who, what, when",
+        params: ZTenantParams,
+        querystring: ZListAuditEventsQuery,
+        response: { 200: ZAuditEventsReply, ...AUTHENTICATED_ERRORS },
+      },
+      config: { access: { tenant: "read" } },
+    },
+    (request) => listAuditEvents(deps, request.params.tenantId, request.query),
+  );
+};

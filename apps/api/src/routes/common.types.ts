@@ -1,0 +1,38 @@
+// Zod shapes shared by several resources' route schemas.
+import { z } from "zod";
+
+export const ZTenantParams = z.strictObject({ tenantId: z.uuid() });
+
+/** Page sizes: the portal asks for 50; more than 200 per page is refused, not clamped. */
+export const ZLimit = z.coerce.number().int().min(1).max(200).default(50);
+
+/** Text a person typed: trimmed, not empty, bounded. */
+export const ZName = z.string().trim().min(1).max(200);
+export const ZEmail = z
+  .email()
+  .max(254)
+  .transform((email) => email.toLowerCase());
+/** Secrets: bounded so a body cannot carry megabytes into the secret box. */
+export const ZSecret = z.string().min(1).max(1024);
+
+export const ZIsoDate = z.iso.datetime();
+
+export const ZErrorReply = z.object({
+  error: z.string(),
+  message: z.string(),
+  requestId: z.string(),
+  details: z.array(z.unknown()).optional(),
+});
+
+/** Error replies every authenticated route may give, for the OpenAPI document. */
+export const AUTHENTICATED_ERRORS = {
+  400: ZErrorReply,
+  401: ZErrorReply,
+  403: ZErrorReply,
+  404: ZErrorReply,
+  429: ZErrorReply,
+} as const;
+
+export function isoOrNull(date: Date | null | undefined): string | null {
+  return date ? date.toISOString() : null;
+}

@@ -1,0 +1,53 @@
+import { loadTenantSyncConfig } from "@techsync/db";
+import { testEntraConnection as probeEntraConnection } from "@techsync/entra";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { z } from "zod";
+import type { ApiDeps } from "../../api-deps";
+import { entraConfigOf } from "../../connections/tenant-connections";
+import { AppError } from "../../errors";
+import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.types";
+import { ZEntraConnectionTest } from "./entra-connection.types";
+
+type EntraConnectionTest = z.infer<typeof ZEntraConnectionTest>;
+
+/** Gets a token, reads which permissions are granted and which are missing; the outcome is kept on the connection. */
+export async function testEntraConnection(
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "graphCaPem">,
+  tenantId: string,
+): Promise<EntraConnectionTest> {
+  const config = await loadTenantSyncConfig(deps, tenantId);
+  if (!config.entra) throw new AppError("not_connected", "The tenant has no Entra connection yet: set it first.");
+  const probe = await probeEntraConnection(entraConfigOf(deps, config.entra));
+  const missing = probe.permissions.filter((p) => !p.granted).map((p) => p.permission);
+  let message: string;
+  if (!probe.token.ok) {
+    message = `Could not sign in to Entra: ${probe.token.problem.message}${probe.token.problem.hint ? ` ${probe.token.problem.hint}` : ""}`;
+  } else if (missing.length > 0) {
+    message = `Signed in, but these permissions are missing: ${missing.join(", ")}. Grant admin consent for them on the app registration.`;
+  } else if (probe.read && !probe.read.ok) {
+    message = `Signed in with every permission, but reading the directory failed: ${probe.read.problem.message}`;
+  } else {
+    message = "Connected: User.Read.All, Group.Read.All and Directory.Read.All are granted and the directory answers.";
+  }
+  await deps.prisma.entraConnection.update({
+    where: { tenantId },
+    data: { lastTestedAt: new Date(), lastTestOk: probe.ok, lastTestMessage: message },
+  });
+  return { ok: probe.ok, message, permissions: probe.permissions, summary: probe.summary };
+}
+
+export const testEntraConnectionRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.post(
+    "/v1/tenants/:tenantId/entra-connection/test",
+    {
+      schema: {
+        tags: ["connections"],
+        summary: "Get a token with the stored connection and report which permissions are granted or missing",
+        params: ZTenantParams,
+        response: { 200: ZEntraConnectionTest, 409: ZErrorReply, ...AUTHENTICATED_ERRORS },
+      },
+      config: { access: { tenant: "write" } },
+    },
+    (request) => testEntraConnection(deps, request.params.tenantId),
+  );
+};

@@ -1,0 +1,17 @@
+import type { Prisma } from "@techsync/db";
+import { AppError } from "../../errors";
+
+/** A tenant always keeps an owner: the last one can be neither demoted nor removed. Call inside the change's transaction. */
+export async function ensureAnotherOwnerRemains(
+  tx: Pick<Prisma.TransactionClient, "membership" | "$queryRaw">,
+  tenantId: string,
+  userId: string,
+): Promise<void> {
+  // Serialise owner changes of one tenant, so two owners cannot demote each other at once.
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`owners:${tenantId}`}))::text`;
+  const otherOwners = await tx.membership.count({
+    where: { tenantId, role: "owner", portalUserId: { not: userId } },
+  });
+  if (otherOwners === 0)
+    throw new AppError("conflict", "userId: the last owner of a tenant cannot be demoted or removed.");
+}

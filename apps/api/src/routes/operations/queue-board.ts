@@ -1,0 +1,34 @@
+// Bull Board for operators at /admin/queues, behind OPERATOR_TOKEN (never a portal user's or API key's business).
+import { timingSafeEqual } from "node:crypto";
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { FastifyAdapter } from "@bull-board/fastify";
+import type { SyncQueue } from "@techsync/jobs";
+import type { FastifyPluginAsync } from "fastify";
+import { bearerToken } from "../../auth/authenticate";
+import { AppError, errorReplyOf } from "../../errors";
+
+export const QUEUE_BOARD_PATH = "/admin/queues";
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export const queueBoard: FastifyPluginAsync<{ syncQueue: SyncQueue; operatorToken: string }> = async (app, options) => {
+  // Answered here rather than thrown: Bull Board's routes have an error handler of their own.
+  app.addHook("onRequest", async (request, reply) => {
+    const token = bearerToken(request);
+    if (!token || !sameSecret(token, options.operatorToken)) {
+      const { status, body } = errorReplyOf(
+        new AppError("unauthorized", "Authorization: the operator token is required."),
+      );
+      return reply.status(status).send({ ...body, requestId: request.id });
+    }
+  });
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(QUEUE_BOARD_PATH);
+  createBullBoard({ queues: [new BullMQAdapter(options.syncQueue, { readOnlyMode: false })], serverAdapter });
+  await app.register(serverAdapter.registerPlugin(), { prefix: QUEUE_BOARD_PATH });
+};

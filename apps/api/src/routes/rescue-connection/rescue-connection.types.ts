@@ -1,0 +1,48 @@
+import type { Prisma } from "@techsync/db";
+import { z } from "zod";
+import { isoOrNull, ZEmail, ZIsoDate, ZSecret } from "../common.types";
+
+const ZHttpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .transform((url) => url.replace(/\/+$/, ""));
+
+export const ZRescueConnection = z.object({
+  email: z.string(),
+  apiBaseUrl: z.string(),
+  hasPassword: z.boolean(),
+  hasServiceToken: z.boolean(),
+  lastTestedAt: ZIsoDate.nullable(),
+  lastTestOk: z.boolean().nullable(),
+  lastTestMessage: z.string().nullable(),
+});
+export type RescueConnectionView = z.infer<typeof ZRescueConnection>;
+
+/** Secrets are required on first set and optional later (absent = keep). */
+export const ZSetRescueConnectionBody = z.strictObject({
+  email: ZEmail,
+  password: ZSecret.optional(),
+  serviceToken: ZSecret.optional(),
+  apiBaseUrl: ZHttpUrl.optional(),
+});
+
+export const ZRescueConnectionTest = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  account: z.object({ organization: z.string(), accountId: z.number() }).optional(),
+  warnings: z.array(z.string()),
+});
+
+export { ZHttpUrl };
+
+export function rescueConnectionView(row: Prisma.RescueConnectionModel): RescueConnectionView {
+  return {
+    email: row.email,
+    apiBaseUrl: row.apiBaseUrl,
+    hasPassword: row.passwordEnc.length > 0,
+    hasServiceToken: row.serviceTokenEnc.length > 0,
+    lastTestedAt: isoOrNull(row.lastTestedAt),
+    lastTestOk: row.lastTestOk,
+    lastTestMessage: row.lastTestMessage,
+  };
+}

@@ -1,0 +1,63 @@
+import { enqueueRun } from "@techsync/jobs";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { ApiDeps } from "../../api-deps";
+import { recordAuditEvent } from "../../audit/record-audit-event";
+import { tenantAccessOf } from "../../auth/authenticate";
+import type { TenantAccess } from "../../auth/principal";
+import { AppError, notFound } from "../../errors";
+import { AUTHENTICATED_ERRORS, ZErrorReply } from "../common.types";
+import { type RunView, runView, ZRun } from "./run-view";
+import { ZRunParams } from "./runs.types";
+
+/**
+ * rule 11: a person approves a run the safety threshold blocked; it goes back on the queue under the same id
+ * and the worker re-plans and applies what was approved.
+ */
+export async function approveRun(
+  deps: Pick<ApiDeps, "prisma" | "syncQueue">,
+  access: TenantAccess,
+  runId: string,
+): Promise<RunView> {
+  const { tenantId } = access;
+  const run = await deps.prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${tenantId}))::text`;
+    const current = await tx.syncRun.findFirst({ where: { id: runId, tenantId } });
+    if (!current) throw notFound("The run");
+    if (current.status !== "blocked") {
+      throw new AppError("conflict", `runId: only a blocked run can be approved; this one is ${current.status}.`);
+    }
+    const approved = await tx.syncRun.update({
+      where: { id: runId },
+      data: {
+        status: "queued",
+        approvedBy: `${access.actor.actorType}:${access.actor.actorId}`,
+        approvedAt: new Date(),
+      },
+    });
+    await recordAuditEvent(tx, access, { action: "run.approved", target: `run:${runId}` });
+    // The first job of this run keeps the run id in BullMQ's completed set, where a second add with that id
+    // would be ignored: remove it first. Inside the transaction, so a Redis failure leaves the run blocked.
+    const finishedJob = await deps.syncQueue.getJob(runId);
+    if (finishedJob && !(await finishedJob.isActive())) await finishedJob.remove();
+    await enqueueRun(deps.syncQueue, { tenantId, runId });
+    return approved;
+  });
+  return runView(run);
+}
+
+export const approveRunRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.post(
+    "/v1/tenants/:tenantId/runs/:runId/approve",
+    {
+      schema: {
+        tags: ["runs"],
+        summary: "Approve a run blocked by the safety threshold; it is queued again",
+        params: ZRunParams,
+        response: { 202: ZRun, 409: ZErrorReply, ...AUTHENTICATED_ERRORS },
+      },
+      config: { access: { tenant: "run" } },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await approveRun(deps, tenantAccessOf(request), request.params.runId)),
+  );
+};

@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { z } from "zod";
+import type { ApiDeps } from "../../api-deps";
+import { invalidField } from "../../errors";
+import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
+import { runView } from "./run-view";
+import { ZListRunsQuery, ZRunsReply } from "./runs.types";
+
+/** Newest first, keyset-paged on (queuedAt, id) so page 200 costs what page 1 does. */
+export async function listRuns(
+  deps: Pick<ApiDeps, "prisma">,
+  tenantId: string,
+  query: z.infer<typeof ZListRunsQuery>,
+): Promise<z.infer<typeof ZRunsReply>> {
+  if (query.cursor) {
+    const cursorRun = await deps.prisma.syncRun.findFirst({
+      where: { id: query.cursor, tenantId },
+      select: { id: true },
+    });
+    if (!cursorRun) throw invalidField("cursor", "does not name a run of this tenant.");
+  }
+  const rows = await deps.prisma.syncRun.findMany({
+    where: { tenantId, ...(query.status ? { status: query.status } : {}) },
+    orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return { runs: page.map(runView), ...(rows.length > query.limit && last ? { nextCursor: last.id } : {}) };
+}
+
+export const listRunsRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.get(
+    "/v1/tenants/:tenantId/runs",
+    {
+      schema: {
+        tags: ["runs"],
+        summary: "Runs, newest first, optionally of one status",
+        params: ZTenantParams,
+        querystring: ZListRunsQuery,
+        response: { 200: ZRunsReply, ...AUTHENTICATED_ERRORS },
+      },
+      config: { access: { tenant: "read" } },
+    },
+    (request) => listRuns(deps, request.params.tenantId, request.query),
+  );
+};

@@ -1,0 +1,71 @@
+import { enqueueRun } from "@techsync/jobs";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { z } from "zod";
+import type { ApiDeps } from "../../api-deps";
+import { tenantAccessOf } from "../../auth/authenticate";
+import type { TenantAccess } from "../../auth/principal";
+import { AppError } from "../../errors";
+import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.types";
+import { runView } from "./run-view";
+import { ZStartRunBody, ZStartRunReply } from "./runs.types";
+
+/**
+ * One run per tenant at a time: the check and the insert happen under a per-tenant advisory lock, so two
+ * simultaneous "sync now" give one run; the second caller gets the first one's run back.
+ */
+export async function startRun(
+  deps: Pick<ApiDeps, "prisma" | "syncQueue" | "metrics">,
+  access: TenantAccess,
+  body: z.infer<typeof ZStartRunBody>,
+): Promise<z.infer<typeof ZStartRunReply>> {
+  const { tenantId } = access;
+  const { run, deduplicated } = await deps.prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${tenantId}))::text`;
+    const inFlight = await tx.syncRun.findFirst({
+      where: { tenantId, status: { in: ["queued", "running"] } },
+      orderBy: { queuedAt: "desc" },
+    });
+    if (inFlight) return { run: inFlight, deduplicated: true };
+    const created = await tx.syncRun.create({
+      data: {
+        tenantId,
+        trigger: access.actor.actorType === "api_key" ? "api" : "portal",
+        dryRun: body.dryRun,
+        status: "queued",
+        requestedBy: `${access.actor.actorType}:${access.actor.actorId}`,
+      },
+    });
+    return { run: created, deduplicated: false };
+  });
+  if (!deduplicated) {
+    try {
+      await enqueueRun(deps.syncQueue, { tenantId, runId: run.id });
+    } catch {
+      // The row is committed but no worker will ever see it: close it rather than leave it queued forever.
+      await deps.prisma.syncRun.update({
+        where: { id: run.id },
+        data: { status: "failed", error: "The run could not be queued.", finishedAt: new Date() },
+      });
+      throw new AppError("upstream_unavailable", "The run queue is unavailable; try again shortly.");
+    }
+    deps.metrics.runsStarted.inc({ trigger: run.trigger, dry_run: String(run.dryRun) });
+  }
+  return { run: runView(run), deduplicated };
+}
+
+export const startRunRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.post(
+    "/v1/tenants/:tenantId/runs",
+    {
+      schema: {
+        tags: ["runs"],
+        summary: "Start a run (dry or real); answers the run already queued or running, if any",
+        params: ZTenantParams,
+        body: ZStartRunBody,
+        response: { 202: ZStartRunReply, 503: ZErrorReply, ...AUTHENTICATED_ERRORS },
+      },
+      config: { access: { tenant: "run" } },
+    },
+    async (request, reply) => reply.status(202).send(await startRun(deps, tenantAccessOf(request), request.body)),
+  );
+};

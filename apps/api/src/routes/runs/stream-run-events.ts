@@ -1,0 +1,91 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { ApiDeps } from "../../api-deps";
+import { notFound } from "../../errors";
+import { AUTHENTICATED_ERRORS } from "../common.types";
+import { runView, SETTLED_RUN_STATUSES } from "./run-view";
+import { ZRunParams } from "./runs.types";
+
+/** What the stream needs to say: a progress event per change, an end event once the run settles. */
+export interface RunEventSink {
+  send(event: "progress" | "end", data: string): void;
+  /** Resolves when the client goes away. */
+  closed: Promise<void>;
+}
+
+/**
+ * Re-reads the run every poll interval and pushes it when it changed. Polling the row (rather than a
+ * pub/sub) keeps the API stateless: any instance can serve any stream.
+ */
+export async function streamRunEvents(
+  deps: Pick<ApiDeps, "prisma" | "runEventsPollMs">,
+  tenantId: string,
+  runId: string,
+  sink: RunEventSink,
+): Promise<void> {
+  let open = true;
+  void sink.closed.then(() => {
+    open = false;
+  });
+  let last = "";
+  while (open) {
+    const run = await deps.prisma.syncRun.findFirst({ where: { id: runId, tenantId } });
+    if (!run) break;
+    const data = JSON.stringify(runView(run));
+    if (data !== last) {
+      sink.send("progress", data);
+      last = data;
+    }
+    if (SETTLED_RUN_STATUSES.includes(run.status)) {
+      sink.send("end", data);
+      break;
+    }
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, deps.runEventsPollMs)), sink.closed]);
+  }
+}
+
+export const streamRunEventsRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.get(
+    "/v1/tenants/:tenantId/runs/:runId/events",
+    {
+      schema: {
+        tags: ["runs"],
+        summary: "Live progress of a run as Server-Sent Events (event: progress, then event: end)",
+        params: ZRunParams,
+        response: {
+          200: z
+            .string()
+            .describe("text/event-stream: `event: progress` with the run JSON, `event: end` when it settles"),
+          ...AUTHENTICATED_ERRORS,
+        },
+      },
+      config: { access: { tenant: "read" } },
+    },
+    async (request, reply) => {
+      const { tenantId, runId } = request.params;
+      // Answer 404 as JSON before the stream starts.
+      const exists = await deps.prisma.syncRun.findFirst({ where: { id: runId, tenantId }, select: { id: true } });
+      if (!exists) throw notFound("The run");
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      });
+      const closed = new Promise<void>((resolve) => request.raw.once("close", () => resolve()));
+      try {
+        await streamRunEvents(deps, tenantId, runId, {
+          send: (event, data) => raw.write(`event: ${event}\ndata: ${data}\n\n`),
+          closed,
+        });
+      } catch (error) {
+        request.log.error({ err: error }, "run event stream failed");
+      } finally {
+        raw.end();
+      }
+    },
+  );
+};

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { z } from "zod";
+import type { ApiDeps } from "../../api-deps";
+import { invalidField } from "../../errors";
+import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
+import { ZListTechniciansQuery, ZTechniciansReply } from "./technicians.types";
+
+/** The linked technicians (links: Entra user ↔ Rescue technician), by name. */
+export async function listTechnicians(
+  deps: Pick<ApiDeps, "prisma">,
+  tenantId: string,
+  query: z.infer<typeof ZListTechniciansQuery>,
+): Promise<z.infer<typeof ZTechniciansReply>> {
+  let cursorId: string | undefined;
+  if (query.cursor) {
+    const link = await deps.prisma.link.findUnique({
+      where: { tenantId_entraUserId: { tenantId, entraUserId: query.cursor } },
+      select: { id: true },
+    });
+    if (!link) throw invalidField("cursor", "does not name a technician of this tenant.");
+    cursorId = link.id;
+  }
+  const rows = await deps.prisma.link.findMany({
+    where: {
+      tenantId,
+      ...(query.q
+        ? {
+            OR: [
+              { name: { contains: query.q, mode: "insensitive" as const } },
+              { email: { contains: query.q, mode: "insensitive" as const } },
+            ],
+          }
+        : {}),
+    },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    take: query.limit + 1,
+    ...(cursorId ? { cursor: { id: cursorId }, skip: 1 } : {}),
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    technicians: page.map((l) => ({
+      entraUserId: l.entraUserId,
+      rescueNodeId: l.rescueNodeId,
+      name: l.name,
+      email: l.email,
+      lastOutcome: l.lastOutcome,
+      lastRunId: l.lastRunId,
+      updatedAt: l.updatedAt.toISOString(),
+    })),
+    ...(rows.length > query.limit && last ? { nextCursor: last.entraUserId } : {}),
+  };
+}
+
+export const listTechniciansRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.get(
+    "/v1/tenants/:tenantId/technicians",
+    {
+      schema: {
+        tags: ["technicians"],
+        summary: "Linked technicians with their Entra user and last outcome",
+        params: ZTenantParams,
+        querystring: ZListTechniciansQuery,
+        response: { 200: ZTechniciansReply, ...AUTHENTICATED_ERRORS },
+      },
+      config: { access: { tenant: "read" } },
+    },
+    (request) => listTechnicians(deps, request.params.tenantId, request.query),
+  );
+};

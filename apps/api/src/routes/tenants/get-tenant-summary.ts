@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { z } from "zod";
+import type { ApiDeps } from "../../api-deps";
+import { AUTHENTICATED_ERRORS, isoOrNull, ZTenantParams } from "../common.types";
+import { runView } from "../runs/run-view";
+import { nextRunAt } from "./next-run-at";
+import { ZTenantSummary } from "./tenants.types";
+
+const RECENT_RUNS = 30;
+
+/** The portal's dashboard in one call. */
+export async function getTenantSummary(
+  deps: Pick<ApiDeps, "prisma" | "syncQueue">,
+  tenantId: string,
+): Promise<z.infer<typeof ZTenantSummary>> {
+  const [runs, linkedTechnicians, next] = await Promise.all([
+    deps.prisma.syncRun.findMany({
+      where: { tenantId },
+      orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
+      take: RECENT_RUNS,
+    }),
+    deps.prisma.link.count({ where: { tenantId } }),
+    nextRunAt(deps.syncQueue, tenantId),
+  ]);
+  const last = runs[0];
+  return {
+    lastRun: last ? runView(last) : null,
+    nextRunAt: isoOrNull(next),
+    linkedTechnicians,
+    recentRuns: runs.map((run) => ({
+      id: run.id,
+      status: run.status,
+      dryRun: run.dryRun,
+      queuedAt: run.queuedAt.toISOString(),
+      finishedAt: isoOrNull(run.finishedAt),
+      counts: run.counts ?? null,
+    })),
+  };
+}
+
+export const getTenantSummaryRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.get(
+    "/v1/tenants/:tenantId/summary",
+    {
+      schema: {
+        tags: ["tenants"],
+        summary: "The dashboard: last run, next run, linked technicians, the last 30 runs",
+        params: ZTenantParams,
+        response: { 200: ZTenantSummary, ...AUTHENTICATED_ERRORS },
+      },
+      config: { access: { tenant: "read" } },
+    },
+    (request) => getTenantSummary(deps, request.params.tenantId),
+  );
+};

@@ -1,0 +1,83 @@
+import { SECRET_FIELDS, tenantDataKey } from "@techsync/db";
+import { syncTenantSchedule } from "@techsync/jobs";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { ApiDeps } from "../../api-deps";
+import { recordAuditEvent } from "../../audit/record-audit-event";
+import { tenantAccessOf } from "../../auth/authenticate";
+import type { TenantAccess } from "../../auth/principal";
+import { notFound } from "../../errors";
+import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
+import { nextRunAt } from "./next-run-at";
+import {
+  type TenantSettings,
+  tenantSettingsView,
+  type UpdateTenantBody,
+  ZTenantSettings,
+  ZUpdateTenantBody,
+} from "./tenants.types";
+
+export async function updateTenant(
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "syncQueue">,
+  access: TenantAccess,
+  body: UpdateTenantBody,
+): Promise<TenantSettings> {
+  const { tenantId } = access;
+  const updated = await deps.prisma.$transaction(async (tx) => {
+    const tenant = await tx.tenant.findUnique({ where: { id: tenantId } });
+    if (!tenant) throw notFound("The tenant");
+    const { defaultPassword, safetyThreshold, attributeMapping, ...plain } = body;
+    const next = await tx.tenant.update({
+      where: { id: tenantId },
+      data: {
+        ...plain,
+        ...(safetyThreshold
+          ? { safetyThresholdPercent: safetyThreshold.percent, safetyThresholdMinimum: safetyThreshold.minimum }
+          : {}),
+        // null means "sync-core's defaults", which an empty override object says as well.
+        ...(attributeMapping === undefined ? {} : { attributeMapping: attributeMapping ?? {} }),
+        ...(defaultPassword === undefined
+          ? {}
+          : {
+              defaultPasswordEnc: deps.secretBox.encrypt(
+                tenantId,
+                tenantDataKey(tenant),
+                SECRET_FIELDS.defaultPassword,
+                defaultPassword,
+              ),
+            }),
+      },
+    });
+    await recordAuditEvent(tx, access, {
+      action: "tenant.updated",
+      target: `tenant:${tenantId}`,
+      // Secret values are never recorded: only that they changed.
+      details: {
+        ...plain,
+        safetyThreshold,
+        attributeMapping,
+        defaultPassword: defaultPassword ? "changed" : undefined,
+      },
+    });
+    // In the transaction: when Redis refuses the schedule, the settings are not half-changed either.
+    await syncTenantSchedule(deps.syncQueue, next);
+    return next;
+  });
+  return tenantSettingsView(updated, await nextRunAt(deps.syncQueue, tenantId));
+}
+
+export const updateTenantRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.patch(
+    "/v1/tenants/:tenantId",
+    {
+      schema: {
+        tags: ["tenants"],
+        summary: "Change the tenant's settings; its sync schedule follows",
+        params: ZTenantParams,
+        body: ZUpdateTenantBody,
+        response: { 200: ZTenantSettings, ...AUTHENTICATED_ERRORS },
+      },
+      config: { access: { tenant: "write" } },
+    },
+    (request) => updateTenant(deps, tenantAccessOf(request), request.body),
+  );
+};

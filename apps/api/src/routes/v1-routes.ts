@@ -1,0 +1,93 @@
+// Every /v1 route, behind authentication (onRequest) and tenant authorisation (preHandler).
+import type { FastifyPluginAsync } from "fastify";
+import type { ApiDeps } from "../api-deps";
+import { authenticate, authorize } from "../auth/authenticate";
+import { createApiKeyRoute } from "./api-keys/create-api-key";
+import { listApiKeysRoute } from "./api-keys/list-api-keys";
+import { revokeApiKeyRoute } from "./api-keys/revoke-api-key";
+import { listAuditEventsRoute } from "./audit-events/list-audit-events";
+import { logInRoute } from "./auth/log-in";
+import { signInWithMicrosoftRoute } from "./auth/sign-in-with-microsoft";
+import { signUpRoute } from "./auth/sign-up";
+import { getEntraConnectionRoute } from "./entra-connection/get-entra-connection";
+import { setEntraConnectionRoute } from "./entra-connection/set-entra-connection";
+import { testEntraConnectionRoute } from "./entra-connection/test-entra-connection";
+import { downloadLogsRoute } from "./logs/download-logs";
+import { listLogsRoute } from "./logs/list-logs";
+import { createMappingRoute } from "./mappings/create-mapping";
+import { deleteMappingRoute } from "./mappings/delete-mapping";
+import { listMappingsRoute } from "./mappings/list-mappings";
+import { updateMappingRoute } from "./mappings/update-mapping";
+import { getMeRoute } from "./me/get-me";
+import { addMemberRoute } from "./members/add-member";
+import { changeMemberRoleRoute } from "./members/change-member-role";
+import { listMembersRoute } from "./members/list-members";
+import { removeMemberRoute } from "./members/remove-member";
+import { listRescueGroupsRoute } from "./pickers/list-rescue-groups";
+import { searchEntraGroupsRoute } from "./pickers/search-entra-groups";
+import { getRescueConnectionRoute } from "./rescue-connection/get-rescue-connection";
+import { setRescueConnectionRoute } from "./rescue-connection/set-rescue-connection";
+import { testRescueConnectionRoute } from "./rescue-connection/test-rescue-connection";
+import { approveRunRoute } from "./runs/approve-run";
+import { dismissRunRoute } from "./runs/dismiss-run";
+import { getRunRoute } from "./runs/get-run";
+import { getRunLogRoute } from "./runs/get-run-log";
+import { listRunActionsRoute } from "./runs/list-run-actions";
+import { listRunsRoute } from "./runs/list-runs";
+import { startRunRoute } from "./runs/start-run";
+import { streamRunEventsRoute } from "./runs/stream-run-events";
+import { listTechniciansRoute } from "./technicians/list-technicians";
+import { createTenantRoute } from "./tenants/create-tenant";
+import { getTenantRoute } from "./tenants/get-tenant";
+import { getTenantSummaryRoute } from "./tenants/get-tenant-summary";
+import { updateTenantRoute } from "./tenants/update-tenant";
+
+const ROUTES = [
+  signUpRoute,
+  logInRoute,
+  signInWithMicrosoftRoute,
+  getMeRoute,
+  createTenantRoute,
+  getTenantRoute,
+  updateTenantRoute,
+  getTenantSummaryRoute,
+  listMembersRoute,
+  addMemberRoute,
+  changeMemberRoleRoute,
+  removeMemberRoute,
+  getRescueConnectionRoute,
+  setRescueConnectionRoute,
+  testRescueConnectionRoute,
+  getEntraConnectionRoute,
+  setEntraConnectionRoute,
+  testEntraConnectionRoute,
+  searchEntraGroupsRoute,
+  listRescueGroupsRoute,
+  listMappingsRoute,
+  createMappingRoute,
+  updateMappingRoute,
+  deleteMappingRoute,
+  startRunRoute,
+  listRunsRoute,
+  getRunRoute,
+  listRunActionsRoute,
+  getRunLogRoute,
+  approveRunRoute,
+  dismissRunRoute,
+  streamRunEventsRoute,
+  listTechniciansRoute,
+  listLogsRoute,
+  downloadLogsRoute,
+  listAuditEventsRoute,
+  listApiKeysRoute,
+  createApiKeyRoute,
+  revokeApiKeyRoute,
+];
+
+export const v1Routes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
+  app.decorateRequest("principal", null);
+  app.decorateRequest("tenantAccess", null);
+  app.addHook("onRequest", authenticate(deps));
+  app.addHook("preHandler", authorize(deps));
+  for (const route of ROUTES) await app.register(route, deps);
+};

@@ -1,0 +1,114 @@
+// One API per test file on a database and a Redis prefix of its own (STYLE.md 11), playing the portal's
+// server where a test needs tokens. Not a test file itself.
+import { randomUUID } from "node:crypto";
+import { generateMasterKey, type PrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
+import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
+import { createSyncQueue, type SyncQueue } from "@techsync/jobs";
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import { Redis } from "ioredis";
+import type { DestinationStream } from "pino";
+import { buildApp } from "../src/app";
+import { PORTAL_AUTH_SCOPE, portalTokenKey, signPortalToken } from "../src/auth/portal-token";
+import { createApiMetrics } from "../src/metrics";
+
+export const TEST_TOKEN_SECRET = "test-only-portal-token-secret-0123456789abcdef";
+export const TEST_OPERATOR_TOKEN = "test-only-operator-token-0123456789abcdef";
+export const TEST_PORTAL_ORIGIN = "http://portal.test";
+
+export interface ApiHarness {
+  app: FastifyInstance;
+  db: TestDatabase;
+  prisma: PrismaClient;
+  secretBox: SecretBox;
+  syncQueue: SyncQueue;
+  /** A portal user token for this user id. */
+  userToken(userId: string): Promise<string>;
+  /** The portal's service token, for /v1/auth/*. */
+  serviceToken(): Promise<string>;
+  /** A portal user (created directly) who owns a new tenant (created through the API). */
+  ownerWithTenant(name?: string): Promise<{ userId: string; tenantId: string; token: string }>;
+  /** A user added to the tenant with this role. */
+  memberOf(tenantId: string, role: "owner" | "admin" | "viewer"): Promise<{ userId: string; token: string }>;
+  call(token: string, options: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  logStream?: DestinationStream;
+  rateLimitPerMinute?: number;
+  runEventsPollMs?: number;
+  graphCaPem?: string;
+  /** Replaces the database and Redis checks (a test of /readyz with a dead dependency). */
+  readiness?: Record<string, () => Promise<unknown>>;
+}
+
+export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
+  const db = await createTestDatabase();
+  const connection = new Redis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const syncQueue = createSyncQueue({ connection, prefix: `test-api-${process.pid}-${randomUUID().slice(0, 8)}` });
+  const secretBox = new SecretBox(parseMasterKeyring(`test:${generateMasterKey()}`, "test"));
+  const key = portalTokenKey(TEST_TOKEN_SECRET);
+  const app = await buildApp(
+    {
+      prisma: db.prisma,
+      secretBox,
+      syncQueue,
+      metrics: createApiMetrics(),
+      portalTokenKey: key,
+      graphCaPem: options.graphCaPem,
+      runEventsPollMs: options.runEventsPollMs ?? 50,
+      upstreamTimeoutMs: 10_000,
+      readiness: options.readiness ?? {
+        database: () => db.prisma.$queryRaw`SELECT 1`,
+        redis: () => connection.ping(),
+      },
+    },
+    {
+      logLevel: options.logStream ? "info" : "silent",
+      ...(options.logStream ? { logStream: options.logStream } : {}),
+      portalOrigin: TEST_PORTAL_ORIGIN,
+      operatorToken: TEST_OPERATOR_TOKEN,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+    },
+  );
+  await app.ready();
+
+  const userToken = (userId: string) => signPortalToken(key, { sub: userId });
+  const call = (token: string, request: InjectOptions) =>
+    app.inject({ ...request, headers: { authorization: `Bearer ${token}`, ...request.headers } });
+
+  async function createUser(): Promise<string> {
+    const user = await db.prisma.portalUser.create({ data: { email: `${randomUUID()}@example.test` } });
+    return user.id;
+  }
+
+  return {
+    app,
+    db,
+    prisma: db.prisma,
+    secretBox,
+    syncQueue,
+    userToken,
+    serviceToken: () => signPortalToken(key, { sub: "portal", scope: PORTAL_AUTH_SCOPE }),
+    call,
+    async ownerWithTenant(name = "Contoso") {
+      const userId = await createUser();
+      const token = await userToken(userId);
+      const res = await call(token, { method: "POST", url: "/v1/tenants", payload: { name } });
+      if (res.statusCode !== 201) throw new Error(`tenant not created: ${res.body}`);
+      return { userId, tenantId: res.json().id as string, token };
+    },
+    async memberOf(tenantId, role) {
+      const userId = await createUser();
+      await db.prisma.membership.create({ data: { tenantId, portalUserId: userId, role } });
+      return { userId, token: await userToken(userId) };
+    },
+    async close() {
+      await app.close();
+      await syncQueue.obliterate({ force: true });
+      await syncQueue.close();
+      await connection.quit();
+      await db.drop();
+    },
+  };
+}
