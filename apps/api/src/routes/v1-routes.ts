@@ -1,5 +1,6 @@
 // Every /v1 route, behind authentication (onRequest) and tenant authorisation (preHandler).
 import type { FastifyPluginAsync } from "fastify";
+import { z } from "zod";
 import type { ApiDeps } from "../api-deps";
 import { authenticate, authorize } from "../auth/authenticate";
 import { createApiKeyRoute } from "./api-keys/create-api-key";
@@ -41,6 +42,8 @@ import { createTenantRoute } from "./tenants/create-tenant";
 import { getTenantRoute } from "./tenants/get-tenant";
 import { getTenantSummaryRoute } from "./tenants/get-tenant-summary";
 import { updateTenantRoute } from "./tenants/update-tenant";
+
+const ZNoQuery = z.strictObject({});
 
 const ROUTES = [
   signUpRoute,
@@ -87,6 +90,10 @@ const ROUTES = [
 export const v1Routes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
   app.decorateRequest("principal", null);
   app.decorateRequest("tenantAccess", null);
+  // Unknown query parameters are refused like unknown body fields, also on routes that take none.
+  app.addHook("onRoute", (route) => {
+    if (route.schema && !route.schema.querystring) route.schema.querystring = ZNoQuery;
+  });
   app.addHook("onRequest", authenticate(deps));
   app.addHook("preHandler", authorize(deps));
   for (const route of ROUTES) await app.register(route, deps);
