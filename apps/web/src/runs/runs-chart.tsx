@@ -16,13 +16,16 @@ const WIDTH = 640;
 const HEIGHT = 180;
 const AXIS = 28;
 
-/** Bars oldest → newest; each bar's segments stack in series order. */
+const SLOTS = 30;
+
+/** Bars oldest → newest, the newest at the right edge; each bar's segments stack in series order. */
 export function chartBars(runs: readonly RunSummary[]) {
-  const ordered = [...runs].sort((a, b) => a.queuedAt.localeCompare(b.queuedAt)).slice(-30);
+  const ordered = [...runs].sort((a, b) => a.queuedAt.localeCompare(b.queuedAt)).slice(-SLOTS);
   const totals = ordered.map((run) => chartSeries.reduce((sum, s) => sum + s.value(run), 0));
   const max = Math.max(1, ...totals);
-  const slot = (WIDTH - AXIS) / Math.max(ordered.length, 1);
-  const barWidth = Math.max(4, Math.min(28, slot * 0.7));
+  const slot = (WIDTH - AXIS) / SLOTS;
+  const barWidth = slot * 0.7;
+  const firstSlot = SLOTS - ordered.length;
   return {
     max,
     bars: ordered.map((run, index) => {
@@ -32,7 +35,7 @@ export function chartBars(runs: readonly RunSummary[]) {
         top -= height;
         return { key: series.key, color: series.color, y: top, height, value: series.value(run) };
       });
-      return { run, x: AXIS + index * slot + (slot - barWidth) / 2, width: barWidth, segments };
+      return { run, x: AXIS + (firstSlot + index) * slot + (slot - barWidth) / 2, width: barWidth, segments };
     }),
   };
 }

@@ -42,7 +42,7 @@ export default async function EntraStep({
           />
         )}
         <EntraStepForm
-          key={connection?.lastTestedAt ?? connection?.clientId ?? "new"}
+          key={demo ? "demo" : "saved"}
           tenantId={tenantId}
           action={saveEntraStep.bind(null, tenantId)}
           saved={{

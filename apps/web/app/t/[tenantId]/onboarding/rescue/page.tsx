@@ -41,7 +41,7 @@ export default async function RescueStep({
       ) : null}
       <div className="card">
         <RescueStepForm
-          key={connection?.lastTestedAt ?? connection?.email ?? "new"}
+          key={demo ? "demo" : "saved"}
           action={saveRescueStep.bind(null, tenantId)}
           saved={{
             email: connection?.email ?? "",

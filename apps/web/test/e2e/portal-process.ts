@@ -1,0 +1,67 @@
+// Builds (unless E2E_SKIP_BUILD=1) and starts the real portal (`next start`) for the browser test.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+
+const webRoot = path.resolve(__dirname, "../..");
+const nextBin = require.resolve("next/dist/bin/next", { paths: [webRoot] });
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface PortalProcess {
+  url: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startPortal(env: Record<string, string>): Promise<PortalProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: url, ...env };
+  if (process.env.E2E_SKIP_BUILD !== "1") {
+    const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: webRoot, env: childEnv, encoding: "utf8" });
+    if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
+  }
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: webRoot,
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the portal exited (${child.exitCode}):\n${output}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`the portal did not answer within 60 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return {
+    url,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
