@@ -5,13 +5,29 @@ import { z } from "zod";
 export const WorkerEnvSchema = z.object({
   DATABASE_URL: envShapes.postgresUrl,
   REDIS_URL: envShapes.redisUrl,
+  /** BullMQ key prefix in Redis; tests and benchmarks use one of their own. */
+  REDIS_PREFIX: z.string().min(1).default("bull"),
   /** Health and Prometheus metrics. */
   WORKER_HOST: z.string().default("127.0.0.1"),
-  WORKER_PORT: envShapes.port(4100),
+  /** 0 picks a free port (tests and benchmarks start several workers). */
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * How long a job's lock lives without renewal, and how often stalled jobs are looked for: a worker killed
+   * mid-run is noticed within about lockDuration + stalledInterval, then another worker resumes its run.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Reconcile every tenant's job scheduler with the database at start (issue 7). */
+  WORKER_RECONCILE_SCHEDULES: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((value) => value === "true"),
   LOG_LEVEL: envShapes.logLevel,
   SECRET_BOX_MASTER_KEYS: z.string().min(1),
   SECRET_BOX_ACTIVE_KEY_ID: z.string().min(1),
+  /** The Graph emulator's CA (PEM file), trusted for sandbox tenants whose Entra connection points at it. */
+  GRAPH_EMULATOR_CA_PATH: z.string().min(1).optional(),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 

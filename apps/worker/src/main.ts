@@ -1,44 +1,56 @@
-// Composition root of the worker process. Runs of sync jobs are wired in by the worker issue;
-// here the process connects to Redis, consumes the queue, and exposes health and metrics.
-import { Worker } from "bullmq";
-import { Redis } from "ioredis";
+// Composition root of the worker process (STYLE.md 3, 7): the environment, Postgres, the secret box, the sync
+// worker on Redis, each tenant's schedule reconciled, and the ops server for health and metrics.
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
 import pino from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { loadWorkerEnv } from "./env";
 import { createOpsServer } from "./ops-server";
-import { SYNC_QUEUE } from "./queue-names";
+import { reconcileTenantSchedules } from "./reconcile-tenant-schedules";
+import { startSyncWorker } from "./sync-worker";
 
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
-  const log = pino({ level: env.LOG_LEVEL, base: { app: "worker" } });
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const log = pino({ level: env.LOG_LEVEL, base: { app: "worker", pid: process.pid } });
+  const metricsRegistry = new Registry();
+  collectDefaultMetrics({ register: metricsRegistry });
 
-  // A worker's connection waits for Redis forever rather than failing jobs (BullMQ production guide).
-  const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  const worker = new Worker(
-    SYNC_QUEUE,
-    async (job) => {
-      // Unknown job names are logged and completed, never retried forever (STYLE.md 8).
-      log.warn({ jobName: job.name, jobId: job.id }, "no handler for this job name; completing it");
-    },
-    { connection, concurrency: env.WORKER_CONCURRENCY },
-  );
-  worker.on("error", (error) => log.error({ err: error }, "worker error"));
+  const prisma = createPrismaClient({ url: env.DATABASE_URL, maxConnections: Math.max(4, env.WORKER_CONCURRENCY * 2) });
+  const secretBox = new SecretBox(parseMasterKeyring(env.SECRET_BOX_MASTER_KEYS, env.SECRET_BOX_ACTIVE_KEY_ID));
+  const graphEmulatorCa = env.GRAPH_EMULATOR_CA_PATH ? readFileSync(env.GRAPH_EMULATOR_CA_PATH, "utf8") : undefined;
 
-  const ops = createOpsServer({ registry, isHealthy: () => worker.isRunning() && connection.status === "ready" });
+  const sync = startSyncWorker({
+    prisma,
+    secretBox,
+    log,
+    metricsRegistry,
+    redisUrl: env.REDIS_URL,
+    prefix: env.REDIS_PREFIX,
+    concurrency: env.WORKER_CONCURRENCY,
+    lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    adapters: graphEmulatorCa ? { graphEmulatorCa } : {},
+  });
+
+  if (env.WORKER_RECONCILE_SCHEDULES) {
+    const reconciled = await reconcileTenantSchedules(prisma, sync.queue);
+    log.info(reconciled, "tenant schedules reconciled");
+  }
+
+  const ops = createOpsServer({ registry: metricsRegistry, isHealthy: () => sync.worker.isRunning() });
   await new Promise<void>((resolve) => ops.listen(env.WORKER_PORT, env.WORKER_HOST, resolve));
-  log.info({ port: env.WORKER_PORT, queue: SYNC_QUEUE }, "worker started");
+  log.info({ port: (ops.address() as AddressInfo).port, concurrency: env.WORKER_CONCURRENCY }, "worker started");
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    log.info({ signal }, "shutting down: finishing the current jobs");
-    // Close order: workers, then connections (STYLE.md 8).
-    await worker.close();
+    log.info({ signal }, "shutting down: no new jobs; current runs stop at the next batch boundary");
+    await sync.close();
     ops.close();
-    await connection.quit();
+    await prisma.$disconnect();
+    log.info("worker stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

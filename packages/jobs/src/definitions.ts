@@ -12,7 +12,11 @@ export type RunJob = z.infer<typeof ZRunJob>;
 
 /** Fired by a tenant's job scheduler; the worker creates the SyncRun (trigger "schedule"). */
 export const SCHEDULED_RUN_JOB = "scheduled-sync";
-export const ZScheduledRunJob = z.object({ tenantId: z.string().uuid() });
+export const ZScheduledRunJob = z.object({
+  tenantId: z.string().uuid(),
+  /** Set by the worker once it created the run, so a stalled job resumes that run instead of starting another. */
+  runId: z.string().uuid().optional(),
+});
 export type ScheduledRunJob = z.infer<typeof ZScheduledRunJob>;
 
 export const JOB_SCHEMAS = {

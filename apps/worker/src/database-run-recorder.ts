@@ -1,0 +1,271 @@
+// sync-core's RunRecorder over Postgres: the run's trace the portal shows (actions, links, log, progress).
+// Calls arrive in batches (sync-core's contract), and each batch is one or two statements, so a 100,000-user
+// run writes in a few hundred round trips rather than a few hundred thousand.
+import type { PrismaClient } from "@techsync/db";
+import type {
+  ActionOutcome,
+  Link,
+  LogLevel,
+  Plan,
+  RunProgress,
+  RunRecorder,
+  SyncAction,
+  SyncActionKind,
+} from "@techsync/sync-core";
+import type { Logger } from "pino";
+
+/** Rows per INSERT: 11 columns each stays far below Postgres' 65,535 parameters. */
+const PLAN_INSERT_CHUNK = 4000;
+/** Progress is written at most this often; the last value always lands (flush). */
+const PROGRESS_INTERVAL_MS = 500;
+
+const PAST_TENSE: Record<SyncActionKind, string> = {
+  create: "created",
+  adopt: "adopted",
+  update: "updated",
+  enable: "enabled",
+  disable: "disabled",
+};
+
+export interface DatabaseRunRecorderOptions {
+  prisma: PrismaClient;
+  tenantId: string;
+  runId: string;
+  log: Logger;
+  /** Progress for the job (BullMQ job.updateProgress), beside the database's copy. */
+  onProgress?: (progress: RunProgress) => Promise<void> | void;
+}
+
+function actionNode(action: SyncAction): number | null {
+  return action.kind === "create" ? null : action.rescueNodeId;
+}
+
+function actionFields(action: SyncAction): { name: string; email: string } | undefined {
+  if (action.kind === "create" || action.kind === "update") return action.fields;
+  if (action.kind === "adopt") return action.fields;
+  return undefined;
+}
+
+export class DatabaseRunRecorder implements RunRecorder {
+  private readonly seqByActionId = new Map<string, number>();
+  private logChain: Promise<void> = Promise.resolve();
+  private latestProgress: RunProgress | undefined;
+  private progressWriter: Promise<void> | undefined;
+  private lastProgressWrite = 0;
+
+  constructor(private readonly options: DatabaseRunRecorderOptions) {}
+
+  async recordPlan(plan: Plan, context: { dryRun: boolean }): Promise<void> {
+    const { prisma, runId, tenantId } = this.options;
+    // A resumed run (stalled job, approval) plans again: its earlier attempt's finished actions stay as the record
+    // of what was done, the ones it never reached are replaced by the new plan (rule 12).
+    await prisma.syncAction.deleteMany({ where: { runId, status: "planned" } });
+    const last = await prisma.syncAction.aggregate({ where: { runId }, _max: { seq: true } });
+    let seq = last._max.seq ?? 0;
+    this.seqByActionId.clear();
+    const rows = plan.actions.map((action) => {
+      seq += 1;
+      this.seqByActionId.set(action.id, seq);
+      const fields = actionFields(action);
+      return {
+        runId,
+        tenantId,
+        seq,
+        kind: action.kind,
+        entraUserId: action.entraUserId,
+        rescueNodeId: actionNode(action),
+        rescueGroupId: action.kind === "create" ? action.rescueGroupId : null,
+        displayName: fields?.name ?? null,
+        email: fields?.email ?? null,
+        reason: action.reason,
+        ...(action.kind === "update" ? { changes: action.changes as unknown as object } : {}),
+      };
+    });
+    for (let i = 0; i < rows.length; i += PLAN_INSERT_CHUNK) {
+      await prisma.syncAction.createMany({ data: rows.slice(i, i + PLAN_INSERT_CHUNK) });
+    }
+    await prisma.syncRun.update({
+      where: { id: runId },
+      data: {
+        phase: context.dryRun ? "plan" : "apply",
+        progressDone: 0,
+        progressTotal: plan.actions.length,
+        counts: { planned: plan.counts, safety: plan.safety, usersInScope: plan.usersInScope } as unknown as object,
+      },
+    });
+  }
+
+  async recordOutcomes(outcomes: readonly ActionOutcome[]): Promise<void> {
+    const { prisma, runId, tenantId } = this.options;
+    const seqs: number[] = [];
+    const statuses: string[] = [];
+    const nodes: (number | null)[] = [];
+    const codes: (string | null)[] = [];
+    const errors: (string | null)[] = [];
+    const linkedUsers: string[] = [];
+    const linkOutcomes: string[] = [];
+    for (const outcome of outcomes) {
+      const seq = this.seqByActionId.get(outcome.actionId);
+      if (seq === undefined) continue;
+      seqs.push(seq);
+      // A cancelled action (shutdown) did not start: "skipped", and a resumed run plans it again.
+      statuses.push(outcome.status === "cancelled" ? "skipped" : outcome.status);
+      nodes.push(outcome.rescueNodeId);
+      codes.push(outcome.error?.code ?? (outcome.status === "cancelled" ? "CANCELLED" : null));
+      errors.push(
+        outcome.error
+          ? [outcome.error.message, outcome.error.hint].filter(Boolean).join(" ")
+          : outcome.status === "cancelled"
+            ? "Not started: the run was interrupted."
+            : null,
+      );
+      if (outcome.status !== "cancelled") {
+        linkedUsers.push(outcome.entraUserId);
+        linkOutcomes.push(
+          outcome.status === "succeeded" ? PAST_TENSE[outcome.kind] : `${outcome.kind} ${outcome.status}`,
+        );
+      }
+    }
+    if (seqs.length === 0) return;
+    await prisma.$executeRawUnsafe(
+      `UPDATE sync_actions AS a
+          SET status = v.status::"ActionStatus", rescue_node_id = COALESCE(v.node, a.rescue_node_id),
+              error_code = v.code, error = v.error, updated_at = now()
+         FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[]) AS v(seq, status, node, code, error)
+        WHERE a.run_id = $1::uuid AND a.seq = v.seq`,
+      runId,
+      seqs,
+      statuses,
+      nodes,
+      codes,
+      errors,
+    );
+    if (linkedUsers.length > 0) {
+      await prisma.$executeRawUnsafe(
+        `UPDATE links AS l SET last_run_id = $2::uuid, last_outcome = v.outcome, updated_at = now()
+           FROM unnest($3::text[], $4::text[]) AS v(entra, outcome)
+          WHERE l.tenant_id = $1::uuid AND l.entra_user_id = v.entra`,
+        tenantId,
+        runId,
+        linkedUsers,
+        linkOutcomes,
+      );
+    }
+  }
+
+  async recordLinks(links: readonly Link[]): Promise<void> {
+    const { prisma, runId, tenantId } = this.options;
+    // One row per user (the last wins), or Postgres refuses to upsert the same row twice in a statement.
+    const byUser = new Map(links.map((link) => [link.entraUserId, link]));
+    const unique = [...byUser.values()];
+    const withFields = unique.filter((link) => link.fields);
+    const withoutFields = unique.filter((link) => !link.fields);
+    await prisma.$transaction([
+      // A technician belongs to one user: a link that now claims a node frees it from any other user's link.
+      prisma.$executeRawUnsafe(
+        `DELETE FROM links AS l USING unnest($2::text[], $3::int[]) AS v(entra, node)
+          WHERE l.tenant_id = $1::uuid AND l.rescue_node_id = v.node AND l.entra_user_id <> v.entra`,
+        tenantId,
+        unique.map((link) => link.entraUserId),
+        unique.map((link) => link.rescueNodeId),
+      ),
+      prisma.$executeRawUnsafe(
+        `INSERT INTO links (id, tenant_id, entra_user_id, rescue_node_id, name, nick, email, sso_id, last_run_id, created_at, updated_at)
+         SELECT gen_random_uuid(), $1::uuid, v.entra, v.node, v.name, v.nick, v.email, v.sso, $2::uuid, now(), now()
+           FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[]) AS v(entra, node, name, nick, email, sso)
+         ON CONFLICT (tenant_id, entra_user_id) DO UPDATE
+            SET rescue_node_id = EXCLUDED.rescue_node_id, name = EXCLUDED.name, nick = EXCLUDED.nick,
+                email = EXCLUDED.email, sso_id = EXCLUDED.sso_id, last_run_id = EXCLUDED.last_run_id, updated_at = now()`,
+        tenantId,
+        runId,
+        withFields.map((link) => link.entraUserId),
+        withFields.map((link) => link.rescueNodeId),
+        withFields.map((link) => link.fields?.name ?? ""),
+        withFields.map((link) => link.fields?.nick ?? ""),
+        withFields.map((link) => link.fields?.email ?? ""),
+        withFields.map((link) => link.fields?.ssoId ?? ""),
+      ),
+      // An adoption whose key data is not fully known: empty fields mean "unknown" (see loadTenantLinks).
+      prisma.$executeRawUnsafe(
+        `INSERT INTO links (id, tenant_id, entra_user_id, rescue_node_id, name, nick, email, sso_id, last_run_id, created_at, updated_at)
+         SELECT gen_random_uuid(), $1::uuid, v.entra, v.node, '', '', '', '', $2::uuid, now(), now()
+           FROM unnest($3::text[], $4::int[]) AS v(entra, node)
+         ON CONFLICT (tenant_id, entra_user_id) DO UPDATE
+            SET rescue_node_id = EXCLUDED.rescue_node_id, last_run_id = EXCLUDED.last_run_id, updated_at = now()`,
+        tenantId,
+        runId,
+        withoutFields.map((link) => link.entraUserId),
+        withoutFields.map((link) => link.rescueNodeId),
+      ),
+    ]);
+  }
+
+  async removeLinks(links: readonly Link[]): Promise<void> {
+    const { prisma, tenantId } = this.options;
+    await prisma.$executeRawUnsafe(
+      `DELETE FROM links AS l USING unnest($2::text[], $3::int[]) AS v(entra, node)
+        WHERE l.tenant_id = $1::uuid AND l.entra_user_id = v.entra AND l.rescue_node_id = v.node`,
+      tenantId,
+      links.map((link) => link.entraUserId),
+      links.map((link) => link.rescueNodeId),
+    );
+  }
+
+  /** Never throws (the port's contract): a log line that cannot be written goes to the process log instead. */
+  log(level: LogLevel, message: string, context?: Record<string, unknown>): void {
+    const { prisma, runId, tenantId, log } = this.options;
+    log[level]({ tenantId, runId, ...context }, message);
+    this.logChain = this.logChain.then(() =>
+      prisma.logEntry
+        .create({
+          data: {
+            tenantId,
+            runId,
+            level,
+            message,
+            ...(context ? { context: JSON.parse(JSON.stringify(context)) as object } : {}),
+          },
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => log.error({ err: error, runId }, "could not write a sync log entry"),
+        ),
+    );
+  }
+
+  /** Never throws; coalesced, so a burst of progress calls costs one write per interval. */
+  progress(progress: RunProgress): void {
+    this.latestProgress = progress;
+    if (this.progressWriter) return;
+    const wait = Math.max(0, this.lastProgressWrite + PROGRESS_INTERVAL_MS - Date.now());
+    this.progressWriter = new Promise<void>((resolve) => setTimeout(resolve, wait))
+      .then(() => this.writeProgress())
+      .finally(() => {
+        this.progressWriter = undefined;
+      });
+  }
+
+  private async writeProgress(): Promise<void> {
+    const progress = this.latestProgress;
+    if (!progress) return;
+    this.latestProgress = undefined;
+    this.lastProgressWrite = Date.now();
+    const { prisma, runId, log, onProgress } = this.options;
+    try {
+      await prisma.syncRun.update({
+        where: { id: runId },
+        data: { phase: progress.phase, progressDone: progress.done, progressTotal: progress.total },
+      });
+      await onProgress?.(progress);
+    } catch (error) {
+      log.warn({ err: error, runId }, "could not record the run's progress");
+    }
+  }
+
+  /** Waits until every log line and the last progress are written (before the run's final status). */
+  async flush(): Promise<void> {
+    await this.progressWriter;
+    if (this.latestProgress) await this.writeProgress();
+    await this.logChain;
+  }
+}

@@ -1,0 +1,204 @@
+// The world the worker's integration tests run in: a database of their own, real Redis under a prefix of their
+// own (STYLE.md 11), the Graph emulator, and per tenant a Rescue emulator, a generated directory and the tenant's
+// encrypted connections, as the API would have stored them.
+import { randomUUID } from "node:crypto";
+import { generateMasterKey, parseMasterKeyring, SECRET_FIELDS, SecretBox } from "@techsync/db";
+import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
+import {
+  type EmulatedTenant,
+  generateDirectory,
+  type RunningGraphEmulator,
+  startGraphEmulator,
+} from "@techsync/emulators/graph";
+import { type RescueFaultsInput, type StartedRescueEmulator, startRescueEmulator } from "@techsync/emulators/rescue";
+import { createSyncQueue, enqueueRun, type SyncQueue } from "@techsync/jobs";
+import { Redis } from "ioredis";
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+export const DEFAULT_PASSWORD = "Techsync-Default-2026!";
+export const CLIENT_SECRET = "Wrk8Q~TechSyncWorkerTestSecretValue000001";
+const MAH = {
+  name: "Dana Holder",
+  email: "mah@worker-test.example",
+  password: "Mah-Password-2026!",
+  serviceToken: "svc-token-1",
+};
+
+export interface SyncWorld {
+  db: TestDatabase;
+  masterKeys: string;
+  secretBox: SecretBox;
+  graph: RunningGraphEmulator;
+  prefix: string;
+  /** The producer side, as the API uses it. */
+  queue: SyncQueue;
+  close(): Promise<void>;
+}
+
+export async function createSyncWorld(name: string): Promise<SyncWorld> {
+  const masterKeys = `k1:${generateMasterKey()}`;
+  const secretBox = new SecretBox(parseMasterKeyring(masterKeys, "k1"));
+  const [db, graph] = await Promise.all([createTestDatabase(), startGraphEmulator({ port: 0, tenants: [] })]);
+  const prefix = `test-worker-${name}-${process.pid}-${Date.now()}`;
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = createSyncQueue({ connection, prefix });
+  return {
+    db,
+    masterKeys,
+    secretBox,
+    graph,
+    prefix,
+    queue,
+    close: async () => {
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await connection.quit();
+      await graph.close();
+      await db.drop();
+    },
+  };
+}
+
+export interface TestTenant {
+  id: string;
+  directory: EmulatedTenant;
+  /** The mapped Entra group and its generated members' ids. */
+  groupId: string;
+  userIds: string[];
+  rescue: StartedRescueEmulator;
+  /** The mapped Rescue technician group, and a second one to move technicians to by hand. */
+  rescueGroupId: number;
+  otherRescueGroupId: number;
+}
+
+export interface TestTenantOptions {
+  users: number;
+  seed?: number;
+  /** What the tenant's Entra connection holds (default the app's real secret). */
+  clientSecret?: string;
+  rescueFaults?: RescueFaultsInput;
+  /** false: Rescue refuses the service token as authcode, so calls use a login session (which can expire). */
+  serviceTokenIsAuthCode?: boolean;
+  safetyThreshold?: { percent: number; minimum: number };
+}
+
+export async function createTestTenant(world: SyncWorld, options: TestTenantOptions): Promise<TestTenant> {
+  const id = randomUUID();
+  const directoryId = randomUUID();
+  const clientId = randomUUID();
+  const generated = generateDirectory({
+    seed: options.seed ?? 7,
+    tenantId: directoryId,
+    domain: `t${id.slice(0, 8)}.example`,
+    users: options.users,
+    groups: 1,
+    apps: [
+      {
+        clientId,
+        displayName: "TechSync",
+        secrets: [{ id: randomUUID(), value: CLIENT_SECRET, expiresAt: "2099-01-01T00:00:00Z" }],
+        roles: ["User.Read.All", "Group.Read.All", "Directory.Read.All"],
+      },
+    ],
+  });
+  const directory = world.graph.admin.addTenant(generated);
+  const rescue = await startRescueEmulator({
+    port: 0,
+    seed: {
+      account: { technicianLicences: options.users + 100, mobileLicences: 10 },
+      masterAccountHolder: MAH,
+      serviceTokenIsAuthCode: options.serviceTokenIsAuthCode ?? true,
+      technicianGroups: [{ name: "Helpdesk" }, { name: "Escalations" }],
+    },
+    ...(options.rescueFaults ? { faults: options.rescueFaults } : {}),
+  });
+  const groupNode = (name: string) => {
+    const node = rescue.organisation.snapshot().nodes.find((n) => n.name === name && n.type === "TechnicianGroup");
+    if (!node) throw new Error(`no Rescue group ${name}`);
+    return node.id;
+  };
+  const group = generated.groups[0];
+  if (!group) throw new Error("no generated group");
+
+  const key = world.secretBox.createDataKey(id);
+  const seal = (field: string, value: string) => world.secretBox.encrypt(id, key, field, value);
+  const rescueGroupId = groupNode("Helpdesk");
+  await world.db.prisma.tenant.create({
+    data: {
+      id,
+      name: `Tenant ${id.slice(0, 8)}`,
+      dataKeyWrapped: key.wrapped,
+      dataKeyMasterKeyId: key.masterKeyId,
+      defaultPasswordEnc: seal(SECRET_FIELDS.defaultPassword, DEFAULT_PASSWORD),
+      ...(options.safetyThreshold
+        ? {
+            safetyThresholdPercent: options.safetyThreshold.percent,
+            safetyThresholdMinimum: options.safetyThreshold.minimum,
+          }
+        : {}),
+      rescueConnection: {
+        create: {
+          email: MAH.email,
+          passwordEnc: seal(SECRET_FIELDS.rescuePassword, MAH.password),
+          serviceTokenEnc: seal(SECRET_FIELDS.rescueServiceToken, MAH.serviceToken),
+          apiBaseUrl: rescue.url,
+        },
+      },
+      entraConnection: {
+        create: {
+          directoryId,
+          clientId,
+          clientSecretEnc: seal(SECRET_FIELDS.entraClientSecret, options.clientSecret ?? CLIENT_SECRET),
+          authorityHost: world.graph.url,
+          graphBaseUrl: world.graph.url,
+        },
+      },
+      mappings: {
+        create: {
+          entraGroupId: group.id,
+          entraGroupName: String(group.displayName),
+          rescueGroupId,
+          rescueGroupName: "Helpdesk",
+        },
+      },
+    },
+  });
+  return {
+    id,
+    directory,
+    groupId: group.id,
+    userIds: generated.users.map((user) => user.id),
+    rescue,
+    rescueGroupId,
+    otherRescueGroupId: groupNode("Escalations"),
+  };
+}
+
+/** What the API does for "sync now" (api-contract.md, POST …/runs): a queued SyncRun row, then enqueueRun. */
+export async function requestRun(world: SyncWorld, tenantId: string, dryRun = false): Promise<string> {
+  const run = await world.db.prisma.syncRun.create({ data: { tenantId, trigger: "portal", dryRun, status: "queued" } });
+  await enqueueRun(world.queue, { tenantId, runId: run.id });
+  return run.id;
+}
+
+const FINAL = new Set(["succeeded", "partial", "failed", "blocked", "cancelled"]);
+
+export async function waitForRun(world: SyncWorld, runId: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await world.db.prisma.syncRun.findUniqueOrThrow({ where: { id: runId } });
+    if (FINAL.has(run.status)) return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} (${run.phase}) after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Technicians in the Rescue emulator per email: every user must have exactly one (rule 12). */
+export function techniciansByEmail(tenant: TestTenant): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const node of tenant.rescue.organisation.technicians()) {
+    const email = node.email.toLowerCase();
+    counts.set(email, (counts.get(email) ?? 0) + 1);
+  }
+  return counts;
+}
