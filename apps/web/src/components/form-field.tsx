@@ -8,7 +8,7 @@ interface FormFieldProps extends InputHTMLAttributes<HTMLInputElement> {
   error?: string;
 }
 
-export function FormField({ name, label, hint, error, id, ...input }: FormFieldProps) {
+export function FormField({ name, label, hint, error, id, type = "text", ...input }: FormFieldProps) {
   const fieldId = id ?? `field-${name}`;
   const describedBy = [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ");
   return (
@@ -22,6 +22,7 @@ export function FormField({ name, label, hint, error, id, ...input }: FormFieldP
       <input
         id={fieldId}
         name={name}
+        type={type}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy || undefined}
         {...input}

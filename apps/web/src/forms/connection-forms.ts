@@ -15,11 +15,13 @@ const secret = (saved: boolean, message: string) =>
         .string()
         .optional()
         .transform((value) => value || undefined)
-    : z.string().min(1, message);
+    : z.string({ message }).min(1, message);
 
 export function rescueConnectionForm(saved: { password: boolean; serviceToken: boolean; defaultPassword: boolean }) {
   return z.object({
-    email: z.string().email("Enter the Master Account Holder's email address."),
+    email: z
+      .string({ message: "Enter the Master Account Holder's email address." })
+      .email("Enter the Master Account Holder's email address."),
     password: secret(saved.password, "Enter the Master Account Holder's Rescue password."),
     serviceToken: secret(
       saved.serviceToken,
@@ -32,17 +34,16 @@ export function rescueConnectionForm(saved: { password: boolean; serviceToken: b
           .optional()
           .transform((value) => value || undefined)
           .pipe(z.string().min(8, "Use at least 8 characters for the default password.").optional())
-      : z.string().min(8, "Choose a default password of at least 8 characters for new technicians."),
+      : z
+          .string({ message: "Choose a default password of at least 8 characters for new technicians." })
+          .min(8, "Choose a default password of at least 8 characters for new technicians."),
   });
 }
 
-const uuid = (label: string) =>
-  z
-    .string()
-    .regex(
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-      `${label} is a GUID like 7d3b3f4e-5c2a-4e1b-9a6f-2c8d1e0f4a10.`,
-    );
+const uuid = (label: string) => {
+  const message = `${label} is a GUID like 7d3b3f4e-5c2a-4e1b-9a6f-2c8d1e0f4a10.`;
+  return z.string({ message }).regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, message);
+};
 
 export function entraConnectionForm(saved: { clientSecret: boolean }) {
   return z.object({

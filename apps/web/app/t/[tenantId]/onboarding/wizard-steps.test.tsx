@@ -1,0 +1,126 @@
+/** @jest-environment jsdom */
+// Wizard steps 1 and 2 as the person sees them: saved values come back, secrets never do,
+// the API's answers appear next to their field, and Test shows its result in plain words.
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import type { EntraStepState, RescueStepState } from "./actions";
+import { EntraStepForm } from "./entra/entra-step-form";
+import { RescueStepForm, type SavedRescueStep } from "./rescue/rescue-step-form";
+
+jest.mock("next/link", () => ({
+  __esModule: true,
+  default: ({ href, children, ...rest }: { href: string; children: React.ReactNode }) => (
+    <a href={href} {...rest}>
+      {children}
+    </a>
+  ),
+}));
+
+const savedRescue: SavedRescueStep = {
+  email: "mah@contoso.example",
+  apiBaseUrl: "http://127.0.0.1:4010",
+  hasPassword: true,
+  hasServiceToken: true,
+  hasDefaultPassword: false,
+  lastTest: null,
+};
+
+describe("step 1: Rescue", () => {
+  test("shows what was saved; saved secrets are only marked as saved", () => {
+    render(<RescueStepForm action={jest.fn()} saved={savedRescue} />);
+    expect((screen.getByLabelText("Email") as HTMLInputElement).value).toBe("mah@contoso.example");
+    const password = screen.getByLabelText("Password") as HTMLInputElement;
+    expect(password.value).toBe("");
+    expect(password.placeholder).toContain("saved");
+    expect(screen.getByLabelText("Default password for new technicians").getAttribute("placeholder")).toBeNull();
+  });
+
+  test("tells where to find the service token the first time", () => {
+    render(<RescueStepForm action={jest.fn()} saved={{ ...savedRescue, hasServiceToken: false }} />);
+    const hint = document.getElementById("field-serviceToken-hint");
+    expect(hint?.textContent).toContain("Global Settings › Active Directory Synchronization › Generate and Copy");
+    expect(screen.getByLabelText("Service token").getAttribute("aria-describedby")).toBe("field-serviceToken-hint");
+  });
+
+  test("Test connection sends the form and shows the result in plain words", async () => {
+    const action = jest.fn(
+      async (_previous: RescueStepState, _form: FormData): Promise<RescueStepState> => ({
+        ok: false,
+        test: { ok: false, message: "Rescue refused the service token.", warnings: ["The token expires soon."] },
+      }),
+    );
+    render(<RescueStepForm action={action} saved={savedRescue} />);
+    fireEvent.change(screen.getByLabelText("Default password for new technicians"), {
+      target: { value: "Welcome-2026!" },
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Could not connect to Rescue.");
+    expect(alert.textContent).toContain("Rescue refused the service token.");
+    expect(alert.textContent).toContain("The token expires soon.");
+    const form = action.mock.calls[0]![1];
+    expect(form.get("intent")).toBe("test");
+    expect(form.get("defaultPassword")).toBe("Welcome-2026!");
+  });
+
+  test("an error from the API sits under its field and is announced with it", async () => {
+    const action = jest.fn(
+      async (_previous: RescueStepState, _form: FormData): Promise<RescueStepState> => ({
+        ok: false,
+        message: "Some of the values are not valid.",
+        values: { email: "not-an-email" },
+        fieldErrors: { email: "Enter the Master Account Holder's email address." },
+      }),
+    );
+    render(<RescueStepForm action={action} saved={savedRescue} />);
+    fireEvent.click(screen.getByRole("button", { name: "Save and continue" }));
+    await screen.findByText("Enter the Master Account Holder's email address.");
+    const email = screen.getByLabelText("Email") as HTMLInputElement;
+    expect(email.getAttribute("aria-invalid")).toBe("true");
+    expect(email.getAttribute("aria-describedby")).toBe("field-email-error");
+    await waitFor(() => expect(email.value).toBe("not-an-email"));
+    expect(action.mock.calls[0]![1].get("intent")).toBe("next");
+  });
+});
+
+describe("step 2: Entra ID", () => {
+  const saved = {
+    directoryId: "7d3b3f4e-5c2a-4e1b-9a6f-2c8d1e0f4a10",
+    clientId: "a1c2e3f4-0b1d-4c5e-8f90-123456789abc",
+    authorityHost: "",
+    graphBaseUrl: "",
+    hasClientSecret: true,
+  };
+
+  test("Test lists each permission as granted or missing", async () => {
+    const action = jest.fn(
+      async (): Promise<EntraStepState> => ({
+        ok: false,
+        test: {
+          ok: false,
+          message: "Admin consent is missing.",
+          permissions: [
+            { permission: "User.Read.All", granted: true },
+            { permission: "Group.Read.All", granted: false },
+            { permission: "Directory.Read.All", granted: true },
+          ],
+          summary: ["Grant admin consent for your directory."],
+        },
+      }),
+    );
+    render(<EntraStepForm tenantId="t1" action={action} saved={saved} />);
+    fireEvent.click(screen.getByRole("button", { name: "Test" }));
+    const list = await screen.findByRole("list", { name: "Graph permissions" });
+    expect(Array.from(list.querySelectorAll("li")).map((li) => li.textContent?.replace(/\s+/g, " ").trim())).toEqual([
+      "User.Read.All granted",
+      "Group.Read.All missing",
+      "Directory.Read.All granted",
+    ]);
+    expect(screen.getByText("Grant admin consent for your directory.")).toBeTruthy();
+  });
+
+  test("Back returns to step 1", () => {
+    render(<EntraStepForm tenantId="t1" action={jest.fn()} saved={saved} />);
+    expect(screen.getByRole("link", { name: "Back" }).getAttribute("href")).toBe("/t/t1/onboarding/rescue");
+    expect((screen.getByLabelText("Client secret value") as HTMLInputElement).value).toBe("");
+  });
+});

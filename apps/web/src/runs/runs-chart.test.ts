@@ -1,0 +1,36 @@
+import type { RunSummary } from "../api/api-types";
+import { chartBars } from "./runs-chart";
+
+const run = (id: string, queuedAt: string, counts: RunSummary["counts"]): RunSummary => ({
+  id,
+  status: "succeeded",
+  queuedAt,
+  finishedAt: queuedAt,
+  counts,
+});
+
+test("bars run oldest to newest, the newest at the right, stacked created/updated/disabled/failed", () => {
+  const { max, bars } = chartBars([
+    run("b", "2026-11-02T00:00:00Z", { create: 1, update: 1 }),
+    run("a", "2026-11-01T00:00:00Z", { create: 4, disable: 2, failed: 2 }),
+  ]);
+  expect(bars.map((b) => b.run.id)).toEqual(["a", "b"]);
+  expect(max).toBe(8);
+  expect(bars[0]!.segments.map((s) => [s.key, s.value])).toEqual([
+    ["created", 4],
+    ["updated", 0],
+    ["disabled", 2],
+    ["failed", 2],
+  ]);
+  expect(bars[1]!.x).toBeGreaterThan(bars[0]!.x);
+  expect(bars[1]!.x + bars[1]!.width).toBeGreaterThan(600);
+});
+
+test("only the last 30 runs are drawn", () => {
+  const runs = Array.from({ length: 40 }, (_, i) =>
+    run(`r${i}`, new Date(Date.UTC(2026, 0, 1, i)).toISOString(), { create: i }),
+  );
+  const { bars } = chartBars(runs);
+  expect(bars).toHaveLength(30);
+  expect(bars[0]!.run.id).toBe("r10");
+});
