@@ -1,0 +1,165 @@
+// Secrets never leave: store known secret values, call every route (and some refusals that carry
+// secrets in their bodies), then search every response and every captured log line for them.
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_TENANT_ID,
+  type RunningGraphEmulator,
+  startGraphEmulator,
+} from "@techsync/emulators/graph";
+import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator } from "@techsync/emulators/rescue";
+import { type ApiHarness, startApiHarness } from "../test/api-harness";
+import { fillPath, v1Operations, validBody } from "../test/route-catalogue";
+
+const SIGNUP_PASSWORD = "signup-secret-Pa55word-1";
+const DEFAULT_PASSWORD = "default-secret-Welcome-2026!";
+const logLines: string[] = [];
+const responses: string[] = [];
+let api: ApiHarness;
+let rescue: StartedRescueEmulator;
+let graph: RunningGraphEmulator;
+
+beforeAll(async () => {
+  rescue = await startRescueEmulator({ port: 0 });
+  graph = await startGraphEmulator({ port: 0 });
+  api = await startApiHarness({
+    graphCaPem: graph.caCertPem,
+    logStream: { write: (line: string) => void logLines.push(line) },
+  });
+});
+afterAll(async () => {
+  await api.close();
+  await rescue.close();
+  await graph.close();
+});
+
+test("no secret value appears in any response body or log line", async () => {
+  const service = await api.serviceToken();
+  const record = async (token: string, request: Parameters<ApiHarness["call"]>[1]) => {
+    const res = await api.call(token, request);
+    responses.push(JSON.stringify(res.headers), res.body);
+    return res;
+  };
+
+  const signup = await record(service, {
+    method: "POST",
+    url: "/v1/auth/signup",
+    payload: { email: "owner@example.test", password: SIGNUP_PASSWORD, tenantName: "Secretive Ltd" },
+  });
+  const { user, tenant } = signup.json();
+  const token = await api.userToken(user.id);
+  const base = `/v1/tenants/${tenant.id}`;
+  await record(service, {
+    method: "POST",
+    url: "/v1/auth/login",
+    payload: { email: "owner@example.test", password: SIGNUP_PASSWORD },
+  });
+  await record(service, {
+    method: "POST",
+    url: "/v1/auth/login",
+    payload: { email: "owner@example.test", password: `${SIGNUP_PASSWORD}x` },
+  });
+
+  await record(token, {
+    method: "PUT",
+    url: `${base}/rescue-connection`,
+    payload: { ...DEMO_RESCUE_CONNECTION, apiBaseUrl: rescue.url },
+  });
+  await record(token, {
+    method: "PUT",
+    url: `${base}/entra-connection`,
+    payload: {
+      directoryId: DEMO_TENANT_ID,
+      clientId: DEMO_CLIENT_ID,
+      clientSecret: DEMO_CLIENT_SECRET,
+      authorityHost: graph.url,
+      graphBaseUrl: graph.url,
+    },
+  });
+  await record(token, { method: "PATCH", url: base, payload: { defaultPassword: DEFAULT_PASSWORD } });
+  // The one response allowed to hold a key: its creation. It is not searched; everything after is.
+  const created = await api.call(token, {
+    method: "POST",
+    url: `${base}/api-keys`,
+    payload: { name: "all", scopes: ["read", "write", "run"] },
+  });
+  const apiKey: string = created.json().key;
+
+  // Refusals whose bodies carry secrets must not echo them.
+  await record(token, {
+    method: "PUT",
+    url: `${base}/rescue-connection`,
+    payload: { ...DEMO_RESCUE_CONNECTION, extra: DEMO_RESCUE_CONNECTION.password },
+  });
+  await record(token, {
+    method: "PUT",
+    url: `${base}/entra-connection`,
+    payload: { directoryId: DEMO_CLIENT_SECRET, clientId: DEMO_CLIENT_SECRET },
+  });
+  await record(token, {
+    method: "PATCH",
+    url: base,
+    payload: { defaultPassword: 42, name: DEFAULT_PASSWORD.repeat(20) },
+  });
+  await record(apiKey, { method: "GET", url: `${base}/audit-events` });
+  await record(`${apiKey}x`, { method: "GET", url: base });
+
+  // Every route, in the document's order, with the secrets in place (tests and pickers reach the emulators).
+  const run = await api.prisma.syncRun.create({
+    data: { tenantId: tenant.id, trigger: "portal", dryRun: true, status: "succeeded" },
+  });
+  const mapping = await api.prisma.groupMapping.create({
+    data: { tenantId: tenant.id, entraGroupId: "g", entraGroupName: "G", rescueGroupId: 1, rescueGroupName: "R" },
+  });
+  const member = await api.memberOf(tenant.id, "viewer");
+  const ids = {
+    tenantId: tenant.id,
+    runId: run.id,
+    mappingId: mapping.id,
+    userId: member.userId,
+    keyId: created.json().apiKey.id,
+  };
+  const operations = await v1Operations(api.app);
+  const routesCalled = new Set<string>();
+  for (const op of operations) {
+    // Writes that would replace the stored secrets run last, below.
+    if (op.method === "PUT" || op.method === "DELETE") continue;
+    for (const caller of op.audience === "service" ? [service] : op.audience === "user" ? [token] : [token, apiKey]) {
+      await record(caller, { method: op.method, url: fillPath(op, ids), payload: validBody(op) });
+    }
+    routesCalled.add(`${op.method} ${op.path}`);
+  }
+  for (const op of operations.filter((o) => o.method === "PUT" || o.method === "DELETE")) {
+    await record(token, { method: op.method, url: fillPath(op, ids), payload: validBody(op) });
+    routesCalled.add(`${op.method} ${op.path}`);
+  }
+  expect(routesCalled.size).toBe(operations.length);
+
+  const secrets = [
+    SIGNUP_PASSWORD,
+    DEFAULT_PASSWORD,
+    DEMO_RESCUE_CONNECTION.password,
+    DEMO_RESCUE_CONNECTION.serviceToken,
+    DEMO_CLIENT_SECRET,
+    apiKey,
+    apiKey.split("_")[2] as string,
+    "walker-password",
+    "walker-token",
+    "walker-secret",
+  ];
+  // The search sees what it should: non-secret values of the same requests are there.
+  expect(responses.some((body) => body.includes("owner@example.test"))).toBe(true);
+  expect(logLines.some((line) => line.includes(`${base}/rescue-connection`))).toBe(true);
+  expect(logLines.length).toBeGreaterThan(100);
+  expect(responses.length).toBeGreaterThan(100);
+  for (const secret of secrets) {
+    expect({ secret, inResponses: responses.filter((body) => body.includes(secret)) }).toEqual({
+      secret,
+      inResponses: [],
+    });
+    expect({ secret, inLogs: logLines.filter((line) => line.includes(secret)) }).toEqual({ secret, inLogs: [] });
+  }
+  // The stored values are still the secrets (the walk changed them only through the API, encrypted).
+  const row = await api.prisma.rescueConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } });
+  expect(row.passwordEnc).not.toContain("walker-password");
+});
