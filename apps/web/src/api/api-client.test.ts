@@ -84,6 +84,13 @@ describe("API client", () => {
     });
   });
 
+  test("the API's validation summary drops where a field sits", async () => {
+    const { impl } = fakeFetch(json(400, { error: "validation_failed", message: "body.email: Invalid email address" }));
+    await expect(userApi(impl).tenant("t").addMember("x", "viewer")).rejects.toMatchObject({
+      message: "email: Invalid email address",
+    });
+  });
+
   test("the sign-in rate limit's message reaches the person", async () => {
     const { impl } = fakeFetch(json(429, { error: "rate_limited", message: "Too many attempts; wait 60 seconds." }));
     const auth = new PortalAuthApi({ baseUrl: "http://api.test", tokenSecret, fetch: impl });

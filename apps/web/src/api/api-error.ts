@@ -38,7 +38,9 @@ export function fieldErrorsFromDetails(details: unknown): Record<string, string>
   for (const detail of details) {
     if (!detail || typeof detail !== "object") continue;
     const { path, field, message } = detail as { path?: unknown; field?: unknown; message?: unknown };
-    const name = typeof field === "string" ? field : Array.isArray(path) ? path.filter(Boolean).join(".") : path;
+    const raw = typeof field === "string" ? field : Array.isArray(path) ? path.filter(Boolean).join(".") : path;
+    // The API names where a field sits ("body.email"); forms know it as "email".
+    const name = typeof raw === "string" ? raw.replace(/^(body|query|params)\./, "") : raw;
     if (typeof name === "string" && name && typeof message === "string" && !(name in result)) result[name] = message;
   }
   return result;
@@ -55,7 +57,9 @@ export async function apiErrorFromResponse(response: Response): Promise<ApiError
   const serverFault = status >= 500;
   const message = serverFault
     ? `The TechSync service had a problem (HTTP ${status}). Please try again${body.requestId ? `; reference ${body.requestId}` : ""}.`
-    : body.message || fallbackByStatus[status] || `The request was refused (HTTP ${status}).`;
+    : body.message?.replace(/\b(body|query|params)\./g, "") ||
+      fallbackByStatus[status] ||
+      `The request was refused (HTTP ${status}).`;
   return new ApiError(
     status,
     body.error ?? `http_${status}`,

@@ -20,6 +20,9 @@ export interface SafetyThreshold {
   minimum: number;
 }
 
+/** Which Entra attributes fill each technician field, first non-empty wins. */
+export type AttributeMapping = Partial<Record<"name" | "nick" | "email" | "ssoId", string[]>>;
+
 export interface TenantSettings {
   id: string;
   name: string;
@@ -27,7 +30,7 @@ export interface TenantSettings {
   paused: boolean;
   sandboxMode: boolean;
   safetyThreshold: SafetyThreshold;
-  attributeMapping: Record<string, unknown> | null;
+  attributeMapping: AttributeMapping | null;
   hasDefaultPassword: boolean;
   attentionReason: string | null;
   quarantinedUntil: string | null;
@@ -41,14 +44,15 @@ export interface TenantSettingsPatch {
   paused?: boolean;
   sandboxMode?: boolean;
   safetyThreshold?: SafetyThreshold;
-  attributeMapping?: Record<string, unknown>;
+  attributeMapping?: AttributeMapping | null;
   defaultPassword?: string;
 }
 
 export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "blocked" | "cancelled";
 export type ActionKind = "create" | "adopt" | "update" | "enable" | "disable";
 
-export type RunCounts = Partial<Record<ActionKind | "failed" | "skipped" | "warnings" | "total", number>>;
+/** Counts as the worker records them; read through runCount (run-words.ts). */
+export type RunCounts = Record<string, unknown>;
 
 export interface RunSummary {
   id: string;
@@ -137,8 +141,8 @@ export interface EntraGroup {
 }
 
 export interface RescueGroup {
-  id: string;
-  parentId: string | null;
+  id: number;
+  parentId: number | null;
   name: string;
   path: string[];
 }
@@ -167,7 +171,7 @@ export interface GroupMapping {
   id: string;
   entraGroupId: string;
   entraGroupName: string;
-  rescueGroupId: string;
+  rescueGroupId: number;
   rescueGroupName: string;
   priority: number;
   transitive: boolean;
@@ -181,8 +185,8 @@ export interface SyncAction {
   kind: ActionKind;
   status: string;
   entraUserId: string | null;
-  rescueNodeId: string | null;
-  rescueGroupId: string | null;
+  rescueNodeId: number | null;
+  rescueGroupId: number | null;
   displayName: string | null;
   email: string | null;
   reason: string | null;
@@ -204,7 +208,7 @@ export interface LogEntry {
 
 export interface LinkedTechnician {
   entraUserId: string;
-  rescueNodeId: string;
+  rescueNodeId: number;
   name: string;
   email: string;
   lastOutcome: string | null;

@@ -80,12 +80,14 @@ describe("mapping form (step 3)", () => {
   const pair = {
     entraGroupId: "g1",
     entraGroupName: "Support",
-    rescueGroupId: "r1",
+    rescueGroupId: "7",
     rescueGroupName: "Technicians › Support",
   };
 
   test("without a filter attribute the pair has no filter", () => {
-    expect(ZMappingForm.parse({ ...pair, filterAttribute: "", filterValue: "" }).filter).toBeNull();
+    const parsed = ZMappingForm.parse({ ...pair, filterAttribute: "", filterValue: "" });
+    expect(parsed.filter).toBeNull();
+    expect(parsed.rescueGroupId).toBe(7);
   });
 
   test("a filter needs both an attribute and a value", () => {

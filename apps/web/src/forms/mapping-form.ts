@@ -6,7 +6,10 @@ export const ZMappingForm = z
   .object({
     entraGroupId: z.string().min(1, "Choose an Entra group in the first column."),
     entraGroupName: z.string().min(1),
-    rescueGroupId: z.string().min(1, "Choose a Rescue technician group in the second column."),
+    rescueGroupId: z.coerce
+      .number({ message: "Choose a Rescue technician group in the second column." })
+      .int()
+      .min(1, "Choose a Rescue technician group in the second column."),
     rescueGroupName: z.string().min(1),
     filterAttribute: z.union([z.enum(filterAttributes), z.literal("")]).default(""),
     filterOperator: z.enum(filterOperators).default("equals"),

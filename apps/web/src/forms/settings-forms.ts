@@ -12,6 +12,7 @@ export const ZTenantSettingsForm = z.object({
   sandboxMode: z.boolean(),
   thresholdPercent: z.coerce
     .number({ message: "Enter a percentage." })
+    .int("Use a whole percentage.")
     .min(0, "The percentage is between 0 and 100.")
     .max(100, "The percentage is between 0 and 100."),
   thresholdMinimum: z.coerce.number({ message: "Enter a number." }).int("Use a whole number.").min(0, "Use 0 or more."),
@@ -31,7 +32,10 @@ export const ZTenantSettingsForm = z.object({
       } catch {
         // reported below
       }
-      ctx.addIssue({ code: "custom", message: 'Write the attribute mapping as a JSON object, e.g. {"nick": "mail"}.' });
+      ctx.addIssue({
+        code: "custom",
+        message: 'Write the attribute mapping as a JSON object, e.g. {"nick": ["mailLocalPart"]}.',
+      });
       return z.NEVER;
     }),
 });

@@ -5,8 +5,8 @@ import type { FormState } from "../forms/form-state";
 import { describeFilter, type EntraGroupPage, GroupPicker } from "./group-picker";
 
 const rescueGroups = [
-  { id: "r1", parentId: null, name: "Technicians", path: ["Technicians"] },
-  { id: "r2", parentId: "r1", name: "Support", path: ["Technicians", "Support"] },
+  { id: 1, parentId: null, name: "Technicians", path: ["Technicians"] },
+  { id: 2, parentId: 1, name: "Support", path: ["Technicians", "Support"] },
 ];
 const entraGroups: EntraGroupPage = {
   groups: [
@@ -18,7 +18,7 @@ const pair: GroupMapping = {
   id: "m1",
   entraGroupId: "g2",
   entraGroupName: "Helpdesk",
-  rescueGroupId: "r2",
+  rescueGroupId: 2,
   rescueGroupName: "Technicians › Support",
   priority: 1,
   transitive: true,
@@ -75,7 +75,7 @@ describe("group picker", () => {
     expect(props.addPair).toHaveBeenCalledWith({
       entraGroupId: "g1",
       entraGroupName: "Support Engineers",
-      rescueGroupId: "r2",
+      rescueGroupId: "2",
       rescueGroupName: "Technicians › Support",
       filterAttribute: "jobTitle",
       filterOperator: "startsWith",

@@ -58,7 +58,7 @@ export function GroupPicker(props: GroupPickerProps) {
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<string>();
   const [entraId, setEntraId] = useState<string>();
-  const [rescueId, setRescueId] = useState<string>();
+  const [rescueId, setRescueId] = useState<number>();
   const [pairId, setPairId] = useState<string>();
   const [filter, setFilter] = useState({ attribute: "", operator: "equals", value: "" });
   const [answer, setAnswer] = useState<FormState>({});
@@ -114,7 +114,7 @@ export function GroupPicker(props: GroupPickerProps) {
       const result = await props.addPair({
         entraGroupId: entraGroup.id,
         entraGroupName: entraGroup.displayName,
-        rescueGroupId: rescueGroup.id,
+        rescueGroupId: String(rescueGroup.id),
         rescueGroupName: rescueGroupLabel(rescueGroup),
         filterAttribute: filter.attribute,
         filterOperator: filter.operator,
@@ -324,8 +324,8 @@ function RescueTree({
 }: {
   nodes: RescueGroupNode[];
   name: string;
-  selected?: string;
-  onSelect: (id: string) => void;
+  selected?: number;
+  onSelect: (id: number) => void;
 }) {
   return (
     <ul>

@@ -52,7 +52,7 @@ export function RunActionsTable({
               <option value="">All outcomes</option>
               <option value="succeeded">Succeeded</option>
               <option value="failed">Failed</option>
-              <option value="pending">Not applied</option>
+              <option value="skipped">Skipped</option>
             </select>
           </div>
         )}

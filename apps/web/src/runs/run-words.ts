@@ -40,9 +40,39 @@ export function runIsLive(status: RunStatus): boolean {
   return status === "queued" || status === "running";
 }
 
-export function countOf(counts: RunCounts | null | undefined, kind: keyof RunCounts): number {
-  const value = counts?.[kind];
-  return typeof value === "number" ? value : 0;
+type CountCell = number | Partial<Record<"planned" | "succeeded" | "failed" | "skipped" | "cancelled", number>>;
+
+const sum = (values: (number | undefined)[]) => values.reduce<number>((total, v) => total + (v ?? 0), 0);
+
+/**
+ * How many actions of a kind a run planned (dry or blocked runs) or applied (real runs), or how many
+ * failed. The worker records counts per kind and status ({ create: { planned, succeeded, failed, skipped } }),
+ * and while planning { planned: { create: n } }; flat numbers ({ create: n }) are read too.
+ */
+export function runCount(
+  run: { counts: RunCounts | null | undefined; dryRun?: boolean; status?: RunStatus },
+  kind: ActionKind | "failed",
+): number {
+  const counts = (run.counts ?? {}) as Record<string, unknown>;
+  const cell = (k: ActionKind) => counts[k] as CountCell | undefined;
+  if (kind === "failed") {
+    if (typeof counts.failed === "number") return counts.failed;
+    return sum(
+      actionKinds.map((k) => {
+        const c = cell(k);
+        return typeof c === "object" ? c.failed : 0;
+      }),
+    );
+  }
+  const value = cell(kind);
+  if (typeof value === "number") return value;
+  if (value && typeof value === "object") {
+    const proposed = run.dryRun || run.status === "blocked";
+    return proposed ? sum([value.planned, value.succeeded, value.failed, value.skipped]) : (value.succeeded ?? 0);
+  }
+  const planned = counts.planned as Record<string, unknown> | undefined;
+  const plannedValue = planned?.[kind];
+  return typeof plannedValue === "number" ? plannedValue : 0;
 }
 
 export function formatWhen(iso: string | null | undefined): string {

@@ -3,13 +3,13 @@
 
 import type { CSSProperties } from "react";
 import type { RunSummary } from "../api/api-types";
-import { countOf, formatWhen } from "./run-words";
+import { formatWhen, runCount } from "./run-words";
 
 export const chartSeries = [
-  { key: "created", label: "Created", color: "#16a34a", value: (r: RunSummary) => countOf(r.counts, "create") },
-  { key: "updated", label: "Updated", color: "#2563eb", value: (r: RunSummary) => countOf(r.counts, "update") },
-  { key: "disabled", label: "Disabled", color: "#d97706", value: (r: RunSummary) => countOf(r.counts, "disable") },
-  { key: "failed", label: "Failed", color: "#dc2626", value: (r: RunSummary) => countOf(r.counts, "failed") },
+  { key: "created", label: "Created", color: "#16a34a", value: (r: RunSummary) => runCount(r, "create") },
+  { key: "updated", label: "Updated", color: "#2563eb", value: (r: RunSummary) => runCount(r, "update") },
+  { key: "disabled", label: "Disabled", color: "#d97706", value: (r: RunSummary) => runCount(r, "disable") },
+  { key: "failed", label: "Failed", color: "#dc2626", value: (r: RunSummary) => runCount(r, "failed") },
 ] as const;
 
 const WIDTH = 640;
@@ -20,7 +20,11 @@ const SLOTS = 30;
 
 /** Bars oldest → newest, the newest at the right edge; each bar's segments stack in series order. */
 export function chartBars(runs: readonly RunSummary[]) {
-  const ordered = [...runs].sort((a, b) => a.queuedAt.localeCompare(b.queuedAt)).slice(-SLOTS);
+  // Previews change nothing, so only real runs are drawn.
+  const ordered = runs
+    .filter((run) => !run.dryRun)
+    .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt))
+    .slice(-SLOTS);
   const totals = ordered.map((run) => chartSeries.reduce((sum, s) => sum + s.value(run), 0));
   const max = Math.max(1, ...totals);
   const slot = (WIDTH - AXIS) / SLOTS;
@@ -41,7 +45,8 @@ export function chartBars(runs: readonly RunSummary[]) {
 }
 
 export function RunsChart({ runs }: { runs: readonly RunSummary[] }) {
-  if (runs.length === 0) return <p className="hint">No runs yet: the chart fills in as runs finish.</p>;
+  if (!runs.some((run) => !run.dryRun))
+    return <p className="hint">No sync runs yet: the chart fills in as runs finish.</p>;
   const { max, bars } = chartBars(runs);
   return (
     <figure style={{ margin: 0 }}>

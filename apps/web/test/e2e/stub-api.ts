@@ -19,7 +19,7 @@ interface StubRun {
   status: string;
   requestedBy: string;
   approvedBy: null;
-  counts: Record<string, number> | null;
+  counts: Record<string, unknown> | null;
   report: null;
   phase: string | null;
   progress: { done: number; total: number } | null;
@@ -39,7 +39,7 @@ interface StubTenant {
   entra?: Record<string, unknown> & { clientSecret?: string };
   mappings: Record<string, unknown>[];
   runs: StubRun[];
-  technicians: { email: string; name: string; groupId: string; entraUserId: string; nodeId: string }[];
+  technicians: { email: string; name: string; groupId: number; entraUserId: string; nodeId: number }[];
   logs: { id: string; level: string; message: string; context: unknown; createdAt: string; runId: string }[];
   apiKeys: Record<string, unknown>[];
 }
@@ -52,11 +52,11 @@ export const stubEntraGroups = [
   { id: "g-all", displayName: "All Staff", description: "Everyone", members: 20 },
 ];
 export const stubRescueGroups = [
-  { id: "r-1", parentId: null, name: "Technicians", path: ["Technicians"] },
-  { id: "r-2", parentId: "r-1", name: "Support", path: ["Technicians", "Support"] },
-  { id: "r-3", parentId: "r-1", name: "Field Engineers", path: ["Technicians", "Field Engineers"] },
-  { id: "r-4", parentId: "r-3", name: "North", path: ["Technicians", "Field Engineers", "North"] },
-  { id: "r-5", parentId: "r-3", name: "South", path: ["Technicians", "Field Engineers", "South"] },
+  { id: 101, parentId: null, name: "Technicians", path: ["Technicians"] },
+  { id: 102, parentId: 101, name: "Support", path: ["Technicians", "Support"] },
+  { id: 103, parentId: 101, name: "Field Engineers", path: ["Technicians", "Field Engineers"] },
+  { id: 104, parentId: 103, name: "North", path: ["Technicians", "Field Engineers", "North"] },
+  { id: 105, parentId: 103, name: "South", path: ["Technicians", "Field Engineers", "South"] },
 ];
 
 function membersOf(groupId: string) {
@@ -92,10 +92,10 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
   }
 
   function advance(tenant: StubTenant, run: StubRun) {
-    const scope = new Map<string, { entraUserId: string; displayName: string; email: string; groupId: string }>();
+    const scope = new Map<string, { entraUserId: string; displayName: string; email: string; groupId: number }>();
     for (const m of tenant.mappings) {
       for (const u of membersOf(String(m.entraGroupId))) {
-        if (!scope.has(u.email)) scope.set(u.email, { ...u, groupId: String(m.rescueGroupId) });
+        if (!scope.has(u.email)) scope.set(u.email, { ...u, groupId: Number(m.rescueGroupId) });
       }
     }
     const planned = [...scope.values()].filter((u) => !tenant.technicians.some((t) => t.email === u.email));
@@ -116,7 +116,7 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
         kind: "create",
         status: run.dryRun ? "planned" : "succeeded",
         entraUserId: u.entraUserId,
-        rescueNodeId: run.dryRun ? null : `n-${u.entraUserId}`,
+        rescueNodeId: run.dryRun ? null : 5000 + i,
         rescueGroupId: u.groupId,
         displayName: u.displayName,
         email: u.email,
@@ -126,11 +126,19 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
         error: null,
       }));
       if (!run.dryRun) {
-        for (const u of planned) {
-          tenant.technicians.push({ ...u, name: u.displayName, nodeId: `n-${u.entraUserId}` });
-        }
+        planned.forEach((u, i) => {
+          tenant.technicians.push({ ...u, name: u.displayName, nodeId: 5000 + i });
+        });
       }
-      run.counts = { create: planned.length, adopt: 0, update: 0, enable: 0, disable: 0, failed: 0 };
+      // The worker's shape: per kind, per action status.
+      const cell = (n: number) => (run.dryRun ? { planned: n, succeeded: 0 } : { planned: 0, succeeded: n });
+      run.counts = {
+        create: { ...cell(planned.length), failed: 0, skipped: 0 },
+        adopt: { ...cell(0), failed: 0, skipped: 0 },
+        update: { ...cell(0), failed: 0, skipped: 0 },
+        enable: { ...cell(0), failed: 0, skipped: 0 },
+        disable: { ...cell(0), failed: 0, skipped: 0 },
+      };
       run.status = "succeeded";
       run.phase = "Done";
       run.finishedAt = now();
@@ -238,7 +246,7 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
       };
     }
     const tenant = parts[1] === "tenants" ? tenants.get(parts[2] ?? "") : undefined;
-    if (!tenant || !tenant.members.some((m) => m.userId === user.id)) return error(404, "not_found", "Not found.");
+    if (!tenant?.members.some((m) => m.userId === user.id)) return error(404, "not_found", "Not found.");
     const [resource, id, sub] = parts.slice(3);
 
     if (!resource) {
@@ -258,14 +266,16 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
       return { status: 200, body: tenantView(tenant) };
     }
     if (resource === "summary") {
-      const finished = tenant.runs.filter((r) => !r.dryRun && r.finishedAt);
       return {
         status: 200,
         body: {
           lastRun: tenant.runs.find((r) => !r.dryRun) ?? null,
           nextRunAt: tenant.settings.nextRunAt,
           linkedTechnicians: tenant.technicians.length,
-          recentRuns: finished.slice(0, 30).map(({ actions: _a, ...r }) => r),
+          recentRuns: tenant.runs
+            .filter((r) => r.finishedAt)
+            .slice(0, 30)
+            .map(({ actions: _a, ...r }) => r),
         },
       };
     }
@@ -460,7 +470,7 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
     }
     if (resource === "api-keys") {
       if (method === "POST") {
-        const prefix = randomUUID().slice(0, 8);
+        const prefix = `tsk_${randomUUID().slice(0, 8)}`;
         const apiKey = {
           id: randomUUID(),
           name: body.name,
@@ -470,7 +480,7 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           lastUsedAt: null,
         };
         tenant.apiKeys.push(apiKey);
-        return { status: 201, body: { apiKey, key: `tsk_${prefix}_${randomUUID().replaceAll("-", "")}` } };
+        return { status: 201, body: { apiKey, key: `${prefix}_${randomUUID().replaceAll("-", "")}` } };
       }
       if (method === "DELETE") {
         const found = tenant.apiKeys.find((k) => k.id === id);

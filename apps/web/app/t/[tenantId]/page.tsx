@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { ActionButton } from "../../../src/components/action-button";
-import { countOf, formatWhen, runStatusLabel } from "../../../src/runs/run-words";
+import { formatWhen, runCount, runStatusLabel } from "../../../src/runs/run-words";
 import { RunsChart } from "../../../src/runs/runs-chart";
 import { requireTenantApi } from "../../../src/server/portal-session";
 import { startRunNow } from "./runs/actions";
@@ -109,10 +109,10 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
                     <td>
                       <span className={`badge ${run.status}`}>{runStatusLabel(run.status)}</span>
                     </td>
-                    <td>{countOf(run.counts, "create")}</td>
-                    <td>{countOf(run.counts, "update")}</td>
-                    <td>{countOf(run.counts, "disable")}</td>
-                    <td>{countOf(run.counts, "failed")}</td>
+                    <td>{runCount(run, "create")}</td>
+                    <td>{runCount(run, "update")}</td>
+                    <td>{runCount(run, "disable")}</td>
+                    <td>{runCount(run, "failed")}</td>
                   </tr>
                 ))}
               </tbody>

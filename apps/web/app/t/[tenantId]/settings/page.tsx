@@ -89,7 +89,7 @@ export default async function Settings({ params }: { params: Promise<{ tenantId:
                     <tr key={key.id}>
                       <td>{key.name}</td>
                       <td>
-                        <code>tsk_{key.prefix}_…</code>
+                        <code>{key.prefix}…</code>
                       </td>
                       <td>{key.scopes.join(", ")}</td>
                       <td>{key.revokedAt ? `revoked ${formatWhen(key.revokedAt)}` : formatWhen(key.lastUsedAt)}</td>

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { ActionButton } from "../../../../../src/components/action-button";
 import { stepHeading, WizardSteps } from "../../../../../src/components/wizard-steps";
-import { actionKindLabel, actionKinds, countOf } from "../../../../../src/runs/run-words";
+import { actionKindLabel, actionKinds, runCount } from "../../../../../src/runs/run-words";
 import { requireTenantApi } from "../../../../../src/server/portal-session";
 import { startSyncing } from "../actions";
 
@@ -54,7 +54,7 @@ export default async function ConfirmStep({
               <dt className="label">The preview found</dt>
               <dd>
                 {actionKinds
-                  .map((kind) => `${countOf(preview.counts, kind)} ${actionKindLabel(kind, true).toLowerCase()}`)
+                  .map((kind) => `${runCount(preview, kind)} ${actionKindLabel(kind, true).toLowerCase()}`)
                   .join(" · ")}
               </dd>
             </>
