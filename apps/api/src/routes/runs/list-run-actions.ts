@@ -12,8 +12,6 @@ export async function listRunActions(
   runId: string,
   query: z.infer<typeof ZListActionsQuery>,
 ): Promise<z.infer<typeof ZActionsReply>> {
-  const run = await deps.prisma.syncRun.findFirst({ where: { id: runId, tenantId }, select: { id: true } });
-  if (!run) throw notFound("The run");
   const rows = await deps.prisma.syncAction.findMany({
     where: {
       runId,
@@ -33,6 +31,11 @@ export async function listRunActions(
     orderBy: { seq: "asc" },
     take: query.limit + 1,
   });
+  // Scoped by tenant above; only an empty page needs to tell "no such run" from "no matching actions".
+  if (rows.length === 0) {
+    const run = await deps.prisma.syncRun.findFirst({ where: { id: runId, tenantId }, select: { id: true } });
+    if (!run) throw notFound("The run");
+  }
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
