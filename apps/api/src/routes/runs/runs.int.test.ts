@@ -1,4 +1,6 @@
 import type { AddressInfo } from "node:net";
+import { SYNC_QUEUE } from "@techsync/jobs";
+import { Worker } from "bullmq";
 import { type ApiHarness, startApiHarness } from "../../../test/api-harness";
 
 let api: ApiHarness;
@@ -238,6 +240,24 @@ describe("reading runs", () => {
 });
 
 describe("blocked runs", () => {
+  /** Moves the run's job to BullMQ's completed set, where the worker leaves it after blocking the run. */
+  async function completeJobOf(runId: string): Promise<void> {
+    const job = await api.syncQueue.getJob(runId);
+    if (!job) throw new Error("the run has no job");
+    const worker = new Worker(SYNC_QUEUE, null, {
+      connection: api.syncQueue.opts.connection,
+      prefix: api.syncQueue.opts.prefix,
+    });
+    try {
+      const taken = await worker.getNextJob("test-token");
+      expect(taken?.id).toBe(runId);
+      await taken?.moveToCompleted("blocked", "test-token", false);
+    } finally {
+      await worker.close();
+    }
+    expect(await api.syncQueue.getJobState(runId)).toBe("completed");
+  }
+
   async function blockedRun() {
     const owner = await api.ownerWithTenant();
     const started = (
@@ -260,9 +280,8 @@ describe("blocked runs", () => {
     const res = await api.call(owner.token, { method: "POST", url: `${base}/approve` });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ id: runId, status: "queued", approvedBy: `portal_user:${owner.userId}` });
-    const job = await api.syncQueue.getJob(runId);
-    expect(job?.data).toEqual({ tenantId: owner.tenantId, runId });
-    expect(await job?.getState()).toBe("waiting");
+    const waiting = (await api.syncQueue.getWaiting()).filter((job) => job.data.runId === runId);
+    expect(waiting.map((job) => job.data)).toEqual([{ tenantId: owner.tenantId, runId }]);
     const again = await api.call(owner.token, { method: "POST", url: `${base}/approve` });
     expect(again.statusCode).toBe(409);
     expect(again.json().message).toContain("only a blocked run");
