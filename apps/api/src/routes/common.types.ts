@@ -17,6 +17,12 @@ export const ZSecret = z.string().min(1).max(1024);
 
 export const ZIsoDate = z.iso.datetime();
 
+/** A service's base URL (Rescue API, Entra authority, Graph), without a trailing slash. */
+export const ZHttpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .transform((url) => url.replace(/\/+$/, ""));
+
 export const ZErrorReply = z.object({
   error: z.string(),
   message: z.string(),

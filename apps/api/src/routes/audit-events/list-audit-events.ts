@@ -1,30 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
+import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
-import { AUTHENTICATED_ERRORS, ZIsoDate, ZLimit, ZTenantParams } from "../common.types";
-
-export const ZListAuditEventsQuery = z.strictObject({
-  limit: ZLimit,
-  /** The id of the last event of the previous page. */
-  cursor: z
-    .string()
-    .regex(/^\d{1,19}$/, "must be an audit event id")
-    .optional(),
-});
-export const ZAuditEventsReply = z.object({
-  events: z.array(
-    z.object({
-      id: z.string(),
-      actorType: z.enum(["portal_user", "api_key", "system"]),
-      actorId: z.string().nullable(),
-      action: z.string(),
-      target: z.string().nullable(),
-      details: z.unknown().nullable(),
-      createdAt: ZIsoDate,
-    }),
-  ),
-  nextCursor: z.string().optional(),
-});
+import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
+import { ZAuditEventsReply, ZListAuditEventsQuery } from "./audit-events.types";
 
 /** Every configuration change, newest first. */
 export async function listAuditEvents(

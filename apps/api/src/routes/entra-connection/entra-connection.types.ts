@@ -1,7 +1,6 @@
 import type { Prisma } from "@techsync/db";
 import { z } from "zod";
-import { isoOrNull, ZIsoDate, ZSecret } from "../common.types";
-import { ZHttpUrl } from "../rescue-connection/rescue-connection.types";
+import { isoOrNull, ZHttpUrl, ZIsoDate, ZSecret } from "../common.types";
 
 export const ZEntraConnection = z.object({
   directoryId: z.string(),

@@ -1,11 +1,6 @@
 import type { Prisma } from "@techsync/db";
 import { z } from "zod";
-import { isoOrNull, ZEmail, ZIsoDate, ZSecret } from "../common.types";
-
-const ZHttpUrl = z
-  .url({ protocol: /^https?$/ })
-  .max(2048)
-  .transform((url) => url.replace(/\/+$/, ""));
+import { isoOrNull, ZEmail, ZHttpUrl, ZIsoDate, ZSecret } from "../common.types";
 
 export const ZRescueConnection = z.object({
   email: z.string(),
@@ -32,8 +27,6 @@ export const ZRescueConnectionTest = z.object({
   account: z.object({ organization: z.string(), accountId: z.number() }).optional(),
   warnings: z.array(z.string()),
 });
-
-export { ZHttpUrl };
 
 export function rescueConnectionView(row: Prisma.RescueConnectionModel): RescueConnectionView {
   return {

@@ -78,3 +78,41 @@ describe("documentation and operations", () => {
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
   });
 });
+
+describe("rate limits", () => {
+  let limited: ApiHarness;
+  beforeAll(async () => {
+    limited = await startApiHarness({ rateLimitPerMinute: 3 });
+  });
+  afterAll(() => limited.close());
+
+  test("each API key has its own budget; portal tokens share the caller's IP budget", async () => {
+    const owner = await limited.ownerWithTenant(); // one request of the IP budget
+    const mint = async (name: string) =>
+      (
+        await limited.call(owner.token, {
+          method: "POST",
+          url: `/v1/tenants/${owner.tenantId}/api-keys`,
+          payload: { name, scopes: ["read"] },
+        })
+      ).json().key as string;
+    const keyA = await mint("a");
+    const keyB = await mint("b"); // the IP budget of 3 is now spent
+    const url = `/v1/tenants/${owner.tenantId}`;
+
+    const byIp = await limited.call(owner.token, { method: "GET", url });
+    expect(byIp.statusCode).toBe(429);
+    expect(byIp.json()).toMatchObject({ error: "rate_limited", requestId: expect.any(String) });
+
+    const a = [];
+    for (let i = 0; i < 4; i++) a.push((await limited.call(keyA, { method: "GET", url })).statusCode);
+    expect(a).toEqual([200, 200, 200, 429]);
+    expect((await limited.call(keyB, { method: "GET", url })).statusCode).toBe(200);
+  });
+
+  test("errors are counted by code in /metrics", async () => {
+    await limited.app.inject({ method: "GET", url: "/v1/me" });
+    const metrics = await limited.app.inject({ method: "GET", url: "/metrics" });
+    expect(metrics.body).toMatch(/techsync_api_errors_total\{code="rate_limited"\} [1-9]/);
+  });
+});

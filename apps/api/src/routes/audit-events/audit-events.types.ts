@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { ZIsoDate, ZLimit } from "../common.types";
+
+export const ZListAuditEventsQuery = z.strictObject({
+  limit: ZLimit,
+  /** The id of the last event of the previous page. */
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, "must be an audit event id")
+    .optional(),
+});
+export const ZAuditEventsReply = z.object({
+  events: z.array(
+    z.object({
+      id: z.string(),
+      actorType: z.enum(["portal_user", "api_key", "system"]),
+      actorId: z.string().nullable(),
+      action: z.string(),
+      target: z.string().nullable(),
+      details: z.unknown().nullable(),
+      createdAt: ZIsoDate,
+    }),
+  ),
+  nextCursor: z.string().optional(),
+});
