@@ -45,7 +45,8 @@ describe("group picker", () => {
     expect(screen.getByRole("group", { name: "1. Entra ID group" })).toBeTruthy();
     expect(screen.getByRole("group", { name: "2. Rescue technician group" })).toBeTruthy();
     expect(screen.getByRole("group", { name: "3. Selected pairs (1)" })).toBeTruthy();
-    expect(screen.getByRole("radio", { name: /Support Engineers/ })).toBeTruthy();
+    expect(screen.getByRole("radio", { name: "Support Engineers" }).getAttribute("aria-describedby")).toBeTruthy();
+    expect(screen.getByText("Tier 1")).toBeTruthy();
     // Each tree node is named by its full path, so a screen reader hears where it sits.
     expect(screen.getByRole("radio", { name: "Technicians › Support" })).toBeTruthy();
     expect(screen.getByText("only where Department contains “aid”")).toBeTruthy();

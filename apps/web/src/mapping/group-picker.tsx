@@ -174,12 +174,15 @@ export function GroupPicker(props: GroupPickerProps) {
                     value={group.id}
                     checked={entraId === group.id}
                     onChange={() => setEntraId(group.id)}
+                    aria-describedby={group.description ? `${ids}-entra-${group.id}-about` : undefined}
                   />
-                  <span>
-                    {group.displayName}
-                    {group.description ? <span className="hint"> — {group.description}</span> : null}
-                  </span>
+                  <span>{group.displayName}</span>
                 </label>
+                {group.description ? (
+                  <p className="hint choice-about" id={`${ids}-entra-${group.id}-about`}>
+                    {group.description}
+                  </p>
+                ) : null}
               </li>
             ))}
           </ul>

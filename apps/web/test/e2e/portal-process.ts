@@ -17,14 +17,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export function tcpAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
 export interface PortalProcess {
   url: string;
   output: () => string;
   stop(): Promise<void>;
 }
 
-export async function startPortal(env: Record<string, string>): Promise<PortalProcess> {
-  const port = await freePort();
+/** Builds and starts the portal on `port` (a free one if not given). */
+export async function startPortal(env: Record<string, string>, port?: number): Promise<PortalProcess> {
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: url, ...env };
   if (process.env.E2E_SKIP_BUILD !== "1") {

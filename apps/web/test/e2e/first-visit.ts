@@ -1,0 +1,145 @@
+// The first visit, step by step, as a person does it in the browser: shared by the browser tests
+// against the stub API and against the real sandbox stack.
+import path from "node:path";
+import type { Page } from "playwright-core";
+
+export const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface GroupPair {
+  entraGroup: string;
+  /** The Rescue group's full path, as the picker names it ("Technicians › Support"). */
+  rescueGroup: string;
+  /** Find the Entra group through the server-side search and pick both by keyboard. */
+  searchFor?: string;
+}
+
+export interface FirstVisitPlan {
+  email: string;
+  pairs: GroupPair[];
+  /** Run after each screen worth keeping. */
+  shot: (name: string) => Promise<void>;
+}
+
+export interface FirstVisitOutcome {
+  tenantId: string;
+  previewCreates: number;
+  previewEmails: string[];
+  runCreates: number;
+}
+
+async function visible(page: Page, text: string | RegExp) {
+  await page.getByText(text).first().waitFor({ state: "visible" });
+}
+
+export async function walkFirstVisit(page: Page, portalUrl: string, plan: FirstVisitPlan): Promise<FirstVisitOutcome> {
+  // Sign up: creates the account and its organisation, then signs in.
+  await page.goto(`${portalUrl}/sign-up`);
+  await page.getByLabel("Work email").fill(plan.email);
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await visible(page, "Use at least 10 characters for your password.");
+  await page.getByLabel("Password").fill("a-long-enough-password");
+  await page.getByLabel("Organisation name").fill("Contoso Demo");
+  await plan.shot("00-sign-up");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/onboarding\/rescue$/);
+  const tenantId = /\/t\/([^/]+)\//.exec(page.url())?.[1] ?? "";
+
+  // Step 1: demo data, then Test connection in plain words.
+  await page.getByRole("button", { name: "Try with demo data" }).click();
+  await page.waitForURL(/\/onboarding\/rescue\?demo=1$/);
+  if ((await page.getByLabel("Email", { exact: true }).inputValue()) !== "mah@contoso-demo.example")
+    throw new Error("step 1 does not show the saved demo email");
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await visible(page, "Connected to Rescue.");
+  await plan.shot("01-rescue");
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  await page.waitForURL(/\/onboarding\/entra$/);
+
+  // Step 2: each permission granted; Back shows step 1's saved values, secrets only as "saved".
+  await page.getByRole("button", { name: "Test", exact: true }).click();
+  const granted = page.getByRole("list", { name: "Graph permissions" }).getByText("granted", { exact: true });
+  await granted.first().waitFor();
+  if ((await granted.count()) !== 3) throw new Error(`expected 3 granted permissions, saw ${await granted.count()}`);
+  await page.getByText("How to create the app registration").click();
+  await plan.shot("02-entra");
+  await page.getByRole("link", { name: "Back" }).click();
+  await page.waitForURL(/\/onboarding\/rescue$/);
+  const password = page.getByLabel("Password", { exact: true });
+  if ((await password.inputValue()) !== "" || !(await password.getAttribute("placeholder"))?.includes("saved"))
+    throw new Error("step 1 should show the saved password only as saved");
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  await page.waitForURL(/\/onboarding\/entra$/);
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  await page.waitForURL(/\/onboarding\/mappings$/);
+
+  // Step 3: the pairs; some found through the server-side search and chosen by keyboard alone.
+  for (const [index, pair] of plan.pairs.entries()) {
+    const entra = page.getByRole("radio", { name: pair.entraGroup, exact: true });
+    const rescue = page.getByRole("radio", { name: pair.rescueGroup, exact: true });
+    if (pair.searchFor) {
+      await page.getByLabel("Search Entra groups").fill(pair.searchFor);
+      await visible(page, `matching “${pair.searchFor}”`);
+      await entra.focus();
+      await page.keyboard.press("Space");
+      await rescue.focus();
+      await page.keyboard.press("Space");
+      await page.getByRole("button", { name: "Add pair" }).focus();
+      await page.keyboard.press("Enter");
+    } else {
+      await entra.check();
+      await rescue.check();
+      await page.getByRole("button", { name: "Add pair" }).click();
+    }
+    await visible(page, `Selected pairs (${index + 1})`);
+  }
+  await plan.shot("03-mappings");
+  await page.getByRole("link", { name: "Continue to preview" }).click();
+
+  // Step 4: a dry run with live progress, then counts per action and a searchable table.
+  await page.getByRole("button", { name: "Start preview" }).click();
+  await page.waitForURL(/\/onboarding\/preview\?runId=/);
+  await page.locator('[data-count="create"]').waitFor({ timeout: 90_000 });
+  const previewCreates = Number(await page.locator('[data-count="create"]').textContent());
+  await plan.shot("04-preview");
+  await page.getByLabel("Action", { exact: true }).selectOption("create");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.waitForURL(/kind=create/);
+  const previewEmails = (await page.locator('tbody tr[data-kind="create"] td:first-child .hint').allTextContents()).map(
+    (e) => e.trim(),
+  );
+  await page.getByRole("link", { name: "Continue" }).click();
+
+  // Step 5: start syncing → the schedule is on and the first run completes.
+  await page.waitForURL(/\/onboarding\/confirm/);
+  await plan.shot("05-confirm");
+  await page.getByRole("button", { name: "Start syncing" }).click();
+  await page.waitForURL(/\/runs\//);
+  await page.locator("[data-run-status]").waitFor({ timeout: 120_000 });
+  const status = await page.locator("[data-run-status]").getAttribute("data-run-status");
+  if (status !== "succeeded") throw new Error(`the first sync ended ${status}`);
+  const runCreates = Number(await page.locator('[data-count="create"]').textContent());
+  await plan.shot("06-run");
+
+  // Dashboard: the run in the chart.
+  await page.getByRole("link", { name: "Dashboard", exact: true }).first().click();
+  await page.waitForURL(new RegExp(`/t/${tenantId}$`));
+  await page.locator("svg.chart").waitFor();
+  await plan.shot("07-dashboard");
+  return { tenantId, previewCreates, previewEmails, runCreates };
+}
+
+export function screenshotTaker(page: Page, folder: string) {
+  return async (name: string) => {
+    await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage: true });
+  };
+}

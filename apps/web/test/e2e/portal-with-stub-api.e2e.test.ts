@@ -1,0 +1,120 @@
+// The built portal in Debian's chromium against test/e2e/stub-api.ts, a small in-memory stand-in for
+// apps/api that checks the portal's tokens as the API must: the screens and their wiring, fast and
+// without Postgres, Redis or emulators. portal-with-sandbox.e2e.test.ts runs the same walk on the real stack.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { chromiumArgs, screenshotTaker, walkFirstVisit } from "./first-visit";
+import { type PortalProcess, startPortal } from "./portal-process";
+import { type StubApi, startStubApi } from "./stub-api";
+
+const artifacts = path.resolve(__dirname, "../../test-results/e2e-stub");
+const tokenSecret = "e2e-portal-token-secret-0123456789abcdef";
+
+let api: StubApi;
+let portal: PortalProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  api = await startStubApi(tokenSecret, { runStepMs: 300 });
+  portal = await startPortal({
+    API_URL: api.url,
+    API_TOKEN_SECRET: tokenSecret,
+    NEXTAUTH_SECRET: "e2e-nextauth-secret-0123456789abcdef0123",
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: chromiumArgs,
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(30_000);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.stop();
+  await api?.close();
+});
+
+const shot = (name: string) => screenshotTaker(page, artifacts)(name);
+
+async function explainFailure(error: unknown): Promise<never> {
+  await shot("failure").catch(() => undefined);
+  throw new Error(
+    `${error instanceof Error ? error.message : String(error)}\nportal:\n${portal.output().slice(-3000)}`,
+  );
+}
+
+test("sign-up → demo data → two pairs → preview of 5 creates → start syncing → 5 technicians", async () => {
+  const outcome = await walkFirstVisit(page, portal.url, {
+    email: "ada@contoso-demo.example",
+    pairs: [
+      { entraGroup: "Support Engineers", rescueGroup: "Technicians › Support" },
+      {
+        entraGroup: "Field Technicians North",
+        rescueGroup: "Technicians › Field Engineers › North",
+        searchFor: "field",
+      },
+    ],
+    shot,
+  }).catch(explainFailure);
+  const tenant = api.tenants.get(outcome.tenantId);
+  expect(outcome.previewCreates).toBe(5);
+  expect(outcome.previewEmails).toHaveLength(5);
+  expect(outcome.runCreates).toBe(5);
+  expect(tenant?.mappings.map((m) => m.rescueGroupId)).toEqual([102, 104]);
+  expect(tenant?.settings.sandboxMode).toBe(true);
+  expect(tenant?.settings.paused).toBe(false);
+  expect(tenant?.technicians.map((t) => t.email).sort()).toEqual([...outcome.previewEmails].sort());
+  expect(await page.locator("svg.chart").getAttribute("data-bars")).toBe("1");
+  expect(await page.locator("[data-linked-technicians]").textContent()).toBe("5");
+}, 180_000);
+
+test("the sync log filters by level and downloads", async () => {
+  const tenantId = [...api.tenants.keys()][0];
+  await page.goto(`${portal.url}/t/${tenantId}/log`);
+  await page.getByText("Run finished: 5 to create").waitFor();
+  await shot("08-sync-log");
+  await page.getByLabel("Level").selectOption("error");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.getByText("No log entries match these filters.").waitFor();
+  const download = await page.request.get(`${portal.url}/api/tenants/${tenantId}/logs/download`);
+  expect(download.headers()["content-disposition"]).toMatch(/attachment; filename="techsync-sync-log-/);
+  expect(JSON.parse((await download.text()).split("\n")[0] ?? "{}")).toMatchObject({ level: "info" });
+}, 60_000);
+
+test("settings: a field error in plain words, an API key shown once, then revoked", async () => {
+  const tenantId = [...api.tenants.keys()][0];
+  await page.goto(`${portal.url}/t/${tenantId}/settings`);
+  await page.getByLabel("Run every (minutes)").fill("2");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await page.getByText("Runs can be at most every 5 minutes.").waitFor();
+  await page.getByLabel("Run every (minutes)").fill("30");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await page.getByText("Settings saved.").waitFor();
+  expect(api.tenants.get(tenantId!)?.settings.scheduleIntervalMinutes).toBe(30);
+
+  await page.getByLabel("Key name").fill("nightly export");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const key = await page.locator("[data-api-key]").textContent();
+  expect(key).toMatch(/^tsk_[0-9a-f]{8}_[0-9a-f]{32}$/);
+  await shot("09-settings");
+  await page.reload();
+  expect(await page.content()).not.toContain(key);
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Revoke" }).click();
+  await page.getByText(/^revoked /).waitFor();
+}, 60_000);
+
+test("on a phone-sized screen the picker stacks its columns", async () => {
+  const tenantId = [...api.tenants.keys()][0];
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${portal.url}/t/${tenantId}/onboarding/mappings`);
+  const entra = await page.getByRole("group", { name: "1. Entra ID group" }).boundingBox();
+  const rescue = await page.getByRole("group", { name: "2. Rescue technician group" }).boundingBox();
+  expect(rescue!.y).toBeGreaterThan(entra!.y + entra!.height - 1);
+  expect(entra!.width).toBeLessThanOrEqual(390);
+  await shot("10-phone-mappings");
+}, 60_000);
