@@ -14,7 +14,8 @@ import { portalTokenKey, signPortalToken } from "../src/auth/portal-token";
 
 const RUNS = 10_000;
 const ACTIONS = 10_000;
-const RATE = 1_000;
+/** The issue's rate, and a lower one that shows latency where this shared machine is not saturated. */
+const RATES = [1_000, 300];
 const DURATION_S = 10;
 const TOKEN_SECRET = "bench-only-portal-token-secret-0123456789abcdef";
 const TARGET_P99_MS = 50;
@@ -149,44 +150,48 @@ async function main(): Promise<void> {
     ];
 
     const results = [];
-    for (const scenario of scenarios) {
-      const check = await fetch(`${url}${scenario.path}`, { headers: { authorization: `Bearer ${token}` } });
-      if (!check.ok) throw new Error(`${scenario.name}: ${check.status} ${await check.text()}`);
-      // Warm up: JIT, connection pools, Postgres caches.
-      await autocannon({
-        url: `${url}${scenario.path}`,
-        headers: { authorization: `Bearer ${token}` },
-        connections: 20,
-        overallRate: RATE,
-        duration: 2,
-      });
-      const result = await autocannon({
-        url: `${url}${scenario.path}`,
-        headers: { authorization: `Bearer ${token}` },
-        connections: 50,
-        overallRate: RATE,
-        duration: DURATION_S,
-      });
-      results.push({
-        scenario: scenario.name,
-        requests: result.requests.total,
-        throughputPerSecond: result.requests.average,
-        p50Ms: result.latency.p50,
-        p90Ms: result.latency.p90,
-        p99Ms: result.latency.p99,
-        maxMs: result.latency.max,
-        non2xx: result.non2xx,
-        errors: result.errors + result.timeouts,
-        bytesPerSecond: result.throughput.average,
-      });
+    for (const rate of RATES) {
+      for (const scenario of scenarios) {
+        const check = await fetch(`${url}${scenario.path}`, { headers: { authorization: `Bearer ${token}` } });
+        if (!check.ok) throw new Error(`${scenario.name}: ${check.status} ${await check.text()}`);
+        // Warm up: JIT, connection pools, Postgres caches.
+        await autocannon({
+          url: `${url}${scenario.path}`,
+          headers: { authorization: `Bearer ${token}` },
+          connections: 20,
+          overallRate: rate,
+          duration: 2,
+        });
+        const result = await autocannon({
+          url: `${url}${scenario.path}`,
+          headers: { authorization: `Bearer ${token}` },
+          connections: 50,
+          overallRate: rate,
+          duration: DURATION_S,
+        });
+        results.push({
+          scenario: scenario.name,
+          offeredRatePerSecond: rate,
+          requests: result.requests.total,
+          throughputPerSecond: result.requests.average,
+          p50Ms: result.latency.p50,
+          p90Ms: result.latency.p90,
+          p99Ms: result.latency.p99,
+          maxMs: result.latency.max,
+          non2xx: result.non2xx,
+          errors: result.errors + result.timeouts,
+          bytesPerSecond: result.throughput.average,
+        });
+      }
     }
 
     console.log(
-      `\n[bench] API at ${RATE} requests/s for ${DURATION_S} s each (${cpus().length} cores, shared); target p99 < ${TARGET_P99_MS} ms`,
+      `\n[bench] API offered ${RATES.join(" and ")} requests/s, ${DURATION_S} s each (${cpus().length} cores, shared); target p99 < ${TARGET_P99_MS} ms at 1,000/s`,
     );
     console.table(
       results.map((r) => ({
         scenario: r.scenario,
+        offered: r.offeredRatePerSecond,
         "req/s": Math.round(r.throughputPerSecond),
         "p50 ms": r.p50Ms,
         "p90 ms": r.p90Ms,
@@ -209,7 +214,7 @@ async function main(): Promise<void> {
           setup: {
             runs: RUNS,
             actions: ACTIONS,
-            ratePerSecond: RATE,
+            ratesPerSecond: RATES,
             durationSeconds: DURATION_S,
             connections: 50,
             seedSeconds,

@@ -1,5 +1,6 @@
 // What the routes and their use cases may use. server.ts (the one composition root) builds it;
 // each use case takes only the part it needs (Pick<ApiDeps, …>, STYLE.md 3).
+import type { KeyObject } from "node:crypto";
 import type { PrismaClient, SecretBox } from "@techsync/db";
 import type { SyncQueue } from "@techsync/jobs";
 import type { ApiMetrics } from "./metrics";
@@ -10,7 +11,7 @@ export interface ApiDeps {
   syncQueue: SyncQueue;
   metrics: ApiMetrics;
   /** HS256 key shared with the portal's server. */
-  portalTokenKey: Uint8Array;
+  portalTokenKey: KeyObject;
   /** PEM of the Graph emulator's CA, trusted for sandbox tenants' Entra connections. */
   graphCaPem: string | undefined;
   /** How often the run event stream re-reads the run (~1 s). */

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ApiDeps } from "../api-deps";
 import { AppError, notFound } from "../errors";
 import { isApiKeyToken, verifyApiKey } from "./api-key-credential";
-import { verifyPortalToken } from "./portal-token";
+import { cachedPortalTokenVerifier } from "./portal-token";
 import type { ApiKeyScope, Principal, TenantPermission } from "./principal";
 
 export function bearerToken(request: FastifyRequest): string | null {
@@ -14,13 +14,12 @@ export function bearerToken(request: FastifyRequest): string | null {
 }
 
 export function authenticate(deps: Pick<ApiDeps, "prisma" | "portalTokenKey">) {
+  const verifyPortalToken = cachedPortalTokenVerifier(deps.portalTokenKey);
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     if (!request.routeOptions.config.access) return;
     const token = bearerToken(request);
     if (!token) throw new AppError("unauthorized", "Authorization: a Bearer token is required.");
-    request.principal = isApiKeyToken(token)
-      ? await verifyApiKey(deps, token)
-      : await verifyPortalToken(deps.portalTokenKey, token);
+    request.principal = isApiKeyToken(token) ? await verifyApiKey(deps, token) : await verifyPortalToken(token);
   };
 }
 

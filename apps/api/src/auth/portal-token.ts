@@ -1,5 +1,6 @@
 // Tokens the portal's server signs for its calls (api-contract.md, "Authentication").
-import { errors, jwtVerify, SignJWT } from "jose";
+import { createSecretKey, type KeyObject } from "node:crypto";
+import { decodeJwt, errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { AppError } from "../errors";
 import type { Principal } from "./principal";
@@ -12,11 +13,12 @@ const MAX_LIFETIME_SECONDS = 300;
 
 const ZUserSubject = z.uuid();
 
-export function portalTokenKey(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
+/** A KeyObject made once, so verifying a token does not import the raw secret again on every request. */
+export function portalTokenKey(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret, "utf8"));
 }
 
-export async function verifyPortalToken(key: Uint8Array, token: string): Promise<Principal> {
+export async function verifyPortalToken(key: KeyObject, token: string): Promise<Principal> {
   let payload: Awaited<ReturnType<typeof jwtVerify>>["payload"];
   try {
     ({ payload } = await jwtVerify(token, key, {
@@ -39,9 +41,30 @@ export async function verifyPortalToken(key: Uint8Array, token: string): Promise
   return { kind: "portal_user", userId: userId.data };
 }
 
+/**
+ * Verifies each distinct token's signature once: the portal reuses a token for its five minutes, and HMAC
+ * verification through WebCrypto is a large share of a read request's CPU. Expiry is checked on every use.
+ */
+export function cachedPortalTokenVerifier(key: KeyObject, maxEntries = 10_000) {
+  const verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
+  return async (token: string): Promise<Principal> => {
+    const hit = verified.get(token);
+    if (hit && hit.expiresAtMs > Date.now()) return hit.principal;
+    if (hit) verified.delete(token);
+    const principal = await verifyPortalToken(key, token);
+    const { exp } = decodeJwt(token);
+    if (verified.size >= maxEntries) {
+      const oldest = verified.keys().next();
+      if (!oldest.done) verified.delete(oldest.value);
+    }
+    verified.set(token, { principal, expiresAtMs: (exp ?? 0) * 1000 });
+    return principal;
+  };
+}
+
 /** What the portal's server does; here for tests and the benchmark, which play the portal. */
 export async function signPortalToken(
-  key: Uint8Array,
+  key: KeyObject,
   claims: { sub: string; scope?: string },
   lifetimeSeconds = MAX_LIFETIME_SECONDS,
 ): Promise<string> {

@@ -165,6 +165,11 @@ describe("reading runs", () => {
     const byName = (await api.call(owner.token, { method: "GET", url: `${url}?q=TECH 2` })).json();
     expect(byName.actions.map((a: { seq: number }) => a.seq)).toEqual([2, 20, 21, 22, 23, 24]);
 
+    for (const wildcard of ["%25", "_", "%5C"]) {
+      const literal = (await api.call(owner.token, { method: "GET", url: `${url}?q=${wildcard}` })).json();
+      expect({ wildcard, found: literal.actions.length }).toEqual({ wildcard, found: 0 });
+    }
+
     const page1 = (await api.call(owner.token, { method: "GET", url: `${url}?limit=10` })).json();
     const page2 = (
       await api.call(owner.token, { method: "GET", url: `${url}?limit=10&cursor=${page1.nextCursor}` })
