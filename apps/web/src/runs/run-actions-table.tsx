@@ -9,18 +9,29 @@ export interface ActionFilters {
   status?: string;
 }
 
+/** The planner's reasons name mappings by id; a person knows them as "Helpdesk → Support Tier 1". */
+export function explainReason(reason: string | null, mappingNames: Record<string, string>): string {
+  if (!reason) return "—";
+  return reason.replace(
+    /mapping ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi,
+    (whole, id: string) => (mappingNames[id] ? `the pair ${mappingNames[id]}` : whole),
+  );
+}
+
 export function RunActionsTable({
   run,
   actions,
   filters,
   hidden,
   more,
+  mappingNames = {},
 }: {
   run: Pick<SyncRun, "dryRun">;
   actions: SyncAction[];
   filters: ActionFilters;
   hidden?: Record<string, string>;
   more?: boolean;
+  mappingNames?: Record<string, string>;
 }) {
   const filtered = Boolean(filters.q || filters.kind || filters.status);
   return (
@@ -80,7 +91,7 @@ export function RunActionsTable({
               {actions.map((action) => (
                 <tr key={action.seq} data-kind={action.kind}>
                   <td>
-                    {action.displayName ?? "—"}
+                    {action.displayName ?? action.email ?? `Entra user ${action.entraUserId ?? "?"}`}
                     <br />
                     <span className="hint">{action.email}</span>
                   </td>
@@ -94,7 +105,7 @@ export function RunActionsTable({
                       {action.error ? <p className="error-text">{action.error}</p> : null}
                     </td>
                   )}
-                  <td>{action.reason ?? "—"}</td>
+                  <td>{explainReason(action.reason, mappingNames)}</td>
                 </tr>
               ))}
             </tbody>

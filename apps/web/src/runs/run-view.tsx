@@ -1,5 +1,5 @@
 // One run: live progress while it works, then its counts and its action table.
-import type { SyncAction, SyncRun } from "../api/api-types";
+import type { GroupMapping, SyncAction, SyncRun } from "../api/api-types";
 import { type ActionFilters, RunActionsTable } from "./run-actions-table";
 import { RunCountsList } from "./run-counts";
 import { RunProgress } from "./run-progress";
@@ -12,6 +12,7 @@ export function RunView({
   filters,
   hidden,
   more,
+  mappingNames,
 }: {
   tenantId: string;
   run: SyncRun;
@@ -19,6 +20,7 @@ export function RunView({
   filters: ActionFilters;
   hidden?: Record<string, string>;
   more?: boolean;
+  mappingNames?: Record<string, string>;
 }) {
   if (runIsLive(run.status)) return <RunProgress key={run.status} tenantId={tenantId} initial={run} />;
   return (
@@ -30,7 +32,19 @@ export function RunView({
         {run.error ? <span className="error-text"> {run.error}</span> : null}
       </p>
       <RunCountsList run={run} />
-      <RunActionsTable run={run} actions={actions} filters={filters} hidden={hidden} more={more} />
+      <RunActionsTable
+        run={run}
+        actions={actions}
+        filters={filters}
+        hidden={hidden}
+        more={more}
+        mappingNames={mappingNames}
+      />
     </>
   );
+}
+
+/** Mapping id → "Entra group → Rescue group", for the reasons column. */
+export function mappingNamesOf(mappings: readonly GroupMapping[]): Record<string, string> {
+  return Object.fromEntries(mappings.map((m) => [m.id, `${m.entraGroupName} → ${m.rescueGroupName}`]));
 }

@@ -118,3 +118,25 @@ test("on a phone-sized screen the picker stacks its columns", async () => {
   expect(entra!.width).toBeLessThanOrEqual(390);
   await shot("10-phone-mappings");
 }, 60_000);
+
+test("a blocked run lists what it would disable; Dismiss cancels one, Approve applies another", async () => {
+  const tenantId = [...api.tenants.keys()][0]!;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const dismissed = api.addBlockedRun(tenantId, 6);
+  await page.goto(`${portal.url}/t/${tenantId}/runs/${dismissed}`);
+  await page.getByText("This run would disable more technicians than the safety threshold allows").waitFor();
+  expect(await page.locator('tbody tr[data-kind="disable"]').count()).toBe(6);
+  expect(await page.locator('[data-count="disable"]').textContent()).toBe("6");
+  await shot("11-blocked-run");
+  await page.getByRole("button", { name: "Dismiss" }).click();
+  await page.locator(`[data-run-status="cancelled"]`).waitFor();
+  expect(api.tenants.get(tenantId)?.runs.find((r) => r.id === dismissed)?.status).toBe("cancelled");
+
+  const approved = api.addBlockedRun(tenantId, 6);
+  await page.goto(`${portal.url}/t/${tenantId}/runs/${approved}`);
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Approve and apply" }).click();
+  await page.locator('[data-run-status="succeeded"]').waitFor();
+  expect(await page.locator('[data-count="disable"]').textContent()).toBe("6");
+  expect(api.tenants.get(tenantId)?.runs.find((r) => r.id === approved)?.approvedBy).toBeTruthy();
+}, 60_000);

@@ -12,6 +12,8 @@ const tsx = path.join(root, "node_modules/.bin/tsx");
 export interface SandboxStack {
   apiUrl: string;
   rescueEmulatorUrl: string;
+  /** False when emulators already served 4010/4020 (then their state may not be the fresh seed). */
+  freshEmulators: boolean;
   /** Everything the processes printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -126,6 +128,7 @@ export async function startSandboxStack(options: { tokenSecret: string; portalOr
   return {
     apiUrl,
     rescueEmulatorUrl: "http://127.0.0.1:4010",
+    freshEmulators: !emulatorsRunning,
     output: () => output,
     stop: async () => {
       await Promise.all(

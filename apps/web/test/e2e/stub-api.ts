@@ -71,6 +71,8 @@ function membersOf(groupId: string) {
 export interface StubApi {
   url: string;
   tenants: Map<string, StubTenant>;
+  /** A real run stopped by the safety threshold (rule 11): it would disable `count` technicians. */
+  addBlockedRun(tenantId: string, count: number): string;
   close(): Promise<void>;
 }
 
@@ -426,6 +428,23 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           },
         };
       }
+      if ((sub === "approve" || sub === "dismiss") && method === "POST") {
+        if (run.status !== "blocked") return error(409, "conflict", "Only a blocked run can be approved or dismissed.");
+        if (sub === "dismiss") {
+          run.status = "cancelled";
+          return { status: 200, body: shown };
+        }
+        run.approvedBy = user.id as never;
+        run.status = "queued";
+        run.finishedAt = null;
+        setTimeout(() => {
+          run.status = "succeeded";
+          run.finishedAt = now();
+          run.counts = { disable: { planned: 0, succeeded: actions.length, failed: 0, skipped: 0 } };
+          for (const action of actions) action.status = "succeeded";
+        }, stepMs);
+        return { status: 202, body: shown };
+      }
       if (sub === "events") {
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
         const send = () => {
@@ -522,6 +541,42 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
   return {
     url: `http://127.0.0.1:${port}`,
     tenants,
+    addBlockedRun(tenantId, count) {
+      const tenant = tenants.get(tenantId);
+      if (!tenant) throw new Error(`no tenant ${tenantId}`);
+      const id = randomUUID();
+      tenant.runs.unshift({
+        id,
+        trigger: "schedule",
+        dryRun: false,
+        status: "blocked",
+        requestedBy: "schedule",
+        approvedBy: null,
+        counts: { disable: { planned: count, succeeded: 0, failed: 0, skipped: 0 } },
+        report: null,
+        phase: "done",
+        progress: { done: 0, total: count },
+        error: null,
+        queuedAt: now(),
+        startedAt: now(),
+        finishedAt: now(),
+        actions: Array.from({ length: count }, (_, i) => ({
+          seq: i + 1,
+          kind: "disable",
+          status: "planned",
+          entraUserId: `gone-${i}`,
+          rescueNodeId: 7000 + i,
+          rescueGroupId: 102,
+          displayName: `Former Person ${i + 1}`,
+          email: `former.${i + 1}@contoso-demo.example`,
+          reason: "no longer in any mapped group (rule 6)",
+          changes: null,
+          errorCode: null,
+          error: null,
+        })),
+      });
+      return id;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

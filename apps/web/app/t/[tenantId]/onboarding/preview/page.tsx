@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { ActionButton } from "../../../../../src/components/action-button";
 import { stepHeading, WizardSteps } from "../../../../../src/components/wizard-steps";
-import { RunView } from "../../../../../src/runs/run-view";
+import { mappingNamesOf, RunView } from "../../../../../src/runs/run-view";
 import { runIsLive } from "../../../../../src/runs/run-words";
 import { requireTenantApi } from "../../../../../src/server/portal-session";
 import { startPreview } from "../actions";
@@ -21,8 +21,10 @@ export default async function PreviewStep({
   const { runId, q, kind } = await searchParams;
   const api = await requireTenantApi(tenantId);
   const run = runId ? await api.run(runId) : undefined;
-  const actions =
-    run && !runIsLive(run.status) ? await api.runActions(run.id, { q, kind, limit: PAGE }) : { actions: [] };
+  const [actions, { mappings }] = await Promise.all([
+    run && !runIsLive(run.status) ? api.runActions(run.id, { q, kind, limit: PAGE }) : { actions: [] },
+    api.mappings(),
+  ]);
   return (
     <>
       <WizardSteps tenantId={tenantId} current="preview" />
@@ -37,7 +39,8 @@ export default async function PreviewStep({
           actions={actions.actions}
           filters={{ q, kind }}
           hidden={{ runId: run.id }}
-          more={Boolean(actions.nextCursor)}
+          mappingNames={mappingNamesOf(mappings)}
+          more={Boolean("nextCursor" in actions && actions.nextCursor)}
         />
       ) : (
         <div className="card">

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { ActionButton } from "../../../../../src/components/action-button";
-import { RunView } from "../../../../../src/runs/run-view";
+import { mappingNamesOf, RunView } from "../../../../../src/runs/run-view";
 import { formatWhen, runIsLive } from "../../../../../src/runs/run-words";
 import { requireTenantApi } from "../../../../../src/server/portal-session";
 import { approveRun, dismissRun } from "../actions";
@@ -21,7 +21,10 @@ export default async function RunDetail({
   const blocked = run.status === "blocked";
   // A blocked run shows first what it would disable.
   const filters = { q, status, kind: kind ?? (blocked ? "disable" : undefined) };
-  const actions = runIsLive(run.status) ? { actions: [] } : await api.runActions(runId, { ...filters, limit: 200 });
+  const [actions, { mappings }] = await Promise.all([
+    runIsLive(run.status) ? { actions: [] } : api.runActions(runId, { ...filters, limit: 200 }),
+    api.mappings(),
+  ]);
   return (
     <>
       <p>
@@ -62,6 +65,7 @@ export default async function RunDetail({
         run={run}
         actions={actions.actions}
         filters={filters}
+        mappingNames={mappingNamesOf(mappings)}
         more={Boolean("nextCursor" in actions && actions.nextCursor)}
       />
     </>
