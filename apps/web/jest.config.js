@@ -20,6 +20,12 @@ module.exports = {
       testEnvironment: "node",
       testMatch: ["<rootDir>/src/**/*.test.{ts,tsx}", "<rootDir>/app/**/*.test.{ts,tsx}"],
     },
-    { ...shared, displayName: "e2e", testEnvironment: "node", testMatch: ["<rootDir>/test/e2e/**/*.e2e.test.ts"] },
+    {
+      ...shared,
+      displayName: "e2e",
+      testEnvironment: "node",
+      globalSetup: "<rootDir>/test/e2e/build-portal.js",
+      testMatch: ["<rootDir>/test/e2e/**/*.e2e.test.ts"],
+    },
   ],
 };

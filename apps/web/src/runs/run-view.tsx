@@ -23,6 +23,8 @@ export function RunView({
   mappingNames?: Record<string, string>;
 }) {
   if (runIsLive(run.status)) return <RunProgress key={run.status} tenantId={tenantId} initial={run} />;
+  // A blocked run applied nothing: it reads like a preview ("will be disabled") until someone approves it.
+  const shown = run.status === "blocked" ? { ...run, dryRun: true } : run;
   return (
     <>
       <p>
@@ -31,9 +33,9 @@ export function RunView({
         </span>
         {run.error ? <span className="error-text"> {run.error}</span> : null}
       </p>
-      <RunCountsList run={run} />
+      <RunCountsList run={shown} />
       <RunActionsTable
-        run={run}
+        run={shown}
         actions={actions}
         filters={filters}
         hidden={hidden}

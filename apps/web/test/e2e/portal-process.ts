@@ -1,5 +1,5 @@
-// Builds (unless E2E_SKIP_BUILD=1) and starts the real portal (`next start`) for the browser test.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+// Starts the built portal (`next start`; test/e2e/build-portal.js built it) for the browser tests.
+import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 
@@ -36,15 +36,11 @@ export interface PortalProcess {
   stop(): Promise<void>;
 }
 
-/** Builds and starts the portal on `port` (a free one if not given). */
+/** Starts the portal on `port` (a free one if not given). */
 export async function startPortal(env: Record<string, string>, port?: number): Promise<PortalProcess> {
   port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: url, ...env };
-  if (process.env.E2E_SKIP_BUILD !== "1") {
-    const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: webRoot, env: childEnv, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
-  }
   let output = "";
   const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: webRoot,

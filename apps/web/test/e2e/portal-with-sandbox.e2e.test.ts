@@ -2,7 +2,7 @@
 // Postgres, Redis and both emulators (test/e2e/sandbox-stack.ts). Sign up → demo data → test both
 // connections → map two groups → preview → start syncing → the run completes → the technicians exist
 // in the Rescue emulator → the dashboard chart shows the run. Screenshots land in test-results/e2e-sandbox.
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { chromiumArgs, type FirstVisitOutcome, screenshotTaker, walkFirstVisit } from "./first-visit";
@@ -98,6 +98,13 @@ test("a new Master Account Holder syncs the sandbox from sign-up to the dashboar
     expect(after.get(email.toLowerCase())).toBeDefined();
   }
   expect(await page.locator("svg.chart").getAttribute("data-bars")).toBe("1");
+  // `E2E_README_SCREENSHOTS=1 npx jest --selectProjects e2e` refreshes the README's pictures from this run.
+  if (process.env.E2E_README_SCREENSHOTS === "1") {
+    const docs = path.resolve(__dirname, "../../docs/screenshots");
+    mkdirSync(docs, { recursive: true });
+    copyFileSync(path.join(artifacts, "03-mappings.png"), path.join(docs, "mapping-picker.png"));
+    copyFileSync(path.join(artifacts, "07-dashboard.png"), path.join(docs, "dashboard.png"));
+  }
   expect(Number(await page.locator("[data-linked-technicians]").textContent())).toBeGreaterThanOrEqual(
     outcome.runCreates,
   );

@@ -127,6 +127,7 @@ test("a blocked run lists what it would disable; Dismiss cancels one, Approve ap
   await page.getByText("This run would disable more technicians than the safety threshold allows").waitFor();
   expect(await page.locator('tbody tr[data-kind="disable"]').count()).toBe(6);
   expect(await page.locator('[data-count="disable"]').textContent()).toBe("6");
+  await page.getByText("Will be disabled").first().waitFor();
   await shot("11-blocked-run");
   await page.getByRole("button", { name: "Dismiss" }).click();
   await page.locator(`[data-run-status="cancelled"]`).waitFor();
@@ -139,4 +140,32 @@ test("a blocked run lists what it would disable; Dismiss cancels one, Approve ap
   await page.locator('[data-run-status="succeeded"]').waitFor();
   expect(await page.locator('[data-count="disable"]').textContent()).toBe("6");
   expect(api.tenants.get(tenantId)?.runs.find((r) => r.id === approved)?.approvedBy).toBeTruthy();
+}, 60_000);
+
+test("sign out, a wrong password in plain words, the API's rate limit message, then back in", async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const tenantId = [...api.tenants.keys()][0]!;
+  await page.goto(`${portal.url}/t/${tenantId}`);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/sign-in/);
+  await page.goto(`${portal.url}/t/${tenantId}`);
+  await page.waitForURL(/\/sign-in/);
+
+  const signIn = async (email: string, password: string) => {
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  };
+  await signIn("ada@contoso-demo.example", "not-the-password");
+  await page.getByText("That email and password don't match.").waitFor();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await signIn("someone@contoso-demo.example", "guess");
+    await page.getByRole("alert").waitFor();
+  }
+  await signIn("someone@contoso-demo.example", "guess");
+  await page.getByText("Too many sign-in attempts. Try again in a minute.").waitFor();
+  await shot("12-sign-in-rate-limited");
+
+  await signIn("ada@contoso-demo.example", "a-long-enough-password");
+  await page.waitForURL(new RegExp(`/t/${tenantId}$`));
 }, 60_000);

@@ -66,8 +66,9 @@ export function TenantSettingsForm({ settings, action }: { settings: TenantSetti
       <div className="field">
         <label htmlFor="field-attributeMapping">Attribute mapping (JSON)</label>
         <p className="hint" id="field-attributeMapping-hint">
-          Which Entra attribute fills each Rescue field, e.g. {'{"nick": "mailNickname", "ssoId": "userPrincipalName"}'}
-          .
+          Which Entra attributes fill each technician field (name, nick, email, ssoId); the first non-empty one wins.
+          For example <code>{'{"nick": ["mailLocalPart"], "ssoId": ["userPrincipalName"]}'}</code>. Leave empty to keep
+          the current mapping.
         </p>
         <textarea
           id="field-attributeMapping"
