@@ -79,6 +79,22 @@ describe("tenant settings", () => {
     expect(audit.body).not.toContain("Start-Here-2026!");
   });
 
+  test("a settings change keeps a quarantined tenant's back-off", async () => {
+    const owner = await api.ownerWithTenant();
+    await api.prisma.tenant.update({
+      where: { id: owner.tenantId },
+      data: { consecutiveFailures: 3, quarantinedUntil: new Date(Date.now() + 3600_000) },
+    });
+    const res = await api.call(owner.token, {
+      method: "PATCH",
+      url: `/v1/tenants/${owner.tenantId}`,
+      payload: { scheduleIntervalMinutes: 10 },
+    });
+    expect(res.statusCode).toBe(200);
+    // Quarantined after 3 failures: hourly, not every 10 minutes.
+    expect((await api.syncQueue.getJobScheduler(tenantSchedulerId(owner.tenantId)))?.every).toBe(60 * 60_000);
+  });
+
   test("a viewer cannot change settings, and out-of-range values are refused by name", async () => {
     const owner = await api.ownerWithTenant();
     const viewer = await api.memberOf(owner.tenantId, "viewer");

@@ -1,5 +1,5 @@
 import { SECRET_FIELDS, tenantDataKey } from "@techsync/db";
-import { syncTenantSchedule } from "@techsync/jobs";
+import { syncTenantSchedule, tenantScheduleOf } from "@techsync/jobs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../../api-deps";
 import { recordAuditEvent } from "../../audit/record-audit-event";
@@ -59,7 +59,8 @@ export async function updateTenant(
       },
     });
     // In the transaction: when Redis refuses the schedule, the settings are not half-changed either.
-    await syncTenantSchedule(deps.syncQueue, next);
+    // tenantScheduleOf keeps a quarantined tenant's back-off (issue 7) through a settings change.
+    await syncTenantSchedule(deps.syncQueue, tenantScheduleOf(next));
     return next;
   });
   return tenantSettingsView(updated, await nextRunAt(deps.syncQueue, tenantId));
