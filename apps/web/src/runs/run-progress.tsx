@@ -4,7 +4,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { SyncRun } from "../api/api-types";
-import { runStatusLabel } from "./run-words";
+import { runPhaseLabel, runStatusLabel } from "./run-words";
 
 export function RunProgress({ tenantId, initial }: { tenantId: string; initial: SyncRun }) {
   const router = useRouter();
@@ -54,7 +54,7 @@ export function RunProgress({ tenantId, initial }: { tenantId: string; initial: 
         aria-valuetext={total ? `${percent}%` : "starting"}
       />
       <p aria-live="polite">
-        {run.phase ? `${run.phase}: ` : ""}
+        {run.phase ? `${runPhaseLabel(run.phase)}: ` : ""}
         {total ? `${done} of ${total} (${percent}%)` : "Starting…"}
         {connection === "reconnecting" ? " — reconnecting…" : ""}
       </p>

@@ -1,4 +1,4 @@
-import { runCount } from "./run-words";
+import { runCount, runPhaseLabel } from "./run-words";
 
 describe("run counts as the worker records them", () => {
   const perStatus = {
@@ -27,4 +27,11 @@ describe("run counts as the worker records them", () => {
     expect(runCount({ counts: { create: 5, failed: 1 } }, "failed")).toBe(1);
     expect(runCount({ counts: null }, "create")).toBe(0);
   });
+});
+
+test("the worker's phases are said in words", () => {
+  expect(runPhaseLabel("plan")).toBe("Planning");
+  expect(runPhaseLabel("apply")).toBe("Applying changes");
+  expect(runPhaseLabel("verify")).toBe("Verify");
+  expect(runPhaseLabel(null)).toBe("");
 });

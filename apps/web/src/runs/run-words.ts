@@ -80,3 +80,18 @@ export function formatWhen(iso: string | null | undefined): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? "—" : date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 }
+
+const phaseWords: Record<string, string> = {
+  queued: "Waiting",
+  snapshot: "Reading Entra ID and Rescue",
+  read: "Reading Entra ID and Rescue",
+  plan: "Planning",
+  apply: "Applying changes",
+  done: "Done",
+};
+
+/** The worker's phase ("plan", "apply") in words. */
+export function runPhaseLabel(phase: string | null | undefined): string {
+  if (!phase) return "";
+  return phaseWords[phase] ?? phase.charAt(0).toUpperCase() + phase.slice(1);
+}

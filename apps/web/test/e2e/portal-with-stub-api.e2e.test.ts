@@ -169,3 +169,16 @@ test("sign out, a wrong password in plain words, the API's rate limit message, t
   await signIn("ada@contoso-demo.example", "a-long-enough-password");
   await page.waitForURL(new RegExp(`/t/${tenantId}$`));
 }, 60_000);
+
+test("Preview now shows the run's live progress from the API's events, then its plan", async () => {
+  const tenantId = [...api.tenants.keys()][0]!;
+  await page.goto(`${portal.url}/t/${tenantId}`);
+  await page.getByRole("button", { name: "Preview now" }).click();
+  await page.waitForURL(/\/runs\//);
+  // "n of m (p%)" only ever arrives through the Server-Sent Events: the first render says "Starting…".
+  await page.getByText(/\d+ of \d+ \(\d+%\)/).waitFor();
+  await shot("13-live-progress");
+  await page.locator('[data-run-status="succeeded"]').waitFor();
+  expect(await page.locator('[data-count="create"]').textContent()).toBe("0");
+  await page.getByText("Nothing to do: Rescue already matches Entra ID.").waitFor();
+}, 60_000);

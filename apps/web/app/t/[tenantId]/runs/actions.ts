@@ -1,5 +1,6 @@
 "use server";
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { type FormState, formStateOfError } from "../../../../src/forms/form-state";
 import { requireTenantApi } from "../../../../src/server/portal-session";
 
@@ -24,12 +25,14 @@ export async function dismissRun(tenantId: string, runId: string): Promise<FormS
   return { ok: true, message: "Dismissed: nothing was applied." };
 }
 
+/** "Sync now" / "Preview now" on the dashboard: start (or join) a run and watch it. */
 export async function startRunNow(tenantId: string, dryRun: boolean): Promise<FormState> {
+  let runId: string;
   try {
-    const { deduplicated } = await (await requireTenantApi(tenantId)).startRun(dryRun);
-    revalidatePath(`/t/${tenantId}`);
-    return { ok: true, message: deduplicated ? "A run is already under way." : "The run has started." };
+    runId = (await (await requireTenantApi(tenantId)).startRun(dryRun)).run.id;
   } catch (error) {
     return formStateOfError(error);
   }
+  revalidatePath(`/t/${tenantId}`);
+  redirect(`/t/${tenantId}/runs/${encodeURIComponent(runId)}`);
 }
