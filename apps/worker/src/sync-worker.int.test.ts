@@ -1,4 +1,4 @@
-import { RUN_JOB, SCHEDULED_RUN_JOB, syncTenantSchedule, tenantSchedulerId } from "@techsync/jobs";
+import { enqueueApprovedRun, RUN_JOB, SCHEDULED_RUN_JOB, syncTenantSchedule, tenantSchedulerId } from "@techsync/jobs";
 import pino from "pino";
 import { Registry } from "prom-client";
 import {
@@ -121,7 +121,6 @@ describe("a tenant's runs against the emulators", () => {
 
   test("a wrong client secret gives one failed run saying the secret was refused; the tenant needs attention and is quarantined", async () => {
     const tenant = await createTestTenant(world, { users: 3, clientSecret: "not-the-secret" });
-    await syncTenantSchedule(world.queue, { id: tenant.id, scheduleIntervalMinutes: 30, paused: false });
     const runId = await requestRun(world, tenant.id);
     const run = await waitForRun(world, runId);
     expect(run.status).toBe("failed");
@@ -135,9 +134,189 @@ describe("a tenant's runs against the emulators", () => {
     expect(saved.attentionReason).toContain("The client secret was refused");
     expect(saved.consecutiveFailures).toBe(1);
     expect(saved.quarantinedUntil?.getTime()).toBeGreaterThan(Date.now() + 55 * 60_000);
+    // Its schedule backs off to hourly, the first firing no earlier than the quarantine's end
     const scheduler = await world.queue.getJobScheduler(tenantSchedulerId(tenant.id));
     expect(scheduler?.every).toBe(60 * 60_000);
+    expect(scheduler?.next).toBeGreaterThan(Date.now() + 55 * 60_000);
     expect(tenant.rescue.organisation.technicians()).toHaveLength(0);
+    await tenant.rescue.close();
+  });
+
+  test("429s with Retry-After, Rescue ERRORs and expired sessions: the run succeeds and its log shows the retries", async () => {
+    const tenant = await createTestTenant(world, {
+      users: 60,
+      serviceTokenIsAuthCode: false,
+      rescueFaults: {
+        errorRate: 0.25,
+        dropSessionsAfterCalls: 2,
+        methods: ["createUsers", "getHierarchy_v2", "setUser_v2"],
+        seed: 3,
+      },
+    });
+    // A second mapping of the same group (direct members) makes two Graph reads, so the budget of one throttles.
+    await world.db.prisma.groupMapping.create({
+      data: {
+        tenantId: tenant.id,
+        entraGroupId: tenant.groupId,
+        entraGroupName: "same group, direct",
+        rescueGroupId: tenant.otherRescueGroupId,
+        rescueGroupName: "Escalations",
+        priority: 200,
+        transitive: false,
+      },
+    });
+    world.graph.admin.setFaults({ throttle: { limit: 1, windowMs: 60_000, retryAfterSeconds: 1 } });
+    try {
+      const run = await waitForRun(world, await requestRun(world, tenant.id));
+      expect(run.status).toBe("succeeded");
+      expect([...techniciansByEmail(tenant).values()].filter((n) => n === 1)).toHaveLength(60);
+      const log = await logOf(run.id);
+      expect(log.some((m) => m.startsWith("Microsoft Graph call failed transiently; retrying in"))).toBe(true);
+      expect(log.some((m) => /^(LogMeIn Rescue|A sync) call failed transiently; retrying in/.test(m))).toBe(true);
+      const report = run.report as {
+        retries: { graphThrottled: number };
+        calls: { rescueByMethod: Record<string, number> };
+      };
+      expect(report.retries.graphThrottled).toBeGreaterThan(0);
+      // The session expired and was renewed: more than one login
+      expect(report.calls.rescueByMethod.login).toBeGreaterThan(1);
+    } finally {
+      world.graph.admin.setFaults({});
+      await tenant.rescue.close();
+    }
+  });
+
+  test("a dry run records the plan and applies nothing; a run over the safety threshold blocks until approved, then applies what was approved", async () => {
+    const tenant = await createTestTenant(world, { users: 12, safetyThreshold: { percent: 10, minimum: 2 } });
+    const dry = await waitForRun(world, await requestRun(world, tenant.id, true));
+    expect(dry.status).toBe("succeeded");
+    expect((dry.report as { status: string }).status).toBe("dry-run");
+    expect(
+      await world.db.prisma.syncAction.count({ where: { runId: dry.id, kind: "create", status: "planned" } }),
+    ).toBe(12);
+    expect(tenant.rescue.organisation.technicians()).toHaveLength(0);
+
+    expect((await waitForRun(world, await requestRun(world, tenant.id))).status).toBe("succeeded");
+    // Four users leave: over max(2, 10 % of 12) → blocked (rule 11)
+    const leaving = tenant.userIds.slice(0, 4);
+    for (const id of leaving) tenant.directory.removeMember(tenant.groupId, id);
+    const blockedId = await requestRun(world, tenant.id);
+    const blocked = await waitForRun(world, blockedId);
+    expect(blocked.status).toBe("blocked");
+    expect(tenant.rescue.organisation.technicians().every((n) => n.enabled)).toBe(true);
+
+    // Meanwhile one of them comes back: the approved run re-checks and disables only the three still gone.
+    tenant.directory.addMember(tenant.groupId, leaving[0]!);
+    await world.db.prisma.syncRun.update({
+      where: { id: blockedId },
+      data: { approvedAt: new Date(), approvedBy: "owner" },
+    });
+    await enqueueApprovedRun(world.queue, { tenantId: tenant.id, runId: blockedId });
+    await jobSettled(`approved-${blockedId}`);
+    const approved = await waitForRun(world, blockedId);
+    expect(approved.status).toBe("succeeded");
+    expect(tenant.rescue.organisation.technicians().filter((n) => !n.enabled)).toHaveLength(3);
+    expect(
+      await world.db.prisma.syncAction.count({ where: { runId: blockedId, kind: "disable", status: "succeeded" } }),
+    ).toBe(3);
+    await tenant.rescue.close();
+  });
+
+  test("a scheduled run creates its SyncRun (trigger schedule) and runs it; a paused tenant gets none", async () => {
+    const tenant = await createTestTenant(world, { users: 4 });
+    await world.queue.add(SCHEDULED_RUN_JOB, { tenantId: tenant.id });
+    let run = null;
+    for (let i = 0; i < 100 && !run; i += 1) {
+      run = await world.db.prisma.syncRun.findFirst({ where: { tenantId: tenant.id, trigger: "schedule" } });
+      if (!run) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(run).not.toBeNull();
+    expect((await waitForRun(world, run!.id)).status).toBe("succeeded");
+    expect(tenant.rescue.organisation.technicians()).toHaveLength(4);
+
+    await world.db.prisma.tenant.update({ where: { id: tenant.id }, data: { paused: true } });
+    const job = await world.queue.add(SCHEDULED_RUN_JOB, { tenantId: tenant.id });
+    const settled = await jobSettled(job.id!);
+    expect(settled.returnvalue).toEqual({ skipped: "the tenant is paused" });
+    expect(await world.db.prisma.syncRun.count({ where: { tenantId: tenant.id } })).toBe(1);
+    await tenant.rescue.close();
+  });
+
+  test("a job with an unknown name is completed, not retried; a bad payload fails once", async () => {
+    const unknown = await world.queue.add("no-such-job", { anything: 1 });
+    expect(await (await jobSettled(unknown.id!)).getState()).toBe("completed");
+    const bad = await world.queue.add(RUN_JOB, { tenantId: "nope", runId: "nope" });
+    const settled = await jobSettled(bad.id!);
+    expect(await settled.getState()).toBe("failed");
+    expect(settled.failedReason).toContain("invalid sync-run payload");
+  });
+
+  test("at start every tenant's schedule is reconciled: quarantine kept, paused removed, deleted tenants' schedulers dropped", async () => {
+    const quarantined = await createTestTenant(world, { users: 1 });
+    const paused = await createTestTenant(world, { users: 1 });
+    await world.db.prisma.tenant.update({
+      where: { id: quarantined.id },
+      data: { consecutiveFailures: 4, quarantinedUntil: new Date(Date.now() + 3_600_000) },
+    });
+    await world.db.prisma.tenant.update({ where: { id: paused.id }, data: { paused: true } });
+    await syncTenantSchedule(world.queue, { id: paused.id, scheduleIntervalMinutes: 30, paused: false });
+    const gone = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d";
+    await syncTenantSchedule(world.queue, { id: gone, scheduleIntervalMinutes: 30, paused: false });
+
+    await reconcileTenantSchedules(world.db.prisma, world.queue);
+    expect((await world.queue.getJobScheduler(tenantSchedulerId(quarantined.id)))?.every).toBe(240 * 60_000);
+    expect(await world.queue.getJobScheduler(tenantSchedulerId(paused.id))).toBeFalsy();
+    expect(await world.queue.getJobScheduler(tenantSchedulerId(gone))).toBeFalsy();
+    await quarantined.rescue.close();
+    await paused.rescue.close();
+  });
+
+  test("Prometheus metrics count runs by outcome, calls per system and the queue's depth", async () => {
+    const text = await metricsRegistry.metrics();
+    expect(text).toMatch(/techsync_sync_runs_total\{outcome="succeeded"\} [1-9]/);
+    expect(text).toMatch(/techsync_sync_runs_total\{outcome="failed"\} [1-9]/);
+    expect(text).toMatch(/techsync_api_calls_total\{system="rescue"\} [1-9]/);
+    expect(text).toMatch(/techsync_api_calls_total\{system="entra"\} [1-9]/);
+    expect(text).toMatch(/techsync_api_errors_total\{system="entra"\} [1-9]/);
+    expect(text).toMatch(/techsync_sync_run_duration_seconds_count\{outcome="succeeded"\}/);
+    expect(text).toMatch(/techsync_sync_queue_jobs\{state="waiting"\} \d+/);
+  });
+});
+
+describe("shutdown", () => {
+  test("SIGTERM's close stops the run at a batch boundary, records where it stands, and another worker resumes it to the end", async () => {
+    const tenant = await createTestTenant(world, {
+      users: 200,
+      rescueFaults: { latencyMs: 150, methods: ["createUsers"] },
+    });
+    const small = { graphEmulatorCa: world.graph.caCertPem, rescueCreateBatchSize: 10 };
+    await worker.close();
+    const first = startWorker({ adapters: small });
+    const runId = await requestRun(world, tenant.id);
+    for (let i = 0; i < 200; i += 1) {
+      if ((await world.db.prisma.link.count({ where: { tenantId: tenant.id } })) >= 20) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await first.close();
+    const stopped = await world.db.prisma.syncRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(stopped.status).toBe("queued");
+    expect(stopped.phase).toBe("interrupted");
+    const created = tenant.rescue.organisation.technicians().length;
+    expect(created).toBeGreaterThan(0);
+    expect(created).toBeLessThan(200);
+    expect(await world.db.prisma.syncAction.count({ where: { runId, status: "skipped" } })).toBeGreaterThan(0);
+
+    worker = startWorker({ metricsRegistry: new Registry(), adapters: small });
+    const finished = await waitForRun(world, runId);
+    expect(finished.status).toBe("succeeded");
+    const emails = techniciansByEmail(tenant);
+    expect(emails.size).toBe(200);
+    expect([...emails.values()].every((n) => n === 1)).toBe(true);
+    expect(await logOf(runId)).toEqual(
+      expect.arrayContaining([
+        "the worker is shutting down: run interrupted at a batch boundary; another worker resumes it",
+      ]),
+    );
     await tenant.rescue.close();
   });
 });

@@ -70,7 +70,11 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
     metrics,
     adapters: options.adapters ?? {},
     rescheduleTenant: async (tenant) => {
-      await syncTenantSchedule(queue, tenantScheduleOf(tenant));
+      const schedule = tenantScheduleOf(tenant);
+      // BullMQ fires a scheduler whose interval changed at once: after a quarantine is lifted (by a run that just
+      // succeeded) the next run is one normal interval away instead.
+      const notBefore = schedule.quarantinedUntil ?? new Date(Date.now() + schedule.scheduleIntervalMinutes * 60_000);
+      await syncTenantSchedule(queue, { ...schedule, quarantinedUntil: notBefore });
     },
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.runConcurrency ? { concurrency: options.runConcurrency } : {}),

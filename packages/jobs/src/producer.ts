@@ -45,7 +45,7 @@ export async function enqueueRun(queue: SyncQueue, job: RunJob): Promise<void> {
 export async function enqueueApprovedRun(queue: SyncQueue, job: RunJob): Promise<void> {
   const data = ZRunJob.parse(job);
   await queue.add(RUN_JOB, data, {
-    jobId: `approved:${data.runId}`,
+    jobId: `approved-${data.runId}`,
     deduplication: { id: tenantDeduplicationId(data.tenantId) },
   });
 }
