@@ -32,6 +32,7 @@ describe("run counts as the worker records them", () => {
 test("the worker's phases are said in words", () => {
   expect(runPhaseLabel("plan")).toBe("Planning");
   expect(runPhaseLabel("apply")).toBe("Applying changes");
+  expect(runPhaseLabel("read-directory")).toBe("Reading the Entra ID groups");
   expect(runPhaseLabel("verify")).toBe("Verify");
   expect(runPhaseLabel(null)).toBe("");
 });

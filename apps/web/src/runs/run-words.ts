@@ -83,14 +83,15 @@ export function formatWhen(iso: string | null | undefined): string {
 
 const phaseWords: Record<string, string> = {
   queued: "Waiting",
-  snapshot: "Reading Entra ID and Rescue",
-  read: "Reading Entra ID and Rescue",
+  "read-directory": "Reading the Entra ID groups",
+  "read-rescue": "Reading the Rescue organisation",
   plan: "Planning",
   apply: "Applying changes",
   done: "Done",
+  interrupted: "Interrupted, waiting to resume",
 };
 
-/** The worker's phase ("plan", "apply") in words. */
+/** The worker's phase (sync-core RunPhase, plus "done" / "interrupted") in words. */
 export function runPhaseLabel(phase: string | null | undefined): string {
   if (!phase) return "";
   return phaseWords[phase] ?? phase.charAt(0).toUpperCase() + phase.slice(1);

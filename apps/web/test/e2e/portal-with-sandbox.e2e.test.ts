@@ -109,3 +109,51 @@ test("a new Master Account Holder syncs the sandbox from sign-up to the dashboar
     outcome.runCreates,
   );
 }, 300_000);
+
+test("the sync log, settings, members and API keys work against the real API", async () => {
+  const shot = screenshotTaker(page, artifacts);
+  const tenantId = /\/t\/([^/]+)/.exec(page.url())?.[1];
+  expect(tenantId).toBeTruthy();
+
+  await page.goto(`${portal.url}/t/${tenantId}/log`);
+  await page.locator("tbody tr").first().waitFor();
+  await shot("08-sync-log");
+  await page.getByLabel("Level").selectOption("error");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.waitForURL(/level=error/);
+  const download = await page.request.get(`${portal.url}/api/tenants/${tenantId}/logs/download`);
+  expect(download.status()).toBe(200);
+  expect((await download.text()).trim().split("\n").length).toBeGreaterThan(0);
+
+  await page.goto(`${portal.url}/t/${tenantId}/settings`);
+  await page.getByLabel("Run every (minutes)").fill("45");
+  await page.getByLabel("Attribute mapping (JSON)").fill('{"nick": ["mailLocalPart"]}');
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await page.getByText("Settings saved.").waitFor();
+  await page.getByLabel("Attribute mapping (JSON)").fill('{"nick": ["shoeSize"]}');
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await page.getByRole("alert").waitFor();
+  await page.reload();
+  expect(await page.getByLabel("Run every (minutes)").inputValue()).toBe("45");
+
+  await page.getByLabel("Email", { exact: true }).fill("nobody-yet@contoso-demo.example");
+  await page.getByRole("button", { name: "Add member" }).click();
+  await page.getByRole("alert").or(page.getByRole("status")).first().waitFor();
+
+  await page.getByLabel("Key name").fill("nightly export");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const key = (await page.locator("[data-api-key]").textContent()) ?? "";
+  expect(key).toMatch(/^tsk_/);
+  const withKey = await fetch(`${stack.apiUrl}/v1/tenants/${tenantId}`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  expect(withKey.status).toBe(200);
+  await shot("09-settings");
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Revoke" }).click();
+  await page.getByText(/^revoked /).waitFor();
+  const revoked = await fetch(`${stack.apiUrl}/v1/tenants/${tenantId}`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  expect(revoked.status).toBe(401);
+}, 120_000);

@@ -5,6 +5,13 @@ import { requireTenantApi } from "../../../../src/server/portal-session";
 export const dynamic = "force-dynamic";
 
 const levels = ["debug", "info", "warn", "error"] as const;
+// The API's level is a floor: "warn" gives warnings and errors.
+const levelWords: Record<(typeof levels)[number], string> = {
+  debug: "Debug and above",
+  info: "Info and above",
+  warn: "Warnings and errors",
+  error: "Errors only",
+};
 
 /** The tenant's sync log: it replaces the old "Active Directory Logger". */
 export default async function SyncLog({
@@ -34,10 +41,10 @@ export default async function SyncLog({
         <div className="field">
           <label htmlFor="log-level">Level</label>
           <select id="log-level" name="level" defaultValue={level ?? ""}>
-            <option value="">All levels</option>
+            <option value="">Everything</option>
             {levels.map((l) => (
               <option key={l} value={l}>
-                {l}
+                {levelWords[l]}
               </option>
             ))}
           </select>
