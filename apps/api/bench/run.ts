@@ -3,7 +3,7 @@
 // at 1,000 requests/s against the run list and the action list. Prints a table and writes JSON to
 // bench/results/. Not a test: nothing here fails on slowness (STYLE.md 17).
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -30,6 +30,17 @@ function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** CPU seconds the process has used (Linux /proc; null elsewhere): the API's cost per request, apart from the load generator's. */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // utime and stime, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
@@ -162,6 +173,7 @@ async function main(): Promise<void> {
           overallRate: rate,
           duration: 2,
         });
+        const cpuBefore = cpuSecondsOf(api.pid);
         const result = await autocannon({
           url: `${url}${scenario.path}`,
           headers: { authorization: `Bearer ${token}` },
@@ -169,8 +181,14 @@ async function main(): Promise<void> {
           overallRate: rate,
           duration: DURATION_S,
         });
+        const cpuAfter = cpuSecondsOf(api.pid);
+        const apiCpuMsPerRequest =
+          cpuBefore === null || cpuAfter === null || result.requests.total === 0
+            ? null
+            : Math.round(((cpuAfter - cpuBefore) * 1000 * 100) / result.requests.total) / 100;
         results.push({
           scenario: scenario.name,
+          apiCpuMsPerRequest,
           offeredRatePerSecond: rate,
           requests: result.requests.total,
           throughputPerSecond: result.requests.average,
@@ -199,6 +217,7 @@ async function main(): Promise<void> {
         "max ms": r.maxMs,
         "non-2xx": r.non2xx,
         errors: r.errors,
+        "API CPU ms/req": r.apiCpuMsPerRequest,
         "p99 < 50 ms": r.p99Ms < TARGET_P99_MS ? "yes" : "NO",
       })),
     );
