@@ -13,3 +13,7 @@ export const ZSignInForm = z.object({
   email: z.string().email("Enter the email address you signed up with."),
   password: z.string().min(1, "Enter your password."),
 });
+
+export const ZNewTenantForm = z.object({
+  name: z.string().min(1, "Name the organisation.").max(200, "Use at most 200 characters."),
+});

@@ -182,3 +182,20 @@ test("Preview now shows the run's live progress from the API's events, then its 
   expect(await page.locator('[data-count="create"]').textContent()).toBe("0");
   await page.getByText("Nothing to do: Rescue already matches Entra ID.").waitFor();
 }, 60_000);
+
+test("a second organisation starts its own setup, and the switcher moves between them", async () => {
+  const first = [...api.tenants.keys()][0]!;
+  await page.goto(`${portal.url}/t/${first}`);
+  await page.getByRole("link", { name: "Add organisation" }).click();
+  await page.getByRole("button", { name: "Create and set up" }).click();
+  await page.getByText("Name the organisation.").waitFor();
+  await page.getByLabel("Organisation name").fill("Fabrikam Field Service");
+  await page.getByRole("button", { name: "Create and set up" }).click();
+  await page.waitForURL(/\/onboarding\/rescue$/);
+  const second = /\/t\/([^/]+)\//.exec(page.url())?.[1];
+  expect(second).not.toBe(first);
+  expect(api.tenants.get(second!)?.name).toBe("Fabrikam Field Service");
+  await page.getByLabel("Organisation").selectOption(first);
+  await page.waitForURL(new RegExp(`/t/${first}$`));
+  expect(await page.getByLabel("Organisation").inputValue()).toBe(first);
+}, 60_000);

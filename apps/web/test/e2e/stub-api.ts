@@ -89,6 +89,32 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
     body: { error: code, message, requestId: randomUUID(), ...(details ? { details } : {}) },
   });
 
+  function newTenant(name: string, ownerId: string): StubTenant {
+    const tenant: StubTenant = {
+      id: randomUUID(),
+      name,
+      members: [{ userId: ownerId, role: "owner" }],
+      settings: {
+        scheduleIntervalMinutes: 60,
+        paused: true,
+        sandboxMode: false,
+        safetyThreshold: { percent: 10, minimum: 5 },
+        attributeMapping: null,
+        attentionReason: null,
+        quarantinedUntil: null,
+        nextRunAt: null,
+        createdAt: now(),
+      },
+      mappings: [],
+      runs: [],
+      technicians: [],
+      logs: [],
+      apiKeys: [],
+    };
+    tenants.set(tenant.id, tenant);
+    return tenant;
+  }
+
   function tenantView(t: StubTenant) {
     return { id: t.id, name: t.name, ...t.settings, hasDefaultPassword: Boolean(t.defaultPassword) };
   }
@@ -190,28 +216,7 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           password: String(body.password),
         };
         users.set(user.id, user);
-        const tenant: StubTenant = {
-          id: randomUUID(),
-          name: String(body.tenantName),
-          members: [{ userId: user.id, role: "owner" }],
-          settings: {
-            scheduleIntervalMinutes: 60,
-            paused: true,
-            sandboxMode: false,
-            safetyThreshold: { percent: 10, minimum: 5 },
-            attributeMapping: null,
-            attentionReason: null,
-            quarantinedUntil: null,
-            nextRunAt: null,
-            createdAt: now(),
-          },
-          mappings: [],
-          runs: [],
-          technicians: [],
-          logs: [],
-          apiKeys: [],
-        };
-        tenants.set(tenant.id, tenant);
+        const tenant = newTenant(String(body.tenantName), user.id);
         return {
           status: 201,
           body: { user: { id: user.id, email, name: user.name }, tenant: { id: tenant.id, name: tenant.name } },
@@ -246,6 +251,10 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           })),
         },
       };
+    }
+    if (parts[1] === "tenants" && !parts[2] && method === "POST") {
+      const created = newTenant(String(body.name), user.id);
+      return { status: 201, body: { id: created.id, name: created.name } };
     }
     const tenant = parts[1] === "tenants" ? tenants.get(parts[2] ?? "") : undefined;
     if (!tenant?.members.some((m) => m.userId === user.id)) return error(404, "not_found", "Not found.");

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { SignOutButton } from "../../../src/components/sign-out-button";
@@ -26,6 +27,7 @@ export default async function TenantLayout({
         <span className="spacer" />
         {tenant.sandboxMode ? <span className="badge warn">Sandbox</span> : null}
         <TenantSwitcher tenants={tenants} current={tenantId} />
+        <Link href="/organisations/new">Add organisation</Link>
         <span title={email}>
           {tenant.name} · {tenant.role}
         </span>
