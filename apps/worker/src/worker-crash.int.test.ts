@@ -1,16 +1,15 @@
 // rule 12 under a real crash: a worker process killed with SIGKILL in the middle of a 2,000-user run; another
 // worker process picks the stalled job up and the run converges with exactly one technician per user.
-import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import {
   createSyncWorld,
   createTestTenant,
-  REDIS_URL,
   requestRun,
   type SyncWorld,
   techniciansByEmail,
   waitForRun,
 } from "../test/sync-world";
+import { startWorkerProcess } from "../test/worker-process";
 
 jest.setTimeout(120_000);
 
@@ -25,46 +24,10 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** The worker as it runs in production (src/main.ts), from source, configured through its environment only. */
-async function startWorkerProcess(): Promise<ChildProcess> {
-  const root = path.resolve(__dirname, "..");
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@techsync/source", "src/main.ts"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: world.db.url,
-      REDIS_URL,
-      REDIS_PREFIX: world.prefix,
-      WORKER_PORT: "0",
-      WORKER_CONCURRENCY: "2",
-      // Short locks so a dead worker's job is seen as stalled within seconds.
-      WORKER_LOCK_DURATION_MS: "4000",
-      WORKER_STALLED_INTERVAL_MS: "2000",
-      WORKER_RECONCILE_SCHEDULES: "false",
-      LOG_LEVEL: "info",
-      SECRET_BOX_MASTER_KEYS: world.masterKeys,
-      SECRET_BOX_ACTIVE_KEY_ID: "k1",
-      GRAPH_EMULATOR_CA_PATH: world.graph.caPath,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/** Short locks, so a dead worker's job is seen as stalled within seconds. */
+async function startCrashableWorker(): Promise<ChildProcess> {
+  const child = await startWorkerProcess(world, { concurrency: 2, lockDurationMs: 4000, stalledIntervalMs: 2000 });
   children.push(child);
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('"msg":"worker started"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`worker exited (${code}):\n${output}`)));
-  });
-  child.stdout?.resume();
-  child.stderr?.resume();
   return child;
 }
 
@@ -73,7 +36,7 @@ test("kill -9 a worker in the middle of a 2,000-user run, start another: the run
     users: 2000,
     rescueFaults: { latencyMs: 400, methods: ["createUsers"] },
   });
-  const first = await startWorkerProcess();
+  const first = await startCrashableWorker();
   const runId = await requestRun(world, tenant.id);
 
   // Kill it once the first bulk create is recorded and before the last one.
@@ -88,7 +51,7 @@ test("kill -9 a worker in the middle of a 2,000-user run, start another: the run
   expect(atCrash).toBeLessThan(2000);
   expect((await world.db.prisma.syncRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe("running");
 
-  const second = await startWorkerProcess();
+  const second = await startCrashableWorker();
   const run = await waitForRun(world, runId, 90_000);
   expect(run.status).toBe("succeeded");
   const emails = techniciansByEmail(tenant);

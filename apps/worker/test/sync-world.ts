@@ -73,6 +73,8 @@ export interface TestTenant {
 
 export interface TestTenantOptions {
   users: number;
+  /** Entra groups, each mapped to a Rescue technician group of its own (default 1, mapped to "Helpdesk"). */
+  groups?: number;
   seed?: number;
   /** What the tenant's Entra connection holds (default the app's real secret). */
   clientSecret?: string;
@@ -91,7 +93,7 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
     tenantId: directoryId,
     domain: `t${id.slice(0, 8)}.example`,
     users: options.users,
-    groups: 1,
+    groups: options.groups ?? 1,
     apps: [
       {
         clientId,
@@ -102,27 +104,35 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
     ],
   });
   const directory = world.graph.admin.addTenant(generated);
+  const teamNames =
+    (options.groups ?? 1) === 1 ? ["Helpdesk"] : Array.from({ length: options.groups ?? 1 }, (_, i) => `Team ${i + 1}`);
   const rescue = await startRescueEmulator({
     port: 0,
     seed: {
       account: { technicianLicences: options.users + 100, mobileLicences: 10 },
       masterAccountHolder: MAH,
       serviceTokenIsAuthCode: options.serviceTokenIsAuthCode ?? true,
-      technicianGroups: [{ name: "Helpdesk" }, { name: "Escalations" }],
+      technicianGroups: [...teamNames.map((name) => ({ name })), { name: "Escalations" }],
     },
     ...(options.rescueFaults ? { faults: options.rescueFaults } : {}),
   });
   const groupNode = (name: string) => {
-    const node = rescue.organisation.snapshot().nodes.find((n) => n.name === name && n.type === "TechnicianGroup");
-    if (!node) throw new Error(`no Rescue group ${name}`);
-    return node.id;
+    const id = nodeIds.get(name);
+    if (id === undefined) throw new Error(`no Rescue group ${name}`);
+    return id;
   };
   const group = generated.groups[0];
   if (!group) throw new Error("no generated group");
+  const nodeIds = new Map(
+    rescue.organisation
+      .snapshot()
+      .nodes.filter((n) => n.type === "TechnicianGroup")
+      .map((n) => [n.name, n.id]),
+  );
 
   const key = world.secretBox.createDataKey(id);
   const seal = (field: string, value: string) => world.secretBox.encrypt(id, key, field, value);
-  const rescueGroupId = groupNode("Helpdesk");
+  const rescueGroupId = groupNode(teamNames[0] ?? "Helpdesk");
   await world.db.prisma.tenant.create({
     data: {
       id,
@@ -154,12 +164,13 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
         },
       },
       mappings: {
-        create: {
-          entraGroupId: group.id,
-          entraGroupName: String(group.displayName),
-          rescueGroupId,
-          rescueGroupName: "Helpdesk",
-        },
+        create: generated.groups.map((entraGroup, index) => ({
+          entraGroupId: entraGroup.id,
+          entraGroupName: String(entraGroup.displayName),
+          rescueGroupId: groupNode(teamNames[index] ?? "Helpdesk"),
+          rescueGroupName: teamNames[index] ?? "Helpdesk",
+          priority: 100 + index,
+        })),
       },
     },
   });

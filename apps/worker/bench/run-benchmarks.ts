@@ -1,0 +1,212 @@
+// Worker benchmarks (issue 7; STYLE.md 17: they measure, they do not assert). Real worker processes (src/main.ts)
+// against Postgres, Redis and the two emulators at 25 ms per call:
+//   (a) many tenants × 50 users, 2 worker processes: time until every tenant's first (scheduled) run is done;
+//   (b) one tenant, 100,000 users in 100 mapped groups: wall time, the worker's peak RSS, calls beside the minimum.
+// Usage: npm run bench -w @techsync/worker -- [--tenants 1000] [--large-users 100000] [--only tenants|large]
+import type { ChildProcess } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { syncTenantSchedule } from "@techsync/jobs";
+import {
+  createSyncWorld,
+  createTestTenant,
+  requestRun,
+  type SyncWorld,
+  type TestTenant,
+  waitForRun,
+} from "../test/sync-world";
+import { processMemoryMb, startWorkerProcess } from "../test/worker-process";
+
+const LATENCY_MS = 25;
+/** Graph pages group members by at most 999; Rescue creates at most 1,000 technicians per createUsers. */
+const GRAPH_PAGE = 999;
+const RESCUE_BULK = 1000;
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index === -1 ? undefined : Number(process.argv[index + 1]);
+  return value !== undefined && Number.isFinite(value) ? value : fallback;
+}
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+function table(rows: [string, string | number][]): string {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join("\n");
+}
+
+async function benchManyTenants(tenantCount: number, usersPerTenant: number) {
+  const world = await createSyncWorld("bench-tenants");
+  const tenants: TestTenant[] = [];
+  const workers: ChildProcess[] = [];
+  try {
+    world.graph.admin.setFaults({ latencyMs: LATENCY_MS });
+    const setupStarted = Date.now();
+    for (let i = 0; i < tenantCount; i += 25) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(25, tenantCount - i) }, (_, j) =>
+          createTestTenant(world, { users: usersPerTenant, seed: i + j + 1, rescueFaults: { latencyMs: LATENCY_MS } }),
+        ),
+      );
+      tenants.push(...batch);
+    }
+    const setupMs = Date.now() - setupStarted;
+    for (let i = 0; i < 2; i += 1) workers.push(await startWorkerProcess(world, { concurrency: 8 }));
+
+    // Each tenant's scheduler, as the API creates it when the tenant is set up: its first run fires at once.
+    const started = Date.now();
+    await Promise.all(
+      tenants.map((tenant) =>
+        syncTenantSchedule(world.queue, { id: tenant.id, scheduleIntervalMinutes: 30, paused: false }),
+      ),
+    );
+    const final = ["succeeded", "partial", "failed", "blocked", "cancelled"] as const;
+    let done = 0;
+    while (done < tenantCount) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      done = await world.db.prisma.syncRun.count({ where: { status: { in: [...final] } } });
+      if (Date.now() - started > 30 * 60_000) break;
+    }
+    const elapsedMs = Date.now() - started;
+    const runs = await world.db.prisma.syncRun.findMany({
+      select: { status: true, startedAt: true, finishedAt: true },
+    });
+    const durations = runs
+      .filter((run) => run.startedAt && run.finishedAt)
+      .map((run) => run.finishedAt!.getTime() - run.startedAt!.getTime())
+      .sort((a, b) => a - b);
+    const quantile = (q: number) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] ?? 0;
+    const technicians = tenants.reduce((sum, tenant) => sum + tenant.rescue.organisation.technicians().length, 0);
+    const peaks = await Promise.all(workers.map(async (worker) => (await processMemoryMb(worker.pid ?? 0))?.peak));
+    return {
+      tenants: tenantCount,
+      usersPerTenant,
+      workerProcesses: 2,
+      concurrencyPerProcess: 8,
+      emulatorLatencyMs: LATENCY_MS,
+      setupSeconds: Math.round(setupMs / 100) / 10,
+      firstRunsDone: done,
+      succeeded: runs.filter((run) => run.status === "succeeded").length,
+      notSucceeded: runs.filter((run) => run.status !== "succeeded").length,
+      secondsUntilAllFirstRunsDone: Math.round(elapsedMs / 100) / 10,
+      runsPerMinute: Math.round((done / (elapsedMs / 60_000)) * 10) / 10,
+      runDurationP50Ms: quantile(0.5),
+      runDurationP95Ms: quantile(0.95),
+      techniciansCreated: technicians,
+      techniciansExpected: tenantCount * usersPerTenant,
+      workerPeakRssMb: peaks,
+    };
+  } finally {
+    await Promise.all(workers.map(stopWorker));
+    await Promise.all(tenants.map((tenant) => tenant.rescue.close()));
+    await world.close();
+  }
+}
+
+async function timedRun(world: SyncWorld, tenantId: string) {
+  const started = Date.now();
+  const run = await waitForRun(world, await requestRun(world, tenantId), 40 * 60_000);
+  const report = run.report as { calls: { entra: number; rescue: number; rescueByMethod: Record<string, number> } };
+  return { status: run.status, wallSeconds: Math.round((Date.now() - started) / 100) / 10, calls: report.calls };
+}
+
+async function benchLargeTenant(users: number, groups: number) {
+  const world = await createSyncWorld("bench-large");
+  let worker: ChildProcess | undefined;
+  let tenant: TestTenant | undefined;
+  try {
+    world.graph.admin.setFaults({ latencyMs: LATENCY_MS });
+    tenant = await createTestTenant(world, { users, groups, rescueFaults: { latencyMs: LATENCY_MS } });
+    worker = await startWorkerProcess(world, { concurrency: 1 });
+    // The worker runs from source through tsx (as in the tests): its idle size is tsx's and the transpiled
+    // sources', so the idle RSS is reported beside the peak.
+    const idle = await processMemoryMb(worker.pid ?? 0);
+    const first = await timedRun(world, tenant.id);
+    const firstPeak = (await processMemoryMb(worker.pid ?? 0))?.peak;
+    const second = await timedRun(world, tenant.id);
+    const peak = (await processMemoryMb(worker.pid ?? 0))?.peak;
+    const perGroup = Math.ceil(users / groups);
+    const minimumGraph = groups * Math.ceil(perGroup / GRAPH_PAGE);
+    return {
+      users,
+      mappedGroups: groups,
+      emulatorLatencyMs: LATENCY_MS,
+      first: { ...first, minimumCalls: { entra: minimumGraph, rescue: 1 + Math.ceil(users / RESCUE_BULK) } },
+      second: { ...second, minimumCalls: { entra: minimumGraph, rescue: 1 } },
+      techniciansCreated: tenant.rescue.organisation.technicians().length,
+      workerIdleRssMb: idle?.rss,
+      workerPeakRssMbAfterFirstRun: firstPeak,
+      workerPeakRssMb: peak,
+    };
+  } finally {
+    if (worker) await stopWorker(worker);
+    await tenant?.rescue.close();
+    await world.close();
+  }
+}
+
+async function main() {
+  const results: Record<string, unknown> = {
+    startedAt: new Date().toISOString(),
+    cpus: (await import("node:os")).cpus().length,
+  };
+  if (only !== "large") {
+    const tenants = await benchManyTenants(argument("tenants", 1000), argument("users-per-tenant", 50));
+    results.manyTenants = tenants;
+    console.log(
+      `\n(a) ${tenants.tenants} tenants × ${tenants.usersPerTenant} users, 2 worker processes × 8, emulators at ${LATENCY_MS} ms/call`,
+    );
+    console.log(
+      table([
+        ["first runs done", `${tenants.firstRunsDone}/${tenants.tenants} (${tenants.succeeded} succeeded)`],
+        ["time until all first runs done", `${tenants.secondsUntilAllFirstRunsDone} s`],
+        ["runs per minute", tenants.runsPerMinute],
+        ["run duration p50 / p95", `${tenants.runDurationP50Ms} / ${tenants.runDurationP95Ms} ms`],
+        ["technicians created / expected", `${tenants.techniciansCreated} / ${tenants.techniciansExpected}`],
+        ["worker peak RSS", `${tenants.workerPeakRssMb.join(" MB, ")} MB`],
+        ["setup (tenants, emulators)", `${tenants.setupSeconds} s`],
+      ]),
+    );
+  }
+  if (only !== "tenants") {
+    const large = await benchLargeTenant(argument("large-users", 100_000), argument("large-groups", 100));
+    results.largeTenant = large;
+    console.log(
+      `\n(b) one tenant, ${large.users} users in ${large.mappedGroups} mapped groups, emulators at ${LATENCY_MS} ms/call`,
+    );
+    console.log(
+      table([
+        ["first run (creates all)", `${large.first.status}, ${large.first.wallSeconds} s`],
+        ["  Graph calls (minimum)", `${large.first.calls.entra} (${large.first.minimumCalls.entra})`],
+        [
+          "  Rescue calls (minimum)",
+          `${large.first.calls.rescue} (${large.first.minimumCalls.rescue}) ${JSON.stringify(large.first.calls.rescueByMethod)}`,
+        ],
+        ["second run (nothing to do)", `${large.second.status}, ${large.second.wallSeconds} s`],
+        ["  Graph calls (minimum)", `${large.second.calls.entra} (${large.second.minimumCalls.entra})`],
+        ["  Rescue calls (minimum)", `${large.second.calls.rescue} (${large.second.minimumCalls.rescue})`],
+        ["technicians created", large.techniciansCreated],
+        [
+          "worker peak RSS (target < 500 MB)",
+          `${large.workerPeakRssMb} MB (idle before the run: ${large.workerIdleRssMb} MB)`,
+        ],
+      ]),
+    );
+  }
+  const dir = path.resolve(__dirname, "results");
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nresults written to ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
