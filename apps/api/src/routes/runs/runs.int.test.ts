@@ -359,6 +359,31 @@ describe("live progress", () => {
     expect((await reader.read()).done).toBe(true);
   });
 
+  test("shutting the server down ends open streams rather than waiting for the run", async () => {
+    const own = await startApiHarness({ runEventsPollMs: 30 });
+    try {
+      const owner = await own.ownerWithTenant();
+      const run = await own.prisma.syncRun.create({
+        data: { tenantId: owner.tenantId, trigger: "portal", dryRun: false, status: "running" },
+      });
+      await own.app.listen({ port: 0, host: "127.0.0.1" });
+      const { port } = own.app.server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/v1/tenants/${owner.tenantId}/runs/${run.id}/events`, {
+        headers: { authorization: `Bearer ${owner.token}` },
+      });
+      const reader = response.body!.getReader();
+      await reader.read();
+      const started = Date.now();
+      await own.app.close();
+      expect(Date.now() - started).toBeLessThan(2000);
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        // drain what was sent before the end
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
   test("a run of another tenant is a 404 before any stream starts", async () => {
     const owner = await api.ownerWithTenant();
     const other = await api.ownerWithTenant();

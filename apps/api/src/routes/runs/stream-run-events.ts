@@ -45,6 +45,11 @@ export async function streamRunEvents(
 }
 
 export const streamRunEventsRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  // Open streams end when the server shuts down; otherwise close() would wait for every run to settle.
+  const openStreams = new Set<() => void>();
+  app.addHook("preClose", async () => {
+    for (const end of openStreams) end();
+  });
   app.get(
     "/v1/tenants/:tenantId/runs/:runId/events",
     {
@@ -75,7 +80,12 @@ export const streamRunEventsRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, 
         connection: "keep-alive",
         "x-accel-buffering": "no",
       });
-      const closed = new Promise<void>((resolve) => request.raw.once("close", () => resolve()));
+      let end = () => {};
+      const closed = new Promise<void>((resolve) => {
+        end = resolve;
+        request.raw.once("close", () => resolve());
+      });
+      openStreams.add(end);
       try {
         await streamRunEvents(deps, tenantId, runId, {
           send: (event, data) => raw.write(`event: ${event}\ndata: ${data}\n\n`),
@@ -84,6 +94,7 @@ export const streamRunEventsRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, 
       } catch (error) {
         request.log.error({ err: error }, "run event stream failed");
       } finally {
+        openStreams.delete(end);
         raw.end();
       }
     },
