@@ -50,15 +50,17 @@ export const ZCreateMappingBody = z.strictObject({
   transitive: z.boolean().default(true),
   filter: ZMappingFilter.nullable().default(null),
 });
-export const ZUpdateMappingBody = z.strictObject({
-  entraGroupId: ZEntraGroupId.optional(),
-  entraGroupName: ZName.optional(),
-  rescueGroupId: ZRescueGroupId.optional(),
-  rescueGroupName: ZName.optional(),
-  priority: ZPriority.optional(),
-  transitive: z.boolean().optional(),
-  filter: ZMappingFilter.nullable().optional(),
-});
+export const ZUpdateMappingBody = z
+  .strictObject({
+    entraGroupId: ZEntraGroupId.optional(),
+    entraGroupName: ZName.optional(),
+    rescueGroupId: ZRescueGroupId.optional(),
+    rescueGroupName: ZName.optional(),
+    priority: ZPriority.optional(),
+    transitive: z.boolean().optional(),
+    filter: ZMappingFilter.nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, "send at least one field to change");
 
 export function filterColumns(filter: z.infer<typeof ZMappingFilter> | null) {
   return {

@@ -264,3 +264,14 @@ describe("API keys", () => {
     expect(next.events[0].action).toBe("api_key.created");
   });
 });
+
+describe("empty changes", () => {
+  test("a PATCH with nothing to change is refused, and leaves no audit event", async () => {
+    const owner = await api.ownerWithTenant();
+    const before = await api.prisma.auditEvent.count({ where: { tenantId: owner.tenantId } });
+    const res = await api.call(owner.token, { method: "PATCH", url: `/v1/tenants/${owner.tenantId}`, payload: {} });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toBe("body: send at least one field to change");
+    expect(await api.prisma.auditEvent.count({ where: { tenantId: owner.tenantId } })).toBe(before);
+  });
+});

@@ -45,17 +45,19 @@ export type TenantSettings = z.infer<typeof ZTenantSettings>;
 
 export const ZCreateTenantBody = z.strictObject({ name: ZName });
 
-export const ZUpdateTenantBody = z.strictObject({
-  name: ZName.optional(),
-  scheduleIntervalMinutes: z.number().int().min(5).max(1440).optional(),
-  paused: z.boolean().optional(),
-  sandboxMode: z.boolean().optional(),
-  safetyThreshold: ZSafetyThreshold.optional(),
-  /** null returns to sync-core's defaults. */
-  attributeMapping: ZAttributeMapping.nullable().optional(),
-  /** Write-only: answered as hasDefaultPassword. */
-  defaultPassword: ZSecret.optional(),
-});
+export const ZUpdateTenantBody = z
+  .strictObject({
+    name: ZName.optional(),
+    scheduleIntervalMinutes: z.number().int().min(5).max(1440).optional(),
+    paused: z.boolean().optional(),
+    sandboxMode: z.boolean().optional(),
+    safetyThreshold: ZSafetyThreshold.optional(),
+    /** null returns to sync-core's defaults. */
+    attributeMapping: ZAttributeMapping.nullable().optional(),
+    /** Write-only: answered as hasDefaultPassword. */
+    defaultPassword: ZSecret.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, "send at least one field to change");
 export type UpdateTenantBody = z.infer<typeof ZUpdateTenantBody>;
 
 export const ZTenantSummary = z.object({
