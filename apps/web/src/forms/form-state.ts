@@ -30,12 +30,18 @@ export function formValues(formData: FormData, names: readonly string[]): Record
   return values;
 }
 
-/** An API failure as a form answer: field errors next to their field, the message above the form. */
+/**
+ * An API failure as a form answer: field errors next to their field, the message above the form.
+ * `fieldNames` renames the API's field paths to the form's field names where they differ.
+ */
 export function formStateOfError(error: unknown, fieldNames: Record<string, string> = {}): FormState {
   if (error instanceof ApiError) {
     const fieldErrors: Record<string, string> = {};
     for (const [apiField, message] of Object.entries(error.fieldErrors)) {
-      fieldErrors[fieldNames[apiField] ?? apiField] = message;
+      // "attributeMapping.nick.0" belongs to the attributeMapping field unless named more precisely.
+      const top = apiField.split(".")[0] ?? apiField;
+      const name = fieldNames[apiField] ?? fieldNames[top] ?? top;
+      if (!(name in fieldErrors)) fieldErrors[name] = message;
     }
     return { ok: false, message: error.message, fieldErrors };
   }
