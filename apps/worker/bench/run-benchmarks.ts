@@ -123,7 +123,8 @@ async function benchLargeTenant(users: number, groups: number) {
   try {
     world.graph.admin.setFaults({ latencyMs: LATENCY_MS });
     tenant = await createTestTenant(world, { users, groups, rescueFaults: { latencyMs: LATENCY_MS } });
-    worker = await startWorkerProcess(world, { concurrency: 1 });
+    const maxOldSpaceMb = argument("max-old-space", 0);
+    worker = await startWorkerProcess(world, { concurrency: 1, ...(maxOldSpaceMb ? { maxOldSpaceMb } : {}) });
     // The worker runs from source through tsx (as in the tests): its idle size is tsx's and the transpiled
     // sources', so the idle RSS is reported beside the peak.
     const idle = await processMemoryMb(worker.pid ?? 0);

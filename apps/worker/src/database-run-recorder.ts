@@ -14,8 +14,8 @@ import type {
 } from "@techsync/sync-core";
 import type { Logger } from "pino";
 
-/** Rows per INSERT: 11 columns each stays far below Postgres' 65,535 parameters. */
-const PLAN_INSERT_CHUNK = 4000;
+/** Actions per INSERT statement. */
+const PLAN_INSERT_CHUNK = 5000;
 /** Progress is written at most this often; the last value always lands (flush). */
 const PROGRESS_INTERVAL_MS = 500;
 
@@ -63,26 +63,36 @@ export class DatabaseRunRecorder implements RunRecorder {
     const last = await prisma.syncAction.aggregate({ where: { runId }, _max: { seq: true } });
     let seq = last._max.seq ?? 0;
     this.seqByActionId.clear();
-    const rows = plan.actions.map((action) => {
-      seq += 1;
-      this.seqByActionId.set(action.id, seq);
-      const fields = actionFields(action);
-      return {
+    // Raw INSERT … SELECT FROM unnest(arrays): one statement per chunk, parameters as eleven arrays, so a
+    // 100,000-action plan costs a few statements and no per-row query building.
+    for (let start = 0; start < plan.actions.length; start += PLAN_INSERT_CHUNK) {
+      const chunk = plan.actions.slice(start, start + PLAN_INSERT_CHUNK);
+      const seqs: number[] = [];
+      const fields = chunk.map(actionFields);
+      for (const action of chunk) {
+        seq += 1;
+        this.seqByActionId.set(action.id, seq);
+        seqs.push(seq);
+      }
+      await prisma.$executeRawUnsafe(
+        `INSERT INTO sync_actions (run_id, tenant_id, seq, kind, status, entra_user_id, rescue_node_id, rescue_group_id,
+                                   display_name, email, reason, changes, created_at, updated_at)
+         SELECT $1::uuid, $2::uuid, v.seq, v.kind::"ActionKind", 'planned', v.entra, v.node, v.grp, v.name, v.email,
+                v.reason, v.changes::jsonb, now(), now()
+           FROM unnest($3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[])
+             AS v(seq, kind, entra, node, grp, name, email, reason, changes)`,
         runId,
         tenantId,
-        seq,
-        kind: action.kind,
-        entraUserId: action.entraUserId,
-        rescueNodeId: actionNode(action),
-        rescueGroupId: action.kind === "create" ? action.rescueGroupId : null,
-        displayName: fields?.name ?? null,
-        email: fields?.email ?? null,
-        reason: action.reason,
-        ...(action.kind === "update" ? { changes: action.changes as unknown as object } : {}),
-      };
-    });
-    for (let i = 0; i < rows.length; i += PLAN_INSERT_CHUNK) {
-      await prisma.syncAction.createMany({ data: rows.slice(i, i + PLAN_INSERT_CHUNK) });
+        seqs,
+        chunk.map((action) => action.kind),
+        chunk.map((action) => action.entraUserId),
+        chunk.map(actionNode),
+        chunk.map((action) => (action.kind === "create" ? action.rescueGroupId : null)),
+        fields.map((f) => f?.name ?? null),
+        fields.map((f) => f?.email ?? null),
+        chunk.map((action) => action.reason),
+        chunk.map((action) => (action.kind === "update" ? JSON.stringify(action.changes) : null)),
+      );
     }
     await prisma.syncRun.update({
       where: { id: runId },

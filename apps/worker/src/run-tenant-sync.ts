@@ -185,7 +185,8 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
   const backoffs: Record<AdapterSystem | "engine", number> = { entra: 0, rescue: 0, engine: 0 };
   const noteBackoff = (system: AdapterSystem | "engine", waitMs: number) => {
     backoffs[system] += 1;
-    metrics.apiErrors.inc({ system: system === "engine" ? "rescue" : system });
+    // "engine": sync-core's own retries around a port call (a group read or a Rescue action).
+    metrics.apiErrors.inc({ system });
     if (backoffs[system] <= BACKOFF_LOG_LIMIT) {
       recorder.log("warn", `${ADAPTER_LABEL[system]} call failed transiently; retrying in ${Math.round(waitMs)} ms`, {
         system,

@@ -48,7 +48,7 @@ export function createWorkerMetrics(registry: Registry, queue?: QueueDepthSource
     }),
     apiErrors: new Counter({
       name: "techsync_api_errors_total",
-      help: "Failed calls by system: transient failures retried, and actions or reads that failed",
+      help: "Failed calls by system (entra, rescue; engine = sync-core's retries around either): transient failures retried, and actions that failed",
       labelNames: ["system"],
       registers: [registry],
     }),

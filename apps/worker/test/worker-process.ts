@@ -9,11 +9,14 @@ export interface WorkerProcessOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   logLevel?: string;
+  /** V8's old-space limit (--max-old-space-size): without one V8 grows the heap lazily toward its default limit. */
+  maxOldSpaceMb?: number;
 }
 
 export async function startWorkerProcess(world: SyncWorld, options: WorkerProcessOptions = {}): Promise<ChildProcess> {
   const root = path.resolve(__dirname, "..");
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@techsync/source", "src/main.ts"], {
+  const heap = options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : [];
+  const child = spawn(process.execPath, [...heap, "--import", "tsx", "--conditions=@techsync/source", "src/main.ts"], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
