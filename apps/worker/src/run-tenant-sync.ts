@@ -1,7 +1,9 @@
 // One run of one tenant (issue 7, "A run"): claim the SyncRun row, load and decrypt the tenant, build the
 // adapters, then runSync with a database-backed recorder, and finish as succeeded / partial / failed / blocked.
 import { loadTenantSyncConfig, type PrismaClient, type SecretBox, TenantNotConnectedError } from "@techsync/db";
+import { EntraError } from "@techsync/entra";
 import type { TenantScheduleSettings } from "@techsync/jobs";
+import { RescueError } from "@techsync/rescue";
 import {
   type AttributeMapping,
   type Clock,
@@ -125,12 +127,17 @@ function linkOf(row: {
   };
 }
 
-function describeFailure(error: unknown): { message: string; needsAttention: boolean } {
+function describeFailure(error: unknown): { message: string; needsAttention: boolean; system?: AdapterSystem } {
   const unwrapped = error instanceof Error && error.name === "RetryFailure" && error.cause ? error.cause : error;
   if (unwrapped instanceof SyncPortError) {
     const message = [unwrapped.message, unwrapped.hint].filter(Boolean).join(" ");
     // Retryable errors that outlasted their retries are an outage, not something a person must fix.
-    return { message, needsAttention: !unwrapped.retryable && !unwrapped.sessionExpired };
+    return {
+      message,
+      needsAttention: !unwrapped.retryable && !unwrapped.sessionExpired,
+      ...(unwrapped instanceof RescueError ? { system: "rescue" as const } : {}),
+      ...(unwrapped instanceof EntraError ? { system: "entra" as const } : {}),
+    };
   }
   if (unwrapped instanceof RunSetupError)
     return { message: `${unwrapped.message} ${unwrapped.hint}`, needsAttention: true };
@@ -352,7 +359,8 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     return { kind: "finished", status };
   } catch (error) {
     if (signal?.aborted) return await interrupt();
-    const { message, needsAttention } = describeFailure(error);
+    const { message, needsAttention, system } = describeFailure(error);
+    if (system) metrics.apiErrors.inc({ system });
     recorder.log("error", `run failed: ${message}`, needsAttention ? { needsAttention } : undefined);
     await recorder.flush();
     await prisma.syncRun.update({

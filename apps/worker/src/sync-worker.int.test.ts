@@ -287,7 +287,7 @@ describe("shutdown", () => {
   test("SIGTERM's close stops the run at a batch boundary, records where it stands, and another worker resumes it to the end", async () => {
     const tenant = await createTestTenant(world, {
       users: 200,
-      rescueFaults: { latencyMs: 150, methods: ["createUsers"] },
+      rescueFaults: { slowRate: 1, slowResponseMs: 150, methods: ["createUsers"] },
     });
     const small = { graphEmulatorCa: world.graph.caCertPem, rescueCreateBatchSize: 10 };
     await worker.close();

@@ -34,7 +34,7 @@ async function startCrashableWorker(): Promise<ChildProcess> {
 test("kill -9 a worker in the middle of a 2,000-user run, start another: the run completes, one technician per user", async () => {
   const tenant = await createTestTenant(world, {
     users: 2000,
-    rescueFaults: { latencyMs: 400, methods: ["createUsers"] },
+    rescueFaults: { slowRate: 1, slowResponseMs: 400, methods: ["createUsers"] },
   });
   const first = await startCrashableWorker();
   const runId = await requestRun(world, tenant.id);
