@@ -1,7 +1,9 @@
+import { SECRET_FIELDS } from "@techsync/db";
 import { enqueueApprovedRun, RUN_JOB, SCHEDULED_RUN_JOB, syncTenantSchedule, tenantSchedulerId } from "@techsync/jobs";
 import pino from "pino";
 import { Registry } from "prom-client";
 import {
+  CLIENT_SECRET,
   createSyncWorld,
   createTestTenant,
   REDIS_URL,
@@ -139,6 +141,21 @@ describe("a tenant's runs against the emulators", () => {
     expect(scheduler?.every).toBe(60 * 60_000);
     expect(scheduler?.next).toBeGreaterThan(Date.now() + 55 * 60_000);
     expect(tenant.rescue.organisation.technicians()).toHaveLength(0);
+
+    // A person fixes the secret and retries: the run succeeds, the tenant is healthy, the schedule back to 30 min.
+    const key = { wrapped: saved.dataKeyWrapped, masterKeyId: saved.dataKeyMasterKeyId };
+    await world.db.prisma.entraConnection.update({
+      where: { tenantId: tenant.id },
+      data: {
+        clientSecretEnc: world.secretBox.encrypt(tenant.id, key, SECRET_FIELDS.entraClientSecret, CLIENT_SECRET),
+      },
+    });
+    expect((await waitForRun(world, await requestRun(world, tenant.id))).status).toBe("succeeded");
+    const healthy = await world.db.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
+    expect(healthy).toMatchObject({ attentionReason: null, consecutiveFailures: 0, quarantinedUntil: null });
+    const restored = await world.queue.getJobScheduler(tenantSchedulerId(tenant.id));
+    expect(restored?.every).toBe(30 * 60_000);
+    expect(restored?.next).toBeGreaterThan(Date.now() + 25 * 60_000);
     await tenant.rescue.close();
   });
 
