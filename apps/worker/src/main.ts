@@ -7,7 +7,7 @@ import pino from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { loadWorkerEnv } from "./env";
 import { createOpsServer } from "./ops-server";
-import { reconcileTenantSchedules } from "./reconcile-tenant-schedules";
+import { reconcileTenantSchedules, requeueQueuedRuns } from "./reconcile-tenant-schedules";
 import { startSyncWorker } from "./sync-worker";
 
 async function main(): Promise<void> {
@@ -35,7 +35,8 @@ async function main(): Promise<void> {
 
   if (env.WORKER_RECONCILE_SCHEDULES) {
     const reconciled = await reconcileTenantSchedules(prisma, sync.queue);
-    log.info(reconciled, "tenant schedules reconciled");
+    const requeued = await requeueQueuedRuns(prisma, sync.queue);
+    log.info({ ...reconciled, queuedRuns: requeued }, "tenant schedules and queued runs reconciled");
   }
 
   const ops = createOpsServer({ registry: metricsRegistry, isHealthy: () => sync.worker.isRunning() });

@@ -1,7 +1,8 @@
-// At start, every tenant's job scheduler is made to match the database (issue 7): the API keeps them in step
-// on each settings change, but Redis may have been flushed, or a tenant deleted while no API was up.
+// At start, Redis is made to match the database (issue 7): every tenant's job scheduler (the API keeps them in
+// step on each settings change, but Redis may have been flushed, or a tenant deleted while no API was up), and
+// the job of every queued run.
 import type { PrismaClient } from "@techsync/db";
-import { type SyncQueue, syncTenantSchedule, tenantScheduleOf, tenantSchedulerId } from "@techsync/jobs";
+import { enqueueRun, type SyncQueue, syncTenantSchedule, tenantScheduleOf, tenantSchedulerId } from "@techsync/jobs";
 
 export async function reconcileTenantSchedules(
   prisma: PrismaClient,
@@ -37,4 +38,18 @@ export async function reconcileTenantSchedules(
     if (schedulers.length < 1000) break;
   }
   return { scheduled, removed };
+}
+
+/**
+ * Runs the database holds as queued get their job back (Redis lost, or the API failed between the row and the
+ * enqueue). Jobs that exist are untouched: BullMQ ignores a job id it has, and deduplicates per tenant.
+ */
+export async function requeueQueuedRuns(prisma: PrismaClient, queue: SyncQueue): Promise<number> {
+  const runs = await prisma.syncRun.findMany({
+    where: { status: "queued" },
+    select: { id: true, tenantId: true },
+    orderBy: { queuedAt: "asc" },
+  });
+  for (const run of runs) await enqueueRun(queue, { tenantId: run.tenantId, runId: run.id });
+  return runs.length;
 }

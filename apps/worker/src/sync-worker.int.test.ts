@@ -12,7 +12,7 @@ import {
   techniciansByEmail,
   waitForRun,
 } from "../test/sync-world";
-import { reconcileTenantSchedules } from "./reconcile-tenant-schedules";
+import { reconcileTenantSchedules, requeueQueuedRuns } from "./reconcile-tenant-schedules";
 import { type SyncWorker, type SyncWorkerOptions, startSyncWorker } from "./sync-worker";
 
 jest.setTimeout(30_000);
@@ -286,6 +286,17 @@ describe("a tenant's runs against the emulators", () => {
     expect(await world.queue.getJobScheduler(tenantSchedulerId(gone))).toBeFalsy();
     await quarantined.rescue.close();
     await paused.rescue.close();
+  });
+
+  test("at start a run the database holds as queued but Redis lost gets its job back and runs", async () => {
+    const tenant = await createTestTenant(world, { users: 3 });
+    const orphan = await world.db.prisma.syncRun.create({
+      data: { tenantId: tenant.id, trigger: "api", dryRun: false, status: "queued" },
+    });
+    expect(await requeueQueuedRuns(world.db.prisma, world.queue)).toBeGreaterThanOrEqual(1);
+    expect((await waitForRun(world, orphan.id)).status).toBe("succeeded");
+    expect(tenant.rescue.organisation.technicians()).toHaveLength(3);
+    await tenant.rescue.close();
   });
 
   test("Prometheus metrics count runs by outcome, calls per system and the queue's depth", async () => {
