@@ -4,17 +4,16 @@ import type { PrismaClient } from "@techsync/db";
 export type ScheduledRunDecision = { runId: string } | { skipped: string };
 
 /**
- * At most one run per tenant is queued or running (issue 7): the tenant row is locked while we look, so a
+ * At most one run per tenant is queued or running (issue 7): the tenant is locked while we look, so a
  * "sync now" from the API and a scheduled run cannot both start. Tenants that are paused or not yet set up
  * get no run at all (a run that can only fail would just fill the log).
  */
 export async function createScheduledRun(prisma: PrismaClient, tenantId: string): Promise<ScheduledRunDecision> {
   return prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRawUnsafe<{ paused: boolean }[]>(
-      "SELECT paused FROM tenants WHERE id = $1::uuid FOR UPDATE",
-      tenantId,
-    );
-    const tenant = locked[0];
+    // The same per-tenant lock the API's "sync now" and "approve" take (apps/api start-run.ts), so a scheduled run
+    // and a person's run can never both be created.
+    await tx.$queryRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))::text", tenantId);
+    const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { paused: true } });
     if (!tenant) return { skipped: "the tenant no longer exists" };
     if (tenant.paused) return { skipped: "the tenant is paused" };
     const [rescue, entra, mappings, active] = await Promise.all([
