@@ -40,9 +40,10 @@ function actionNode(action: SyncAction): number | null {
   return action.kind === "create" ? null : action.rescueNodeId;
 }
 
-function actionFields(action: SyncAction): { name: string; email: string } | undefined {
-  if (action.kind === "create" || action.kind === "update") return action.fields;
-  if (action.kind === "adopt") return action.fields;
+/** Who the action is about, as the portal's action table shows it. */
+function actionFields(action: SyncAction): { name: string; email: string | null } | undefined {
+  if (action.subject) return action.subject;
+  if (action.kind === "create" || action.kind === "update" || action.kind === "adopt") return action.fields;
   return undefined;
 }
 

@@ -98,6 +98,11 @@ describe("a tenant's runs against the emulators", () => {
     });
     const nodes = new Map(tenant.rescue.organisation.technicians().map((n) => [n.id, n]));
     expect(nodes.get(removedLink.rescueNodeId)?.enabled).toBe(false);
+    // The action table names whom it disabled, as Rescue knows the technician.
+    expect(actions[0]).toMatchObject({
+      displayName: nodes.get(removedLink.rescueNodeId)?.name,
+      email: removedLink.email,
+    });
     expect(nodes.get(movedLink.rescueNodeId)?.parentId).toBe(tenant.otherRescueGroupId);
     expect(removedLink.lastOutcome).toBe("disabled");
     await tenant.rescue.close();

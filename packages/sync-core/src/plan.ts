@@ -10,12 +10,20 @@ export const SYNC_ACTION_KINDS = [
   "disable",
 ] as const satisfies readonly SyncActionKind[];
 
+/** Who an action is about, for the people reading the plan (the portal's action table, the sync log). */
+export interface ActionSubject {
+  name: string;
+  email: string | null;
+}
+
 interface SyncActionBase {
   /** Unique within a plan and stable across runs: `${kind}:${entraUserId}`. */
   id: string;
   entraUserId: string;
   /** Why, in plain words, for the portal's sync log. */
   reason: string;
+  /** Set by planRun on every action; optional so hand-built actions in tests stay short. */
+  subject?: ActionSubject;
 }
 
 /** rule 2: a new technician in the mapped group (rule 8: the lowest-priority-number mapping's group). */

@@ -351,6 +351,11 @@ describe("rule 6: a linked technician out of every mapping's scope is disabled, 
     ]);
   });
 
+  it("names the technician as Rescue knows it, since the user may be gone from Entra", () => {
+    const [action] = plan({ m1: [] }, { tree: tree("enabled"), links }).actions;
+    expect(action?.subject).toEqual({ name: "User gone", email: "gone@example.com" });
+  });
+
   it("leaves an already-disabled technician out of scope alone", () => {
     expect(plan({ m1: [] }, { tree: tree("disabled"), links }).actions).toEqual([]);
   });
@@ -492,5 +497,29 @@ describe("plan is independent of the order of its inputs", () => {
       ["u1", "a"],
       ["u2", "a"],
     ]);
+  });
+});
+
+describe("every planned action says who it is about (the portal's action table and the sync log)", () => {
+  it("names the Entra user on create, adopt, update, enable and disable", () => {
+    const users = [
+      directoryUser("new", { displayName: "New Person", mail: "new@example.com" }),
+      directoryUser("adopted", { displayName: "Adopted Person", mail: "adopted@example.com" }),
+      directoryUser("off", { displayName: "Disabled Person", mail: "off@example.com", accountEnabled: false }),
+    ];
+    const tree = rescueTree(
+      [GROUP_A],
+      [
+        technicianNode(60, GROUP_A, { name: "Old name", email: "adopted@example.com" }, { status: "disabled" }),
+        technicianNode(61, GROUP_A, { name: "Disabled Person", email: "off@example.com" }),
+      ],
+    );
+    const result = plan({ m1: users }, { tree, links: [{ entraUserId: "off", rescueNodeId: 61 }] });
+    const kindsSeen = new Set(result.actions.map((a) => a.kind));
+    expect([...kindsSeen].sort()).toEqual(["adopt", "create", "disable", "enable", "update"]);
+    for (const action of result.actions) {
+      const user = users.find((u) => u.id === action.entraUserId)!;
+      expect(action.subject).toEqual({ name: user.displayName, email: user.mail });
+    }
   });
 });

@@ -8,6 +8,7 @@ import {
   type TechnicianFields,
 } from "../domain";
 import {
+  type ActionSubject,
   type FieldChange,
   type Plan,
   type PlanInput,
@@ -260,6 +261,11 @@ export function planRun(input: PlanInput): Plan {
     return stage;
   };
 
+  const subjectOf = (user: DirectoryUser): ActionSubject => ({
+    name: user.displayName || user.userPrincipalName,
+    email: scope.get(user.id)?.derived?.fields.email ?? user.mail ?? user.userPrincipalName,
+  });
+
   const planStatus = (user: DirectoryUser, node: RescueNode): void => {
     if (!user.accountEnabled) {
       if (node.status === "enabled") {
@@ -270,6 +276,7 @@ export function planRun(input: PlanInput): Plan {
           rescueNodeId: node.id,
           disableReason: "disabled-in-entra",
           reason: `${user.userPrincipalName} is disabled in Entra`,
+          subject: subjectOf(user),
         });
       }
     } else if (node.status === "disabled") {
@@ -279,6 +286,7 @@ export function planRun(input: PlanInput): Plan {
         entraUserId: user.id,
         rescueNodeId: node.id,
         reason: `${user.userPrincipalName} is enabled and in scope in Entra`,
+        subject: subjectOf(user),
       });
     }
   };
@@ -333,6 +341,7 @@ export function planRun(input: PlanInput): Plan {
       changes,
       stage,
       reason: `key data changed in Entra: ${changes.map((c) => c.field).join(", ")}`,
+      subject: subjectOf(user),
     });
     return true;
   };
@@ -367,6 +376,7 @@ export function planRun(input: PlanInput): Plan {
         mappingId: (entry.createIn ?? entry.firstMapping).id,
         rescueNodeId: holderId,
         reason: `technician ${holderId} already has the email ${key}`,
+        subject: subjectOf(user),
       });
       if (!planUpdate(user, node, undefined, d)) {
         const adopt = actions[adoptIndex];
@@ -407,6 +417,7 @@ export function planRun(input: PlanInput): Plan {
         holderId === undefined
           ? `in scope of mapping ${entry.createIn.id}; no technician has the email ${key}`
           : `in scope of mapping ${entry.createIn.id}; technician ${holderId} gives up the email ${key} in this run`,
+      subject: subjectOf(user),
     });
   }
 
@@ -422,6 +433,8 @@ export function planRun(input: PlanInput): Plan {
       rescueNodeId: node.id,
       disableReason: "out-of-scope",
       reason: `Entra user ${link.entraUserId} is out of every mapping's scope`,
+      // the user may be gone from Entra: name the technician as Rescue knows it
+      subject: { name: node.name, email: node.email ?? link.fields?.email ?? null },
     });
   }
 
