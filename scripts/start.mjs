@@ -27,11 +27,18 @@ function loadEnv() {
 
 function run(title, command, args, cwd = root) {
   log(title);
-  const result = spawnSync(command, args, { cwd, stdio: "inherit", env: process.env });
+  const result = spawnSync(command, args, {
+    cwd,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: process.env,
+    encoding: "utf8",
+  });
+  process.stdout.write(result.stdout ?? "");
   if (result.status !== 0) {
     log(`${title} failed (exit ${result.status}); stopping.`);
     process.exit(result.status ?? 1);
   }
+  return result.stdout ?? "";
 }
 
 function tcpAnswers(host, port, timeoutMs = 1000) {
@@ -154,7 +161,8 @@ async function main() {
     name: "rescue emulator",
     health: { tcp: { host, port: Number(env.RESCUE_EMULATOR_PORT ?? 4010) } },
   });
-  run("seeding the sandbox demo tenant…", "npm", ["run", "--silent", "seed", "-w", "@techsync/api"]);
+  const seeded = run("seeding the sandbox demo tenant…", "npm", ["run", "--silent", "seed", "-w", "@techsync/api"]);
+  const demoSignIn = /sign in to the portal as (.*)$/m.exec(seeded)?.[1];
 
   startProcess("api", "node", ["dist/server.js"], path.join(root, "apps/api"), {
     url: `http://${env.API_HOST}:${env.API_PORT}/readyz`,
@@ -168,7 +176,9 @@ async function main() {
   await Promise.all(children.map((c) => waitHealthy(c)));
   if (stopping) return;
   log("everything is up:");
-  log(`  portal     http://localhost:${env.WEB_PORT ?? 3000}`);
+  log(
+    `  portal     http://localhost:${env.WEB_PORT ?? 3000}${demoSignIn ? `  (sandbox demo: sign in as ${demoSignIn})` : ""}`,
+  );
   log(`  API        http://${env.API_HOST}:${env.API_PORT}  (health: /healthz, /readyz)`);
   log(`  worker     http://${env.WORKER_HOST}:${env.WORKER_PORT}/healthz  (metrics: /metrics)`);
   log(

@@ -2,7 +2,7 @@
 import { envShapes, loadEnvOrExit } from "@techsync/config";
 import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
 import { z } from "zod";
-import { seedSandboxTenant } from "../src/sandbox/seed-sandbox-tenant";
+import { SANDBOX_PORTAL_USER, seedSandboxTenant } from "../src/sandbox/seed-sandbox-tenant";
 
 const env = loadEnvOrExit(
   "seed",
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       },
     );
     console.log(`[seed] sandbox tenant ${result.tenantId} ready with ${result.mappings} group mappings`);
+    console.log(`[seed] sign in to the portal as ${SANDBOX_PORTAL_USER.email} / ${SANDBOX_PORTAL_USER.password}`);
   } finally {
     await prisma.$disconnect();
   }

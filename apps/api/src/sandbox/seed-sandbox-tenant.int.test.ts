@@ -1,8 +1,14 @@
+import { verify } from "@node-rs/argon2";
 import { generateMasterKey, parseMasterKeyring, SecretBox } from "@techsync/db";
 import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
 import { DEMO_CLIENT_SECRET } from "@techsync/emulators/graph";
 import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator } from "@techsync/emulators/rescue";
-import { SANDBOX_DEFAULT_PASSWORD, SANDBOX_TENANT_ID, seedSandboxTenant } from "./seed-sandbox-tenant";
+import {
+  SANDBOX_DEFAULT_PASSWORD,
+  SANDBOX_PORTAL_USER,
+  SANDBOX_TENANT_ID,
+  seedSandboxTenant,
+} from "./seed-sandbox-tenant";
 
 let db: TestDatabase;
 let rescue: StartedRescueEmulator;
@@ -53,9 +59,18 @@ describe("sandbox demo tenant", () => {
       ["Field Engineers", groupIds.get("Field Engineers")],
     ]);
 
+    // The demo owner can sign in with the published credentials.
+    const owner = await db.prisma.portalUser.findUniqueOrThrow({
+      where: { email: SANDBOX_PORTAL_USER.email },
+      include: { memberships: true },
+    });
+    expect(await verify(owner.passwordHash!, SANDBOX_PORTAL_USER.password)).toBe(true);
+    expect(owner.memberships).toEqual([expect.objectContaining({ tenantId: SANDBOX_TENANT_ID, role: "owner" })]);
+
     // Running it again refreshes the same tenant: no second tenant, no duplicate mappings.
     await seedSandboxTenant({ prisma: db.prisma, secretBox }, endpoints);
     expect(await db.prisma.tenant.count()).toBe(1);
     expect(await db.prisma.groupMapping.count()).toBe(3);
+    expect(await db.prisma.membership.count()).toBe(1);
   });
 });

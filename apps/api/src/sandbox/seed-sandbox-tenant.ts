@@ -1,6 +1,8 @@
 // The sandbox demo tenant: connected to the two emulators, with group mappings, so a newcomer can
 // try the whole flow (connect, map, preview, sync) with no Microsoft or LogMeIn account.
 // Idempotent: running it again updates the same tenant rather than making another.
+
+import { hash } from "@node-rs/argon2";
 import { type PrismaClient, SECRET_FIELDS, type SecretBox, tenantDataKey } from "@techsync/db";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_GROUP_IDS, DEMO_TENANT_ID } from "@techsync/emulators/graph";
 import { DEMO_RESCUE_CONNECTION } from "@techsync/emulators/rescue";
@@ -10,6 +12,12 @@ export const SANDBOX_TENANT_ID = "5a4d0b0e-0000-4000-8000-00000000de01";
 export const SANDBOX_TENANT_NAME = "Contoso Demo (sandbox)";
 /** Meets the emulator's (and Rescue's default) password policy; technicians must change it at first login. */
 export const SANDBOX_DEFAULT_PASSWORD = "Welcome-2026-Sandbox!";
+/** The portal user who owns the sandbox tenant: public demo credentials, printed by `npm start`. */
+export const SANDBOX_PORTAL_USER = {
+  email: "demo@techsync.example",
+  password: "TechSync-Demo-2026",
+  name: "Demo Owner",
+};
 
 /** Entra group → Rescue technician group (by name), in priority order (rule 8). */
 const SANDBOX_MAPPINGS = [
@@ -80,6 +88,7 @@ export async function seedSandboxTenant(
     return { ...m, rescueGroupId, priority: (index + 1) * 10 };
   });
 
+  const passwordHash = await hash(SANDBOX_PORTAL_USER.password);
   await prisma.$transaction(async (tx) => {
     await tx.tenant.upsert({
       where: { id: tenantId },
@@ -101,6 +110,16 @@ export async function seedSandboxTenant(
         update: { entraGroupName: m.entraGroupName, rescueGroupName: m.rescueGroupName, priority: m.priority },
       });
     }
+    const owner = await tx.portalUser.upsert({
+      where: { email: SANDBOX_PORTAL_USER.email },
+      create: { email: SANDBOX_PORTAL_USER.email, name: SANDBOX_PORTAL_USER.name, passwordHash },
+      update: { passwordHash },
+    });
+    await tx.membership.upsert({
+      where: { tenantId_portalUserId: { tenantId, portalUserId: owner.id } },
+      create: { tenantId, portalUserId: owner.id, role: "owner" },
+      update: { role: "owner" },
+    });
     await tx.auditEvent.create({
       data: { tenantId, actorType: "system", action: existing ? "sandbox.reseeded" : "sandbox.created" },
     });
