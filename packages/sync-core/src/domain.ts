@@ -86,7 +86,8 @@ export interface RescueNode {
   status: TechnicianStatus;
 }
 
-export type FilterOperator = "equals" | "contains" | "startsWith" | "endsWith";
+export const FILTER_OPERATORS = ["equals", "contains", "startsWith", "endsWith"] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 /** The seed's "search criteria" + "search term": compared case-insensitively. */
 export interface MappingFilter {

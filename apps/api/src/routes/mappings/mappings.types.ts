@@ -1,18 +1,10 @@
 import type { Prisma } from "@techsync/db";
+import { FILTER_ATTRIBUTES, FILTER_OPERATORS } from "@techsync/sync-core";
 import { z } from "zod";
 import { ZName, ZTenantParams } from "../common.types";
 
-export const FILTER_ATTRIBUTES = [
-  "department",
-  "jobTitle",
-  "companyName",
-  "officeLocation",
-  "employeeId",
-  "displayName",
-  "mail",
-  "userPrincipalName",
-] as const;
-export const FILTER_OPERATORS = ["equals", "contains", "startsWith", "endsWith"] as const;
+// The filter vocabulary is the engine's: one list, so the API never accepts what the planner cannot apply.
+export { FILTER_ATTRIBUTES, FILTER_OPERATORS };
 
 export const ZMappingFilter = z.strictObject({
   attribute: z.enum(FILTER_ATTRIBUTES),
