@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
 import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
+import { keysetPage } from "../keyset-page";
 import { ZAuditEventsReply, ZListAuditEventsQuery } from "./audit-events.types";
 
 /** Every configuration change, newest first. */
@@ -15,8 +16,7 @@ export async function listAuditEvents(
     orderBy: { id: "desc" },
     take: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, query.limit, (e) => e.id.toString());
   return {
     events: page.map((e) => ({
       id: e.id.toString(),
@@ -27,7 +27,7 @@ export async function listAuditEvents(
       details: e.details ?? null,
       createdAt: e.createdAt.toISOString(),
     })),
-    ...(rows.length > query.limit && last ? { nextCursor: last.id.toString() } : {}),
+    ...(nextCursor ? { nextCursor } : {}),
   };
 }
 

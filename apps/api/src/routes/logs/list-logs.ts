@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
 import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
+import { keysetPage } from "../keyset-page";
 import { logEntryView } from "../runs/runs.types";
 import { levelsFrom, ZListLogsQuery, ZLogsReply } from "./logs.types";
 
@@ -22,11 +23,10 @@ export async function listLogs(
     orderBy: { id: "desc" },
     take: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, query.limit, (e) => e.id.toString());
   return {
     entries: page.map(logEntryView),
-    ...(rows.length > query.limit && last ? { nextCursor: last.id.toString() } : {}),
+    ...(nextCursor ? { nextCursor } : {}),
   };
 }
 

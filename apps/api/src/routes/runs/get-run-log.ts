@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
 import { notFound } from "../../errors";
 import { AUTHENTICATED_ERRORS } from "../common.types";
+import { keysetPage } from "../keyset-page";
 import { logEntryView, ZRunLogQuery, ZRunLogReply, ZRunParams } from "./runs.types";
 
 /** A run's log in the order it was written. */
@@ -19,11 +20,10 @@ export async function getRunLog(
     orderBy: { id: "asc" },
     take: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, query.limit, (e) => e.id.toString());
   return {
     entries: page.map(logEntryView),
-    ...(rows.length > query.limit && last ? { nextCursor: last.id.toString() } : {}),
+    ...(nextCursor ? { nextCursor } : {}),
   };
 }
 

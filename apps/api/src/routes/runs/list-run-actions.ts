@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
 import { notFound } from "../../errors";
 import { AUTHENTICATED_ERRORS } from "../common.types";
+import { keysetPage } from "../keyset-page";
 import { type ZAction, ZActionsReply, ZListActionsQuery, ZRunParams } from "./runs.types";
 
 const ACTION_COLUMNS = `seq, kind::text AS kind, status::text AS status, entra_user_id AS "entraUserId",
@@ -52,11 +53,10 @@ export async function listRunActions(
     const run = await deps.prisma.syncRun.findFirst({ where: { id: runId, tenantId }, select: { id: true } });
     if (!run) throw notFound("The run");
   }
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, query.limit, (a) => String(a.seq));
   return {
     actions: page.map((a) => ({ ...a, changes: a.changes ?? null })),
-    ...(rows.length > query.limit && last ? { nextCursor: String(last.seq) } : {}),
+    ...(nextCursor ? { nextCursor } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
 import { invalidField } from "../../errors";
 import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
+import { keysetPage } from "../keyset-page";
 import { runView } from "./run-view";
 import { ZListRunsQuery, ZRunsReply } from "./runs.types";
 
@@ -46,9 +47,8 @@ export async function listRuns(
     });
     if (!cursorRun) throw invalidField("cursor", "does not name a run of this tenant.");
   }
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return { runs: page.map(runView), ...(rows.length > query.limit && last ? { nextCursor: last.id } : {}) };
+  const { page, nextCursor } = keysetPage(rows, query.limit, (r) => r.id);
+  return { runs: page.map(runView), ...(nextCursor ? { nextCursor } : {}) };
 }
 
 export const listRunsRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {

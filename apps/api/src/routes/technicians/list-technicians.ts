@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
 import { invalidField } from "../../errors";
 import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
+import { keysetPage } from "../keyset-page";
 import { ZListTechniciansQuery, ZTechniciansReply } from "./technicians.types";
 
 /** The linked technicians (links: Entra user ↔ Rescue technician), by name. */
@@ -36,8 +37,7 @@ export async function listTechnicians(
     take: query.limit + 1,
     ...(cursorId ? { cursor: { id: cursorId }, skip: 1 } : {}),
   });
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, query.limit, (l) => l.entraUserId);
   return {
     technicians: page.map((l) => ({
       entraUserId: l.entraUserId,
@@ -48,7 +48,7 @@ export async function listTechnicians(
       lastRunId: l.lastRunId,
       updatedAt: l.updatedAt.toISOString(),
     })),
-    ...(rows.length > query.limit && last ? { nextCursor: last.entraUserId } : {}),
+    ...(nextCursor ? { nextCursor } : {}),
   };
 }
 
