@@ -58,25 +58,7 @@ beforeAll(async () => {
   operations = await v1Operations(api.app);
   owner = await api.ownerWithTenant("Bad input Ltd");
   serviceToken = await api.serviceToken();
-  const member = await api.memberOf(owner.tenantId, "viewer");
-  const run = await api.prisma.syncRun.create({
-    data: { tenantId: owner.tenantId, trigger: "portal", dryRun: true, status: "blocked" },
-  });
-  const mapping = await api.prisma.groupMapping.create({
-    data: { tenantId: owner.tenantId, entraGroupId: "g", entraGroupName: "G", rescueGroupId: 3, rescueGroupName: "R" },
-  });
-  const key = await api.call(owner.token, {
-    method: "POST",
-    url: `/v1/tenants/${owner.tenantId}/api-keys`,
-    payload: { name: "k", scopes: ["read"] },
-  });
-  ids = {
-    tenantId: owner.tenantId,
-    userId: member.userId,
-    runId: run.id,
-    mappingId: mapping.id,
-    keyId: key.json().apiKey.id,
-  };
+  ids = await api.tenantResources(owner);
 });
 afterAll(() => api.close());
 

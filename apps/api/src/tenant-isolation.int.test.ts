@@ -35,31 +35,7 @@ beforeAll(async () => {
   a = { ...ownerA, apiKey: keyRes.json().key };
 
   const ownerB = await api.ownerWithTenant("Tenant B");
-  const memberB = await api.memberOf(ownerB.tenantId, "viewer");
-  const runB = await api.prisma.syncRun.create({
-    data: { tenantId: ownerB.tenantId, trigger: "portal", dryRun: false, status: "blocked" },
-  });
-  const mappingB = await api.prisma.groupMapping.create({
-    data: {
-      tenantId: ownerB.tenantId,
-      entraGroupId: "g-b",
-      entraGroupName: "B group",
-      rescueGroupId: 7,
-      rescueGroupName: "B techs",
-    },
-  });
-  const keyB = await api.call(ownerB.token, {
-    method: "POST",
-    url: `/v1/tenants/${ownerB.tenantId}/api-keys`,
-    payload: { name: "b", scopes: ["read"] },
-  });
-  bIds = {
-    tenantId: ownerB.tenantId,
-    userId: memberB.userId,
-    runId: runB.id,
-    mappingId: mappingB.id,
-    keyId: keyB.json().apiKey.id,
-  };
+  bIds = await api.tenantResources(ownerB);
 });
 afterAll(() => api.close());
 

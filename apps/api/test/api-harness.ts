@@ -29,9 +29,13 @@ export interface ApiHarness {
   ownerWithTenant(name?: string): Promise<{ userId: string; tenantId: string; token: string }>;
   /** A user added to the tenant with this role. */
   memberOf(tenantId: string, role: "owner" | "admin" | "viewer"): Promise<{ userId: string; token: string }>;
+  /** One row of each kind a tenant route can name by id: a viewer, a blocked run, a mapping, an API key. */
+  tenantResources(owner: { tenantId: string; token: string }): Promise<TenantResourceIds>;
   call(token: string, options: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
+
+export type TenantResourceIds = Record<"tenantId" | "userId" | "runId" | "mappingId" | "keyId", string>;
 
 export interface HarnessOptions {
   logStream?: DestinationStream;
@@ -82,6 +86,12 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     return user.id;
   }
 
+  async function memberOf(tenantId: string, role: "owner" | "admin" | "viewer") {
+    const userId = await createUser();
+    await db.prisma.membership.create({ data: { tenantId, portalUserId: userId, role } });
+    return { userId, token: await userToken(userId) };
+  }
+
   return {
     app,
     db,
@@ -98,10 +108,29 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       if (res.statusCode !== 201) throw new Error(`tenant not created: ${res.body}`);
       return { userId, tenantId: res.json().id as string, token };
     },
-    async memberOf(tenantId, role) {
-      const userId = await createUser();
-      await db.prisma.membership.create({ data: { tenantId, portalUserId: userId, role } });
-      return { userId, token: await userToken(userId) };
+    memberOf,
+    async tenantResources(owner) {
+      const { tenantId } = owner;
+      const member = await memberOf(tenantId, "viewer");
+      const run = await db.prisma.syncRun.create({
+        data: { tenantId, trigger: "portal", dryRun: false, status: "blocked" },
+      });
+      const mapping = await db.prisma.groupMapping.create({
+        data: {
+          tenantId,
+          entraGroupId: "g",
+          entraGroupName: "Group",
+          rescueGroupId: 7,
+          rescueGroupName: "Technicians",
+        },
+      });
+      const key = await call(owner.token, {
+        method: "POST",
+        url: `/v1/tenants/${tenantId}/api-keys`,
+        payload: { name: "read-only", scopes: ["read"] },
+      });
+      if (key.statusCode !== 201) throw new Error(`API key not created: ${key.body}`);
+      return { tenantId, userId: member.userId, runId: run.id, mappingId: mapping.id, keyId: key.json().apiKey.id };
     },
     async close() {
       await app.close();
