@@ -36,6 +36,24 @@ export function FormField({ name, label, hint, error, id, type = "text", ...inpu
   );
 }
 
+interface SecretFieldProps extends Omit<FormFieldProps, "type" | "placeholder" | "defaultValue" | "value"> {
+  /** The API holds a value already: it is never echoed, only said to be there. */
+  saved: boolean;
+}
+
+/** A write-only secret: empty means "keep what is saved"; a saved one shows as saved, never as its value. */
+export function SecretField({ saved, hint, autoComplete = "off", ...field }: SecretFieldProps) {
+  return (
+    <FormField
+      {...field}
+      type="password"
+      autoComplete={autoComplete}
+      placeholder={saved ? "•••••••• (saved)" : undefined}
+      hint={saved ? "Saved. Leave empty to keep it, or type a new one to replace it." : hint}
+    />
+  );
+}
+
 export function FormMessage({ ok, message }: { ok?: boolean; message?: string }) {
   if (!message) return null;
   return (

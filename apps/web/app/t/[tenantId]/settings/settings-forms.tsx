@@ -1,7 +1,7 @@
 "use client";
 import { useActionState, useState, useTransition } from "react";
 import type { Role, TenantSettings } from "../../../../src/api/api-types";
-import { FormField, FormMessage } from "../../../../src/components/form-field";
+import { FormField, FormMessage, SecretField } from "../../../../src/components/form-field";
 import { SubmitButton } from "../../../../src/components/submit-button";
 import type { FormState } from "../../../../src/forms/form-state";
 import type { CreatedKeyState } from "./actions";
@@ -52,15 +52,12 @@ export function TenantSettingsForm({ settings, action }: { settings: TenantSetti
           error={errors.thresholdMinimum}
         />
       </fieldset>
-      <FormField
+      <SecretField
         name="defaultPassword"
         label="Default password for new technicians"
-        type="password"
         autoComplete="new-password"
-        placeholder={settings.hasDefaultPassword ? "•••••••• (saved)" : undefined}
-        hint={
-          settings.hasDefaultPassword ? "Saved. Leave empty to keep it." : "Needed before technicians can be created."
-        }
+        saved={settings.hasDefaultPassword}
+        hint="Needed before technicians can be created."
         error={errors.defaultPassword}
       />
       <div className="field">

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useActionState } from "react";
-import { FormField, FormMessage } from "../../../../../src/components/form-field";
+import { FormField, FormMessage, SecretField } from "../../../../../src/components/form-field";
 import { SubmitButton } from "../../../../../src/components/submit-button";
 import type { EntraStepState } from "../actions";
 
@@ -44,17 +44,11 @@ export function EntraStepForm({
         defaultValue={value("clientId")}
         error={errors.clientId}
       />
-      <FormField
+      <SecretField
         name="clientSecret"
         label="Client secret value"
-        type="password"
-        autoComplete="off"
-        placeholder={saved.hasClientSecret ? "•••••••• (saved)" : undefined}
-        hint={
-          saved.hasClientSecret
-            ? "Saved. Leave empty to keep it, or paste a new one to replace it."
-            : "The secret's Value from Certificates & secrets."
-        }
+        saved={saved.hasClientSecret}
+        hint="The secret's Value from Certificates & secrets."
         error={errors.clientSecret}
       />
       <details>

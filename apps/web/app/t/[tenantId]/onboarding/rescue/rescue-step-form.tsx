@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useActionState } from "react";
-import { FormField, FormMessage } from "../../../../../src/components/form-field";
+import { FormField, FormMessage, SecretField } from "../../../../../src/components/form-field";
 import { SubmitButton } from "../../../../../src/components/submit-button";
 import type { RescueStepState } from "../actions";
 
@@ -13,8 +13,6 @@ export interface SavedRescueStep {
   hasDefaultPassword: boolean;
   lastTest: { ok: boolean; message: string; at: string } | null;
 }
-
-const savedHint = "Saved. Leave empty to keep it, or type a new one to replace it.";
 
 export function RescueStepForm({
   action,
@@ -37,47 +35,34 @@ export function RescueStepForm({
         defaultValue={value("email")}
         error={errors.email}
       />
-      <FormField
+      <SecretField
         name="password"
         label="Password"
-        type="password"
         autoComplete="new-password"
-        placeholder={saved.hasPassword ? "•••••••• (saved)" : undefined}
-        hint={saved.hasPassword ? savedHint : "The Rescue password of the Master Account Holder."}
+        saved={saved.hasPassword}
+        hint="The Rescue password of the Master Account Holder."
         error={errors.password}
       />
       <h2>Service token</h2>
-      <FormField
+      <SecretField
         name="serviceToken"
         label="Service token"
-        type="password"
-        autoComplete="off"
-        placeholder={saved.hasServiceToken ? "•••••••• (saved)" : undefined}
+        saved={saved.hasServiceToken}
         hint={
-          saved.hasServiceToken ? (
-            savedHint
-          ) : (
-            <>
-              In the Rescue Admin Center: <strong>Global Settings</strong> ›{" "}
-              <strong>Active Directory Synchronization</strong> › <strong>Generate and Copy</strong>, then paste it
-              here.
-            </>
-          )
+          <>
+            In the Rescue Admin Center: <strong>Global Settings</strong> ›{" "}
+            <strong>Active Directory Synchronization</strong> › <strong>Generate and Copy</strong>, then paste it here.
+          </>
         }
         error={errors.serviceToken}
       />
       <h2>New technicians</h2>
-      <FormField
+      <SecretField
         name="defaultPassword"
         label="Default password for new technicians"
-        type="password"
         autoComplete="new-password"
-        placeholder={saved.hasDefaultPassword ? "•••••••• (saved)" : undefined}
-        hint={
-          saved.hasDefaultPassword
-            ? savedHint
-            : "Technicians TechSync creates sign in with it once and must change it at their first login."
-        }
+        saved={saved.hasDefaultPassword}
+        hint="Technicians TechSync creates sign in with it once and must change it at their first login."
         error={errors.defaultPassword}
       />
       <details>
