@@ -48,9 +48,9 @@ afterAll(async () => {
 
 async function jobSettled(jobId: string) {
   for (let i = 0; i < 100; i += 1) {
-    const job = await world.queue.getJob(jobId);
-    const state = await job?.getState();
-    if (job && (state === "failed" || state === "completed")) return job;
+    const state = await world.queue.getJobState(jobId);
+    // Read the job only once it has settled: a copy read before then lacks failedReason and returnvalue.
+    if (state === "failed" || state === "completed") return (await world.queue.getJob(jobId))!;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`job ${jobId} did not settle`);
