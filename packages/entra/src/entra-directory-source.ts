@@ -1,6 +1,13 @@
 // sync-core's DirectorySource over Microsoft Graph, app-only, for one customer tenant.
 import { createHash } from "node:crypto";
-import type { DirectoryGroup, DirectorySource, DirectoryUser, GroupSearchPage } from "@techsync/sync-core";
+import type {
+  DirectoryGroup,
+  DirectorySource,
+  DirectoryUser,
+  GroupMembersOptions,
+  GroupSearchPage,
+  SkippedDirectoryMember,
+} from "@techsync/sync-core";
 import {
   type DeltaPage,
   type GroupDeltaChange,
@@ -9,12 +16,11 @@ import {
   type UserDeltaChange,
 } from "./directory-delta";
 import {
+  classifyMember,
   GROUP_SELECT,
   type GraphGroupObject,
-  type GraphUserObject,
-  isGraphUser,
+  type GraphMemberObject,
   toDirectoryGroup,
-  toDirectoryUser,
   USER_SELECT,
 } from "./directory-objects";
 import { EntraError, GraphRequestError } from "./entra-errors";
@@ -208,24 +214,31 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
     return groups;
   }
 
-  async function* groupMembers(groupId: string, options: { transitive: boolean }): AsyncGenerator<DirectoryUser[]> {
+  async function* groupMembers(groupId: string, options: GroupMembersOptions): AsyncGenerator<DirectoryUser[]> {
     const relation = options.transitive ? "transitiveMembers" : "members";
-    // The user cast returns users only, with user fields selectable (no groups, devices, contacts).
+    // No user cast: it would hide the contacts, devices and service principals the plan reports as skipped.
+    // A user $select on a mixed list is fine: each other type keeps only the selected properties it has.
     const first = () =>
       graph
-        .request(`/groups/${encodeURIComponent(groupId)}/${relation}/microsoft.graph.user`)
+        .request(`/groups/${encodeURIComponent(groupId)}/${relation}`)
         .select([...USER_SELECT])
         .top(PAGE_SIZE)
-        .count(true)
-        .headers(EVENTUAL)
-        .get() as Promise<PagedResponse<GraphUserObject>>;
+        .get() as Promise<PagedResponse<GraphMemberObject>>;
     let page = await graph.call(first);
     for (;;) {
-      yield page.value.filter(isGraphUser).map(toDirectoryUser);
+      const users: DirectoryUser[] = [];
+      const skipped: SkippedDirectoryMember[] = [];
+      for (const item of page.value) {
+        const member = classifyMember(item, options);
+        if (member.kind === "user") users.push(member.user);
+        else if (member.kind === "skipped") skipped.push(member.member);
+      }
+      if (skipped.length > 0) options.onSkipped?.(skipped);
+      yield users;
       const nextLink = page["@odata.nextLink"];
       if (!nextLink) return;
-      // Opaque: followed as given, with the advanced-query header again (follow-up pages don't inherit it).
-      page = await graph.getLink<PagedResponse<GraphUserObject>>(nextLink, EVENTUAL);
+      // Opaque: followed exactly as given.
+      page = await graph.getLink<PagedResponse<GraphMemberObject>>(nextLink);
     }
   }
 

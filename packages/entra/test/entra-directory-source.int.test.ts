@@ -1,11 +1,21 @@
 // Contract tests: the real MSAL and Graph client, against the emulator, for every read the engine makes.
 import { generateDirectory, type RunningGraphEmulator, type TenantSeed } from "@techsync/emulators/graph";
-import { createEntraDirectorySource, GraphRequestError } from "../src";
-import { collect, sourceConfig, startTestEmulator, testApp } from "./graph-emulator-fixture";
+import type { SkippedDirectoryMember } from "@techsync/sync-core";
+import { createEntraDirectorySource, forgetCachedTokens, GraphRequestError } from "../src";
+import { collect, sourceConfig, startTestEmulator, TEST_CLIENT_ID, testApp } from "./graph-emulator-fixture";
 
 const ids = {
   tenant: "10000000-0000-4000-a000-000000000001",
   bigTenant: "10000000-0000-4000-a000-000000000002",
+  mixedTenant: "10000000-0000-4000-a000-000000000003",
+  mixedGroup: "20000000-0000-4000-a000-0000000000d1",
+  mixedNested: "20000000-0000-4000-a000-0000000000d2",
+  jane: "30000000-0000-4000-a000-000000000011",
+  raj: "30000000-0000-4000-a000-000000000012",
+  li: "30000000-0000-4000-a000-000000000013",
+  contact: "40000000-0000-4000-a000-000000000001",
+  device: "40000000-0000-4000-a000-000000000002",
+  app: "40000000-0000-4000-a000-000000000003",
   groupA: "20000000-0000-4000-a000-00000000000a",
   groupB: "20000000-0000-4000-a000-00000000000b",
   groupC: "20000000-0000-4000-a000-00000000000c",
@@ -64,10 +74,47 @@ const bigTenant = generateDirectory({
 });
 const bigGroupId = bigTenant.groups[0]?.id as string;
 
+const guest = (id: string, alias: string, partner: string, mail: "mail" | "otherMails" | "none") => ({
+  id,
+  displayName: alias,
+  userType: "Guest" as const,
+  userPrincipalName: `${alias}_${partner}#EXT#@mixed.example`,
+  mail: mail === "mail" ? `${alias}@${partner}` : null,
+  otherMails: mail === "otherMails" ? [`${alias}@${partner}`] : [],
+});
+
+// Helpdesk ⊃ {ada, 3 guests, a contact, a device, a service principal, Nested}; Nested ⊃ {ben, another device}.
+const mixedTenant: TenantSeed = {
+  tenantId: ids.mixedTenant,
+  domain: "mixed.example",
+  apps: [testApp()],
+  users: [
+    user(ids.ada, "Ada Lovelace"),
+    user(ids.ben, "Ben Okafor"),
+    guest(ids.jane, "jane", "contoso.example", "mail"),
+    guest(ids.raj, "raj", "northwind.example", "otherMails"),
+    guest(ids.li, "li", "adatum.example", "none"),
+  ],
+  directoryObjects: [
+    { kind: "orgContact", id: ids.contact, displayName: "Tailspin Desk", mail: "desk@tailspin.example" },
+    { kind: "device", id: ids.device, displayName: "LAPTOP-123" },
+    { kind: "servicePrincipal", id: ids.app, displayName: "Helpdesk Automation" },
+    { kind: "device", id: "40000000-0000-4000-a000-000000000004", displayName: "KIOSK-9" },
+  ],
+  groups: [
+    {
+      id: ids.mixedGroup,
+      displayName: "Helpdesk",
+      members: [ids.ada, ids.jane, ids.raj, ids.li, ids.contact, ids.device, ids.app, ids.mixedNested],
+    },
+    { id: ids.mixedNested, displayName: "Nested", members: [ids.ben, "40000000-0000-4000-a000-000000000004"] },
+  ],
+};
+
 let emulator: RunningGraphEmulator;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator({ tenants: [nestedTenant, bigTenant] });
+  emulator = await startTestEmulator({ tenants: [nestedTenant, bigTenant, mixedTenant] });
 });
 afterAll(async () => {
   await emulator.close();
@@ -93,6 +140,7 @@ describe("groupMembers", () => {
     expect(byId.get(ids.eve)?.accountEnabled).toBe(false);
     expect(byId.get(ids.ada)).toEqual({
       id: ids.ada,
+      userType: "member",
       displayName: "Ada Lovelace",
       givenName: "Ada",
       surname: "Lovelace",
@@ -140,7 +188,7 @@ describe("groupMembers", () => {
     const [first, second, third] = emulator.admin.recentRequests.slice(-3);
     const firstQuery = new URL(first as string, "https://x").searchParams;
     expect(firstQuery.get("$select")).toBe(
-      "id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,department,jobTitle,companyName,officeLocation,employeeId",
+      "id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,department,jobTitle,companyName,officeLocation,employeeId,userType,otherMails",
     );
     expect(firstQuery.get("$top")).toBe("999");
     // The emulator builds nextLinks as: the request's own query, then $skiptoken; followed unchanged.
@@ -225,5 +273,65 @@ describe("groups", () => {
     expect(groups.get(missing)).toBeNull();
     expect(emulator.admin.stats.batchRequests - before).toBe(Math.ceil((allIds.length + 1) / 20));
     expect(source.callCount()).toBe(2);
+  });
+});
+
+describe("groupMembers of a group that holds more than member users", () => {
+  async function read(transitive: boolean, config = sourceConfig(emulator, mixedTenant)) {
+    const source = createEntraDirectorySource(config);
+    const skipped: SkippedDirectoryMember[] = [];
+    const { items } = await collect(
+      source.groupMembers(ids.mixedGroup, { transitive, onSkipped: (page) => skipped.push(...page) }),
+    );
+    return { users: new Map(items.map((u) => [u.id, u])), skipped, calls: source.callCount() };
+  }
+
+  it("yields member users and guests (marked), reports contacts, devices and service principals as not users", async () => {
+    const { users, skipped, calls } = await read(true);
+    expect([...users.keys()].sort()).toEqual([ids.ada, ids.ben, ids.jane, ids.raj, ids.li].sort());
+    expect(users.get(ids.ada)?.userType).toBe("member");
+    expect(users.get(ids.jane)).toMatchObject({ userType: "guest", mail: "jane@contoso.example" });
+    // The address it was invited with, from otherMails; the #EXT# name never.
+    expect(users.get(ids.raj)).toMatchObject({ userType: "guest", mail: "raj@northwind.example" });
+    expect(users.get(ids.li)).toMatchObject({ userType: "guest", mail: null });
+    expect(skipped.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: ids.contact, kind: "orgContact", displayName: "Tailspin Desk", reason: "not-a-user" },
+      { id: ids.device, kind: "device", displayName: "LAPTOP-123", reason: "not-a-user" },
+      { id: ids.app, kind: "servicePrincipal", displayName: "Helpdesk Automation", reason: "not-a-user" },
+      { id: "40000000-0000-4000-a000-000000000004", kind: "device", displayName: "KIOSK-9", reason: "not-a-user" },
+    ]);
+    expect(calls).toBe(1);
+  });
+
+  it("a direct read reports the nested group it does not read", async () => {
+    const { users, skipped } = await read(false);
+    expect(users.has(ids.ben)).toBe(false);
+    expect(skipped).toContainEqual({
+      id: ids.mixedNested,
+      kind: "group",
+      displayName: "Nested",
+      reason: "nested-group-not-read",
+    });
+  });
+
+  it("with only GroupMember.Read.All + User.Read.All, devices come back as bare ids and are still skipped by type", async () => {
+    emulator.admin.tenant(ids.mixedTenant)?.setAppRoles(TEST_CLIENT_ID, ["GroupMember.Read.All", "User.Read.All"]);
+    // A cached token keeps its old roles.
+    forgetCachedTokens();
+    try {
+      const { users, skipped } = await read(true);
+      expect(users.size).toBe(5);
+      expect(skipped.find((member) => member.id === ids.device)).toEqual({
+        id: ids.device,
+        kind: "device",
+        displayName: null,
+        reason: "not-a-user",
+      });
+    } finally {
+      forgetCachedTokens();
+      emulator.admin
+        .tenant(ids.mixedTenant)
+        ?.setAppRoles(TEST_CLIENT_ID, ["User.Read.All", "Group.Read.All", "Directory.Read.All"]);
+    }
   });
 });

@@ -14,10 +14,15 @@ export const FILTER_ATTRIBUTES = [
 ] as const;
 export type FilterAttribute = (typeof FILTER_ATTRIBUTES)[number];
 
+/** Entra's `userType`: a member of the tenant, or a guest invited from another organisation (B2B). */
+export type DirectoryUserType = "member" | "guest";
+
 /** A user as read from Microsoft Entra ID (Graph `user`, the fields the engine needs). */
 export interface DirectoryUser {
   /** Entra object id. */
   id: string;
+  /** Absent: a member. Guests are provisioned only when the tenant turned on `includeGuests`. */
+  userType?: DirectoryUserType;
   displayName: string | null;
   givenName: string | null;
   surname: string | null;
@@ -106,6 +111,8 @@ export interface GroupMapping {
   /** rule 1: transitive membership by default. */
   transitive: boolean;
   filter?: MappingFilter | null;
+  /** The Entra group's name as the mapping remembers it, for the people reading a plan. */
+  entraGroupName?: string;
 }
 
 /** The remembered pairing of an Entra user with a Rescue technician. */
@@ -158,6 +165,19 @@ export interface TenantSyncSettings {
   safetyThreshold?: SafetyThreshold;
   /** Overrides of DEFAULT_FIELD_LIMITS. */
   fieldLimits?: Partial<TechnicianFieldLimits>;
+  /** Provision guest users (userType Guest) too; default false: guests are skipped and reported. */
+  includeGuests?: boolean;
+}
+
+const EXTERNAL_MARK = /#EXT#/i;
+
+/**
+ * A guest's user principal name in the inviting tenant, e.g. `jane_contoso.com#EXT#@fabrikam.onmicrosoft.com`.
+ * It routes no mail, so it is never used as an email (and the original address cannot be recovered from it
+ * safely: an underscore may belong to the local part).
+ */
+export function isExternalUserPrincipalName(value: string | null | undefined): boolean {
+  return value ? EXTERNAL_MARK.test(value) : false;
 }
 
 /** Emails are compared trimmed and case-insensitively everywhere (issue 3). */

@@ -11,8 +11,14 @@ export { checkSafety } from "./planner/check-safety";
 export { deriveTechnicianFields, resolveFieldRules } from "./planner/derive-technician-fields";
 export { matchFilter } from "./planner/match-filter";
 export { planRun } from "./planner/plan-run";
+export { SKIPPED_EXAMPLE_LIMIT } from "./planner/tally-skipped-members";
 export * from "./ports";
-export { type ReadDirectoryOptions, readDirectorySnapshot } from "./read-directory-snapshot";
+export {
+  type DirectoryRead,
+  type ReadDirectoryOptions,
+  readDirectory,
+  readDirectorySnapshot,
+} from "./read-directory-snapshot";
 export * from "./run-report";
 export { type RunSyncDeps, type RunSyncInput, type RunSyncResult, runSync } from "./run-sync";
 export { systemClock } from "./system-clock";

@@ -104,6 +104,56 @@ export interface PlanWarning {
   field?: keyof TechnicianFields;
 }
 
+/** What kind of directory object a skipped member of a mapped group is. */
+export type SkippedMemberKind = "user" | "guest" | "orgContact" | "device" | "servicePrincipal" | "group" | "other";
+export const SKIPPED_MEMBER_KINDS = [
+  "user",
+  "guest",
+  "orgContact",
+  "device",
+  "servicePrincipal",
+  "group",
+  "other",
+] as const satisfies readonly SkippedMemberKind[];
+
+/**
+ * Why a member of a mapped group gets no technician:
+ * - not-a-user: an organisational contact, a device, a service principal (or a type Graph may add later);
+ * - nested-group-not-read: a nested group of a mapping that reads direct members only;
+ * - guests-not-included: a guest, and the tenant has not turned on `includeGuests`;
+ * - no-usable-email: a guest (or an account with an #EXT# user principal name) with no mail nor other email.
+ */
+export type SkipReason = "not-a-user" | "nested-group-not-read" | "guests-not-included" | "no-usable-email";
+export const SKIP_REASONS = [
+  "not-a-user",
+  "nested-group-not-read",
+  "guests-not-included",
+  "no-usable-email",
+] as const satisfies readonly SkipReason[];
+
+/** One member a DirectorySource passed over while reading a group (it is not a user the engine can provision). */
+export interface SkippedDirectoryMember {
+  id: string;
+  kind: SkippedMemberKind;
+  displayName: string | null;
+  reason: SkipReason;
+}
+
+/** Skipped members of one kind for one reason, counted, with the first few (by id) as examples. */
+export interface SkippedMemberTally {
+  reason: SkipReason;
+  kind: SkippedMemberKind;
+  count: number;
+  examples: { id: string; displayName: string | null }[];
+}
+
+/** A tally for one mapping, worded for the plan's readers. A 10,000-device group is one entry, not 10,000. */
+export interface SkippedMembers extends SkippedMemberTally {
+  mappingId: string;
+  entraGroupId: string;
+  message: string;
+}
+
 /** rule 11 */
 export interface SafetyCheck {
   disableCount: number;
@@ -125,15 +175,22 @@ export interface Plan {
   counts: Record<SyncActionKind, number>;
   safety: SafetyCheck;
   usersInScope: number;
+  /** Members of mapped groups that get no technician (not users, guests, no usable email), per mapping. */
+  skippedMembers: SkippedMembers[];
 }
 
 /** Members read for each mapping (its Entra group, transitive or direct), keyed by mapping id. */
 export type DirectorySnapshot = ReadonlyMap<string, readonly DirectoryUser[]>;
 
+/** Members the source skipped while reading each mapping's group, tallied, keyed by mapping id. */
+export type SkippedMemberSnapshot = ReadonlyMap<string, readonly SkippedMemberTally[]>;
+
 export interface PlanInput {
   tenantId?: string;
   mappings: readonly GroupMapping[];
   directory: DirectorySnapshot;
+  /** What the source passed over in each mapping's group (default: nothing). */
+  skippedMembers?: SkippedMemberSnapshot;
   tree: readonly RescueNode[];
   links: readonly Link[];
   settings?: TenantSyncSettings;

@@ -1,7 +1,7 @@
 // Ports: what the engine needs from the outside world. Adapters implement them:
 // packages/entra (DirectorySource), packages/rescue (RescueDirectory), apps/worker + packages/db (RunRecorder).
 import type { DirectoryGroup, DirectoryUser, Link, RescueNode, TechnicianFields, TechnicianStatus } from "./domain";
-import type { Plan, SyncActionKind } from "./plan";
+import type { Plan, SkippedDirectoryMember, SyncActionKind } from "./plan";
 
 /**
  * The error every adapter throws (or subclasses). Retryability is a property of the error
@@ -46,12 +46,21 @@ export interface GroupSearchPage {
   nextPageToken?: string;
 }
 
+export interface GroupMembersOptions {
+  transitive: boolean;
+  onSkipped?: (members: readonly SkippedDirectoryMember[]) => void;
+}
+
 /** Microsoft Entra ID, read-only. */
 export interface DirectorySource {
   searchGroups(query: string, options?: { pageToken?: string; pageSize?: number }): Promise<GroupSearchPage>;
   getGroup(groupId: string): Promise<DirectoryGroup | null>;
-  /** A group's user members, page by page (never the whole directory in one array). Transitive = nested groups too. */
-  groupMembers(groupId: string, options: { transitive: boolean }): AsyncIterable<DirectoryUser[]>;
+  /**
+   * A group's user members, page by page (never the whole directory in one array). Transitive = nested groups too.
+   * Members that are not users (contacts, devices, service principals, nested groups not read) are passed to
+   * `onSkipped`, page by page, so the plan can say why they got no technician.
+   */
+  groupMembers(groupId: string, options: GroupMembersOptions): AsyncIterable<DirectoryUser[]>;
   /** Calls made so far, for the run report. */
   callCount(): number;
 }

@@ -1,4 +1,4 @@
-import type { PlanWarning, SafetyCheck, SyncActionKind } from "./plan";
+import type { PlanWarning, SafetyCheck, SkippedMembers, SyncActionKind } from "./plan";
 
 /**
  * - succeeded: every planned action succeeded (or there was nothing to do);
@@ -35,6 +35,8 @@ export interface RunReport {
   /** Calls made to each system during this run (callCount() deltas). */
   calls: { directory: number; rescue: number };
   warnings: PlanWarning[];
+  /** The plan's skipped members, tallied per mapping. */
+  skippedMembers: SkippedMembers[];
   failures: ActionFailure[];
   safety: SafetyCheck;
 }

@@ -10,7 +10,7 @@ import { type ExecuteOptions, type ExecutorRescue, executePlan } from "./executo
 import type { Plan } from "./plan";
 import { planRun } from "./planner/plan-run";
 import type { Clock, DirectorySource, RescueDirectory, RunRecorder } from "./ports";
-import { readDirectorySnapshot } from "./read-directory-snapshot";
+import { readDirectory } from "./read-directory-snapshot";
 import type { RunReport } from "./run-report";
 
 export interface RunSyncDeps {
@@ -54,8 +54,8 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
   const unwrap = (error: unknown) => (error instanceof RetryFailure ? error.error : error);
 
   recorder.progress({ phase: "read-directory", done: 0, total: input.mappings.length });
-  const [snapshot, tree] = await Promise.all([
-    readDirectorySnapshot(directory, input.mappings, {
+  const [directoryRead, tree] = await Promise.all([
+    readDirectory(directory, input.mappings, {
       retry,
       ...(input.directoryConcurrency ? { concurrency: input.directoryConcurrency } : {}),
       onGroupRead: (done, total) => recorder.progress({ phase: "read-directory", done, total }),
@@ -77,7 +77,8 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
   const plan = planRun({
     ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
     mappings: input.mappings,
-    directory: snapshot,
+    directory: directoryRead.members,
+    skippedMembers: directoryRead.skippedMembers,
     tree,
     links: input.links,
     ...(input.settings ? { settings: input.settings } : {}),

@@ -31,6 +31,7 @@ export interface TenantSettings {
   sandboxMode: boolean;
   safetyThreshold: SafetyThreshold;
   attributeMapping: AttributeMapping | null;
+  includeGuests: boolean;
   hasDefaultPassword: boolean;
   attentionReason: string | null;
   quarantinedUntil: string | null;
@@ -45,6 +46,7 @@ export interface TenantSettingsPatch {
   sandboxMode?: boolean;
   safetyThreshold?: SafetyThreshold;
   attributeMapping?: AttributeMapping | null;
+  includeGuests?: boolean;
   defaultPassword?: string;
 }
 

@@ -117,6 +117,7 @@ describe("settings form", () => {
     scheduleIntervalMinutes: "60",
     paused: false,
     sandboxMode: true,
+    includeGuests: false,
     thresholdPercent: "10",
     thresholdMinimum: "5",
   };

@@ -10,6 +10,7 @@ export const ZTenantSettingsForm = z.object({
     .max(1440, "Runs must happen at least once a day (1440 minutes)."),
   paused: z.boolean(),
   sandboxMode: z.boolean(),
+  includeGuests: z.boolean(),
   thresholdPercent: z.coerce
     .number({ message: "Enter a percentage." })
     .int("Use a whole percentage.")

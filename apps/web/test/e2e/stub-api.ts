@@ -100,6 +100,7 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
         sandboxMode: false,
         safetyThreshold: { percent: 10, minimum: 5 },
         attributeMapping: null,
+        includeGuests: false,
         attentionReason: null,
         quarantinedUntil: null,
         nextRunAt: null,

@@ -15,6 +15,8 @@ const ZUserChanges = z
     mail: z.string().nullable(),
     userPrincipalName: z.string().min(3),
     accountEnabled: z.boolean(),
+    userType: z.enum(["Member", "Guest"]),
+    otherMails: z.array(z.string().min(3)).max(20),
     department: z.string().nullable(),
     jobTitle: z.string().nullable(),
     companyName: z.string().nullable(),
@@ -28,6 +30,38 @@ const ZNewUser = ZUserChanges.extend({
   displayName: z.string().min(1),
   userPrincipalName: z.string().min(3),
 });
+const ZNewDirectoryObject = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("orgContact"),
+    id: z.string().optional(),
+    displayName: z.string().min(1),
+    mail: z.string().nullable().optional(),
+    givenName: z.string().nullable().optional(),
+    surname: z.string().nullable().optional(),
+    companyName: z.string().nullable().optional(),
+    department: z.string().nullable().optional(),
+    jobTitle: z.string().nullable().optional(),
+    mailNickname: z.string().nullable().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("device"),
+    id: z.string().optional(),
+    displayName: z.string().min(1),
+    accountEnabled: z.boolean().optional(),
+    deviceId: z.string().optional(),
+    operatingSystem: z.string().nullable().optional(),
+    operatingSystemVersion: z.string().nullable().optional(),
+    trustType: z.string().nullable().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("servicePrincipal"),
+    id: z.string().optional(),
+    displayName: z.string().min(1),
+    accountEnabled: z.boolean().optional(),
+    appId: z.string().optional(),
+    servicePrincipalType: z.string().optional(),
+  }),
+]);
 const ZRoles = z.object({ roles: z.array(z.string()) });
 const ZMember = z.object({ memberId: z.string().min(1) });
 const ZFaults = z
@@ -65,6 +99,11 @@ const ZGenerate = z
     overlapRatio: z.number().min(0).max(1).optional(),
     disabledRatio: z.number().min(0).max(1).optional(),
     withoutMailRatio: z.number().min(0).max(1).optional(),
+    guestRatio: z.number().min(0).max(1).optional(),
+    guestWithoutMailRatio: z.number().min(0).max(1).optional(),
+    contactsPerGroup: z.number().int().min(0).max(100_000).optional(),
+    devicesPerGroup: z.number().int().min(0).max(100_000).optional(),
+    servicePrincipalsPerGroup: z.number().int().min(0).max(100_000).optional(),
     apps: z
       .array(
         z.object({
@@ -142,6 +181,14 @@ export function registerAdminRoutes(app: FastifyInstance, admin: GraphEmulatorAd
           const parsed = ZNewUser.safeParse(body ?? {});
           if (!parsed.success) return invalid(reply, parsed.error);
           return reply.code(201).send(tenant.addUser(parsed.data));
+        }),
+      );
+      routes.post(
+        "/tenants/:tenantId/directoryObjects",
+        withTenant((tenant, _params, body, reply) => {
+          const parsed = ZNewDirectoryObject.safeParse(body ?? {});
+          if (!parsed.success) return invalid(reply, parsed.error);
+          return reply.code(201).send(tenant.addDirectoryObject(parsed.data));
         }),
       );
       routes.patch(

@@ -1,6 +1,6 @@
 // The sandbox's demo tenant: fixed, documented credentials so the portal's sandbox mode and the
 // lead's `npm run emulators` can connect without a Microsoft account.
-import type { TenantSeed } from "./emulated-tenant";
+import type { EmulatedUserInput, TenantSeed } from "./emulated-tenant";
 import { generateDirectory } from "./generate-directory";
 
 export const DEMO_TENANT_ID = "7d3b3f4e-5c2a-4e1b-9a6f-2c8d1e0f4a10";
@@ -21,6 +21,41 @@ export const DEMO_GROUP_IDS = {
   escalations: "0a1b2c3d-0000-4000-a000-000000000004",
   nightShift: "0a1b2c3d-0000-4000-a000-000000000005",
 } as const;
+
+/** Members of Helpdesk that TechSync must not provision (guests by default, contacts, devices, apps). */
+export const DEMO_NON_MEMBER_IDS = {
+  guestWithMail: "0b2c3d4e-0000-4000-a000-000000000001",
+  guestWithOtherMail: "0b2c3d4e-0000-4000-a000-000000000002",
+  guestWithoutEmail: "0b2c3d4e-0000-4000-a000-000000000003",
+  contact: "0b2c3d4e-0000-4000-a000-000000000004",
+  device: "0b2c3d4e-0000-4000-a000-000000000005",
+  servicePrincipal: "0b2c3d4e-0000-4000-a000-000000000006",
+} as const;
+
+/** Three guests as real tenants hold them: with mail, with only otherMails, with nothing but the #EXT# name. */
+function demoGuests(): EmulatedUserInput[] {
+  const guest = (id: string, given: string, surname: string, partner: string, mail: "mail" | "otherMails" | "none") => {
+    const address = `${given}.${surname}@${partner}`.toLowerCase();
+    return {
+      id,
+      displayName: `${given} ${surname} (${partner})`,
+      givenName: given,
+      surname,
+      userType: "Guest" as const,
+      userPrincipalName: `${address.replace("@", "_")}#EXT#@${DEMO_TENANT_DOMAIN}`,
+      mail: mail === "mail" ? address : null,
+      otherMails: mail === "none" ? [] : [address],
+      accountEnabled: true,
+      department: "Support",
+    };
+  };
+  const { guestWithMail, guestWithOtherMail, guestWithoutEmail } = DEMO_NON_MEMBER_IDS;
+  return [
+    guest(guestWithMail, "Jane", "Doe", "fabrikam.example", "mail"),
+    guest(guestWithOtherMail, "Raj", "Iyer", "northwind.example", "otherMails"),
+    guest(guestWithoutEmail, "Li", "Wei", "adatum.example", "none"),
+  ];
+}
 
 export function demoTenantSeed(): TenantSeed {
   const generated = generateDirectory({
@@ -49,6 +84,7 @@ export function demoTenantSeed(): TenantSeed {
   );
   const ids = users.map((user) => user.id as string);
   const { allTechnicians, helpdesk, fieldSupport, escalations, nightShift } = DEMO_GROUP_IDS;
+  const nonMembers = Object.values(DEMO_NON_MEMBER_IDS);
   return {
     tenantId: DEMO_TENANT_ID,
     domain: DEMO_TENANT_DOMAIN,
@@ -67,7 +103,30 @@ export function demoTenantSeed(): TenantSeed {
         roles: ["User.Read.All", "Group.Read.All", "Directory.Read.All"],
       },
     ],
-    users,
+    users: [...users, ...demoGuests()],
+    directoryObjects: [
+      {
+        kind: "orgContact",
+        id: DEMO_NON_MEMBER_IDS.contact,
+        displayName: "Tailspin Support Desk",
+        mail: "support@tailspin.example",
+        companyName: "Tailspin Toys",
+      },
+      {
+        kind: "device",
+        id: DEMO_NON_MEMBER_IDS.device,
+        displayName: "LAPTOP-HD-001",
+        deviceId: "6e7f8091-0000-4000-a000-000000000001",
+        operatingSystem: "Windows",
+        operatingSystemVersion: "10.0.22631",
+      },
+      {
+        kind: "servicePrincipal",
+        id: DEMO_NON_MEMBER_IDS.servicePrincipal,
+        displayName: "Helpdesk Automation",
+        appId: "6e7f8091-0000-4000-a000-000000000002",
+      },
+    ],
     groups: [
       {
         id: allTechnicians,
@@ -79,7 +138,7 @@ export function demoTenantSeed(): TenantSeed {
         id: helpdesk,
         displayName: "Helpdesk",
         description: "First-line support",
-        members: [...ids.slice(0, 20), escalations],
+        members: [...ids.slice(0, 20), escalations, ...nonMembers],
       },
       { id: fieldSupport, displayName: "Field Support", description: "On-site engineers", members: ids.slice(20, 35) },
       // Escalations also contains Helpdesk: a cycle, as real tenants sometimes have.

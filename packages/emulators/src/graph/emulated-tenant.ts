@@ -7,7 +7,13 @@ export const GRAPH_PERMISSIONS = [
   "Group.Read.All",
   "Directory.Read.All",
   "GroupMember.Read.All",
+  "Device.Read.All",
+  "OrgContact.Read.All",
+  "Application.Read.All",
 ] as const;
+
+/** Entra's userType: "Member" for the tenant's own people, "Guest" for B2B invitees (UPN `…#EXT#@…`). */
+export type EmulatedUserType = "Member" | "Guest";
 
 export interface EmulatedUser {
   id: string;
@@ -17,6 +23,9 @@ export interface EmulatedUser {
   mail: string | null;
   userPrincipalName: string;
   accountEnabled: boolean;
+  userType: EmulatedUserType;
+  /** Additional addresses; for a guest, typically the address it was invited with. */
+  otherMails: string[];
   department: string | null;
   jobTitle: string | null;
   companyName: string | null;
@@ -30,6 +39,46 @@ export interface EmulatedUser {
   version: number;
 }
 
+/** Members of a group that are neither users nor groups, with the properties of their Graph type. */
+export type EmulatedDirectoryObject =
+  | {
+      kind: "orgContact";
+      id: string;
+      displayName: string;
+      mail: string | null;
+      givenName: string | null;
+      surname: string | null;
+      companyName: string | null;
+      department: string | null;
+      jobTitle: string | null;
+      mailNickname: string | null;
+    }
+  | {
+      kind: "device";
+      id: string;
+      displayName: string;
+      accountEnabled: boolean;
+      deviceId: string;
+      operatingSystem: string | null;
+      operatingSystemVersion: string | null;
+      trustType: string | null;
+    }
+  | {
+      kind: "servicePrincipal";
+      id: string;
+      displayName: string;
+      accountEnabled: boolean;
+      appId: string;
+      servicePrincipalType: string;
+    };
+export type EmulatedDirectoryObjectKind = EmulatedDirectoryObject["kind"];
+export type EmulatedDirectoryObjectInput = {
+  [K in EmulatedDirectoryObjectKind]: Partial<Extract<EmulatedDirectoryObject, { kind: K }>> &
+    Pick<Extract<EmulatedDirectoryObject, { kind: K }>, "kind" | "displayName">;
+}[EmulatedDirectoryObjectKind];
+
+export type MemberType = "user" | "group" | EmulatedDirectoryObjectKind;
+
 export interface EmulatedGroup {
   id: string;
   displayName: string;
@@ -38,7 +87,7 @@ export interface EmulatedGroup {
   mailEnabled: boolean;
   securityEnabled: boolean;
   groupTypes: string[];
-  /** Direct members: user or group ids, in insertion order. */
+  /** Direct members: user, group, contact, device or service principal ids, in insertion order. */
   members: Set<string>;
   version: number;
 }
@@ -62,7 +111,7 @@ export interface MembershipChange {
   seq: number;
   groupId: string;
   memberId: string;
-  memberType: "user" | "group";
+  memberType: MemberType;
   removed: boolean;
 }
 
@@ -78,6 +127,15 @@ export interface TenantSeed {
   apps: EmulatedApp[];
   users: EmulatedUserInput[];
   groups: EmulatedGroupInput[];
+  /** Contacts, devices and service principals (default none); groups name them as members by id. */
+  directoryObjects?: EmulatedDirectoryObjectInput[];
+}
+
+/** A group's members by type, each in insertion order; `others` are contacts, devices and service principals. */
+export interface GroupMemberIds {
+  users: string[];
+  groups: string[];
+  others: string[];
 }
 
 export class EmulatedTenant {
@@ -86,17 +144,19 @@ export class EmulatedTenant {
   readonly apps = new Map<string, EmulatedApp>();
   readonly users = new Map<string, EmulatedUser>();
   readonly groups = new Map<string, EmulatedGroup>();
+  readonly directoryObjects = new Map<string, EmulatedDirectoryObject>();
   readonly membershipLog: MembershipChange[] = [];
   private seq = 0;
   /** Bumped by any change to membership or user liveness, so cached transitive lists know they are stale. */
   private revision = 0;
-  private transitiveCache = new Map<string, { revision: number; users: string[]; groups: string[] }>();
+  private transitiveCache = new Map<string, { revision: number } & GroupMemberIds>();
 
   constructor(seed: TenantSeed) {
     this.tenantId = seed.tenantId;
     this.domain = seed.domain;
     for (const app of seed.apps) this.apps.set(app.clientId, { ...app, roles: [...app.roles] });
     for (const user of seed.users) this.addUser(user);
+    for (const object of seed.directoryObjects ?? []) this.addDirectoryObject(object);
     for (const group of seed.groups) this.addGroup(group);
     // Members may name groups seeded later, so link them once every object exists.
     for (const group of seed.groups) {
@@ -124,6 +184,8 @@ export class EmulatedTenant {
       mail: input.mail === undefined ? null : input.mail,
       userPrincipalName: input.userPrincipalName,
       accountEnabled: input.accountEnabled ?? true,
+      userType: input.userType ?? "Member",
+      otherMails: [...(input.otherMails ?? [])],
       department: input.department ?? null,
       jobTitle: input.jobTitle ?? null,
       companyName: input.companyName ?? null,
@@ -135,6 +197,52 @@ export class EmulatedTenant {
     };
     this.users.set(user.id, user);
     return user;
+  }
+
+  addDirectoryObject(input: EmulatedDirectoryObjectInput): EmulatedDirectoryObject {
+    const id = input.id ?? randomUUID();
+    let object: EmulatedDirectoryObject;
+    switch (input.kind) {
+      case "orgContact":
+        object = {
+          kind: "orgContact",
+          id,
+          displayName: input.displayName,
+          mail: input.mail ?? null,
+          givenName: input.givenName ?? null,
+          surname: input.surname ?? null,
+          companyName: input.companyName ?? null,
+          department: input.department ?? null,
+          jobTitle: input.jobTitle ?? null,
+          mailNickname: input.mailNickname ?? null,
+        };
+        break;
+      case "device":
+        object = {
+          kind: "device",
+          id,
+          displayName: input.displayName,
+          accountEnabled: input.accountEnabled ?? true,
+          deviceId: input.deviceId ?? randomUUID(),
+          operatingSystem: input.operatingSystem ?? "Windows",
+          operatingSystemVersion: input.operatingSystemVersion ?? null,
+          trustType: input.trustType ?? "AzureAd",
+        };
+        break;
+      case "servicePrincipal":
+        object = {
+          kind: "servicePrincipal",
+          id,
+          displayName: input.displayName,
+          accountEnabled: input.accountEnabled ?? true,
+          appId: input.appId ?? randomUUID(),
+          servicePrincipalType: input.servicePrincipalType ?? "Application",
+        };
+        break;
+    }
+    this.nextSeq();
+    this.directoryObjects.set(object.id, object);
+    return object;
   }
 
   addGroup(input: EmulatedGroupInput): EmulatedGroup {
@@ -159,10 +267,10 @@ export class EmulatedTenant {
     return user && !user.deletedDateTime && !user.purged ? user : undefined;
   }
 
-  memberType(id: string): "user" | "group" | undefined {
+  memberType(id: string): MemberType | undefined {
     if (this.users.has(id)) return "user";
     if (this.groups.has(id)) return "group";
-    return undefined;
+    return this.directoryObjects.get(id)?.kind;
   }
 
   addMember(groupId: string, memberId: string): boolean {
@@ -223,29 +331,33 @@ export class EmulatedTenant {
     return app;
   }
 
-  /** Direct members that Graph would list: live users and groups. */
-  directMembers(groupId: string): { users: string[]; groups: string[] } {
+  /** Direct members that Graph would list: live users, groups, contacts, devices and service principals. */
+  directMembers(groupId: string): GroupMemberIds {
     const group = this.groups.get(groupId);
     const users: string[] = [];
     const groups: string[] = [];
+    const others: string[] = [];
     for (const id of group?.members ?? []) {
       if (this.groups.has(id)) groups.push(id);
+      else if (this.directoryObjects.has(id)) others.push(id);
       else if (this.liveUser(id)) users.push(id);
     }
-    return { users, groups };
+    return { users, groups, others };
   }
 
   /** Flattened membership through nested groups; a visited set makes cycles harmless; each user once. */
-  transitiveMembers(groupId: string): { users: string[]; groups: string[] } {
+  transitiveMembers(groupId: string): GroupMemberIds {
     const cached = this.transitiveCache.get(groupId);
     if (cached && cached.revision === this.revision) return cached;
     const users = new Set<string>();
     const groups = new Set<string>();
+    const others = new Set<string>();
     const visited = new Set<string>([groupId]);
     const queue = [groupId];
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
       const direct = this.directMembers(next);
       for (const id of direct.users) users.add(id);
+      for (const id of direct.others) others.add(id);
       for (const id of direct.groups) {
         if (id !== groupId) groups.add(id);
         if (!visited.has(id)) {
@@ -254,7 +366,7 @@ export class EmulatedTenant {
         }
       }
     }
-    const result = { revision: this.revision, users: [...users], groups: [...groups] };
+    const result = { revision: this.revision, users: [...users], groups: [...groups], others: [...others] };
     this.transitiveCache.set(groupId, result);
     return result;
   }

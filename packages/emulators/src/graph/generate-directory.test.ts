@@ -45,4 +45,41 @@ describe("generateDirectory", () => {
     );
     expect(memberships).toBeGreaterThan(400);
   });
+
+  it("adds guests (some without mail, half of those with otherMails) without changing anyone else's draws", () => {
+    const plain = generateDirectory({ seed: 3, users: 400, groups: 4, domain: "x.example" });
+    const withOthers = generateDirectory({
+      seed: 3,
+      users: 400,
+      groups: 4,
+      domain: "x.example",
+      contactsPerGroup: 2,
+      devicesPerGroup: 3,
+      servicePrincipalsPerGroup: 1,
+    });
+    // Contacts, devices and service principals come after: the users and their groups stay as they were.
+    expect(withOthers.users).toEqual(plain.users);
+    const kinds = withOthers.directoryObjects.map((object) => object.kind);
+    expect(kinds.filter((kind) => kind === "orgContact")).toHaveLength(8);
+    expect(kinds.filter((kind) => kind === "device")).toHaveLength(12);
+    expect(kinds.filter((kind) => kind === "servicePrincipal")).toHaveLength(4);
+    const tenant = new EmulatedTenant(withOthers);
+    const group = withOthers.groups[0]?.id as string;
+    expect(tenant.directMembers(group).others).toHaveLength(6);
+
+    const guests = generateDirectory({
+      seed: 3,
+      users: 400,
+      groups: 4,
+      guestRatio: 0.25,
+      guestWithoutMailRatio: 0.5,
+    }).users.filter((user) => user.userType === "Guest");
+    expect(guests.length).toBeGreaterThan(60);
+    expect(guests.length).toBeLessThan(140);
+    expect(guests.every((guest) => /^[a-z.0-9]+_[a-z.]+#EXT#@/.test(guest.userPrincipalName))).toBe(true);
+    const withoutMail = guests.filter((guest) => guest.mail === null);
+    expect(withoutMail.length).toBeGreaterThan(20);
+    expect(withoutMail.some((guest) => guest.otherMails?.length === 1)).toBe(true);
+    expect(withoutMail.some((guest) => guest.otherMails?.length === 0)).toBe(true);
+  });
 });

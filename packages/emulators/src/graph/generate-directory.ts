@@ -2,7 +2,13 @@
 // so tests, demos and benchmarks can name users and groups by index.
 
 import { seededRandom } from "../seeded-random";
-import type { EmulatedApp, EmulatedGroupInput, EmulatedUserInput, TenantSeed } from "./emulated-tenant";
+import type {
+  EmulatedApp,
+  EmulatedDirectoryObjectInput,
+  EmulatedGroupInput,
+  EmulatedUserInput,
+  TenantSeed,
+} from "./emulated-tenant";
 
 export { seededRandom };
 
@@ -19,6 +25,17 @@ export interface DirectoryGeneratorOptions {
   disabledRatio?: number;
   /** Share of users without a mailbox (`mail` null). */
   withoutMailRatio?: number;
+  /** Share of users who are guests: userType Guest, an `…#EXT#@…` user principal name, a partner's address. */
+  guestRatio?: number;
+  /**
+   * Share of guests without `mail`; every other one of those still has its address in `otherMails`,
+   * the rest have no address at all but the #EXT# name.
+   */
+  guestWithoutMailRatio?: number;
+  /** Organisational contacts, devices and service principals added to each group as direct members (default 0). */
+  contactsPerGroup?: number;
+  devicesPerGroup?: number;
+  servicePrincipalsPerGroup?: number;
   apps?: EmulatedApp[];
 }
 
@@ -73,6 +90,7 @@ const SURNAMES = [
 const DEPARTMENTS = ["Support", "Field Service", "Sales", "Engineering", "Finance", "Operations", "IT"];
 const JOB_TITLES = ["Support Engineer", "Technician", "Team Lead", "Analyst", "Field Engineer", "Manager"];
 const OFFICES = ["London", "Dublin", "Berlin", "Austin", "Singapore", "Toronto"];
+const PARTNER_DOMAINS = ["fabrikam.example", "northwind.example", "adatum.example", "tailspin.example"];
 const GROUP_AREAS = ["Helpdesk", "Field Support", "Escalations", "Service Desk", "Remote Support", "Onsite Team"];
 const REGIONS = ["EMEA", "Americas", "APAC", "North", "South", "Central"];
 
@@ -90,6 +108,7 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 export interface GeneratedTenant extends TenantSeed {
   users: (EmulatedUserInput & { id: string })[];
   groups: (EmulatedGroupInput & { id: string; members: string[] })[];
+  directoryObjects: (EmulatedDirectoryObjectInput & { id: string })[];
 }
 
 export function generateDirectory(options: DirectoryGeneratorOptions): GeneratedTenant {
@@ -100,6 +119,9 @@ export function generateDirectory(options: DirectoryGeneratorOptions): Generated
   const overlapRatio = options.overlapRatio ?? 0;
   const disabledRatio = options.disabledRatio ?? 0;
   const withoutMailRatio = options.withoutMailRatio ?? 0;
+  const guestRatio = options.guestRatio ?? 0;
+  const guestWithoutMailRatio = options.guestWithoutMailRatio ?? 0;
+  let guestsWithoutMail = 0;
 
   const groups: (EmulatedGroupInput & { id: string; members: string[] })[] = [];
   for (let index = 0; index < options.groups; index += 1) {
@@ -135,14 +157,32 @@ export function generateDirectory(options: DirectoryGeneratorOptions): Generated
     usedNames.set(base, seen + 1);
     const alias = seen === 0 ? base : `${base}${seen + 1}`;
     const id = seededGuid(random);
+    const withoutMail = random() < withoutMailRatio;
+    const accountEnabled = random() >= disabledRatio;
+    // Drawn only when asked for, so directories generated without guests stay as they always were.
+    const guest = guestRatio > 0 && random() < guestRatio;
+    let identity: Pick<EmulatedUserInput, "userPrincipalName" | "mail" | "userType" | "otherMails">;
+    if (guest) {
+      const partner = pick(random, PARTNER_DOMAINS);
+      const address = `${alias}@${partner}`;
+      const noMail = random() < guestWithoutMailRatio;
+      if (noMail) guestsWithoutMail += 1;
+      identity = {
+        userType: "Guest",
+        userPrincipalName: `${alias}_${partner}#EXT#@${domain}`,
+        mail: noMail ? null : address,
+        otherMails: !noMail || guestsWithoutMail % 2 === 1 ? [address] : [],
+      };
+    } else {
+      identity = { userPrincipalName: `${alias}@${domain}`, mail: withoutMail ? null : `${alias}@${domain}` };
+    }
     users.push({
       id,
       displayName: `${givenName} ${surname}`,
       givenName,
       surname,
-      userPrincipalName: `${alias}@${domain}`,
-      mail: random() < withoutMailRatio ? null : `${alias}@${domain}`,
-      accountEnabled: random() >= disabledRatio,
+      ...identity,
+      accountEnabled,
       department: pick(random, DEPARTMENTS),
       jobTitle: pick(random, JOB_TITLES),
       companyName: "Contoso",
@@ -159,11 +199,52 @@ export function generateDirectory(options: DirectoryGeneratorOptions): Generated
     }
   }
 
+  // After the users, so adding them changes no user or group of an existing seed.
+  const directoryObjects: (EmulatedDirectoryObjectInput & { id: string })[] = [];
+  groups.forEach((group, groupIndex) => {
+    for (let n = 0; n < (options.contactsPerGroup ?? 0); n += 1) {
+      const name = `${pick(random, GIVEN_NAMES)} ${pick(random, SURNAMES)}`;
+      const id = seededGuid(random);
+      const partner = pick(random, PARTNER_DOMAINS);
+      directoryObjects.push({
+        kind: "orgContact",
+        id,
+        displayName: `${name} (${partner})`,
+        mail: `${name.toLowerCase().replace(/[^a-z]+/g, ".")}@${partner}`,
+        companyName: partner,
+      });
+      group.members.push(id);
+    }
+    for (let n = 0; n < (options.devicesPerGroup ?? 0); n += 1) {
+      const id = seededGuid(random);
+      directoryObjects.push({
+        kind: "device",
+        id,
+        displayName: `LAPTOP-${String(groupIndex).padStart(3, "0")}${String(n).padStart(4, "0")}`,
+        deviceId: seededGuid(random),
+        operatingSystem: "Windows",
+        operatingSystemVersion: "10.0.22631",
+      });
+      group.members.push(id);
+    }
+    for (let n = 0; n < (options.servicePrincipalsPerGroup ?? 0); n += 1) {
+      const id = seededGuid(random);
+      directoryObjects.push({
+        kind: "servicePrincipal",
+        id,
+        displayName: `${group.displayName} automation ${n + 1}`,
+        appId: seededGuid(random),
+      });
+      group.members.push(id);
+    }
+  });
+
   return {
     tenantId,
     domain,
     apps: options.apps ?? [],
     users,
     groups,
+    directoryObjects,
   };
 }

@@ -59,6 +59,7 @@ function groupDeltaItems(
       memberEntries = [
         ...direct.users.map((id) => ({ "@odata.type": "#microsoft.graph.user", id })),
         ...direct.groups.map((id) => ({ "@odata.type": "#microsoft.graph.group", id })),
+        ...direct.others.map((id) => ({ "@odata.type": `#microsoft.graph.${tenant.memberType(id)}`, id })),
       ];
     } else {
       memberEntries = tenant.membershipLog

@@ -81,6 +81,7 @@ export class GraphEmulatorAdmin {
         tenantId: tenant.tenantId,
         domain: tenant.domain,
         users: tenant.users.size,
+        directoryObjects: tenant.directoryObjects.size,
         groups: [...tenant.groups.values()].map((group) => ({
           id: group.id,
           displayName: group.displayName,

@@ -143,10 +143,11 @@ describe("Graph", () => {
 });
 
 describe("demo directory and admin routes", () => {
-  it("has about 50 users, some disabled and some without mail, and the nested demo groups", () => {
+  it("has 50 member users and 3 guests, some disabled and some without mail, and the nested demo groups", () => {
     const tenant = emulator.admin.requireTenant(DEMO_TENANT_ID);
-    const users = [...tenant.users.values()];
+    const users = [...tenant.users.values()].filter((user) => user.userType === "Member");
     expect(users).toHaveLength(50);
+    expect(tenant.users.size).toBe(53);
     expect(users.some((user) => !user.accountEnabled)).toBe(true);
     expect(users.some((user) => user.mail === null)).toBe(true);
     expect([...tenant.groups.values()].map((group) => group.displayName)).toEqual(

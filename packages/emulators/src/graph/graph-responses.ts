@@ -1,7 +1,7 @@
 // Graph's wire shapes: the error body, projections ($select), and opaque paging tokens.
 import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { EmulatedGroup, EmulatedUser } from "./emulated-tenant";
+import type { EmulatedDirectoryObject, EmulatedGroup, EmulatedUser } from "./emulated-tenant";
 
 export const USER_DEFAULT_FIELDS = [
   "id",
@@ -24,6 +24,8 @@ const USER_FIELDS = [
   "employeeId",
   "deletedDateTime",
   "onPremisesSamAccountName",
+  "userType",
+  "otherMails",
 ];
 export const GROUP_DEFAULT_FIELDS = [
   "id",
@@ -74,6 +76,39 @@ function project(source: Record<string, unknown>, fields: readonly string[], kno
 export function projectUser(user: EmulatedUser, select: string[] | undefined): Record<string, unknown> {
   const source: Record<string, unknown> = { ...user, businessPhones: [], mobilePhone: null, preferredLanguage: null };
   return project(source, select ?? USER_DEFAULT_FIELDS, USER_FIELDS);
+}
+
+/**
+ * The properties each other member type has (the ones emulated). A `$select` meant for users keeps, on these,
+ * only `id` and the selected properties the type has: a device answers `displayName` and `accountEnabled`,
+ * never `mail`; a contact answers `mail` but never `accountEnabled` or `userPrincipalName`.
+ */
+const DIRECTORY_OBJECT_FIELDS: Record<EmulatedDirectoryObject["kind"], readonly string[]> = {
+  orgContact: [
+    "id",
+    "displayName",
+    "mail",
+    "givenName",
+    "surname",
+    "companyName",
+    "department",
+    "jobTitle",
+    "mailNickname",
+  ],
+  device: ["id", "displayName", "accountEnabled", "deviceId", "operatingSystem", "operatingSystemVersion", "trustType"],
+  servicePrincipal: ["id", "displayName", "accountEnabled", "appId", "servicePrincipalType"],
+};
+
+/** A contact, device or service principal as a member list shows it, with its `@odata.type`. */
+export function projectDirectoryObject(
+  object: EmulatedDirectoryObject,
+  select: string[] | undefined,
+): Record<string, unknown> {
+  const fields = DIRECTORY_OBJECT_FIELDS[object.kind];
+  return {
+    "@odata.type": `#microsoft.graph.${object.kind}`,
+    ...project(object as unknown as Record<string, unknown>, select ?? fields, fields),
+  };
 }
 
 export function projectGroup(group: EmulatedGroup, select: string[] | undefined): Record<string, unknown> {

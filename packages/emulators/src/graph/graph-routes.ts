@@ -2,7 +2,7 @@
 // transitiveMembers with the user cast, users, and JSON $batch. Tokens are checked as Graph does.
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { EmulatedGroup } from "./emulated-tenant";
+import type { EmulatedDirectoryObjectKind, EmulatedGroup } from "./emulated-tenant";
 import { authenticate, callerOf, READ_GROUPS, READ_USERS, requireRole } from "./graph-caller";
 import { registerDeltaRoutes } from "./graph-delta";
 import type { GraphEmulatorContext } from "./graph-emulator-context";
@@ -14,11 +14,19 @@ import {
   isEventual,
   linkFor,
   parseSelect,
+  projectDirectoryObject,
   projectGroup,
   projectUser,
 } from "./graph-responses";
 
 const MAX_TOP = 999;
+
+/** The least permission that reads each non-user member type in full (Directory.Read.All reads all). */
+const READ_PERMISSION_OF: Record<EmulatedDirectoryObjectKind, string> = {
+  orgContact: "OrgContact.Read.All",
+  device: "Device.Read.All",
+  servicePrincipal: "Application.Read.All",
+};
 
 function pageSize(query: GraphQuery, reply: FastifyReply): number | undefined {
   if (query.$top === undefined) return 100;
@@ -219,20 +227,28 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
           const top = pageSize(query, reply);
           if (top === undefined) return reply;
           const members = transitive ? tenant.transitiveMembers(id) : tenant.directMembers(id);
-          const items = cast ? members.users : [...members.users, ...members.groups];
+          // The cast keeps users only; the plain list holds every type, in membership order per type.
+          const items = cast ? members.users : [...members.users, ...members.groups, ...members.others];
           const select = parseSelect(query);
-          // Without a user-reading permission Graph returns only id and type ("limited information").
-          const canReadUsers = callerOf(request).roles.some((role) =>
-            ["User.Read.All", "Directory.Read.All"].includes(role),
-          );
+          // Without a permission that reads the member's type Graph returns only id and type ("limited information").
+          const roles = callerOf(request).roles;
+          const canRead = (permission: string) => roles.includes(permission) || roles.includes("Directory.Read.All");
+          const canReadUsers = canRead("User.Read.All");
           const render = (memberId: string) => {
             const user = tenant.users.get(memberId);
             if (user) {
               if (!canReadUsers) return { "@odata.type": "#microsoft.graph.user", id: user.id };
               return { "@odata.type": "#microsoft.graph.user", ...projectUser(user, select) };
             }
+            const object = tenant.directoryObjects.get(memberId);
+            if (object) {
+              if (!canRead(READ_PERMISSION_OF[object.kind])) {
+                return { "@odata.type": `#microsoft.graph.${object.kind}`, id: object.id };
+              }
+              return projectDirectoryObject(object, select);
+            }
             const group = tenant.groups.get(memberId) as EmulatedGroup;
-            return { "@odata.type": "#microsoft.graph.group", ...projectGroup(group, undefined) };
+            return { "@odata.type": "#microsoft.graph.group", ...projectGroup(group, select) };
           };
           const extra = eventual && query.$count === "true" ? { "@odata.count": items.length } : {};
           return sendPage(request, reply, items, render, top, extra);

@@ -88,6 +88,7 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
       counts,
       calls: { directory: 0, rescue: rescue.callCount() - rescueCallsBefore },
       warnings: plan.warnings,
+      skippedMembers: plan.skippedMembers,
       failures,
       safety: plan.safety,
     };

@@ -4,6 +4,7 @@ import {
   DEFAULT_ATTRIBUTE_MAPPING,
   DEFAULT_FIELD_LIMITS,
   type DirectoryUser,
+  isExternalUserPrincipalName,
   normalizeEmail,
   type TechnicianFieldLimits,
   type TechnicianFields,
@@ -65,6 +66,15 @@ function firstValue(user: DirectoryUser, readers: readonly Reader[]): string {
   return "";
 }
 
+/** Like firstValue, but a guest's #EXT# sign-in name is never an email, whichever source holds it. */
+function firstEmail(user: DirectoryUser, readers: readonly Reader[]): string {
+  for (const read of readers) {
+    const value = read(user)?.trim();
+    if (value && !isExternalUserPrincipalName(value)) return value;
+  }
+  return "";
+}
+
 function describe(user: DirectoryUser): string {
   return `${user.userPrincipalName} (${user.id})`;
 }
@@ -82,7 +92,7 @@ export function compileFieldDerivation(rules: FieldRules): (user: DirectoryUser)
     const fields: TechnicianFields = {
       name: firstValue(user, readers.name),
       nick: firstValue(user, readers.nick),
-      email: firstValue(user, readers.email),
+      email: firstEmail(user, readers.email),
       ssoId: firstValue(user, readers.ssoId),
     };
     const problems: PlanWarning[] = [];

@@ -1,6 +1,7 @@
 import {
   type DirectoryUser,
   type GroupMapping,
+  isExternalUserPrincipalName,
   type Link,
   normalizeEmail,
   type RescueNode,
@@ -13,6 +14,7 @@ import {
   type Plan,
   type PlanInput,
   type PlanWarning,
+  type SkippedMembers,
   SYNC_ACTION_KINDS,
   type SyncAction,
   type SyncActionKind,
@@ -20,8 +22,14 @@ import {
 import { checkSafety } from "./check-safety";
 import { compileFieldDerivation, type DerivedFields, resolveFieldRules } from "./derive-technician-fields";
 import { matchFilter } from "./match-filter";
+import { SkippedMemberTallies, skippedMembersOf } from "./tally-skipped-members";
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** How a skipped user is named in the plan: a guest by the address people know them by. */
+function skippedUserLabel(user: DirectoryUser): string {
+  return user.mail || user.displayName || user.userPrincipalName;
+}
 
 interface ScopeEntry {
   user: DirectoryUser;
@@ -154,6 +162,16 @@ export function planRun(input: PlanInput): Plan {
   // --- scope (rule 1), lowest priority number first (rule 8)
   const mappings = [...input.mappings].sort((a, b) => a.priority - b.priority || compareStrings(a.id, b.id));
   const scope = new Map<string, ScopeEntry>();
+  const includeGuests = input.settings?.includeGuests === true;
+  const skippedByMapping = new Map<string, SkippedMemberTallies>();
+  const talliesOf = (mapping: GroupMapping): SkippedMemberTallies => {
+    let tallies = skippedByMapping.get(mapping.id);
+    if (!tallies) {
+      tallies = new SkippedMemberTallies();
+      skippedByMapping.set(mapping.id, tallies);
+    }
+    return tallies;
+  };
   for (const mapping of mappings) {
     const members = input.directory.get(mapping.id);
     if (!members) {
@@ -168,8 +186,19 @@ export function planRun(input: PlanInput): Plan {
         message: `mapping ${mapping.id}: Rescue node ${mapping.rescueGroupId} is not a technician group; nobody is created there`,
       });
     }
+    const sourceSkipped = input.skippedMembers?.get(mapping.id);
+    if (sourceSkipped && sourceSkipped.length > 0) talliesOf(mapping).merge(sourceSkipped);
     for (const user of members) {
       if (!matchFilter(user, mapping.filter)) continue;
+      if (user.userType === "guest" && !includeGuests) {
+        talliesOf(mapping).add({
+          id: user.id,
+          kind: "guest",
+          displayName: skippedUserLabel(user),
+          reason: "guests-not-included",
+        });
+        continue;
+      }
       const entry = scope.get(user.id);
       if (!entry) {
         scope.set(user.id, { user, firstMapping: mapping, createIn: groupExists ? mapping : undefined });
@@ -192,7 +221,21 @@ export function planRun(input: PlanInput): Plan {
       entry.node = nodes.get(link.rescueNodeId)!;
     }
     if (d.problems.length > 0) {
-      warnings.push(...d.problems);
+      if (
+        !d.fields.email &&
+        (entry.user.userType === "guest" || isExternalUserPrincipalName(entry.user.userPrincipalName))
+      ) {
+        // A guest whose only address is its #EXT# sign-in name: tallied per mapping rather than warned one by one.
+        talliesOf(entry.firstMapping).add({
+          id: entry.user.id,
+          kind: entry.user.userType === "guest" ? "guest" : "user",
+          displayName: entry.user.displayName || entry.user.userPrincipalName,
+          reason: "no-usable-email",
+        });
+        warnings.push(...d.problems.filter((problem) => problem.code !== "missing-email"));
+      } else {
+        warnings.push(...d.problems);
+      }
       continue;
     }
     claimsByEmail.set(d.emailKey, (claimsByEmail.get(d.emailKey) ?? 0) + 1);
@@ -456,6 +499,11 @@ export function planRun(input: PlanInput): Plan {
   const counts: Record<SyncActionKind, number> = { create: 0, adopt: 0, update: 0, enable: 0, disable: 0 };
   for (const action of actions) counts[action.kind] += 1;
   const safety = checkSafety(counts.disable, linkByUser.size, input.settings?.safetyThreshold);
+  const skippedMembers: SkippedMembers[] = [];
+  for (const mapping of mappings) {
+    const tallies = skippedByMapping.get(mapping.id);
+    if (tallies) skippedMembers.push(...skippedMembersOf(mapping, tallies));
+  }
   return {
     ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
     status: safety.blocked ? "blocked" : "ready",
@@ -465,5 +513,6 @@ export function planRun(input: PlanInput): Plan {
     counts,
     safety,
     usersInScope: scope.size,
+    skippedMembers,
   };
 }

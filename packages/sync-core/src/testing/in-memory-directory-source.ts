@@ -1,11 +1,20 @@
 import type { DirectoryGroup, DirectoryUser } from "../domain";
-import { type Clock, type DirectorySource, type GroupSearchPage, SyncPortError } from "../ports";
+import type { SkippedDirectoryMember } from "../plan";
+import {
+  type Clock,
+  type DirectorySource,
+  type GroupMembersOptions,
+  type GroupSearchPage,
+  SyncPortError,
+} from "../ports";
 
 export interface InMemoryGroup extends DirectoryGroup {
   /** Direct user members (ids). */
   memberIds: readonly string[];
   /** Direct nested groups (ids). */
   childGroupIds?: readonly string[];
+  /** Direct members that are not users (contacts, devices, service principals): reported, never yielded. */
+  nonUserMembers?: readonly Omit<SkippedDirectoryMember, "reason">[];
 }
 
 export interface InMemoryDirectoryOptions {
@@ -54,7 +63,7 @@ export class InMemoryDirectorySource implements DirectorySource {
     return group ? { id: group.id, displayName: group.displayName } : null;
   }
 
-  async *groupMembers(groupId: string, options: { transitive: boolean }): AsyncIterable<DirectoryUser[]> {
+  async *groupMembers(groupId: string, options: GroupMembersOptions): AsyncIterable<DirectoryUser[]> {
     if (!this.groups.has(groupId)) {
       await this.enter();
       throw new SyncPortError(`group ${groupId} not found`, { code: "Request_ResourceNotFound" });
@@ -63,10 +72,35 @@ export class InMemoryDirectorySource implements DirectorySource {
       ? this.transitiveMemberIds(groupId)
       : [...(this.groups.get(groupId)?.memberIds ?? [])];
     const users = ids.map((id) => this.users.get(id)).filter((user): user is DirectoryUser => user !== undefined);
+    const skipped = this.skippedMembers(groupId, options.transitive);
     for (let start = 0; start === 0 || start < users.length; start += this.pageSize) {
       await this.enter();
+      if (start === 0 && skipped.length > 0) options.onSkipped?.(skipped);
       yield users.slice(start, start + this.pageSize).map((user) => ({ ...user }));
     }
+  }
+
+  /** As the Entra source reports them: non-users of the group (and its nested groups), or unread nested groups. */
+  private skippedMembers(groupId: string, transitive: boolean): SkippedDirectoryMember[] {
+    const groupIds = transitive ? this.transitiveGroupIds(groupId) : [groupId];
+    const skipped = new Map<string, SkippedDirectoryMember>();
+    for (const id of groupIds) {
+      for (const member of this.groups.get(id)?.nonUserMembers ?? []) {
+        skipped.set(member.id, { ...member, reason: "not-a-user" });
+      }
+    }
+    if (!transitive) {
+      for (const childId of this.groups.get(groupId)?.childGroupIds ?? []) {
+        const child = this.groups.get(childId);
+        skipped.set(childId, {
+          id: childId,
+          kind: "group",
+          displayName: child?.displayName ?? null,
+          reason: "nested-group-not-read",
+        });
+      }
+    }
+    return [...skipped.values()];
   }
 
   callCount(): number {
@@ -86,6 +120,20 @@ export class InMemoryDirectorySource implements DirectorySource {
 
   setGroup(group: InMemoryGroup): void {
     this.groups.set(group.id, group);
+  }
+
+  private transitiveGroupIds(groupId: string): string[] {
+    const seenGroups = new Set<string>([groupId]);
+    const queue = [groupId];
+    for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
+      for (const child of this.groups.get(group)?.childGroupIds ?? []) {
+        if (!seenGroups.has(child)) {
+          seenGroups.add(child);
+          queue.push(child);
+        }
+      }
+    }
+    return [...seenGroups];
   }
 
   private transitiveMemberIds(groupId: string): string[] {

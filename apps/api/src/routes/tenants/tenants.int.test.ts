@@ -21,9 +21,25 @@ describe("tenant settings", () => {
       paused: false,
       sandboxMode: false,
       safetyThreshold: { percent: 10, minimum: 5 },
+      includeGuests: false,
       hasDefaultPassword: false,
       attentionReason: null,
     });
+  });
+
+  test("guests are opted in and out by an admin; anything but a boolean is refused by name", async () => {
+    const owner = await api.ownerWithTenant();
+    const url = `/v1/tenants/${owner.tenantId}`;
+    const on = await api.call(owner.token, { method: "PATCH", url, payload: { includeGuests: true } });
+    expect(on.statusCode).toBe(200);
+    expect(on.json().includeGuests).toBe(true);
+    expect((await api.prisma.tenant.findUniqueOrThrow({ where: { id: owner.tenantId } })).includeGuests).toBe(true);
+    const bad = await api.call(owner.token, { method: "PATCH", url, payload: { includeGuests: "yes" } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toContain("body.includeGuests");
+    expect((await api.call(owner.token, { method: "GET", url })).json().includeGuests).toBe(true);
+    const off = await api.call(owner.token, { method: "PATCH", url, payload: { includeGuests: false } });
+    expect(off.json().includeGuests).toBe(false);
   });
 
   test("an admin's PATCH changes the settings, keeps the default password write-only and syncs the schedule", async () => {

@@ -35,6 +35,8 @@ export const ZTenantSettings = z.object({
   sandboxMode: z.boolean(),
   safetyThreshold: z.object({ percent: z.number().int(), minimum: z.number().int() }),
   attributeMapping: ZAttributeMapping.nullable(),
+  /** Provision guest users of mapped groups too (off: they are skipped, and each run's plan says so). */
+  includeGuests: z.boolean(),
   hasDefaultPassword: z.boolean(),
   attentionReason: z.string().nullable(),
   quarantinedUntil: ZIsoDate.nullable(),
@@ -54,6 +56,7 @@ export const ZUpdateTenantBody = z
     safetyThreshold: ZSafetyThreshold.optional(),
     /** null returns to sync-core's defaults. */
     attributeMapping: ZAttributeMapping.nullable().optional(),
+    includeGuests: z.boolean().optional(),
     /** Write-only: answered as hasDefaultPassword. */
     defaultPassword: ZSecret.optional(),
   })
@@ -86,6 +89,7 @@ export function tenantSettingsView(tenant: Prisma.TenantModel, nextRunAt?: Date 
     sandboxMode: tenant.sandboxMode,
     safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },
     attributeMapping: attributeMapping.success ? attributeMapping.data : null,
+    includeGuests: tenant.includeGuests,
     hasDefaultPassword: tenant.defaultPasswordEnc !== null,
     attentionReason: tenant.attentionReason,
     quarantinedUntil: isoOrNull(tenant.quarantinedUntil),

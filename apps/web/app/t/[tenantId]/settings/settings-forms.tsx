@@ -79,6 +79,21 @@ export function TenantSettingsForm({ settings, action }: { settings: TenantSetti
       </div>
       <div className="field">
         <label>
+          <input
+            type="checkbox"
+            name="includeGuests"
+            defaultChecked={settings.includeGuests}
+            aria-describedby="field-includeGuests-hint"
+          />{" "}
+          Include guest users
+        </label>
+        <p className="hint" id="field-includeGuests-hint">
+          Guests invited from other organisations get technicians too (by their mail or invitation address); off, each
+          run lists them as skipped.
+        </p>
+      </div>
+      <div className="field">
+        <label>
           <input type="checkbox" name="sandboxMode" defaultChecked={settings.sandboxMode} /> Sandbox mode (use the
           emulators instead of real Rescue and Entra ID)
         </label>
