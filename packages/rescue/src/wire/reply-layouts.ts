@@ -104,7 +104,7 @@ export function readKeyedFields(body: string, layout: KeyedLayout, known: KnownV
   if (positions[0]?.[0] !== 0) {
     return { ok: false, reason: "unreadable", detail: `the reply does not start with ${layout.head[0]?.key}` };
   }
-  const valueOf = (index: number, at: number, nextAt: number): string => {
+  const valueBetween = (index: number, at: number, nextAt: number): string => {
     let value = head.slice(at + layout.head[index]!.key.length + 1, nextAt);
     if (value.startsWith(" ")) value = value.slice(1);
     return value;
@@ -124,13 +124,13 @@ export function readKeyedFields(body: string, layout: KeyedLayout, known: KnownV
       values.pop();
     };
     if (index === layout.head.length - 1) {
-      accept(valueOf(index, at, head.length), () => splits.push([...values]));
+      accept(valueBetween(index, at, head.length), () => splits.push([...values]));
       return;
     }
     for (const nextAt of positions[index + 1]!) {
       // The next key needs its own separator after this key's colon.
       if (nextAt - 1 < at + spec.key.length + 1) continue;
-      accept(valueOf(index, at, nextAt - 1), () => walk(index + 1, nextAt, values));
+      accept(valueBetween(index, at, nextAt - 1), () => walk(index + 1, nextAt, values));
     }
   };
   walk(0, 0, []);
