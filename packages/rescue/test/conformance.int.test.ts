@@ -147,7 +147,7 @@ describe("official samples, parsed", () => {
   });
 
   it("third-party API notes: an unknown method answers with the HTML login page, a configuration error and never data", async () => {
-    const page = fixture("third-party-login-page.html");
+    const page = fixture("third-party-login-page.txt");
     expect(parsePlainTextReply(page).html).toBe(true);
     const { client, calls } = replaying({ getUser_v3: page });
     await expect(client.setTechnicianStatus(337366, "disabled")).rejects.toMatchObject({
