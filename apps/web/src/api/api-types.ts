@@ -31,6 +31,8 @@ export interface TenantSettings {
   sandboxMode: boolean;
   safetyThreshold: SafetyThreshold;
   attributeMapping: AttributeMapping | null;
+  /** rule 16: "rescue" keeps every non-empty SSO id Rescue holds; "entra" lets runs overwrite them. */
+  ssoIdSource: "rescue" | "entra";
   hasDefaultPassword: boolean;
   attentionReason: string | null;
   quarantinedUntil: string | null;
@@ -45,6 +47,7 @@ export interface TenantSettingsPatch {
   sandboxMode?: boolean;
   safetyThreshold?: SafetyThreshold;
   attributeMapping?: AttributeMapping | null;
+  ssoIdSource?: "rescue" | "entra";
   defaultPassword?: string;
 }
 

@@ -10,6 +10,8 @@ export const ZTenantSettingsForm = z.object({
     .max(1440, "Runs must happen at least once a day (1440 minutes)."),
   paused: z.boolean(),
   sandboxMode: z.boolean(),
+  /** The checkbox "Entra ID is the source of SSO ids" (rule 16); unchecked keeps Rescue's. */
+  ssoIdFromEntra: z.boolean().default(false),
   thresholdPercent: z.coerce
     .number({ message: "Enter a percentage." })
     .int("Use a whole percentage.")

@@ -1,4 +1,5 @@
 import type { Prisma } from "@techsync/db";
+import { SSO_ID_SOURCES } from "@techsync/sync-core";
 import { z } from "zod";
 import { isoOrNull, ZIsoDate, ZName, ZSecret } from "../common.types";
 import { ZRun } from "../runs/run-view";
@@ -22,6 +23,9 @@ export const ZAttributeMapping = z.strictObject({
   ssoId: ZAttributeSources.optional(),
 });
 
+/** rule 16: who owns a technician's SSO id; "rescue" keeps every non-empty SSO id Rescue holds. */
+export const ZSsoIdSource = z.enum(SSO_ID_SOURCES);
+
 export const ZSafetyThreshold = z.strictObject({
   percent: z.number().int().min(0).max(100),
   minimum: z.number().int().min(0).max(1_000_000),
@@ -35,6 +39,7 @@ export const ZTenantSettings = z.object({
   sandboxMode: z.boolean(),
   safetyThreshold: z.object({ percent: z.number().int(), minimum: z.number().int() }),
   attributeMapping: ZAttributeMapping.nullable(),
+  ssoIdSource: ZSsoIdSource,
   hasDefaultPassword: z.boolean(),
   attentionReason: z.string().nullable(),
   quarantinedUntil: ZIsoDate.nullable(),
@@ -54,6 +59,8 @@ export const ZUpdateTenantBody = z
     safetyThreshold: ZSafetyThreshold.optional(),
     /** null returns to sync-core's defaults. */
     attributeMapping: ZAttributeMapping.nullable().optional(),
+    /** rule 16: "entra" lets runs overwrite SSO ids Rescue holds; "rescue" (default) keeps them. */
+    ssoIdSource: ZSsoIdSource.optional(),
     /** Write-only: answered as hasDefaultPassword. */
     defaultPassword: ZSecret.optional(),
   })
@@ -86,6 +93,7 @@ export function tenantSettingsView(tenant: Prisma.TenantModel, nextRunAt?: Date 
     sandboxMode: tenant.sandboxMode,
     safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },
     attributeMapping: attributeMapping.success ? attributeMapping.data : null,
+    ssoIdSource: tenant.ssoIdSource,
     hasDefaultPassword: tenant.defaultPasswordEnc !== null,
     attentionReason: tenant.attentionReason,
     quarantinedUntil: isoOrNull(tenant.quarantinedUntil),
