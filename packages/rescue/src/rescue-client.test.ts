@@ -1,4 +1,4 @@
-// Tolerance of the unconfirmed parts of the API (rescue-api.md), against scripted replies the emulator does not
+// Tolerance of the unconfirmed parts of the API (docs/rescue-api.md), against scripted replies the emulator does not
 // give: each test is a plausible shape of the real API that the client must survive.
 import { FakeClock } from "@techsync/sync-core/testing";
 import { createRescueClient } from "./rescue-client";

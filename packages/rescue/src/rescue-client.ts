@@ -32,7 +32,7 @@ import {
 import { GET_USER_V3_LAYOUT, type KnownValues, readAccountFields, readKeyedFields } from "./wire/reply-layouts";
 
 export const DEFAULT_RESCUE_BASE_URL = "https://secure.logmeinrescue.com";
-/** createUsers takes "around 1000" users, fewer when optional fields are long (rescue-api.md §4): stay well under. */
+/** createUsers takes "around 1000" users, fewer when optional fields are long (docs/rescue-api.md): stay well under. */
 export const DEFAULT_CREATE_BATCH = 500;
 
 export interface RescueClientOptions {
@@ -180,7 +180,7 @@ export class RescueClient implements RescueDirectory {
 
   /**
    * "Test connection" for the portal: getAccount, plus warnings a person should see even though it worked.
-   * Never requestAuthCode: a new authcode would replace the customer's token (rescue-api.md §2).
+   * Never requestAuthCode: a new authcode would replace the customer's token (docs/rescue-api.md).
    */
   async testConnection(): Promise<{ account: RescueAccount; authMode: "authcode" | "session"; warnings: string[] }> {
     const account = await this.getAccount();

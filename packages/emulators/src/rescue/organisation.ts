@@ -1,5 +1,5 @@
 // The emulated Rescue organisation: node tree, users, licences, sessions and authcodes, with the rules of
-// rescue-api.md (§2 auth, §3 placement, §4 users and licences, §7 limits). Guesses where the docs are silent are
+// docs/rescue-api.md (auth, placement, users and licences, limits). Guesses where the docs are silent are
 // marked UNCONFIRMED; they are the codes the client must tolerate, not facts about Rescue.
 import { randomBytes } from "node:crypto";
 import {

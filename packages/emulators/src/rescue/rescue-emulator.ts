@@ -38,7 +38,7 @@ export interface RescueEmulator {
   reset(): void;
 }
 
-// Documented aliases (rescue-api.md §1: `nodeID`, `targetNodeID` in POST samples; `parentID`).
+// Documented aliases (docs/rescue-api.md: `nodeID`, `targetNodeID` in POST samples; `parentID`).
 const ALIASES: Record<string, string> = { nodeid: "node", targetnodeid: "targetnode", parentid: "parent" };
 
 type Params = Record<string, string>;

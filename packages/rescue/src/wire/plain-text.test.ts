@@ -1,6 +1,6 @@
 import { encodeBulkUsers, encodeForm, parsePlainTextReply, readBulkUserResults } from "./plain-text";
 
-// The documented sample replies (rescue-api.md §1), verbatim where the docs give them.
+// The documented sample replies (docs/rescue-api.md), verbatim where the docs give them.
 const AUTHCODE = "4ahx7fgaws7ohi0xyclwmd5sjtn3rprh0fegtstuf0y2ik6mkdp8e4ai9el4qyplr3w8ysgpqjq2oh40h80u0";
 const SAMPLE_AUTHCODE = `OK AUTHCODE: ${AUTHCODE}`;
 const SAMPLE_HIERARCHY = [

@@ -1,4 +1,4 @@
-// Everything specific to Rescue's GET/POST "plain text" transport lives here (rescue-api.md §1), so that moving a
+// Everything specific to Rescue's GET/POST "plain text" transport lives here (docs/rescue-api.md), so that moving a
 // method to SOAP later touches nothing else: request encoding, the HTTP exchange, and the tolerant reply parser.
 
 import { readKeyValueBlocks } from "./reply-layouts";
@@ -61,7 +61,7 @@ export function encodeForm(params: Record<string, FormValue>): URLSearchParams {
   return form;
 }
 
-/** One user of a `createUsers` call (rescue-api.md §4). */
+/** One user of a `createUsers` call (docs/rescue-api.md). */
 export interface BulkUserRow {
   uniqueid: string;
   parentid: number;
