@@ -561,7 +561,10 @@ export class RescueOrganisation {
   }
 }
 
-/** UNCONFIRMED: the codes for "no free licence" (the client matches any code mentioning a licence). */
+/**
+ * UNCONFIRMED: Rescue documents no code for "no free licence". The emulator answers an undocumented token, so the
+ * client's rule for codes it does not know (fail verbatim, re-read, hold until the input changes) is exercised.
+ */
 export const LICENCE_LIMIT = "LICENSELIMITREACHED";
 export const MOBILE_LICENCE_LIMIT = "MOBILELICENSELIMITREACHED";
 
