@@ -47,8 +47,15 @@ function actionFields(action: SyncAction): { name: string; email: string | null 
   return undefined;
 }
 
+/** Held actions named one by one in the sync log; beyond that, a count. */
+const HELD_LOG_LIMIT = 50;
+
 export class DatabaseRunRecorder implements RunRecorder {
   private readonly seqByActionId = new Map<string, number>();
+  /** What each planned action would write, for the unknown-code rule (held_actions). */
+  private readonly fingerprintByActionId = new Map<string, string>();
+  /** Actions with a hold recorded before this run: a success releases it. */
+  private heldActionIds = new Set<string>();
   private logChain: Promise<void> = Promise.resolve();
   private latestProgress: RunProgress | undefined;
   private progressWriter: Promise<void> | undefined;
@@ -64,6 +71,11 @@ export class DatabaseRunRecorder implements RunRecorder {
     const last = await prisma.syncAction.aggregate({ where: { runId }, _max: { seq: true } });
     let seq = last._max.seq ?? 0;
     this.seqByActionId.clear();
+    this.fingerprintByActionId.clear();
+    for (const action of plan.actions) {
+      if (action.inputFingerprint !== undefined) this.fingerprintByActionId.set(action.id, action.inputFingerprint);
+    }
+    await this.recordHolds(plan, context);
     // Raw INSERT … SELECT FROM unnest(arrays): one statement per chunk, parameters as eleven arrays, so a
     // 100,000-action plan costs a few statements and no per-row query building.
     for (let start = 0; start < plan.actions.length; start += PLAN_INSERT_CHUNK) {
@@ -106,8 +118,68 @@ export class DatabaseRunRecorder implements RunRecorder {
     });
   }
 
+  /**
+   * The unknown-code rule, at plan time: holds whose input changed (or whose action is no longer planned) are
+   * released, unless this is a dry run, which changes nothing; each held action is named in the sync log.
+   */
+  private async recordHolds(plan: Plan, context: { dryRun: boolean }): Promise<void> {
+    const { prisma, tenantId } = this.options;
+    if (!context.dryRun && plan.releasedHolds.length > 0) {
+      await prisma.heldAction.deleteMany({ where: { tenantId, actionId: { in: plan.releasedHolds } } });
+    }
+    const held = plan.warnings.filter((warning) => warning.code === "action-held");
+    for (const warning of held.slice(0, HELD_LOG_LIMIT)) {
+      this.log("warn", warning.message, {
+        actionId: warning.actionId,
+        code: warning.refusalCode,
+        entraUserId: warning.entraUserId,
+      });
+    }
+    if (held.length > HELD_LOG_LIMIT) {
+      this.log("warn", `${held.length - HELD_LOG_LIMIT} more actions held after an unknown Rescue code`);
+    }
+    const rows = await prisma.heldAction.findMany({ where: { tenantId }, select: { actionId: true } });
+    this.heldActionIds = new Set(rows.map((row) => row.actionId));
+  }
+
+  /** Refusals with an unknown code start a hold at the action's current input; a success ends its hold. */
+  private async recordRefusals(outcomes: readonly ActionOutcome[]): Promise<void> {
+    const { prisma, runId, tenantId } = this.options;
+    const released: string[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.status === "succeeded" && this.heldActionIds.has(outcome.actionId)) released.push(outcome.actionId);
+      const fingerprint = this.fingerprintByActionId.get(outcome.actionId);
+      if (outcome.status !== "failed" || !outcome.error?.holdUntilInputChanges || fingerprint === undefined) continue;
+      const message = [outcome.error.message, outcome.error.hint].filter(Boolean).join(" ");
+      await prisma.heldAction.upsert({
+        where: { tenantId_actionId: { tenantId, actionId: outcome.actionId } },
+        create: {
+          tenantId,
+          actionId: outcome.actionId,
+          inputFingerprint: fingerprint,
+          code: outcome.error.code,
+          message: outcome.error.message,
+          runId,
+        },
+        update: { inputFingerprint: fingerprint, code: outcome.error.code, message: outcome.error.message, runId },
+      });
+      this.heldActionIds.add(outcome.actionId);
+      this.log("error", `${outcome.kind} refused with ${outcome.error.code}, a code TechSync does not know`, {
+        actionId: outcome.actionId,
+        entraUserId: outcome.entraUserId,
+        code: outcome.error.code,
+        reason: message,
+      });
+    }
+    if (released.length > 0) {
+      await prisma.heldAction.deleteMany({ where: { tenantId, actionId: { in: released } } });
+      for (const id of released) this.heldActionIds.delete(id);
+    }
+  }
+
   async recordOutcomes(outcomes: readonly ActionOutcome[]): Promise<void> {
     const { prisma, runId, tenantId } = this.options;
+    await this.recordRefusals(outcomes);
     const seqs: number[] = [];
     const statuses: string[] = [];
     const nodes: (number | null)[] = [];

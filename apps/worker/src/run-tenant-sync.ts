@@ -12,6 +12,7 @@ import {
   type FilterAttribute,
   type FilterOperator,
   type GroupMapping,
+  type HeldAction,
   type Link,
   type Plan,
   planRun,
@@ -216,14 +217,23 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     if (!config.entra) throw new TenantNotConnectedError(tenantId, "entra");
     if (!config.rescue) throw new TenantNotConnectedError(tenantId, "rescue");
     if (config.defaultPassword === null && !run.dryRun) throw new TenantNotConnectedError(tenantId, "defaultPassword");
-    const [tenant, mappingRows, linkRows] = await Promise.all([
+    const [tenant, mappingRows, linkRows, holdRows] = await Promise.all([
       prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
       prisma.groupMapping.findMany({ where: { tenantId }, orderBy: { priority: "asc" } }),
       prisma.link.findMany({
         where: { tenantId },
         select: { entraUserId: true, rescueNodeId: true, name: true, nick: true, email: true, ssoId: true },
       }),
+      prisma.heldAction.findMany({ where: { tenantId } }),
     ]);
+    // The unknown-code rule: actions refused with a code nobody documented wait until their input changes.
+    const heldActions: HeldAction[] = holdRows.map((row) => ({
+      actionId: row.actionId,
+      inputFingerprint: row.inputFingerprint,
+      code: row.code,
+      message: row.message,
+      refusedAt: row.updatedAt.toISOString(),
+    }));
     // rule 6 would read "no mapping" as "everyone left": never run without one.
     if (mappingRows.length === 0) {
       throw new RunSetupError(
@@ -233,6 +243,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     }
     const settings: TenantSyncSettings = {
       safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },
+      ssoIdSource: tenant.ssoIdSource,
       ...(tenant.attributeMapping && typeof tenant.attributeMapping === "object"
         ? { attributeMapping: tenant.attributeMapping as Partial<AttributeMapping> }
         : {}),
@@ -274,7 +285,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
         }),
         rescue.getTree(),
       ]);
-      const fresh = planRun({ tenantId, mappings, directory: snapshot, tree, links, settings });
+      const fresh = planRun({ tenantId, mappings, directory: snapshot, tree, links, settings, heldActions });
       const actions = fresh.actions.filter((action) => approvedIds.has(action.id));
       recorder.log("info", "approved run: applying the approved actions that still apply", {
         approved: approvedIds.size,
@@ -289,7 +300,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     } else {
       ({ report } = await runSync(
         { directory, rescue, recorder, clock },
-        { tenantId, mappings, links, settings, ...options },
+        { tenantId, mappings, links, settings, heldActions, ...options },
       ));
     }
     callsCounted = { entra: directory.callCount(), rescue: rescue.callCount() };

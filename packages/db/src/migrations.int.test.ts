@@ -216,4 +216,23 @@ describe("the migrated database matches the Prisma schema", () => {
     );
     await db.prisma.auditEvent.delete({ where: { id: event.id } });
   });
+
+  test("tenant SSO id source (rule 16) and held actions (unknown Rescue codes), one hold per action", async () => {
+    const tenant = await newTenant();
+    expect(tenant.ssoIdSource).toBe("rescue");
+    expect((await db.prisma.tenant.update({ where: { id: tenant.id }, data: { ssoIdSource: "entra" } })).ssoIdSource).toBe(
+      "entra",
+    );
+    const hold = await db.prisma.heldAction.create({
+      data: { tenantId: tenant.id, actionId: "enable:u1", inputFingerprint: "[]", code: "NEWCODE", message: "m" },
+    });
+    expect(hold).toMatchObject({ runId: null, code: "NEWCODE" });
+    await expectUniqueViolation(
+      db.prisma.heldAction.create({
+        data: { tenantId: tenant.id, actionId: "enable:u1", inputFingerprint: "[1]", code: "X", message: "m" },
+      }),
+    );
+    await db.prisma.tenant.delete({ where: { id: tenant.id } });
+    expect(await db.prisma.heldAction.count({ where: { tenantId: tenant.id } })).toBe(0);
+  });
 });

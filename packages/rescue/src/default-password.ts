@@ -1,7 +1,7 @@
 import { passwordPolicyError, type RescueError } from "./rescue-error";
 
 /**
- * Check the tenant's default password against Rescue's documented policy before any call (rescue-api.md §7):
+ * Check the tenant's default password against Rescue's documented policy before any call (docs/rescue-api.md):
  * 8+ characters, no whitespace, and — at the weakest "Good" strength — 3 of the 4 character classes.
  * Returns the error to report, or undefined when it passes.
  */

@@ -1,4 +1,4 @@
-// Tolerance of the unconfirmed parts of the API (rescue-api.md), against scripted replies the emulator does not
+// Tolerance of the unconfirmed parts of the API (docs/rescue-api.md), against scripted replies the emulator does not
 // give: each test is a plausible shape of the real API that the client must survive.
 import { FakeClock } from "@techsync/sync-core/testing";
 import { createRescueClient } from "./rescue-client";
@@ -56,7 +56,7 @@ it("POSTs a form to <base>/API/<method>.aspx with the token as authcode", async 
 
 it("falls back to login when a token call answers NOTLOGGEDIN, and sends back every login cookie", async () => {
   const { fetch, exchanges } = scriptedFetch({
-    getAccount: ["NOTLOGGEDIN", "OK AccountID:1"],
+    getAccount: ["NOTLOGGEDIN", "OK AccountID:1 Organization:Co AdminID:2 TechID:0"],
     login: [
       {
         status: 200,
@@ -125,10 +125,10 @@ it("throws for the whole call when the connection itself is refused", async () =
   });
 });
 
-it("reads getUser_v3 fields in any key case and either layout", async () => {
+it("reads getUser_v3 with every key on its own line, as well as in the official layout", async () => {
   const { fetch } = scriptedFetch({
     getUser_v3: [
-      "OK NODEID: 9 NAME: Jo Doe NICK: Jo EMAIL: jo@example.com SSOID: jo TYPE: Technician HASMOBILEADDON: True ISACCOUNTHOLDER: False STATUS: Busy",
+      "OK\nNODEID: 9\nNAME: Jo Doe\nNICK: Jo\nEMAIL: jo@example.com\nSSOID: jo\nDESCRIPTION: \nTYPE: Technician\nHASMOBILEADDON: True\nHASRPATADDON: False\nISACCOUNTHOLDER: False\nSTATUS: Busy\n",
     ],
   });
   expect(await client(fetch).getUser({ nodeId: 9 })).toMatchObject({
@@ -136,10 +136,24 @@ it("reads getUser_v3 fields in any key case and either layout", async () => {
     name: "Jo Doe",
     nick: "Jo",
     ssoId: "jo",
+    description: "",
     kind: "technician",
     status: "enabled",
     rawStatus: "Busy",
     mobileAddon: true,
     rpatAddon: false,
   });
+});
+
+it("refuses a getUser_v3 reply that lacks documented keys instead of guessing (nothing is written)", async () => {
+  const { fetch, exchanges } = scriptedFetch({
+    getUser_v3: ["OK NODEID: 9 NAME: Jo NICK: EMAIL: jo@example.com TYPE: Technician STATUS: Disabled"],
+  });
+  await expect(client(fetch).setTechnicianStatus(9, "enabled")).rejects.toMatchObject({ code: "UNREADABLE_REPLY" });
+  expect(exchanges.map((e) => e.method)).not.toContain("setUser_v2");
+});
+
+it("reports an HTML page (a login page for an unknown method) as a configuration error, not data", async () => {
+  const { fetch } = scriptedFetch({ getAccount: ["<!DOCTYPE html><html><body>Log in</body></html>"] });
+  await expect(client(fetch).getAccount()).rejects.toMatchObject({ code: "HTML_REPLY", retryable: false });
 });

@@ -8,9 +8,17 @@ import type {
   TechnicianFields,
   TechnicianStatus,
 } from "@techsync/sync-core";
+import { TECHNICIAN_FIELDS } from "@techsync/sync-core";
 import pLimit from "p-limit";
 import { checkDefaultPassword } from "./default-password";
-import { httpError, RescueError, rescueErrorForCode, transportError } from "./rescue-error";
+import {
+  htmlReplyError,
+  httpError,
+  RescueError,
+  rescueErrorForCode,
+  transportError,
+  unreadableReplyError,
+} from "./rescue-error";
 import { nodeKindOf, rescueNodeOf, technicianStatusOf } from "./rescue-node";
 import { RescueSession } from "./rescue-session";
 import {
@@ -21,9 +29,10 @@ import {
   type PlainTextReply,
   readBulkUserResults,
 } from "./wire/plain-text";
+import { GET_USER_V3_LAYOUT, type KnownValues, readAccountFields, readKeyedFields } from "./wire/reply-layouts";
 
 export const DEFAULT_RESCUE_BASE_URL = "https://secure.logmeinrescue.com";
-/** createUsers takes "around 1000" users, fewer when optional fields are long (rescue-api.md §4): stay well under. */
+/** createUsers takes "around 1000" users, fewer when optional fields are long (docs/rescue-api.md): stay well under. */
 export const DEFAULT_CREATE_BATCH = 500;
 
 export interface RescueClientOptions {
@@ -96,6 +105,8 @@ type Params = Record<string, FormValue>;
 interface CallOptions {
   /** Before a retry: a create re-checks whether its lost reply had been applied (rule 12). */
   beforeRetry?: () => Promise<void>;
+  /** Whether to retry this failure here (default: its `retryable`). */
+  retryable?: (failure: RescueError) => boolean;
 }
 
 /**
@@ -156,7 +167,8 @@ export class RescueClient implements RescueDirectory {
   /** "Test connection": the caller's account. */
   async getAccount(): Promise<RescueAccount> {
     const reply = await this.call("getAccount", {});
-    const f = reply.fields;
+    const f = readAccountFields(reply.text);
+    if (!f) throw unreadableReplyError("getAccount", "it does not start with AccountID, Organization, AdminID, TechID");
     return {
       accountId: Number(f.accountid ?? 0),
       organization: f.organization ?? "",
@@ -168,7 +180,7 @@ export class RescueClient implements RescueDirectory {
 
   /**
    * "Test connection" for the portal: getAccount, plus warnings a person should see even though it worked.
-   * Never requestAuthCode: a new authcode would replace the customer's token (rescue-api.md §2).
+   * Never requestAuthCode: a new authcode would replace the customer's token (docs/rescue-api.md).
    */
   async testConnection(): Promise<{ account: RescueAccount; authMode: "authcode" | "session"; warnings: string[] }> {
     const account = await this.getAccount();
@@ -196,15 +208,46 @@ export class RescueClient implements RescueDirectory {
 
   /** getUser_v3 by node id or email; null when Rescue has no such user. */
   async getUser(by: { nodeId: number } | { email: string }): Promise<RescueUser | null> {
+    let reply: PlainTextReply;
     try {
-      const reply = await this.call("getUser_v3", "nodeId" in by ? { node: by.nodeId } : { email: by.email });
-      return userOf(reply);
+      reply = await this.call("getUser_v3", "nodeId" in by ? { node: by.nodeId } : { email: by.email });
     } catch (error) {
-      if (error instanceof RescueError && (error.code === "INVALIDPARAM_NODE" || error.code === "INVALIDPARAM_EMAIL")) {
+      // INVALIDPARAM_NODE is documented for a missing node. For an unknown email the plain-text code is unconfirmed
+      // (the SOAP page names getUser_InvalidParam_Email): INVALIDPARAM_EMAIL is read as "no such user" only there.
+      if (
+        error instanceof RescueError &&
+        (("nodeId" in by && error.code === "INVALIDPARAM_NODE") ||
+          ("email" in by && error.code === "INVALIDPARAM_EMAIL"))
+      ) {
         return null;
       }
       throw error;
     }
+    return this.readUserReply(reply);
+  }
+
+  /**
+   * A getUser_v3 reply, read by its documented key order. When a free-text value makes it ambiguous, the node's
+   * getHierarchy_v2 block (Name, Email, Description one per line) pins those values; if that does not settle it,
+   * the read fails and nothing is written on a guess.
+   */
+  private async readUserReply(reply: PlainTextReply): Promise<RescueUser> {
+    const first = readKeyedFields(reply.text, GET_USER_V3_LAYOUT);
+    if (first.ok) return userOf(first.fields);
+    const nodeId = /^\s*NODEID:[ \t]*(\d+)[ \n]/.exec(reply.text)?.[1];
+    if (first.reason !== "ambiguous" || nodeId === undefined) throw unreadableReplyError("getUser_v3", first.detail);
+    const hierarchy = await this.call("getHierarchy_v2", { isnode: "true", node: nodeId, filteroffline: "false" });
+    const block = hierarchy.blocks.find((b) => b.nodeid?.trim() === nodeId);
+    if (!block) throw unreadableReplyError("getUser_v3", first.detail);
+    const known: KnownValues = {
+      nodeid: nodeId,
+      ...(block.name !== undefined ? { name: block.name } : {}),
+      ...(block.email !== undefined ? { email: block.email.trim() } : {}),
+      ...(block.description !== undefined ? { description: block.description } : {}),
+    };
+    const second = readKeyedFields(reply.text, GET_USER_V3_LAYOUT, known);
+    if (!second.ok) throw unreadableReplyError("getUser_v3", second.detail);
+    return userOf(second.fields);
   }
 
   async createTechnicians(requests: readonly TechnicianCreateRequest[]): Promise<TechnicianCreateResult[]> {
@@ -222,27 +265,64 @@ export class RescueClient implements RescueDirectory {
     return results;
   }
 
-  async updateTechnician(nodeId: number, fields: TechnicianFields): Promise<void> {
+  /**
+   * rule 4: write name, nick, email and SSO id; every other field is re-sent as read (rule 16: never blanked).
+   * With `keepSsoIdIfSet` (the tenant keeps Rescue as the source of SSO ids), a non-empty SSO id in Rescue stays.
+   * Returns the key data as written, or as it already was when nothing differed (then nothing is sent: rule 13).
+   */
+  async updateTechnician(
+    nodeId: number,
+    fields: TechnicianFields,
+    options: { keepSsoIdIfSet?: boolean } = {},
+  ): Promise<TechnicianFields> {
     const user = await this.requireUser(nodeId);
-    // setUser_v2 requires the fields we do not change: re-send what we read (rule 4: only key data changes).
-    await this.call("setUser_v2", {
-      ...setUserParams(user),
+    const written: TechnicianFields = {
       name: fields.name,
       nick: fields.nick,
       email: fields.email,
-      ssoid: fields.ssoId,
+      ssoId: options.keepSsoIdIfSet && user.ssoId !== "" ? user.ssoId : fields.ssoId,
+    };
+    const current = { name: user.name, nick: user.nick, email: user.email, ssoId: user.ssoId };
+    if (TECHNICIAN_FIELDS.every((field) => written[field] === current[field])) return current;
+    await this.call("setUser_v2", {
+      ...setUserParams(user),
+      name: written.name,
+      nick: written.nick,
+      email: written.email,
+      ssoid: written.ssoId,
     });
+    return written;
   }
 
   async setTechnicianStatus(nodeId: number, status: TechnicianStatus): Promise<void> {
     const user = await this.requireUser(nodeId);
     if (user.status === status) return;
-    await this.call("setUser_v2", {
+    const params = {
       ...setUserParams(user),
       status: status === "enabled" ? "Enabled" : "Disabled",
       // rule 6: disabling frees the technician's mobile licence.
       ...(status === "disabled" ? { mobileaddon: false } : {}),
-    });
+    };
+    if (status === "disabled") {
+      await this.call("setUser_v2", params);
+      return;
+    }
+    try {
+      await this.call("setUser_v2", params, { retryable: (failure) => failure.code !== "ERROR" && failure.retryable });
+    } catch (error) {
+      // No code is documented for "no free licence": Rescue likely answers ERROR or an undocumented token. Surface
+      // it verbatim, and re-read: if the technician is enabled after all, the write landed.
+      if (!(error instanceof RescueError) || (error.code !== "ERROR" && !error.holdUntilInputChanges)) throw error;
+      const after = await this.getUser({ nodeId });
+      if (after?.status === "enabled") return;
+      throw new RescueError(`${error.message}, and the technician is still disabled`, {
+        code: error.code,
+        method: "setUser_v2",
+        hint: "Rescue gave no reason. A common cause is that no technician licence is free: disable technicians who no longer need one, or add licences, then run again.",
+        holdUntilInputChanges: error.holdUntilInputChanges,
+        cause: error,
+      });
+    }
   }
 
   private async requireUser(nodeId: number): Promise<RescueUser> {
@@ -444,7 +524,7 @@ export class RescueClient implements RescueDirectory {
    * One API call with authentication, retries and backoff. `params` may be a function, re-evaluated per try, that
    * returns undefined when nothing is left to send (then the call returns undefined).
    */
-  private call(method: string, params: Params): Promise<PlainTextReply>;
+  private call(method: string, params: Params, options?: CallOptions): Promise<PlainTextReply>;
   private call(
     method: string,
     params: () => Params | undefined,
@@ -464,7 +544,9 @@ export class RescueClient implements RescueDirectory {
         const credentials = await this.session.credentials();
         const exchange = await this.send(method, { ...body, authcode: credentials.authcode }, credentials.cookie);
         const code = exchange.reply?.code;
-        if (!exchange.reply || code === undefined) {
+        if (exchange.reply?.html || (!exchange.reply && /^\s*</.test(exchange.rawBody))) {
+          failure = htmlReplyError(method, exchange.httpStatus);
+        } else if (!exchange.reply || code === undefined) {
           failure = httpError(method, exchange.httpStatus, exchange.retryAfterMs);
         } else if (code === "OK") {
           return exchange.reply;
@@ -487,7 +569,8 @@ export class RescueClient implements RescueDirectory {
       } catch (error) {
         failure = error instanceof RescueError ? error : transportError(method, error, this.timeoutMs);
       }
-      if (!failure.retryable || attempt >= this.maxAttempts) throw failure;
+      const retry = options.retryable ? options.retryable(failure) : failure.retryable;
+      if (!retry || attempt >= this.maxAttempts) throw failure;
       await this.clock.sleep(this.backoffMs(attempt, failure.retryAfterMs));
       await options.beforeRetry?.();
     }
@@ -502,8 +585,17 @@ export class RescueClient implements RescueDirectory {
   }
 }
 
-function userOf(reply: PlainTextReply): RescueUser {
-  const f = reply.fields;
+const USER_TYPES = new Set(["technician", "administrator", "masteradministrator"]);
+const BOOLEANS = new Set(["true", "false"]);
+
+/** getUser_v3's fields; the fixed-vocabulary ones must hold their documented values, or nothing is guessed. */
+function userOf(f: Record<string, string>): RescueUser {
+  const type = f.type ?? "";
+  const flags = [f.hasmobileaddon, f.hasrpataddon, f.isaccountholder];
+  if (!USER_TYPES.has(type.toLowerCase()) || flags.some((flag) => !BOOLEANS.has((flag ?? "").toLowerCase()))) {
+    throw unreadableReplyError("getUser_v3", `unexpected TYPE or add-on values (${type})`);
+  }
+  // Documented: Disabled, or a presence (Offline, Online, Busy, Away); anything but Disabled is enabled.
   const rawStatus = f.status ?? "";
   return {
     nodeId: Number(f.nodeid ?? 0),
@@ -512,7 +604,7 @@ function userOf(reply: PlainTextReply): RescueUser {
     email: f.email ?? "",
     ssoId: f.ssoid ?? "",
     description: f.description ?? "",
-    kind: nodeKindOf(f.type),
+    kind: nodeKindOf(type),
     rawStatus,
     status: technicianStatusOf(rawStatus),
     mobileAddon: isTrue(f.hasmobileaddon),
@@ -533,7 +625,7 @@ function setUserParams(user: RescueUser): Params {
     nick: user.nick,
     email: user.email,
     ssoid: user.ssoId,
-    // Whether an omitted description is cleared is unconfirmed: re-send it.
+    // rule 16: whether Rescue clears an omitted field is unconfirmed, so every field is re-sent as read.
     description: user.description,
     status: user.status === "disabled" ? "Disabled" : "Enabled",
     mobileaddon: user.mobileAddon,

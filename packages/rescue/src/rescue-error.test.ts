@@ -1,6 +1,13 @@
 import { SyncPortError } from "@techsync/sync-core";
 import { checkDefaultPassword } from "./default-password";
-import { httpError, RescueError, rescueErrorForCode, transportError } from "./rescue-error";
+import {
+  httpError,
+  meaningOfReturnCode,
+  RESCUE_RETURN_CODES,
+  RescueError,
+  rescueErrorForCode,
+  transportError,
+} from "./rescue-error";
 import { nodeKindOf, rescueNodeOf, technicianStatusOf } from "./rescue-node";
 
 describe("rescueErrorForCode", () => {
@@ -25,24 +32,49 @@ describe("rescueErrorForCode", () => {
     expect(rescueErrorForCode("INVALIDPARAM_EMAIL_ALREADY_IN_USE", "m").message).toMatch(
       /belongs to another Rescue user/,
     );
-    expect(rescueErrorForCode("INVALID_SECRETAUTHCODE", "m").hint).toMatch(/replaced in the Admin Center/);
-    expect(rescueErrorForCode("USER_DELETED_OR_DISABLED", "m").message).toMatch(/Master Account Holder/);
+    expect(rescueErrorForCode("INVALID_SECRETAUTHCODE", "m").hint).toMatch(
+      /regenerated or revoked in the Admin Center/,
+    );
+    expect(rescueErrorForCode("USER_DELETED_OR_DISABLED", "m").message).toMatch(/deleted or disabled/);
     // LIMITREACHED waits, since Rescue's window is 3 minutes.
     expect(rescueErrorForCode("LIMITREACHED", "login").retryAfterMs).toBe(60_000);
   });
 
-  it("recognises the unconfirmed password and licence spellings by pattern", () => {
+  it("recognises the documented password family by its prefix (the plain-text spelling is unconfirmed)", () => {
     expect(rescueErrorForCode("INVALIDPARAM_PASSWORD_HAS_TO_BE_AT_LEAST_8_CHARACTERS_LONG", "m").message).toMatch(
       /password policy/,
     );
-    expect(rescueErrorForCode("LICENSELIMITREACHED", "m").message).toMatch(/licence/);
+    expect(
+      rescueErrorForCode("INVALIDPARAM_PASSWORD_CANNOT_CONTAIN_WHITESPACE_CHARACTERS", "m").holdUntilInputChanges,
+    ).toBe(false);
   });
 
-  it("keeps an unknown code, not retryable", () => {
-    expect(rescueErrorForCode("SOMETHING_NEW", "getUser_v3")).toMatchObject({
+  it("invents no code: a licence refusal has no documented code, so LICENSELIMITREACHED is unknown", () => {
+    expect(meaningOfReturnCode("LICENSELIMITREACHED")).toBeUndefined();
+    expect(meaningOfReturnCode("MOBILELICENSELIMITREACHED")).toBeUndefined();
+    expect(Object.keys(RESCUE_RETURN_CODES).some((code) => /LICEN[CS]E/.test(code))).toBe(false);
+  });
+
+  it("unknown code: fails once, verbatim, not retried, held until the input changes, pointing at the sync log", () => {
+    const error = rescueErrorForCode("SOMETHING_NEW", "getUser_v3");
+    expect(error).toMatchObject({
       code: "SOMETHING_NEW",
       retryable: false,
+      sessionExpired: false,
+      holdUntilInputChanges: true,
     });
+    expect(error.message).toContain("SOMETHING_NEW");
+    expect(error.hint).toMatch(/sync log/);
+    // A documented code is never held: its meaning tells what to do.
+    expect(rescueErrorForCode("INVALIDPARAM_EMAIL_ALREADY_IN_USE", "setUser_v2").holdUntilInputChanges).toBe(false);
+  });
+
+  it.each(Object.keys(RESCUE_RETURN_CODES))("documented code %s has a plain-language message and hint", (code) => {
+    const error = rescueErrorForCode(code, "setUser_v2");
+    expect(error.code).toBe(code);
+    expect(error.message).not.toMatch(/does not know/);
+    expect(error.hint?.length).toBeGreaterThan(10);
+    expect(error.holdUntilInputChanges).toBe(false);
   });
 
   it("makes transport failures, timeouts, 429 and 5xx retryable", () => {

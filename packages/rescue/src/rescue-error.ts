@@ -20,11 +20,14 @@ interface CodeMeaning {
   sessionExpired?: boolean;
 }
 
-// Return codes of rescue-api.md §6. Codes marked [unconfirmed] there are matched by pattern below as well.
-const MEANINGS: Record<string, CodeMeaning> = {
+/**
+ * Every return code the Rescue API documentation names (docs/rescue-api.md, "Return codes"), in plain words. No
+ * code here is invented: a code that is not in this table is UNKNOWN and handled by the unknown-code rule below.
+ */
+export const RESCUE_RETURN_CODES: Readonly<Record<string, CodeMeaning>> = {
   ERROR: {
     message: "Rescue reported an unspecified failure",
-    hint: "Usually transient (e.g. a timeout inside Rescue); it is retried automatically.",
+    hint: "Rescue documents this as a transient failure (e.g. a timeout inside Rescue); it is retried automatically.",
     retryable: true,
   },
   NOTLOGGEDIN: {
@@ -48,12 +51,12 @@ const MEANINGS: Record<string, CodeMeaning> = {
     retryAfterMs: 60_000,
   },
   INVALID_SECRETAUTHCODE: {
-    message: "Rescue refused the service token",
-    hint: "The service token was replaced in the Admin Center: generate or copy the current one and paste it into the Rescue connection.",
+    message: "Rescue refused the API token",
+    hint: "The token was regenerated or revoked in the Admin Center (Global Settings, Generate API token): generate a new one and paste it into the Rescue connection.",
   },
   USER_DELETED_OR_DISABLED: {
-    message: "The Master Account Holder's own Rescue account is deleted or disabled",
-    hint: "Re-enable the Master Account Holder's account in the Rescue Admin Center, or connect with an active account.",
+    message: "The connecting Rescue account is deleted or disabled",
+    hint: "Re-enable that account in the Rescue Admin Center, or connect with an active Master Administrator.",
   },
   INVALIDPARAM_NODE: {
     message: "Rescue has no such node, or it is of the wrong kind",
@@ -65,7 +68,10 @@ const MEANINGS: Record<string, CodeMeaning> = {
   },
   INVALIDPARAM_TARGETNODE: { message: "Rescue refused the target node", hint: "Choose an existing Technician Group." },
   INVALID_MOVE: { message: "Rescue refused the move", hint: "Technicians can only be in Technician Groups." },
-  INVALID_DELETE: { message: "Rescue refused the delete", hint: "Insufficient privileges." },
+  INVALID_DELETE: {
+    message: "Rescue refused the delete",
+    hint: "Insufficient privileges, or an administrator deleting their own account.",
+  },
   INVALIDPARAM_NAME: {
     message: "Rescue refused the technician's name (empty or too long)",
     hint: "Give the user a display name in Entra ID, or shorten it.",
@@ -74,8 +80,8 @@ const MEANINGS: Record<string, CodeMeaning> = {
   INVALIDPARAM_MOBILEADDON: { message: "Rescue refused the mobile add-on flag", hint: "A TechSync defect: report it." },
   INVALIDPARAM_RPATADDON: { message: "Rescue refused the RPAT add-on flag", hint: "A TechSync defect: report it." },
   INVALIDPARAM_EMAIL: {
-    message: "Rescue refused the email address as malformed",
-    hint: "Fix the user's mail or user principal name in Entra ID.",
+    message: "Rescue refused the email address",
+    hint: "Rescue documents this for a malformed email: fix the user's mail or user principal name in Entra ID.",
   },
   INVALIDPARAM_EMAIL_ALREADY_IN_USE: {
     message: "This email belongs to another Rescue user",
@@ -83,37 +89,60 @@ const MEANINGS: Record<string, CodeMeaning> = {
   },
   INVALIDPARAM_MISSING_CURRENT_PASSWORD: {
     message: "Rescue needs the current password to edit this account",
-    hint: "TechSync does not edit the Master Account Holder's own account; leave it out of the mapped groups.",
+    hint: "TechSync does not edit a Master Administrator's own account; leave it out of the mapped groups.",
   },
   INVALIDPARAM_COMPANY: { message: "Rescue refused the company id", hint: "The company id must be digits." },
+  INVALID_EMAILANDNODEIDBOTHSPECIFIED: {
+    message: "Rescue refused a lookup by both email and node id",
+    hint: "A TechSync defect: report it.",
+  },
+  INVALIDPASSWORD: {
+    message: "Rescue refused the single sign-on password",
+    hint: "Check the master SSO password in Rescue's Global Settings.",
+  },
+  INVALIDCOMPANYID: {
+    message: "Rescue refused the company id",
+    hint: "Check the company id shown in Rescue's single sign-on settings.",
+  },
+  MISSINGPARAMETERS: { message: "Rescue says parameters are missing", hint: "A TechSync defect: report it." },
 };
 
+/**
+ * Password-policy refusals. Their SOAP names are documented (`…_InvalidParam_Password_Cannot_Contain_Whitespace_
+ * Characters`, `…_Has_To_Be_At_Least_8_Characters_Long`, a third cut off after `…_Has_To_Co`); the plain-text
+ * spelling is unconfirmed, so the documented family is matched by its prefix.
+ */
+const PASSWORD_PREFIX = "INVALIDPARAM_PASSWORD_";
 const PASSWORD: CodeMeaning = {
   message: "Rescue refused the default password under its password policy",
   hint: "Change the tenant's default password: at least 8 characters, no spaces, and the character classes your Rescue password policy asks for.",
 };
-const LICENCE: CodeMeaning = {
-  message: "No free Rescue technician licence",
-  hint: "Buy more licences or disable technicians who no longer need one.",
-};
 
-/** The meaning of a return code, tolerant of the unconfirmed plain-text spellings of password and licence codes. */
-function meaningOf(code: string): CodeMeaning | undefined {
-  const known = MEANINGS[code];
+/** The documented meaning of a return code, or undefined for a code Rescue's documentation does not name. */
+export function meaningOfReturnCode(code: string): CodeMeaning | undefined {
+  const known = RESCUE_RETURN_CODES[code];
   if (known) return known;
-  if (/PASSWORD|PWD/.test(code)) return PASSWORD;
-  if (/LICEN[CS]E/.test(code)) return LICENCE;
+  if (code.startsWith(PASSWORD_PREFIX)) return PASSWORD;
   return undefined;
 }
 
-/** The typed error for a Rescue return code; unknown codes give a non-retryable error carrying the raw code. */
+/** Codes TechSync did not expect: the raw code, verbatim, and where to look. */
+export const UNKNOWN_CODE_HINT =
+  "Rescue's documentation does not name this code, so TechSync does not guess what it means. The raw reply is in the run's sync log. The action is not retried automatically: it is held until the user's data, target group or status changes.";
+
+/**
+ * The typed error for a Rescue return code. A code the documentation does not name is never retried (a retry
+ * cannot fix what we do not understand) and is marked `holdUntilInputChanges`, so later runs hold that action
+ * until what it would write changes, instead of trying it again on every run forever.
+ */
 export function rescueErrorForCode(code: string, method: string): RescueError {
-  const meaning = meaningOf(code);
+  const meaning = meaningOfReturnCode(code);
   if (!meaning) {
-    return new RescueError(`Rescue ${method} answered ${code || "(an empty reply)"}`, {
+    return new RescueError(`Rescue ${method} answered ${code || "(an empty reply)"}, a code TechSync does not know`, {
       code: code || "EMPTY_REPLY",
       method,
-      hint: "An answer TechSync does not know; report it with this code.",
+      hint: UNKNOWN_CODE_HINT,
+      holdUntilInputChanges: true,
     });
   }
   return new RescueError(`${meaning.message} (${method}: ${code})`, {
@@ -123,6 +152,28 @@ export function rescueErrorForCode(code: string, method: string): RescueError {
     retryable: meaning.retryable ?? false,
     ...(meaning.retryAfterMs !== undefined ? { retryAfterMs: meaning.retryAfterMs } : {}),
     sessionExpired: meaning.sessionExpired ?? false,
+  });
+}
+
+/** An HTML page where a plain-text reply belongs: a wrong base URL, a proxy, or a method Rescue does not serve. */
+export function htmlReplyError(method: string, httpStatus: number): RescueError {
+  return new RescueError(`Rescue ${method} answered an HTML page (HTTP ${httpStatus}), not an API reply`, {
+    code: "HTML_REPLY",
+    method,
+    hint: "Check the Rescue API host of the connection; Rescue serves its login page for a method it does not know.",
+  });
+}
+
+/**
+ * A data reply TechSync cannot read without guessing (a free-text value that contains key names in a way no other
+ * reply settles). Nothing is written on the strength of such a reply.
+ */
+export function unreadableReplyError(method: string, detail: string): RescueError {
+  return new RescueError(`Rescue ${method} answered a reply TechSync cannot read unambiguously: ${detail}`, {
+    code: "UNREADABLE_REPLY",
+    method,
+    hint: "Nothing was written. Remove text that looks like a Rescue field (for example 'STATUS:') from the technician's name, nick, SSO id or description in the Admin Center.",
+    holdUntilInputChanges: true,
   });
 }
 

@@ -1,7 +1,7 @@
 import type { Clock } from "@techsync/sync-core";
 import { RescueError } from "./rescue-error";
 
-/** Rescue ends a login session after 20 idle minutes (rescue-api.md §2); renew a little before that. */
+/** Rescue ends a login session after 20 idle minutes (docs/rescue-api.md); renew a little before that. */
 export const SESSION_IDLE_RENEW_MS = 19 * 60_000;
 /** At most 10 logins per 3 minutes, else LIMITREACHED. */
 export const LOGIN_LIMIT = { max: 10, windowMs: 3 * 60_000 };

@@ -160,8 +160,18 @@ export const DEFAULT_SAFETY_THRESHOLD: SafetyThreshold = { percent: 10, minimum:
 export type TechnicianFieldLimits = Record<keyof TechnicianFields, number>;
 export const DEFAULT_FIELD_LIMITS: TechnicianFieldLimits = { name: 128, nick: 64, email: 128, ssoId: 256 };
 
+/**
+ * Who owns a technician's SSO id (rule 16). "rescue" (the default): a non-empty SSO id in Rescue is never
+ * overwritten, only an empty one is filled from Entra; "entra": the tenant chose Entra as the source of SSO ids.
+ */
+export type SsoIdSource = "rescue" | "entra";
+export const SSO_ID_SOURCES = ["rescue", "entra"] as const satisfies readonly SsoIdSource[];
+export const DEFAULT_SSO_ID_SOURCE: SsoIdSource = "rescue";
+
 export interface TenantSyncSettings {
   attributeMapping?: Partial<AttributeMapping>;
+  /** rule 16; default "rescue". */
+  ssoIdSource?: SsoIdSource;
   safetyThreshold?: SafetyThreshold;
   /** Overrides of DEFAULT_FIELD_LIMITS. */
   fieldLimits?: Partial<TechnicianFieldLimits>;

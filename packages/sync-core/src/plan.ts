@@ -22,6 +22,11 @@ interface SyncActionBase {
   entraUserId: string;
   /** Why, in plain words, for the portal's sync log. */
   reason: string;
+  /**
+   * What the action would write, as a stable string (kind, target, fields or status): an action refused in a way a
+   * retry cannot fix is held in later runs until this changes. Set by planRun.
+   */
+  inputFingerprint?: string;
   /** Set by planRun on every action; optional so hand-built actions in tests stay short. */
   subject?: ActionSubject;
 }
@@ -62,6 +67,11 @@ export interface UpdateAction extends SyncActionBase {
    * runs one stage after the update that frees it, so a chain of email changes converges in one run.
    */
   stage: number;
+  /**
+   * rule 16: the SSO id is only filled where Rescue's is empty. Set when the tenant keeps Rescue as the source of
+   * SSO ids and the planner could not see the current value (getHierarchy_v2 has none): the write checks it.
+   */
+  keepSsoIdIfSet?: boolean;
 }
 
 /** rule 5 */
@@ -93,7 +103,8 @@ export type PlanWarningCode =
   | "duplicate-link"
   | "duplicate-technician-email"
   | "mapping-group-missing"
-  | "no-mapping-group";
+  | "no-mapping-group"
+  | "action-held";
 
 export interface PlanWarning {
   code: PlanWarningCode;
@@ -102,6 +113,25 @@ export interface PlanWarning {
   rescueNodeId?: number;
   mappingId?: string;
   field?: keyof TechnicianFields;
+  /** action-held: the refused action and the code it was refused with. */
+  actionId?: string;
+  refusalCode?: string;
+}
+
+/**
+ * An action an earlier run tried and the target refused in a way a retry cannot fix (an undocumented return code):
+ * while its input fingerprint is unchanged, later runs hold it instead of trying again.
+ */
+export interface HeldAction {
+  /** The action's id (`${kind}:${entraUserId}`). */
+  actionId: string;
+  inputFingerprint: string;
+  /** The code it was refused with, verbatim. */
+  code: string;
+  /** The refusal as recorded, for the warning. */
+  message: string;
+  /** When it was refused (ISO), for the warning. */
+  refusedAt?: string;
 }
 
 /** What kind of directory object a skipped member of a mapped group is. */
@@ -177,6 +207,8 @@ export interface Plan {
   usersInScope: number;
   /** Members of mapped groups that get no technician (not users, guests, no usable email), per mapping. */
   skippedMembers: SkippedMembers[];
+  /** Held actions of earlier runs that no longer apply (their input changed, or nothing is planned): forget them. */
+  releasedHolds: string[];
 }
 
 /** Members read for each mapping (its Entra group, transitive or direct), keyed by mapping id. */
@@ -194,4 +226,6 @@ export interface PlanInput {
   tree: readonly RescueNode[];
   links: readonly Link[];
   settings?: TenantSyncSettings;
+  /** Refusals of earlier runs to hold while their input is unchanged. */
+  heldActions?: readonly HeldAction[];
 }

@@ -18,6 +18,11 @@ export class SyncPortError extends Error {
   readonly sessionExpired: boolean;
   /** What a person should do about it, in plain words. */
   readonly hint: string | undefined;
+  /**
+   * The target refused the action in a way a retry cannot fix and nobody documented (e.g. an unknown Rescue return
+   * code): later runs hold the same action until its input changes, instead of failing it again on every run.
+   */
+  readonly holdUntilInputChanges: boolean;
 
   constructor(
     message: string,
@@ -27,6 +32,7 @@ export class SyncPortError extends Error {
       retryAfterMs?: number;
       sessionExpired?: boolean;
       hint?: string;
+      holdUntilInputChanges?: boolean;
       cause?: unknown;
     },
   ) {
@@ -37,6 +43,7 @@ export class SyncPortError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.sessionExpired = options.sessionExpired ?? false;
     this.hint = options.hint;
+    this.holdUntilInputChanges = options.holdUntilInputChanges ?? false;
   }
 }
 
@@ -86,8 +93,16 @@ export interface RescueDirectory {
   getTree(): Promise<RescueNode[]>;
   /** Bulk create; one result per request, in any order, matched by `ref`. Throws only when the whole call failed. */
   createTechnicians(requests: readonly TechnicianCreateRequest[]): Promise<TechnicianCreateResult[]>;
-  /** Set name, nick, email and SSO id of one technician; nothing else changes. */
-  updateTechnician(nodeId: number, fields: TechnicianFields): Promise<void>;
+  /**
+   * Set name, nick, email and SSO id of one technician; nothing else changes (rule 16: every other field keeps its
+   * value). With `keepSsoIdIfSet`, an SSO id the technician already has stays as it is (only an empty one is
+   * filled). Returns the key data the technician has afterwards, when the adapter knows it.
+   */
+  updateTechnician(
+    nodeId: number,
+    fields: TechnicianFields,
+    options?: { keepSsoIdIfSet?: boolean },
+  ): Promise<TechnicianFields | undefined>;
   setTechnicianStatus(nodeId: number, status: TechnicianStatus): Promise<void>;
   /** Log in again after a `sessionExpired` error (a no-op where an authcode is used). */
   renewSession(): Promise<void>;
@@ -112,7 +127,7 @@ export interface ActionOutcome {
   status: ActionOutcomeStatus;
   /** Port calls tried for this action (retries included); 0 for adopt and cancelled actions. */
   attempts: number;
-  error?: { code: string; message: string; hint?: string };
+  error?: { code: string; message: string; hint?: string; holdUntilInputChanges?: boolean };
   finishedAt: Date;
 }
 

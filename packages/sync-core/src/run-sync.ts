@@ -7,7 +7,7 @@ import {
   SessionRenewal,
 } from "./executor/call-with-retry";
 import { type ExecuteOptions, type ExecutorRescue, executePlan } from "./executor/execute-plan";
-import type { Plan } from "./plan";
+import type { HeldAction, Plan } from "./plan";
 import { planRun } from "./planner/plan-run";
 import type { Clock, DirectorySource, RescueDirectory, RunRecorder } from "./ports";
 import { readDirectory } from "./read-directory-snapshot";
@@ -26,6 +26,8 @@ export interface RunSyncInput extends ExecuteOptions {
   /** The tenant's links as stored (packages/db). */
   links: readonly Link[];
   settings?: TenantSyncSettings;
+  /** Refusals of earlier runs held while their input is unchanged (the unknown-code rule). */
+  heldActions?: readonly HeldAction[];
   /** Entra groups read at once (default 4). */
   directoryConcurrency?: number;
 }
@@ -82,6 +84,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
     tree,
     links: input.links,
     ...(input.settings ? { settings: input.settings } : {}),
+    ...(input.heldActions ? { heldActions: input.heldActions } : {}),
   });
   recorder.progress({ phase: "plan", done: 1, total: 1 });
 

@@ -32,6 +32,8 @@ export interface TenantSettings {
   safetyThreshold: SafetyThreshold;
   attributeMapping: AttributeMapping | null;
   includeGuests: boolean;
+  /** rule 16: "rescue" keeps every non-empty SSO id Rescue holds; "entra" lets runs overwrite them. */
+  ssoIdSource: "rescue" | "entra";
   hasDefaultPassword: boolean;
   attentionReason: string | null;
   quarantinedUntil: string | null;
@@ -47,6 +49,7 @@ export interface TenantSettingsPatch {
   safetyThreshold?: SafetyThreshold;
   attributeMapping?: AttributeMapping | null;
   includeGuests?: boolean;
+  ssoIdSource?: "rescue" | "entra";
   defaultPassword?: string;
 }
 

@@ -122,6 +122,11 @@ describe("settings form", () => {
     thresholdMinimum: "5",
   };
 
+  test("the SSO id source is Rescue's unless the box is ticked (rule 16)", () => {
+    expect(ZTenantSettingsForm.parse(valid).ssoIdFromEntra).toBe(false);
+    expect(ZTenantSettingsForm.parse({ ...valid, ssoIdFromEntra: true }).ssoIdFromEntra).toBe(true);
+  });
+
   test("numbers arrive as text and leave as numbers", () => {
     expect(ZTenantSettingsForm.parse(valid)).toMatchObject({ scheduleIntervalMinutes: 60, thresholdPercent: 10 });
   });

@@ -11,6 +11,8 @@ export const ZTenantSettingsForm = z.object({
   paused: z.boolean(),
   sandboxMode: z.boolean(),
   includeGuests: z.boolean(),
+  /** The checkbox "Entra ID is the source of SSO ids" (rule 16); unchecked keeps Rescue's. */
+  ssoIdFromEntra: z.boolean().default(false),
   thresholdPercent: z.coerce
     .number({ message: "Enter a percentage." })
     .int("Use a whole percentage.")

@@ -99,6 +99,7 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
         paused: true,
         sandboxMode: false,
         safetyThreshold: { percent: 10, minimum: 5 },
+        ssoIdSource: "rescue",
         attributeMapping: null,
         includeGuests: false,
         attentionReason: null,

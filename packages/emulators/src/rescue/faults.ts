@@ -5,7 +5,12 @@ import { seededRandom } from "../seeded-random";
 export const ZScriptedFault = z.object({
   /** API method name, any case (e.g. "createUsers"); absent = any method. */
   method: z.string().optional(),
-  kind: z.enum(["error", "http503", "http429", "slow", "lostReply", "dropSession"]),
+  kind: z.enum(["error", "http503", "http429", "slow", "lostReply", "dropSession", "refuse"]),
+  /** For `refuse`: the return code answered instead of applying the call, e.g. one Rescue's documentation lacks. */
+  code: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]*$/)
+    .optional(),
 });
 export type ScriptedFault = z.infer<typeof ZScriptedFault>;
 
@@ -58,9 +63,19 @@ export class FaultInjector {
 
   /** The fault for this call, if any: scripted faults first, then the rates. */
   pick(method: string): FaultKind | undefined {
+    return this.pickFault(method)?.kind;
+  }
+
+  /** Like pick, with a scripted fault's details (the code of a `refuse`). */
+  pickFault(method: string): Pick<ScriptedFault, "kind" | "code"> | undefined {
     const m = method.toLowerCase();
     const index = this.faults.script.findIndex((f) => !f.method || f.method.toLowerCase() === m);
-    if (index !== -1) return this.faults.script.splice(index, 1)[0]!.kind;
+    if (index !== -1) return this.faults.script.splice(index, 1)[0]!;
+    const kind = this.pickByRate(m);
+    return kind ? { kind } : undefined;
+  }
+
+  private pickByRate(m: string): FaultKind | undefined {
     const targeted =
       this.faults.methods.length === 0 ? m !== "login" : this.faults.methods.some((x) => x.toLowerCase() === m);
     if (!targeted) return undefined;

@@ -5,6 +5,8 @@ const ZTechnicianSeed = z.object({
   nick: z.string().default(""),
   email: z.string().min(3),
   ssoId: z.string().default(""),
+  /** Free text an administrator typed in the Admin Center. */
+  description: z.string().default(""),
   password: z.string().default(""),
   status: z.enum(["Enabled", "Disabled"]).default("Enabled"),
   mobileAddon: z.boolean().default(false),
@@ -114,6 +116,9 @@ export function demoRescueOrganisation(): RescueOrganisationSeed {
             name: "Alex Morgan",
             nick: "Alex",
             email: DEMO_ADOPTABLE_TECHNICIAN_EMAIL,
+            ssoId: "alex.morgan@sso.contoso-demo.example",
+            // Free text that looks like reply keys, so the sandbox exercises the client's reply reader.
+            description: "Note: EMAIL: alex@old.example NICK: Al SSOID: none",
             password: "Alex-Tech-2026!",
             mobileAddon: true,
           },
@@ -121,18 +126,20 @@ export function demoRescueOrganisation(): RescueOrganisationSeed {
             name: "Jordan Lee",
             nick: "Jordan",
             email: "jordan.lee@contoso-demo.example",
+            description: "Escalation contact TYPE: Administrator HASMOBILEADDON: True STATUS: Online",
             password: "Jordan-Tech-2026!",
           },
         ],
       },
       {
         name: "Support Tier 2",
-        description: "Escalations",
+        description: "Escalations. Type: Root Status: Disabled",
         technicians: [
           {
             name: "Casey Old",
             nick: "Casey",
             email: "casey.old@contoso-demo.example",
+            description: "Backup tech. Status: on leave",
             password: "Casey-Tech-2026!",
             status: "Disabled",
           },

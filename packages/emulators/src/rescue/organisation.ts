@@ -1,5 +1,5 @@
 // The emulated Rescue organisation: node tree, users, licences, sessions and authcodes, with the rules of
-// rescue-api.md (§2 auth, §3 placement, §4 users and licences, §7 limits). Guesses where the docs are silent are
+// docs/rescue-api.md (auth, placement, users and licences, limits). Guesses where the docs are silent are
 // marked UNCONFIRMED; they are the codes the client must tolerate, not facts about Rescue.
 import { randomBytes } from "node:crypto";
 import {
@@ -50,7 +50,7 @@ export interface EmulatedNode {
 export type MethodResult =
   | { code: string }
   | { code: "OK"; id: number }
-  | { code: "OK"; fields: [string, string | number | boolean][]; layout: "upper" | "account" }
+  | { code: "OK"; fields: [string, string | number | boolean][]; layout: "user" | "account" }
   | { code: "OK"; blocks: [string, string | number | boolean][][] };
 
 /** Rescue's login limit: more than 10 logins in 3 minutes → LIMITREACHED. */
@@ -154,6 +154,7 @@ export class RescueOrganisation {
           nick: t.nick,
           email: t.email,
           ssoId: t.ssoId,
+          description: t.description,
           password: t.password,
           enabled: t.status === "Enabled",
           mobileAddon: t.mobileAddon && t.status === "Enabled",
@@ -308,6 +309,7 @@ export class RescueOrganisation {
       user = this.nodes.get(Number(params.node));
       if (!user || !USER_TYPES.has(user.type)) return { code: "INVALIDPARAM_NODE" };
     }
+    // The documented key order; v3 adds HASRPATADDON after HASMOBILEADDON (the official sample).
     const fields: [string, string | number | boolean][] = [
       ["NODEID", user.id],
       ["NAME", user.name],
@@ -317,11 +319,11 @@ export class RescueOrganisation {
       ["DESCRIPTION", user.description],
       ["TYPE", user.type],
       ["HASMOBILEADDON", user.mobileAddon],
+      ...(v3 ? ([["HASRPATADDON", user.rpatAddon]] as [string, boolean][]) : []),
       ["ISACCOUNTHOLDER", user.accountHolder],
       ["STATUS", statusOf(user)],
     ];
-    if (v3) fields.push(["HASRPATADDON", user.rpatAddon]);
-    return { code: "OK", layout: "upper", fields };
+    return { code: "OK", layout: "user", fields };
   }
 
   // ── writes ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -396,7 +398,11 @@ export class RescueOrganisation {
     return { code: "OK", blocks };
   }
 
-  /** setUser / setUser_v2: every required field re-sent; `mobileaddon` (v2) or `addons` (v1). */
+  /**
+   * setUser / setUser_v2: every required field re-sent; `mobileaddon` (v2) or `addons` (v1). An OMITTED optional
+   * field (nick, ssoid, description) is BLANKED: whether Rescue clears or keeps it is unconfirmed, so the emulator
+   * takes the stricter reading and a client that forgets to re-send a field loses it here first.
+   */
   setUser(caller: EmulatedNode, params: Params, v2: boolean): MethodResult {
     const user = this.nodes.get(Number(params.node));
     if (!user || !USER_TYPES.has(user.type)) return { code: "INVALIDPARAM_NODE" };
@@ -432,7 +438,7 @@ export class RescueOrganisation {
     user.name = name;
     user.nick = params.nick ?? "";
     user.ssoId = params.ssoid ?? "";
-    if (params.description !== undefined) user.description = params.description;
+    user.description = params.description ?? "";
     user.enabled = enable;
     // Disabling frees the seat and the mobile add-on.
     user.mobileAddon = enable && mobile;
@@ -555,7 +561,10 @@ export class RescueOrganisation {
   }
 }
 
-/** UNCONFIRMED: the codes for "no free licence" (the client matches any code mentioning a licence). */
+/**
+ * UNCONFIRMED: Rescue documents no code for "no free licence". The emulator answers an undocumented token, so the
+ * client's rule for codes it does not know (fail verbatim, re-read, hold until the input changes) is exercised.
+ */
 export const LICENCE_LIMIT = "LICENSELIMITREACHED";
 export const MOBILE_LICENCE_LIMIT = "MOBILELICENSELIMITREACHED";
 

@@ -38,7 +38,10 @@ describe("transport", () => {
     const get = await fetch(`${emulator.url}/api/GETUSER_V3.ASPX?NodeID=${alexId()}&AuthCode=${token}`);
     expect(get.status).toBe(200);
     const getBody = await get.text();
-    expect(getBody).toMatch(/^OK\nNODEID: \d+\nNAME: Alex Morgan\n/);
+    // The official layout: several keys on the OK line, a line break after DESCRIPTION.
+    expect(getBody).toMatch(
+      /^OK NODEID: \d+ NAME: Alex Morgan NICK: Alex EMAIL: \S+ SSOID: \S+ DESCRIPTION: .*\nTYPE: Technician HASMOBILEADDON: True HASRPATADDON: False ISACCOUNTHOLDER: False STATUS: Offline$/,
+    );
     expect((await post("/API/getUser_v3.aspx", { NODEID: String(alexId()), authcode: token })).body).toBe(getBody);
   });
 

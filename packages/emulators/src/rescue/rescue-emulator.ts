@@ -38,7 +38,7 @@ export interface RescueEmulator {
   reset(): void;
 }
 
-// Documented aliases (rescue-api.md §1: `nodeID`, `targetNodeID` in POST samples; `parentID`).
+// Documented aliases (docs/rescue-api.md: `nodeID`, `targetNodeID` in POST samples; `parentID`).
 const ALIASES: Record<string, string> = { nodeid: "node", targetnodeid: "targetnode", parentid: "parent" };
 
 type Params = Record<string, string>;
@@ -107,7 +107,9 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
       const params = paramsOf(request.query, request.body);
       let sessionId = sessionIdOf(request.headers.cookie);
       await sleep(faults.current.latencyMs);
-      const fault: FaultKind | undefined = faults.pick(method);
+      const picked = faults.pickFault(method);
+      const fault: FaultKind | undefined = picked?.kind;
+      if (fault === "refuse") return answer(reply, picked?.code ?? "ERROR");
       if (fault === "http503" || fault === "http429") {
         reply.header("retry-after", String(faults.current.retryAfterSeconds));
         return answer(

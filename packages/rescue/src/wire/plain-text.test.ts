@@ -1,12 +1,8 @@
 import { encodeBulkUsers, encodeForm, parsePlainTextReply, readBulkUserResults } from "./plain-text";
 
-// The documented sample replies (rescue-api.md §1), verbatim where the docs give them.
+// The documented sample replies (docs/rescue-api.md), verbatim where the docs give them.
 const AUTHCODE = "4ahx7fgaws7ohi0xyclwmd5sjtn3rprh0fegtstuf0y2ik6mkdp8e4ai9el4qyplr3w8ysgpqjq2oh40h80u0";
 const SAMPLE_AUTHCODE = `OK AUTHCODE: ${AUTHCODE}`;
-const SAMPLE_GET_USER_ONE_LINE =
-  "OK NODEID: 337366 NAME: John Doe NICK: EMAIL: john.doe@example.com TYPE: Technician HASMOBILEADDON: False ISACCOUNTHOLDER: True STATUS: Online";
-const SAMPLE_GET_ACCOUNT =
-  "OK AccountID:560961 Organization:Company AdminID:337365 TechID:337366\r\nEmail:holder@example.com";
 const SAMPLE_HIERARCHY = [
   "OK",
   "",
@@ -31,7 +27,14 @@ const SAMPLE_HIERARCHY = [
 
 describe("parsePlainTextReply", () => {
   it("reads status-only codes", () => {
-    expect(parsePlainTextReply("OK")).toEqual({ code: "OK", value: undefined, fields: {}, blocks: [] });
+    expect(parsePlainTextReply("OK")).toEqual({
+      code: "OK",
+      value: undefined,
+      text: "",
+      fields: {},
+      blocks: [],
+      html: false,
+    });
     expect(parsePlainTextReply("INVALIDPARAM_NODE").code).toBe("INVALIDPARAM_NODE");
     expect(parsePlainTextReply("  invalid_secretauthcode \r\n").code).toBe("INVALID_SECRETAUTHCODE");
   });
@@ -47,39 +50,10 @@ describe("parsePlainTextReply", () => {
     expect(reply.fields.authcode).toBe(AUTHCODE);
   });
 
-  it("reads the getUser sample even when all fields share one line", () => {
-    const { fields } = parsePlainTextReply(SAMPLE_GET_USER_ONE_LINE);
-    expect(fields).toEqual({
-      nodeid: "337366",
-      name: "John Doe",
-      nick: "",
-      email: "john.doe@example.com",
-      type: "Technician",
-      hasmobileaddon: "False",
-      isaccountholder: "True",
-      status: "Online",
-    });
-  });
-
-  it("reads getUser with one `KEY: value` per line", () => {
-    const { fields } = parsePlainTextReply("OK\nNODEID: 5\nNAME: A: B\nSSOID: \nSTATUS: Disabled\n");
-    expect(fields).toEqual({ nodeid: "5", name: "A: B", ssoid: "", status: "Disabled" });
-  });
-
-  it("reads the getAccount sample (several `Key:value` on the first line, CRLF, then Email)", () => {
-    expect(parsePlainTextReply(SAMPLE_GET_ACCOUNT).fields).toEqual({
-      accountid: "560961",
-      organization: "Company",
-      adminid: "337365",
-      techid: "337366",
-      email: "holder@example.com",
-    });
-  });
-
-  it("keeps an organisation name with spaces whole", () => {
-    const { fields } = parsePlainTextReply("OK AccountID:1 Organization:Contoso Demo Support AdminID:2 TechID:0");
-    expect(fields.organization).toBe("Contoso Demo Support");
-    expect(fields.adminid).toBe("2");
+  it("takes an HTML page for what it is, never for data", () => {
+    const reply = parsePlainTextReply("<!DOCTYPE html>\n<html><body>OK Login</body></html>");
+    expect(reply).toMatchObject({ code: "", html: true, blocks: [] });
+    expect(parsePlainTextReply("\r\n  <html>\n<title>LogMeIn Rescue</title>").html).toBe(true);
   });
 
   it("reads getHierarchy_v2 node blocks separated by blank lines; a free-text colon stays in the value", () => {

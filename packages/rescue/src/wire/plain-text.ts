@@ -1,103 +1,52 @@
-// Everything specific to Rescue's GET/POST "plain text" transport lives here (rescue-api.md §1), so that moving a
+// Everything specific to Rescue's GET/POST "plain text" transport lives here (docs/rescue-api.md), so that moving a
 // method to SOAP later touches nothing else: request encoding, the HTTP exchange, and the tolerant reply parser.
 
-/** A parsed plain-text reply: the return-code token, an optional bare value, and `Key: value` fields. */
+import { readKeyValueBlocks } from "./reply-layouts";
+
+/** A parsed plain-text reply: the return-code token, an optional bare value, and what follows it. */
 export interface PlainTextReply {
-  /** The return-code token, upper-cased (`OK`, `ERROR`, `INVALIDPARAM_NODE`, ...). */
+  /** The return-code token, upper-cased (`OK`, `ERROR`, `INVALIDPARAM_NODE`, ...); "" for an empty body. */
   code: string;
   /** A bare value after the token (`OK 337366` → "337366"; `OK:<url>` → "<url>"). */
   value: string | undefined;
-  /** Every field of every block, keys lower-cased; a later block does not overwrite an earlier one. */
+  /** Everything after the token, line endings turned into LF: method-specific readers take it from here. */
+  text: string;
+  /** `Key:value` fields of every block, keys lower-cased, values trimmed; an earlier block wins. */
   fields: Record<string, string>;
-  /** One record per blank-line-separated block that has fields (getHierarchy_v2 nodes, createUsers results). */
+  /** One record per blank-line-separated `Key:value` block (getHierarchy_v2 nodes, createUsers results). */
   blocks: Record<string, string>[];
+  /** The body was an HTML page (e.g. the login page Rescue reportedly serves for an unknown method): never data. */
+  html: boolean;
 }
 
-// Keys that may share one line in the documented samples (`OK NODEID: 1 NAME: John Doe NICK: EMAIL: …`,
-// `OK AccountID:560961 Organization:Company AdminID:337365 TechID:337366`). Only these split a line into several
-// fields: a free-text value such as a description "Note: call first" stays whole.
-const KNOWN_KEYS = [
-  "authcode",
-  "nodeid",
-  "parentid",
-  "name",
-  "nick",
-  "email",
-  "ssoid",
-  "description",
-  "type",
-  "status",
-  "hasmobileaddon",
-  "hasrpataddon",
-  "isaccountholder",
-  "accountid",
-  "organization",
-  "adminid",
-  "techid",
-  "uniqueid",
-  "result",
-];
-const KNOWN_KEY_AT = new RegExp(`(?:^|\\s)(${KNOWN_KEYS.join("|")}):`, "gi");
+const EMPTY: Omit<PlainTextReply, "html"> = { code: "", value: undefined, text: "", fields: {}, blocks: [] };
 
-function parseFieldLine(line: string, into: Record<string, string>): boolean {
-  const starts = [...line.matchAll(KNOWN_KEY_AT)];
-  if (starts.length > 1) {
-    starts.forEach((match, i) => {
-      const keyStart = (match.index ?? 0) + match[0].length - match[1]!.length - 1;
-      const valueStart = keyStart + match[1]!.length + 1;
-      const next = starts[i + 1];
-      const valueEnd = next ? (next.index ?? line.length) : line.length;
-      setField(into, match[1]!, line.slice(valueStart, valueEnd));
-    });
-    return true;
-  }
-  const colon = line.indexOf(":");
-  if (colon <= 0) return false;
-  const key = line.slice(0, colon).trim();
-  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) return false;
-  setField(into, key, line.slice(colon + 1));
-  return true;
+/** An HTML page instead of a plain-text reply: a proxy, a login page or a wrong base URL. */
+export function looksLikeHtml(body: string): boolean {
+  return /^\s*</.test(body) || /<html[\s>]/i.test(body.slice(0, 2048));
 }
 
-function setField(into: Record<string, string>, key: string, raw: string): void {
-  const k = key.toLowerCase();
-  if (!(k in into)) into[k] = raw.trim();
-}
-
-/** Parse a GET/POST reply body. Tolerant of CRLF, key case, `Key:value` vs `KEY: value`, one-line samples. */
+/**
+ * Parse a GET/POST reply body into its return-code token and the rest. The documented shapes (docs/rescue-api.md,
+ * "Reply layouts"): a bare token; `OK <id>`; `OK AUTHCODE: <code>`; `OK` + `KEY: value` pairs (read with
+ * readKeyedFields); `OK` + `Key:value` blocks; `OK:<url>`; CRLF or LF, trailing whitespace; an HTML page.
+ */
 export function parsePlainTextReply(body: string): PlainTextReply {
-  const text = body.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
-  const head = /^\s*([A-Za-z][A-Za-z0-9_]*)/.exec(text);
-  if (!head) return { code: "", value: undefined, fields: {}, blocks: [] };
+  const normalised = body.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  if (looksLikeHtml(normalised)) return { ...EMPTY, html: true };
+  const head = /^\s*([A-Za-z][A-Za-z0-9_]*)/.exec(normalised);
+  if (!head) return { ...EMPTY, html: false };
   const code = head[1]!.toUpperCase();
-  let rest = text.slice(head[0].length);
-  let value: string | undefined;
+  const rest = normalised.slice(head[0].length);
   // `OK:<url>` (getLoginTicket) puts the value right after a colon.
-  const colonValue = rest.startsWith(":");
-  if (colonValue) rest = rest.slice(1);
-  const firstLineEnd = rest.indexOf("\n");
-  const firstLine = (firstLineEnd === -1 ? rest : rest.slice(0, firstLineEnd)).trim();
-  const afterFirstLine = firstLineEnd === -1 ? "" : rest.slice(firstLineEnd + 1);
-
+  if (rest.startsWith(":")) return { ...EMPTY, code, value: rest.slice(1).trim(), html: false };
+  const blocks = readKeyValueBlocks(rest);
   const fields: Record<string, string> = {};
-  const blocks: Record<string, string>[] = [];
-  let current: Record<string, string> = {};
-  const closeBlock = () => {
-    if (Object.keys(current).length > 0) blocks.push(current);
-    current = {};
-  };
-  if (firstLine !== "" && (colonValue || !parseFieldLine(firstLine, current))) value = firstLine;
-  for (const line of afterFirstLine.split("\n")) {
-    const trimmed = line.trim();
-    if (trimmed === "") {
-      closeBlock();
-      continue;
-    }
-    if (!parseFieldLine(trimmed, current) && value === undefined && blocks.length === 0) value = trimmed;
-  }
-  closeBlock();
-  for (const block of blocks) for (const [k, v] of Object.entries(block)) if (!(k in fields)) fields[k] = v;
-  return { code, value, fields, blocks };
+  for (const block of blocks) for (const [k, v] of Object.entries(block)) if (!(k in fields)) fields[k] = v.trim();
+  // `OK <id>` or `OK\n<id>`: the first non-empty line when it is not a field.
+  const firstLine = rest.split("\n").find((line) => line.trim() !== "");
+  const value = firstLine !== undefined && !firstLine.includes(":") ? firstLine.trim() : undefined;
+  return { code, value, text: rest, fields, blocks, html: false };
 }
 
 /** A form field value; booleans go out as Rescue's `True`/`False`. */
@@ -112,7 +61,7 @@ export function encodeForm(params: Record<string, FormValue>): URLSearchParams {
   return form;
 }
 
-/** One user of a `createUsers` call (rescue-api.md §4). */
+/** One user of a `createUsers` call (docs/rescue-api.md). */
 export interface BulkUserRow {
   uniqueid: string;
   parentid: number;

@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import type { Link } from "../domain";
+import type { Link, TechnicianFields } from "../domain";
 import type { CreateAction, Plan, SyncAction, UpdateAction } from "../plan";
 import {
   type ActionOutcome,
@@ -54,11 +54,17 @@ interface ActionError {
   code: string;
   message: string;
   hint?: string;
+  holdUntilInputChanges?: boolean;
 }
 
 function describeError(error: unknown): ActionError {
   if (error instanceof SyncPortError) {
-    return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.hint ? { hint: error.hint } : {}),
+      ...(error.holdUntilInputChanges ? { holdUntilInputChanges: true } : {}),
+    };
   }
   return { code: "UNEXPECTED", message: error instanceof Error ? error.message : String(error) };
 }
@@ -156,7 +162,7 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
   /** Runs one port call per action with bounded concurrency; a recorder failure stops what has not started. */
   const runEach = async <A extends SyncAction & { rescueNodeId: number }>(
     actions: readonly A[],
-    call: (action: A) => Promise<void>,
+    call: (action: A) => Promise<unknown>,
     afterSuccess?: (action: A) => Promise<void>,
   ): Promise<void> => {
     const limit = pLimit(Math.max(1, options.concurrency ?? 4));
@@ -271,17 +277,26 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
   await flush();
 
   const updates = byKind("update");
+  const writtenFields = new Map<string, TechnicianFields>();
   const stages = [...new Set(updates.map((update) => update.stage))].sort((a, b) => a - b);
   for (const stage of stages) {
     await runEach(
       updates.filter((update) => update.stage === stage),
-      (action: UpdateAction) => rescue.updateTechnician(action.rescueNodeId, action.fields),
-      // The link remembers what was written: getHierarchy_v2 cannot tell nick and SSO id (rule 4)
+      async (action: UpdateAction) => {
+        const written = await rescue.updateTechnician(
+          action.rescueNodeId,
+          action.fields,
+          action.keepSsoIdIfSet ? { keepSsoIdIfSet: true } : undefined,
+        );
+        if (written) writtenFields.set(action.id, written);
+      },
+      // The link remembers what was written (rule 16: an SSO id kept as it was is remembered as kept):
+      // getHierarchy_v2 cannot tell nick and SSO id (rule 4)
       async (action) => {
         updatedLinks.push({
           entraUserId: action.entraUserId,
           rescueNodeId: action.rescueNodeId,
-          fields: action.fields,
+          fields: writtenFields.get(action.id) ?? action.fields,
         });
       },
     );

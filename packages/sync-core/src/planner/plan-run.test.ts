@@ -523,3 +523,129 @@ describe("every planned action says who it is about (the portal's action table a
     }
   });
 });
+
+describe("rule 16: a non-empty SSO id in Rescue is kept unless the tenant chose Entra as its source", () => {
+  const user = directoryUser("u1");
+  const desired = defaultFields(user);
+  const linked = (ssoId: string | undefined, settings?: PlanInput["settings"]) =>
+    plan(
+      { m1: [user] },
+      {
+        tree: rescueTree(
+          [GROUP_A],
+          [
+            technicianNode(
+              100,
+              GROUP_A,
+              { name: desired.name, email: desired.email },
+              { nick: desired.nick, ...(ssoId === undefined ? {} : { ssoId }) },
+            ),
+          ],
+        ),
+        links: [{ entraUserId: "u1", rescueNodeId: 100 }],
+        ...(settings ? { settings } : {}),
+      },
+    );
+
+  it("keeps a different, non-empty SSO id: no update at all (default source: Rescue)", () => {
+    const result = linked("legacy-subject", undefined);
+    expect(result.actions).toEqual([]);
+  });
+
+  it("fills an empty SSO id from Entra", () => {
+    const [update] = linked("").actions;
+    expect(update).toMatchObject({
+      kind: "update",
+      changes: [{ field: "ssoId", before: "", after: desired.ssoId }],
+      keepSsoIdIfSet: true,
+    });
+  });
+
+  it("an SSO id the planner cannot see (getHierarchy_v2 has none) is written only if empty: the write checks", () => {
+    const [update] = linked(undefined).actions;
+    expect(update).toMatchObject({ kind: "update", keepSsoIdIfSet: true, fields: desired });
+  });
+
+  it("with Entra as the source, a different SSO id is overwritten", () => {
+    const [update] = linked("legacy-subject", { ssoIdSource: "entra" }).actions;
+    expect(update).toMatchObject({
+      kind: "update",
+      changes: [{ field: "ssoId", before: "legacy-subject", after: desired.ssoId }],
+    });
+    expect(update).not.toHaveProperty("keepSsoIdIfSet");
+  });
+
+  it("adopting a technician with an SSO id keeps it, and the adoption remembers it", () => {
+    const result = plan(
+      { m1: [user] },
+      { tree: rescueTree([GROUP_A], [technicianNode(100, GROUP_B, desired, { nick: desired.nick, ssoId: "idp-7" })]) },
+    );
+    expect(kinds(result.actions)).toEqual(["adopt:u1"]);
+    expect(result.actions[0]).toMatchObject({ fields: { ...desired, ssoId: "idp-7" } });
+  });
+});
+
+describe("unknown return codes: a refused action is held while its input is unchanged", () => {
+  const user = directoryUser("u1");
+  const tree = rescueTree([GROUP_A], [technicianNode(100, GROUP_A, { name: "Old name", email: "u1@example.com" })]);
+  const links: Link[] = [{ entraUserId: "u1", rescueNodeId: 100 }];
+  const first = plan({ m1: [user] }, { tree, links });
+  const update = first.actions.find((a) => a.kind === "update")!;
+  const hold = {
+    actionId: update.id,
+    inputFingerprint: update.inputFingerprint!,
+    code: "SOMETHING_NEW",
+    message: "Rescue setUser_v2 answered SOMETHING_NEW",
+  };
+
+  it("every planned action carries the fingerprint of what it would write", () => {
+    expect(update.inputFingerprint).toContain('"update",100');
+    expect(update.inputFingerprint).toContain(user.displayName);
+  });
+
+  it("holds the same action with the same input: no action, a warning naming the code", () => {
+    const result = planRun({
+      mappings: [groupMapping("m1", "g1", GROUP_A)],
+      directory: directorySnapshot({ m1: [user] }),
+      tree,
+      links,
+      heldActions: [hold],
+    });
+    expect(result.actions.filter((a) => a.kind === "update")).toEqual([]);
+    expect(result.counts.update).toBe(0);
+    expect(result.warnings).toContainEqual(
+      expect.objectContaining({
+        code: "action-held",
+        actionId: update.id,
+        refusalCode: "SOMETHING_NEW",
+        entraUserId: "u1",
+      }),
+    );
+    expect(result.releasedHolds).toEqual([]);
+  });
+
+  it("lets it go when the input changes (here the name), and releases the hold", () => {
+    const result = planRun({
+      mappings: [groupMapping("m1", "g1", GROUP_A)],
+      directory: directorySnapshot({ m1: [{ ...user, displayName: "Newer name" }] }),
+      tree,
+      links,
+      heldActions: [hold],
+    });
+    expect(kinds(result.actions)).toEqual(["update:u1"]);
+    expect(result.warnings.some((w) => w.code === "action-held")).toBe(false);
+    expect(result.releasedHolds).toEqual([update.id]);
+  });
+
+  it("releases a hold whose action is no longer planned (the user left scope, say)", () => {
+    const result = planRun({
+      mappings: [groupMapping("m1", "g1", GROUP_A)],
+      directory: directorySnapshot({ m1: [] }),
+      tree,
+      links,
+      heldActions: [hold],
+    });
+    expect(kinds(result.actions)).toEqual(["disable:u1"]);
+    expect(result.releasedHolds).toEqual([update.id]);
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SSO_ID_SOURCE,
   type DirectoryUser,
   type GroupMapping,
   isExternalUserPrincipalName,
@@ -21,6 +22,7 @@ import {
 } from "../plan";
 import { checkSafety } from "./check-safety";
 import { compileFieldDerivation, type DerivedFields, resolveFieldRules } from "./derive-technician-fields";
+import { fingerprintAction, holdRefusedActions } from "./hold-refused-actions";
 import { matchFilter } from "./match-filter";
 import { SkippedMemberTallies, skippedMembersOf } from "./tally-skipped-members";
 
@@ -54,6 +56,7 @@ export function planRun(input: PlanInput): Plan {
   const warnings: PlanWarning[] = [];
   const actions: SyncAction[] = [];
   const derive = compileFieldDerivation(resolveFieldRules(input.settings));
+  const ssoIdFromEntra = (input.settings?.ssoIdSource ?? DEFAULT_SSO_ID_SOURCE) === "entra";
 
   // --- the Rescue tree
   const nodes = new Map<number, RescueNode>();
@@ -343,8 +346,21 @@ export function planRun(input: PlanInput): Plan {
     const fields: TechnicianFields = { ...desired };
     const changes: FieldChange[] = [];
     let stage = 0;
+    let keepSsoIdIfSet = false;
     for (const field of TECHNICIAN_FIELDS) {
       const before = current[field];
+      if (field === "ssoId" && !ssoIdFromEntra) {
+        // rule 16: Rescue owns a non-empty SSO id (in "SSO only" organisations a wrong one locks the technician
+        // out); an empty one may be filled. Where the current value is unknown, the write checks it.
+        if (before !== null && before !== "") {
+          fields.ssoId = before;
+          continue;
+        }
+        if (before === desired.ssoId) continue;
+        keepSsoIdIfSet = true;
+        changes.push({ field, before, after: desired.ssoId });
+        continue;
+      }
       if (before !== null) {
         const same =
           field === "email" ? normalizeEmail(before) === normalizeEmail(desired.email) : before === desired[field];
@@ -383,6 +399,7 @@ export function planRun(input: PlanInput): Plan {
       fields,
       changes,
       stage,
+      ...(keepSsoIdIfSet ? { keepSsoIdIfSet } : {}),
       reason: `key data changed in Entra: ${changes.map((c) => c.field).join(", ")}`,
       subject: subjectOf(user),
     });
@@ -482,6 +499,11 @@ export function planRun(input: PlanInput): Plan {
   }
 
   staleLinks.sort((a, b) => compareStrings(a.entraUserId, b.entraUserId) || a.rescueNodeId - b.rescueNodeId);
+  for (const action of actions) action.inputFingerprint = fingerprintAction(action);
+  const held = holdRefusedActions(actions, input.heldActions ?? []);
+  actions.length = 0;
+  actions.push(...held.actions);
+  warnings.push(...held.warnings);
   const kindOrder = new Map<SyncActionKind, number>(SYNC_ACTION_KINDS.map((kind, i) => [kind, i]));
   actions.sort(
     (a, b) => kindOrder.get(a.kind)! - kindOrder.get(b.kind)! || compareStrings(a.entraUserId, b.entraUserId),
@@ -514,5 +536,6 @@ export function planRun(input: PlanInput): Plan {
     safety,
     usersInScope: scope.size,
     skippedMembers,
+    releasedHolds: held.released,
   };
 }

@@ -129,14 +129,21 @@ export class InMemoryRescueDirectory implements RescueDirectory {
     });
   }
 
-  async updateTechnician(nodeId: number, fields: TechnicianFields): Promise<void> {
+  async updateTechnician(
+    nodeId: number,
+    fields: TechnicianFields,
+    options: { keepSsoIdIfSet?: boolean } = {},
+  ): Promise<TechnicianFields> {
     await this.enter(true);
     const node = this.technician(nodeId);
-    const invalid = this.validate(fields, nodeId);
+    // rule 16: as the real adapter does, an SSO id the technician has stays when asked to keep it.
+    const written = { ...fields, ...(options.keepSsoIdIfSet && node.ssoId ? { ssoId: node.ssoId } : {}) };
+    const invalid = this.validate(written, nodeId);
     if (invalid) throw invalid;
     this.unindex(node);
-    Object.assign(node, fields);
+    Object.assign(node, written);
     this.index(node);
+    return written;
   }
 
   async setTechnicianStatus(nodeId: number, status: "enabled" | "disabled"): Promise<void> {

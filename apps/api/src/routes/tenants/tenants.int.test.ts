@@ -95,6 +95,26 @@ describe("tenant settings", () => {
     expect(audit.body).not.toContain("Start-Here-2026!");
   });
 
+  test("rule 16: SSO ids stay Rescue's by default; an admin can choose Entra as their source, and back", async () => {
+    const owner = await api.ownerWithTenant();
+    const url = `/v1/tenants/${owner.tenantId}`;
+    expect((await api.call(owner.token, { method: "GET", url })).json()).toMatchObject({ ssoIdSource: "rescue" });
+    const toEntra = await api.call(owner.token, { method: "PATCH", url, payload: { ssoIdSource: "entra" } });
+    expect(toEntra.statusCode).toBe(200);
+    expect(toEntra.json()).toMatchObject({ ssoIdSource: "entra" });
+    const audit = await api.prisma.auditEvent.findFirstOrThrow({
+      where: { tenantId: owner.tenantId, action: "tenant.updated" },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(audit.details).toMatchObject({ ssoIdSource: "entra" });
+    const bad = await api.call(owner.token, { method: "PATCH", url, payload: { ssoIdSource: "upn" } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toContain("body.ssoIdSource");
+    expect((await api.prisma.tenant.findUniqueOrThrow({ where: { id: owner.tenantId } })).ssoIdSource).toBe("entra");
+    const back = await api.call(owner.token, { method: "PATCH", url, payload: { ssoIdSource: "rescue" } });
+    expect(back.json()).toMatchObject({ ssoIdSource: "rescue" });
+  });
+
   test("a settings change keeps a quarantined tenant's back-off", async () => {
     const owner = await api.ownerWithTenant();
     await api.prisma.tenant.update({

@@ -1,4 +1,5 @@
 import type { Prisma } from "@techsync/db";
+import { SSO_ID_SOURCES } from "@techsync/sync-core";
 import { z } from "zod";
 import { isoOrNull, ZIsoDate, ZName, ZSecret } from "../common.types";
 import { ZRun } from "../runs/run-view";
@@ -22,6 +23,9 @@ export const ZAttributeMapping = z.strictObject({
   ssoId: ZAttributeSources.optional(),
 });
 
+/** rule 16: who owns a technician's SSO id; "rescue" keeps every non-empty SSO id Rescue holds. */
+export const ZSsoIdSource = z.enum(SSO_ID_SOURCES);
+
 export const ZSafetyThreshold = z.strictObject({
   percent: z.number().int().min(0).max(100),
   minimum: z.number().int().min(0).max(1_000_000),
@@ -37,6 +41,7 @@ export const ZTenantSettings = z.object({
   attributeMapping: ZAttributeMapping.nullable(),
   /** Provision guest users of mapped groups too (off: they are skipped, and each run's plan says so). */
   includeGuests: z.boolean(),
+  ssoIdSource: ZSsoIdSource,
   hasDefaultPassword: z.boolean(),
   attentionReason: z.string().nullable(),
   quarantinedUntil: ZIsoDate.nullable(),
@@ -57,6 +62,8 @@ export const ZUpdateTenantBody = z
     /** null returns to sync-core's defaults. */
     attributeMapping: ZAttributeMapping.nullable().optional(),
     includeGuests: z.boolean().optional(),
+    /** rule 16: "entra" lets runs overwrite SSO ids Rescue holds; "rescue" (default) keeps them. */
+    ssoIdSource: ZSsoIdSource.optional(),
     /** Write-only: answered as hasDefaultPassword. */
     defaultPassword: ZSecret.optional(),
   })
@@ -90,6 +97,7 @@ export function tenantSettingsView(tenant: Prisma.TenantModel, nextRunAt?: Date 
     safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },
     attributeMapping: attributeMapping.success ? attributeMapping.data : null,
     includeGuests: tenant.includeGuests,
+    ssoIdSource: tenant.ssoIdSource,
     hasDefaultPassword: tenant.defaultPasswordEnc !== null,
     attentionReason: tenant.attentionReason,
     quarantinedUntil: isoOrNull(tenant.quarantinedUntil),

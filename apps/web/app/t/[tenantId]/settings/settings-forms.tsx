@@ -94,6 +94,21 @@ export function TenantSettingsForm({ settings, action }: { settings: TenantSetti
       </div>
       <div className="field">
         <label>
+          <input
+            type="checkbox"
+            name="ssoIdFromEntra"
+            defaultChecked={settings.ssoIdSource === "entra"}
+            aria-describedby="field-ssoIdFromEntra-hint"
+          />{" "}
+          Entra ID is the source of SSO ids
+        </label>
+        <p className="hint" id="field-ssoIdFromEntra-hint">
+          Off: an SSO id a technician already has in Rescue is never changed (only empty ones are filled), so a wrong
+          value cannot lock anyone out of SSO login.
+        </p>
+      </div>
+      <div className="field">
+        <label>
           <input type="checkbox" name="sandboxMode" defaultChecked={settings.sandboxMode} /> Sandbox mode (use the
           emulators instead of real Rescue and Entra ID)
         </label>
