@@ -48,8 +48,8 @@ const MEANINGS: Record<string, CodeMeaning> = {
     retryAfterMs: 60_000,
   },
   INVALID_SECRETAUTHCODE: {
-    message: "Rescue refused the service token",
-    hint: "The service token was replaced in the Admin Center: generate or copy the current one and paste it into the Rescue connection.",
+    message: "Rescue refused the API token",
+    hint: "The API token is wrong or was regenerated: in the Rescue Admin Center, Global Settings › Generate API token, generate a new one and paste it into the Rescue connection (not the Active Directory Synchronization service token).",
   },
   USER_DELETED_OR_DISABLED: {
     message: "The Master Account Holder's own Rescue account is deleted or disabled",
@@ -161,5 +161,17 @@ export function passwordPolicyError(reason: string): RescueError {
     code: "DEFAULT_PASSWORD_POLICY",
     method: "createTechnicians",
     hint: PASSWORD.hint,
+  });
+}
+
+/**
+ * The organisation ticked "Deny access to the login endpoint" (Global Settings). Its reply is undocumented: any answer
+ * to `login` that is not one of its documented codes is read as this.
+ */
+export function loginDeniedError(answer: string): RescueError {
+  return new RescueError(`Rescue refused the login endpoint (login answered ${answer})`, {
+    code: "LOGIN_DENIED",
+    method: "login",
+    hint: "Your organisation denies the login endpoint (Global Settings › Generate API token). TechSync needs only the API token: remove the password from the connection, or allow the endpoint.",
   });
 }
