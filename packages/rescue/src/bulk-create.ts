@@ -86,7 +86,8 @@ export function describeCreatePath(stats: CreatePathStats, now: BulkCreateKnowle
   if (total === 0 && !stats.refusal) return undefined;
   const oneByOne = `${stats.createdOneByOne} one by one (createUser + setUser_v2)`;
   if (stats.refusal) {
-    const adopted = stats.adoptedAfterRefusal > 0 ? `, ${stats.adoptedAfterRefusal} found already created and adopted` : "";
+    const adopted =
+      stats.adoptedAfterRefusal > 0 ? `, ${stats.adoptedAfterRefusal} found already created and adopted` : "";
     const inBulk = stats.createdInBulk > 0 ? `${stats.createdInBulk} in bulk, ` : "";
     return `Created ${total} technicians (${inBulk}${oneByOne}${adopted}): bulk creation (createUsers) refused on batch ${stats.refusal.batch} (${stats.refusal.reason})${now.capability === "unavailable" ? ": remembered, this and later runs use the confirmed path" : "; this run finished on the confirmed path"}`;
   }

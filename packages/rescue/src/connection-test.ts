@@ -236,8 +236,7 @@ function passwordFailure(verdict: LoginVerdict, email: string, emailConfirmed: b
     case "limit":
       return {
         result: "login_limit_reached",
-        message:
-          "Rescue allows 10 logins in 3 minutes and this account used them up: try the test again in 3 minutes.",
+        message: "Rescue allows 10 logins in 3 minutes and this account used them up: try the test again in 3 minutes.",
       };
     case "denied":
       return {

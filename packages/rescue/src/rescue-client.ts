@@ -18,8 +18,8 @@ import {
   planFormBatches,
   UNKNOWN_BULK_CREATE,
 } from "./bulk-create";
-import { checkDefaultPassword } from "./default-password";
 import { loginVerdictOf, type RescueConnectionTest, runConnectionTest } from "./connection-test";
+import { checkDefaultPassword } from "./default-password";
 import { httpError, loginDeniedError, RescueError, rescueErrorForCode, transportError } from "./rescue-error";
 import { nodeKindOf, rescueNodeOf, technicianStatusOf } from "./rescue-node";
 import { RescueSession } from "./rescue-session";
@@ -470,7 +470,8 @@ export class RescueClient implements RescueDirectory {
     this.stats.createdInBulk += createdInBulk;
     // The tree was read after the call settled, so what it did not show was not created: no lookup needed before
     // the confirmed path, unless the call timed out or was cut (it may still land).
-    if (!refusal?.inFlight) for (const request of oneByOne) this.attemptedEmails.delete(request.fields.email.toLowerCase());
+    if (!refusal?.inFlight)
+      for (const request of oneByOne) this.attemptedEmails.delete(request.fields.email.toLowerCase());
     if (!refusal && unknown && createdInBulk === 0 && oneByOne.length > 0) {
       refusal = { reason: "OK but created none of the batch", remember: true };
     }
@@ -486,7 +487,11 @@ export class RescueClient implements RescueDirectory {
       this.attemptedEmails.add(email);
       if (known) {
         if (known.kind === "technician") return { ref: request.ref, ok: true, nodeId: known.id };
-        return { ref: request.ref, ok: false, error: rescueErrorForCode("INVALIDPARAM_EMAIL_ALREADY_IN_USE", "getHierarchy_v2") };
+        return {
+          ref: request.ref,
+          ok: false,
+          error: rescueErrorForCode("INVALIDPARAM_EMAIL_ALREADY_IN_USE", "getHierarchy_v2"),
+        };
       }
       // rule 12: without a tree read, or when this client tried before (a lost reply may have created it), look
       // the email up first; the lookup also refuses an administrator's email before a blank user is made.

@@ -125,7 +125,10 @@ describe("createTechnicians", () => {
       expect(results.every((r) => r.ok)).toBe(true);
       // One bulk try, no retry of it, one tree read to reconcile, then two calls per technician.
       expect(client.callCounts()).toEqual({ createUsers: 1, getHierarchy_v2: 1, createUser: 3, setUser_v2: 3 });
-      expect(client.bulkCreate).toMatchObject({ capability: "unavailable", reason: expect.stringMatching(/^createUsers answered /) });
+      expect(client.bulkCreate).toMatchObject({
+        capability: "unavailable",
+        reason: expect.stringMatching(/^createUsers answered /),
+      });
       expect(client.describeCreatePath()).toMatch(
         /^Created 3 technicians \(3 one by one \(createUser \+ setUser_v2\)\): bulk creation \(createUsers\) refused on batch 1 \(.+\): remembered/,
       );
@@ -298,7 +301,10 @@ describe("createTechnicians", () => {
     const tier1 = groupId(rescue.emulator, "Support Tier 1");
     const results = await rescue.client().createTechnicians([createRequest(tier1, 1), createRequest(tier1, 2)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.find((r) => !r.ok)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/licence/) } });
+    expect(results.find((r) => !r.ok)).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/licence/) },
+    });
   });
 });
 

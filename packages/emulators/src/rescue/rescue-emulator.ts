@@ -14,8 +14,8 @@ import { FaultInjector, type FaultKind, type RescueFaultsInput } from "./faults"
 import {
   type EmulatedNode,
   LICENCE_LIMIT,
-  MOBILE_LICENCE_LIMIT,
   type MethodResult,
+  MOBILE_LICENCE_LIMIT,
   RescueOrganisation,
 } from "./organisation";
 import { demoRescueOrganisation, type RescueOrganisationSeed, ZRescueOrganisationSeed } from "./organisation-seed";
@@ -151,10 +151,8 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
     forceCloseConnections: true,
   });
   // Form bodies stay raw text here: the handler checks the ASP.NET limits before reading them.
-  app.addContentTypeParser(
-    "application/x-www-form-urlencoded",
-    { parseAs: "string" },
-    (_request, body, done) => done(null, { rawForm: String(body) } satisfies RawForm),
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) =>
+    done(null, { rawForm: String(body) } satisfies RawForm),
   );
 
   const answer = (reply: FastifyReply, body: string, status = 200) =>
@@ -224,7 +222,10 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
         const handle = MANAGEMENT_METHODS[method];
         if (!handle) return answer(reply, "Not Found", 404);
         const auth = organisation.authenticate(params, sessionId, faults.current.dropSessionsAfterCalls);
-        body = "code" in auth ? auth.code : formatPlainTextReply(withLicenceRefusal(handle(auth.caller, params, organisation)));
+        body =
+          "code" in auth
+            ? auth.code
+            : formatPlainTextReply(withLicenceRefusal(handle(auth.caller, params, organisation)));
       }
       if (fault === "lostReply") return answer(reply, "ERROR");
       if (fault === "slow") await sleep(faults.current.slowResponseMs);
@@ -242,7 +243,8 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
         ),
       };
     }
-    if (result.code === LICENCE_LIMIT || result.code === MOBILE_LICENCE_LIMIT) return { code: behaviour.licenceRefusal };
+    if (result.code === LICENCE_LIMIT || result.code === MOBILE_LICENCE_LIMIT)
+      return { code: behaviour.licenceRefusal };
     return result;
   };
   const setBehaviour = (input: RescueBehaviourInput) => {
