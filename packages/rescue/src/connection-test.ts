@@ -177,7 +177,8 @@ export async function runConnectionTest(deps: ConnectionTestDeps): Promise<Rescu
     } catch {
       verdict = "http";
     }
-    const failure = passwordFailure(verdict, deps.email, account !== undefined);
+    const emailConfirmed = checks.some((check) => check.credential === "email" && check.outcome === "passed");
+    const failure = passwordFailure(verdict, deps.email, emailConfirmed);
     if (failure) fail("password", failure);
     else {
       checks.push({
