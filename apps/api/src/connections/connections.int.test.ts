@@ -73,7 +73,11 @@ describe("Rescue connection", () => {
     expect(set.json()).toMatchObject({ email: DEMO_RESCUE_CONNECTION.email, hasPassword: true, hasServiceToken: true });
     const tested = await api.call(owner.token, { method: "POST", url: `${base}/rescue-connection/test` });
     expect(tested.statusCode).toBe(200);
-    expect(tested.json()).toMatchObject({ ok: true, result: "connected", account: { organization: expect.any(String) } });
+    expect(tested.json()).toMatchObject({
+      ok: true,
+      result: "connected",
+      account: { organization: expect.any(String) },
+    });
     const read = await api.call(owner.token, { method: "GET", url: `${base}/rescue-connection` });
     expect(read.json()).toMatchObject({ lastTestOk: true, apiBaseUrl: rescue.url, lastTestedAt: expect.any(String) });
   });

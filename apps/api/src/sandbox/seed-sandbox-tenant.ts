@@ -3,13 +3,7 @@
 // Idempotent: running it again updates the same tenant rather than making another.
 
 import { hash } from "@node-rs/argon2";
-import {
-  FORGET_BULK_CREATE,
-  type PrismaClient,
-  SECRET_FIELDS,
-  type SecretBox,
-  tenantDataKey,
-} from "@techsync/db";
+import { FORGET_BULK_CREATE, type PrismaClient, SECRET_FIELDS, type SecretBox, tenantDataKey } from "@techsync/db";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_GROUP_IDS, DEMO_TENANT_ID } from "@techsync/emulators/graph";
 import { DEMO_RESCUE_CONNECTION } from "@techsync/emulators/rescue";
 import { createRescueClient } from "@techsync/rescue";
