@@ -11,6 +11,13 @@ import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator
 import { type ApiHarness, startApiHarness } from "../test/api-harness";
 import { fillPath, v1Operations, validBody } from "../test/route-catalogue";
 
+/** The portal's Rescue form: the stored token is the "Generate API token" value. */
+const DEMO_RESCUE_BODY = {
+  email: DEMO_RESCUE_CONNECTION.email,
+  password: DEMO_RESCUE_CONNECTION.password,
+  serviceToken: DEMO_RESCUE_CONNECTION.apiToken,
+};
+
 const SIGNUP_PASSWORD = "signup-secret-Pa55word-1";
 const DEFAULT_PASSWORD = "default-secret-Welcome-2026!";
 const logLines: string[] = [];
@@ -63,7 +70,7 @@ test("no secret value appears in any response body or log line", async () => {
   await record(token, {
     method: "PUT",
     url: `${base}/rescue-connection`,
-    payload: { ...DEMO_RESCUE_CONNECTION, apiBaseUrl: rescue.url },
+    payload: { ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url },
   });
   await record(token, {
     method: "PUT",
@@ -89,7 +96,7 @@ test("no secret value appears in any response body or log line", async () => {
   await record(token, {
     method: "PUT",
     url: `${base}/rescue-connection`,
-    payload: { ...DEMO_RESCUE_CONNECTION, extra: DEMO_RESCUE_CONNECTION.password },
+    payload: { ...DEMO_RESCUE_BODY, extra: DEMO_RESCUE_CONNECTION.password },
   });
   await record(token, {
     method: "PUT",
@@ -139,7 +146,7 @@ test("no secret value appears in any response body or log line", async () => {
     SIGNUP_PASSWORD,
     DEFAULT_PASSWORD,
     DEMO_RESCUE_CONNECTION.password,
-    DEMO_RESCUE_CONNECTION.serviceToken,
+    DEMO_RESCUE_CONNECTION.apiToken,
     DEMO_CLIENT_SECRET,
     apiKey,
     apiKey.split("_")[2] as string,

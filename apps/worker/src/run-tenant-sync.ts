@@ -3,7 +3,7 @@
 import { loadTenantSyncConfig, type PrismaClient, type SecretBox, TenantNotConnectedError } from "@techsync/db";
 import { EntraError } from "@techsync/entra";
 import type { TenantScheduleSettings } from "@techsync/jobs";
-import { RescueError } from "@techsync/rescue";
+import { type RescueClient, RescueError } from "@techsync/rescue";
 import {
   type AttributeMapping,
   type Clock,
@@ -28,6 +28,7 @@ import {
 } from "@techsync/sync-core";
 import type { Logger } from "pino";
 import { DatabaseRunRecorder } from "./database-run-recorder";
+import { rememberBulkCreate } from "./remember-bulk-create";
 import { type AdapterSystem, buildTenantAdapters, type TenantAdapterOptions } from "./tenant-adapters";
 import { recordTenantRunFailure, recordTenantRunSuccess } from "./tenant-health";
 import type { WorkerMetrics } from "./worker-metrics";
@@ -203,6 +204,25 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     }
   };
   let callsCounted = { entra: 0, rescue: 0 };
+  let rescueUsed: { client: RescueClient; email: string; baseUrl: string } | undefined;
+  /** Which create path the run took, in the run log, and what it learned about createUsers, for the next run. */
+  const settleCreatePath = async () => {
+    if (!rescueUsed) return;
+    const { client } = rescueUsed;
+    const createPath = client.describeCreatePath();
+    if (createPath) {
+      const stats = client.createPathStats();
+      recorder.log("info", createPath, {
+        bulkCreate: client.bulkCreateCapability,
+        createdInBulk: stats.createdInBulk,
+        bulkCalls: stats.bulkCalls,
+        createdOneByOne: stats.createdOneByOne,
+        adoptedAfterRefusal: stats.adoptedAfterRefusal,
+      });
+    }
+    await rememberBulkCreate(prisma, { tenantId, ...rescueUsed }, client);
+    rescueUsed = undefined;
+  };
   const interrupt = async (): Promise<TenantRunResult> => {
     // Where the run stands is in its actions; the job goes back to the queue and a worker resumes it (rule 12).
     recorder.log("warn", "the worker is shutting down: run interrupted at a batch boundary; another worker resumes it");
@@ -252,6 +272,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
       { sandboxMode: config.sandboxMode, entra: config.entra, rescue: config.rescue },
       { ...deps.adapters, onBackoff: noteBackoff },
     );
+    rescueUsed = { client: rescue, email: config.rescue.email, baseUrl: config.rescue.baseUrl };
     const clock: Clock = {
       now: () => new Date(),
       sleep: (ms) => {
@@ -303,6 +324,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
         { tenantId, mappings, links, settings, heldActions, ...options },
       ));
     }
+    await settleCreatePath();
     callsCounted = { entra: directory.callCount(), rescue: rescue.callCount() };
     metrics.apiCalls.inc({ system: "entra" }, callsCounted.entra);
     metrics.apiCalls.inc({ system: "rescue" }, callsCounted.rescue);
@@ -369,6 +391,10 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     metrics.runDuration.observe({ outcome: status }, (Date.now() - startedAt) / 1000);
     return { kind: "finished", status };
   } catch (error) {
+    // What was learned before the failure still holds.
+    await settleCreatePath().catch((cause: unknown) =>
+      log.warn({ err: cause, tenantId }, "could not keep what the run learned about createUsers"),
+    );
     if (signal?.aborted) return await interrupt();
     const { message, needsAttention, system } = describeFailure(error);
     if (system) metrics.apiErrors.inc({ system });

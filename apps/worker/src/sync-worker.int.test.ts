@@ -56,6 +56,8 @@ async function jobSettled(jobId: string) {
   throw new Error(`job ${jobId} did not settle`);
 }
 
+type RunReportCalls = { calls: { rescueByMethod: Record<string, number> } };
+
 const logOf = (runId: string) =>
   world.db.prisma.logEntry
     .findMany({ where: { runId }, orderBy: { id: "asc" } })
@@ -105,6 +107,67 @@ describe("a tenant's runs against the emulators", () => {
     });
     expect(nodes.get(movedLink.rescueNodeId)?.parentId).toBe(tenant.otherRescueGroupId);
     expect(removedLink.lastOutcome).toBe("disabled");
+    await tenant.rescue.close();
+  });
+
+  test("bulk refused on batch 1 (HTTP 500): one technician per user, remembered; the next run never tries bulk", async () => {
+    const tenant = await createTestTenant(world, { users: 12 });
+    const first = await waitForRun(world, await requestRun(world, tenant.id));
+    expect(first.status).toBe("succeeded");
+    expect(first.counts).toMatchObject({ create: { succeeded: 12, failed: 0 } });
+    expect([...techniciansByEmail(tenant).values()]).toEqual(Array(12).fill(1));
+    expect((first.report as RunReportCalls).calls.rescueByMethod).toMatchObject({ createUsers: 1, createUser: 12 });
+    expect(await logOf(first.id)).toContain(
+      "Created 12 technicians (12 one by one (createUser + setUser_v2)): bulk creation (createUsers) refused on batch 1 (HTTP 500): remembered, this and later runs use the confirmed path",
+    );
+    const connection = await world.db.prisma.rescueConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } });
+    expect(connection).toMatchObject({ bulkCreate: "unavailable", bulkCreateReason: "createUsers answered HTTP 500" });
+    expect(connection.bulkCreateCheckedAt).toBeInstanceOf(Date);
+
+    const newcomer = tenant.directory.addUser({
+      displayName: "New Comer",
+      userPrincipalName: `new.comer@${tenant.directory.domain}`,
+      mail: `new.comer@${tenant.directory.domain}`,
+    });
+    tenant.directory.addMember(tenant.groupId, newcomer.id);
+    const second = await waitForRun(world, await requestRun(world, tenant.id));
+    expect(second.status).toBe("succeeded");
+    const calls = (second.report as RunReportCalls).calls.rescueByMethod;
+    expect(calls.createUsers).toBeUndefined();
+    expect(calls).toMatchObject({ createUser: 1, setUser_v2: 1 });
+    expect(await logOf(second.id)).toContain(
+      "Created 1 technicians 1 one by one (createUser + setUser_v2): bulk creation is not confirmed for this organisation (createUsers answered HTTP 500)",
+    );
+    expect(techniciansByEmail(tenant).get(`new.comer@${tenant.directory.domain}`)).toBe(1);
+    await tenant.rescue.close();
+  });
+
+  test("bulk that works is learned: the first run confirms it, later runs create in bulk", async () => {
+    const tenant = await createTestTenant(world, { users: 8, rescueBehaviour: { createUsers: "enabled" } });
+    const first = await waitForRun(world, await requestRun(world, tenant.id));
+    expect(first.status).toBe("succeeded");
+    expect(await logOf(first.id)).toContain(
+      "Created 8 technicians in bulk (createUsers, 1 calls): bulk creation confirmed by this run for this organisation",
+    );
+    expect(
+      (await world.db.prisma.rescueConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } })).bulkCreate,
+    ).toBe("available");
+    for (const n of [1, 2]) {
+      const user = tenant.directory.addUser({
+        displayName: `Later ${n}`,
+        userPrincipalName: `later.${n}@${tenant.directory.domain}`,
+        mail: `later.${n}@${tenant.directory.domain}`,
+      });
+      tenant.directory.addMember(tenant.groupId, user.id);
+    }
+    const second = await waitForRun(world, await requestRun(world, tenant.id));
+    const calls = (second.report as RunReportCalls).calls.rescueByMethod;
+    expect(calls).toMatchObject({ createUsers: 1 });
+    expect(calls.createUser).toBeUndefined();
+    expect(await logOf(second.id)).toContain(
+      "Created 2 technicians in bulk (createUsers, 1 calls): bulk creation learned earlier for this organisation",
+    );
+    expect([...techniciansByEmail(tenant).values()]).toEqual(Array(10).fill(1));
     await tenant.rescue.close();
   });
 
@@ -167,10 +230,11 @@ describe("a tenant's runs against the emulators", () => {
   test("429s with Retry-After, Rescue ERRORs and expired sessions: the run succeeds and its log shows the retries", async () => {
     const tenant = await createTestTenant(world, {
       users: 60,
-      serviceTokenIsAuthCode: false,
+      storesServiceToken: true,
       rescueFaults: {
         errorRate: 0.25,
-        dropSessionsAfterCalls: 2,
+        // Sessions shared by the creates in flight expire often, but not faster than Rescue's 10 logins in 3 minutes.
+        dropSessionsAfterCalls: 40,
         methods: ["createUsers", "getHierarchy_v2", "setUser_v2"],
         seed: 3,
       },

@@ -16,9 +16,9 @@ export interface TenantAdapterOptions {
   /** Tries per Rescue call inside the client; sync-core's executor retries around it too, so keep it low. */
   rescueMaxAttempts?: number;
   rescueRetryDelayMs?: number;
-  /** Technicians per createUsers call (default the client's 500); benchmarks and tests make batches smaller. */
+  /** Technicians per createTechnicians call (default the client's 500); benchmarks and tests make them smaller. */
   rescueCreateBatchSize?: number;
-  /** Rescue calls in flight per tenant (default the client's 4). */
+  /** Rescue calls in flight per tenant (default the client's DEFAULT_CONCURRENCY). */
   rescueConcurrency?: number;
   /** First Graph back-off without Retry-After (default 1 s). */
   graphBaseBackoffMs?: number;
@@ -57,8 +57,10 @@ export function buildTenantAdapters(
   const client = createRescueClient({
     baseUrl: rescue.baseUrl,
     email: rescue.email,
+    // The stored token is the Admin Center's "Generate API token" value; the password is only a fallback.
+    apiToken: rescue.serviceToken,
     password: rescue.password,
-    serviceToken: rescue.serviceToken,
+    bulkCreate: rescue.bulkCreate,
     timeoutMs: options.rescueTimeoutMs ?? 30_000,
     maxAttempts: options.rescueMaxAttempts ?? 2,
     ...(options.rescueRetryDelayMs !== undefined ? { retryDelayMs: options.rescueRetryDelayMs } : {}),

@@ -10,7 +10,12 @@ import {
   type RunningGraphEmulator,
   startGraphEmulator,
 } from "@techsync/emulators/graph";
-import { type RescueFaultsInput, type StartedRescueEmulator, startRescueEmulator } from "@techsync/emulators/rescue";
+import {
+  type RescueBehaviourInput,
+  type RescueFaultsInput,
+  type StartedRescueEmulator,
+  startRescueEmulator,
+} from "@techsync/emulators/rescue";
 import { createSyncQueue, enqueueRun, type SyncQueue } from "@techsync/jobs";
 import { Redis } from "ioredis";
 
@@ -21,6 +26,9 @@ const MAH = {
   name: "Dana Holder",
   email: "mah@worker-test.example",
   password: "Mah-Password-2026!",
+  /** Global Settings › Generate API token: what the connection stores. */
+  apiToken: "api-token-1",
+  /** The AdSync service token, which the strict emulator refuses as authcode. */
   serviceToken: "svc-token-1",
 };
 
@@ -79,8 +87,13 @@ export interface TestTenantOptions {
   /** What the tenant's Entra connection holds (default the app's real secret). */
   clientSecret?: string;
   rescueFaults?: RescueFaultsInput;
-  /** false: Rescue refuses the service token as authcode, so calls use a login session (which can expire). */
-  serviceTokenIsAuthCode?: boolean;
+  /**
+   * true: the connection holds the AdSync service token instead of the API token; Rescue refuses it as authcode, so
+   * calls use a login session (which can expire).
+   */
+  storesServiceToken?: boolean;
+  /** How the tenant's emulated Rescue answers where the docs are silent (default strict: createUsers refused). */
+  rescueBehaviour?: RescueBehaviourInput;
   safetyThreshold?: { percent: number; minimum: number };
 }
 
@@ -111,10 +124,11 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
     seed: {
       account: { technicianLicences: options.users + 100, mobileLicences: 10 },
       masterAccountHolder: MAH,
-      serviceTokenIsAuthCode: options.serviceTokenIsAuthCode ?? true,
+
       technicianGroups: [...teamNames.map((name) => ({ name })), { name: "Escalations" }],
     },
     ...(options.rescueFaults ? { faults: options.rescueFaults } : {}),
+    ...(options.rescueBehaviour ? { behaviour: options.rescueBehaviour } : {}),
   });
   const groupNode = (name: string) => {
     const id = nodeIds.get(name);
@@ -150,7 +164,10 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
         create: {
           email: MAH.email,
           passwordEnc: seal(SECRET_FIELDS.rescuePassword, MAH.password),
-          serviceTokenEnc: seal(SECRET_FIELDS.rescueServiceToken, MAH.serviceToken),
+          serviceTokenEnc: seal(
+            SECRET_FIELDS.rescueServiceToken,
+            options.storesServiceToken ? MAH.serviceToken : MAH.apiToken,
+          ),
           apiBaseUrl: rescue.url,
         },
       },

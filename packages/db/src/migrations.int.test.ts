@@ -64,6 +64,16 @@ describe("the migrated database matches the Prisma schema", () => {
       data: { tenantId: tenant.id, email: "mah@contoso.example", passwordEnc: "v1:a", serviceTokenEnc: "v1:b" },
     });
     expect(rescue.apiBaseUrl).toBe("https://secure.logmeinrescue.com");
+    expect(rescue).toMatchObject({ bulkCreate: "unknown", bulkCreateReason: null, bulkCreateCheckedAt: null });
+    const learned = await db.prisma.rescueConnection.update({
+      where: { tenantId: tenant.id },
+      data: {
+        bulkCreate: "unavailable",
+        bulkCreateReason: "createUsers answered HTTP 500",
+        bulkCreateCheckedAt: new Date(),
+      },
+    });
+    expect(learned.bulkCreate).toBe("unavailable");
     await expectUniqueViolation(
       db.prisma.rescueConnection.create({
         data: { tenantId: tenant.id, email: "x@y.example", passwordEnc: "v1:a", serviceTokenEnc: "v1:b" },

@@ -1,6 +1,7 @@
 // Reading and writing a tenant's secrets through the secret box. The field names are the AAD that
 // binds each ciphertext to its column: always go through these helpers, never encrypt ad hoc.
 import type { PrismaClient } from "./client";
+import type { BulkCreateCapability } from "./generated/prisma/enums";
 import type { SecretBox, WrappedDataKey } from "./secret-box";
 
 export const SECRET_FIELDS = {
@@ -36,7 +37,14 @@ export interface TenantSyncConfig {
   tenantId: string;
   sandboxMode: boolean;
   defaultPassword: string | null;
-  rescue: { baseUrl: string; email: string; password: string; serviceToken: string } | null;
+  rescue: {
+    baseUrl: string;
+    email: string;
+    password: string;
+    serviceToken: string;
+    /** What earlier runs learned about Rescue's bulk createUsers for this connection. */
+    bulkCreate: { capability: BulkCreateCapability; reason: string | null; checkedAt: Date | null };
+  } | null;
   entra: {
     directoryId: string;
     clientId: string;
@@ -69,6 +77,7 @@ export async function loadTenantSyncConfig(
           email: r.email,
           password: open(SECRET_FIELDS.rescuePassword, r.passwordEnc),
           serviceToken: open(SECRET_FIELDS.rescueServiceToken, r.serviceTokenEnc),
+          bulkCreate: { capability: r.bulkCreate, reason: r.bulkCreateReason, checkedAt: r.bulkCreateCheckedAt },
         }
       : null,
     entra: e
@@ -82,3 +91,13 @@ export async function loadTenantSyncConfig(
       : null,
   };
 }
+
+/**
+ * Forget what runs learned about Rescue's createUsers: spread into the update of a Rescue connection whose
+ * destination, email or API token changed (another organisation or caller may answer differently).
+ */
+export const FORGET_BULK_CREATE = {
+  bulkCreate: "unknown",
+  bulkCreateReason: null,
+  bulkCreateCheckedAt: null,
+} as const satisfies { bulkCreate: BulkCreateCapability; bulkCreateReason: null; bulkCreateCheckedAt: null };

@@ -2,27 +2,24 @@
 // Prints one JSON line. Config comes in argv[2] as JSON.
 import { DEMO_RESCUE_CONNECTION } from "@techsync/emulators/rescue";
 import type { TechnicianCreateRequest } from "@techsync/sync-core";
-import { createRescueClient } from "../src/index";
-import { BENCH_ADMIN } from "./bench-organisation";
+import { type BulkCreateCapability, createRescueClient, DEFAULT_CREATE_BATCH } from "../src/index";
 
 interface ScenarioConfig {
   url: string;
   technicians: number;
-  /** "bulk" as the Master Account Holder (createUsers); "single" as an administrator (createUser + setUser_v2). */
-  mode: "bulk" | "single";
-  createBatchSize: number;
-  concurrency: number;
+  bulkCreate: BulkCreateCapability;
 }
 
 async function main() {
   // RSS before any work: the runtime and the TypeScript loader, for comparison with the peak.
   const startRssMb = process.memoryUsage().rss / 1024 / 1024;
   const config = JSON.parse(process.argv[2] ?? "{}") as ScenarioConfig;
+  // As the worker builds it: the API token, the default concurrency, and what earlier runs learned.
   const client = createRescueClient({
     baseUrl: config.url,
-    ...(config.mode === "bulk" ? DEMO_RESCUE_CONNECTION : { ...BENCH_ADMIN, serviceToken: undefined }),
-    createBatchSize: config.createBatchSize,
-    concurrency: config.concurrency,
+    email: DEMO_RESCUE_CONNECTION.email,
+    apiToken: DEMO_RESCUE_CONNECTION.apiToken,
+    bulkCreate: { capability: config.bulkCreate, reason: null, checkedAt: null },
     retryDelayMs: 50,
     maxAttempts: 6,
   });
@@ -36,7 +33,11 @@ async function main() {
     fields: { name: `Bench Tech ${i}`, nick: `bt${i}`, email: `bench.tech.${i}@bench.example`, ssoId: `bt${i}` },
   }));
   const createStarted = performance.now();
-  const results = await client.createTechnicians(requests);
+  // As sync-core's executor calls it: one chunk of maxCreateBatch at a time.
+  const results = [];
+  for (let i = 0; i < requests.length; i += DEFAULT_CREATE_BATCH) {
+    results.push(...(await client.createTechnicians(requests.slice(i, i + DEFAULT_CREATE_BATCH))));
+  }
   const createMs = performance.now() - createStarted;
   const treeStarted = performance.now();
   const tree = await client.getTree();
@@ -56,6 +57,7 @@ async function main() {
       treeMs,
       startRssMb,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
+      bulkCreate: client.bulkCreateCapability,
     })}\n`,
   );
 }

@@ -34,7 +34,7 @@ function client(fetch: typeof globalThis.fetch, withToken = true) {
     baseUrl: "https://rescue.test/",
     email: "mah@example.com",
     password: "Holder-2026!",
-    ...(withToken ? { serviceToken: "token" } : {}),
+    ...(withToken ? { apiToken: "token" } : {}),
     fetch,
     clock: new FakeClock(),
     retryDelayMs: 1,
@@ -82,29 +82,51 @@ it("reports a login that sets no cookie", async () => {
   await expect(client(fetch, false).getTree()).rejects.toMatchObject({ code: "NO_SESSION_COOKIE" });
 });
 
-it("resolves createUsers users by email when the reply has no per-user results (a bare OK)", async () => {
+it("resolves createUsers users by email when the reply has no per-user results (a bare OK); the rest one by one", async () => {
   const { fetch, exchanges } = scriptedFetch({
     createUsers: ["OK"],
     getHierarchy_v2: [
       HIERARCHY("\nNodeID:21\nParentID:7\nName:T 1\nEmail:T1@example.com\nStatus:Offline\nType:Technician\n"),
     ],
+    createUser: ["OK 55"],
+    setUser_v2: ["OK"],
   });
-  const results = await client(fetch).createTechnicians([request(1), request(2)]);
-  expect(results[0]).toEqual({ ref: "r1", ok: true, nodeId: 21 });
-  expect(results[1]).toMatchObject({ ref: "r2", ok: false, error: { code: "NOT_CREATED", retryable: true } });
-  expect(exchanges.map((e) => e.method)).toEqual(["createUsers", "getHierarchy_v2"]);
+  const rescue = client(fetch);
+  const results = await rescue.createTechnicians([request(1), request(2)]);
+  expect(results).toEqual([
+    { ref: "r1", ok: true, nodeId: 21 },
+    { ref: "r2", ok: true, nodeId: 55 },
+  ]);
+  expect(exchanges.map((e) => e.method)).toEqual(["createUsers", "getHierarchy_v2", "createUser", "setUser_v2"]);
   expect(exchanges[0]?.form.get("USERDATA[1].email")).toBe("t2@example.com");
+  expect(rescue.bulkCreateCapability).toBe("available");
+});
+
+it("a bulk reply of OK that created nobody is a refusal", async () => {
+  const { fetch } = scriptedFetch({
+    createUsers: ["OK"],
+    getHierarchy_v2: [HIERARCHY()],
+    createUser: ["OK 55"],
+    setUser_v2: ["OK"],
+  });
+  const rescue = client(fetch);
+  expect((await rescue.createTechnicians([request(1)]))[0]).toEqual({ ref: "r1", ok: true, nodeId: 55 });
+  expect(rescue.bulkCreate).toMatchObject({
+    capability: "unavailable",
+    reason: "createUsers answered OK but created none of the batch",
+  });
 });
 
 it("uses createUser + setUser_v2 when createUsers does not exist (HTTP 404)", async () => {
   const { fetch, exchanges } = scriptedFetch({
     createUsers: [{ status: 404, body: "Not Found" }],
-    getUser_v3: ["INVALIDPARAM_EMAIL"],
+    getHierarchy_v2: [HIERARCHY()],
     createUser: ["OK 55"],
     setUser_v2: ["OK"],
   });
   const results = await client(fetch).createTechnicians([request(1)]);
   expect(results).toEqual([{ ref: "r1", ok: true, nodeId: 55 }]);
+  expect(exchanges.map((e) => e.method)).toEqual(["createUsers", "getHierarchy_v2", "createUser", "setUser_v2"]);
   const set = exchanges.find((e) => e.method === "setUser_v2")!.form;
   expect(Object.fromEntries(set)).toMatchObject({
     node: "55",

@@ -10,10 +10,21 @@ import type {
 } from "@techsync/sync-core";
 import { TECHNICIAN_FIELDS } from "@techsync/sync-core";
 import pLimit from "p-limit";
+import {
+  ASP_NET_FORM_LIMITS,
+  type BulkCreateKnowledge,
+  type CreatePathStats,
+  describeCreatePath,
+  type FormLimits,
+  planFormBatches,
+  UNKNOWN_BULK_CREATE,
+} from "./bulk-create";
+import { loginVerdictOf, type RescueConnectionTest, runConnectionTest } from "./connection-test";
 import { checkDefaultPassword } from "./default-password";
 import {
   htmlReplyError,
   httpError,
+  loginDeniedError,
   RescueError,
   rescueErrorForCode,
   transportError,
@@ -32,17 +43,36 @@ import {
 import { GET_USER_V3_LAYOUT, type KnownValues, readAccountFields, readKeyedFields } from "./wire/reply-layouts";
 
 export const DEFAULT_RESCUE_BASE_URL = "https://secure.logmeinrescue.com";
-/** createUsers takes "around 1000" users, fewer when optional fields are long (docs/rescue-api.md): stay well under. */
+/**
+ * Technicians per createTechnicians call (the engine's chunk, and how often outcomes are recorded). Bulk calls are
+ * cut smaller inside the client, to stay under the form limits.
+ */
 export const DEFAULT_CREATE_BATCH = 500;
+/**
+ * Calls in flight per tenant. The confirmed create path costs two calls per technician (createUser + setUser_v2):
+ * 10,000 technicians at 25 ms per call is 20,000 × 25 ms / 16 ≈ 31 s.
+ */
+export const DEFAULT_CONCURRENCY = 16;
 
 export interface RescueClientOptions {
   /** API base, default https://secure.logmeinrescue.com (per tenant: e.g. the enterprise host or an emulator). */
   baseUrl?: string;
-  /** The Master Account Holder's login. */
+  /** The Master Account Holder's (or a Master Administrator's) email: whose API token this is. */
   email: string;
-  password: string;
-  /** The Admin Center's service token, sent as `authcode`; without one (or when refused) we use a login session. */
-  serviceToken?: string;
+  /**
+   * The Admin Center's Global Settings › "Generate API token" value, sent as `authcode` on every call. Not the AdSync
+   * service token.
+   */
+  apiToken?: string | undefined;
+  /**
+   * Optional: only for a `login` session when there is no token or Rescue refuses it, and only while the
+   * organisation allows the login endpoint.
+   */
+  password?: string | undefined;
+  /** What earlier runs learned about createUsers for this tenant (default unknown: try it once). */
+  bulkCreate?: BulkCreateKnowledge;
+  /** Form limits each bulk POST stays under (default stock ASP.NET: 1,000 keys, 4 MB). */
+  formLimits?: FormLimits;
   /** Per HTTP call. Default 30 s. */
   timeoutMs?: number;
   /** Tries per call for retryable failures (transport, timeout, HTTP 429/5xx, ERROR). Default 4. */
@@ -50,9 +80,9 @@ export interface RescueClientOptions {
   /** First backoff delay, doubled per try with jitter. Default 500 ms; capped by maxRetryDelayMs (default 20 s). */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
-  /** Calls in flight at once for this client (one client per tenant). Default 4. */
+  /** Calls in flight at once for this client (one client per tenant). Default DEFAULT_CONCURRENCY (16). */
   concurrency?: number;
-  /** Users per createUsers call, at most 1000. Default 500. */
+  /** Technicians per createTechnicians call (the engine's chunk). Default 500. */
   createBatchSize?: number;
   /** Character classes the tenant's Rescue password policy asks for (Good = 3, the weakest). Default 3. */
   passwordCharacterClasses?: number;
@@ -64,7 +94,7 @@ export interface RescueClientOptions {
   sessionIdleRenewMs?: number;
 }
 
-/** getAccount, for "test connection". */
+/** getAccount: the caller, i.e. whose API token this is. */
 export interface RescueAccount {
   accountId: number;
   organization: string;
@@ -107,6 +137,8 @@ interface CallOptions {
   beforeRetry?: () => Promise<void>;
   /** Whether to retry this failure here (default: its `retryable`). */
   retryable?: (failure: RescueError) => boolean;
+  /** Overrides the client's tries for this call (1: the first failure decides). */
+  maxAttempts?: number;
 }
 
 /**
@@ -121,22 +153,41 @@ export class RescueClient implements RescueDirectory {
   private readonly clock: Clock;
   private readonly limit: pLimit.Limit;
   private readonly session: RescueSession;
+  private readonly formLimits: FormLimits;
   private readonly calls = new Map<string, number>();
   /** Blank users left by a createUser whose setUser_v2 was refused: reused for the next create under that parent. */
   private readonly blankUsers = new Map<number, number[]>();
-  /** createUsers refused for this caller (not a Master Administrator): use createUser + setUser_v2. */
-  private bulkRefused = false;
+  private readonly claimedBlanks = new Set<number>();
+  /** What this tenant's Rescue does with createUsers, as learned so far (reported back for the next run). */
+  private bulk: BulkCreateKnowledge;
+  private readonly stats: CreatePathStats;
+  /** Users by email as of the last tree read: who exists needs no extra lookup before a create. */
+  private knownEmails: Map<string, { id: number; kind: RescueNodeKind }> | undefined;
+  /** Emails this client already tried to create: trying again re-checks Rescue first (rule 12). */
+  private readonly attemptedEmails = new Set<string>();
+  /** The organisation refused the `login` endpoint once: never again for this client's life. */
+  private loginDenied: RescueError | undefined;
 
   constructor(private readonly options: RescueClientOptions) {
     this.baseUrl = options.baseUrl ?? DEFAULT_RESCUE_BASE_URL;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
-    this.maxCreateBatch = Math.min(1000, Math.max(1, options.createBatchSize ?? DEFAULT_CREATE_BATCH));
+    this.maxCreateBatch = Math.max(1, options.createBatchSize ?? DEFAULT_CREATE_BATCH);
     this.clock = options.clock ?? realClock;
-    this.limit = pLimit(Math.max(1, options.concurrency ?? 4));
+    this.limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
+    this.formLimits = options.formLimits ?? ASP_NET_FORM_LIMITS;
+    this.bulk = options.bulkCreate ?? UNKNOWN_BULK_CREATE;
+    this.stats = {
+      startedWith: this.bulk,
+      createdInBulk: 0,
+      bulkCalls: 0,
+      createdOneByOne: 0,
+      adoptedAfterRefusal: 0,
+      refusal: null,
+    };
     this.session = new RescueSession({
-      serviceToken: options.serviceToken,
-      canLogin: options.password !== "",
+      apiToken: options.apiToken || undefined,
+      canLogin: Boolean(options.password),
       clock: this.clock,
       ...(options.loginLimit ? { loginLimit: options.loginLimit } : {}),
       ...(options.sessionIdleRenewMs !== undefined ? { idleRenewMs: options.sessionIdleRenewMs } : {}),
@@ -144,9 +195,33 @@ export class RescueClient implements RescueDirectory {
     });
   }
 
-  /** How calls authenticate now: the service token as authcode, or a login session after the token was refused. */
+  /** How calls authenticate now: the API token as authcode, or a login session after the token was refused. */
   get authMode(): "authcode" | "session" {
     return this.session.authMode;
+  }
+
+  /** What this client knows about createUsers now: persist it per tenant and hand it to the next client. */
+  get bulkCreate(): BulkCreateKnowledge {
+    return this.bulk;
+  }
+
+  get bulkCreateCapability(): BulkCreateKnowledge["capability"] {
+    return this.bulk.capability;
+  }
+
+  /** Whether this client learned something about createUsers that the tenant's record does not have yet. */
+  get bulkCreateChanged(): boolean {
+    return this.bulk !== this.stats.startedWith;
+  }
+
+  /** Counts of what the create path did, for the run report. */
+  createPathStats(): Readonly<CreatePathStats> {
+    return this.stats;
+  }
+
+  /** One sentence for the run log: which create path was used, and why. Undefined when nothing was created. */
+  describeCreatePath(): string | undefined {
+    return describeCreatePath(this.stats, this.bulk);
   }
 
   callCount(): number {
@@ -164,45 +239,55 @@ export class RescueClient implements RescueDirectory {
     await this.session.renew();
   }
 
-  /** "Test connection": the caller's account. */
+  /** The caller's account (getAccount). */
   async getAccount(): Promise<RescueAccount> {
     const reply = await this.call("getAccount", {});
-    const f = readAccountFields(reply.text);
-    if (!f) throw unreadableReplyError("getAccount", "it does not start with AccountID, Organization, AdminID, TechID");
-    return {
-      accountId: Number(f.accountid ?? 0),
-      organization: f.organization ?? "",
-      adminId: Number(f.adminid ?? 0),
-      techId: Number(f.techid ?? 0),
-      email: f.email ?? "",
-    };
+    if (!readAccountFields(reply.text)) {
+      throw unreadableReplyError("getAccount", "it does not start with AccountID, Organization, AdminID, TechID");
+    }
+    return accountOf(reply);
   }
 
   /**
-   * "Test connection" for the portal: getAccount, plus warnings a person should see even though it worked.
-   * Never requestAuthCode: a new authcode would replace the customer's token (docs/rescue-api.md).
+   * "Test connection": checks each credential on its own and says which one failed (see connection-test.ts).
+   * Never requestAuthCode (a new authcode would replace the customer's token), and `login` only when a password
+   * is configured.
    */
-  async testConnection(): Promise<{ account: RescueAccount; authMode: "authcode" | "session"; warnings: string[] }> {
-    const account = await this.getAccount();
-    const warnings: string[] = [];
-    if (this.options.serviceToken && this.authMode === "session") {
-      warnings.push(
-        "Rescue refused the service token, so TechSync logs in with the Master Account Holder's password instead (at most 10 logins in 3 minutes). Paste the current token from the Admin Center.",
-      );
-    }
-    if (account.adminId === 0)
-      warnings.push("This Rescue account is not an administrator: it cannot manage technicians.");
-    return { account, authMode: this.authMode, warnings };
+  async testConnection(): Promise<RescueConnectionTest> {
+    return runConnectionTest({
+      email: this.options.email,
+      hasApiToken: Boolean(this.options.apiToken),
+      hasPassword: Boolean(this.options.password),
+      getAccountWithToken: async () => {
+        const exchange = await this.send("getAccount", { authcode: this.options.apiToken }, undefined);
+        return { httpStatus: exchange.httpStatus, code: exchange.reply?.code, account: accountOf(exchange.reply) };
+      },
+      getCallerType: async (account) => {
+        const by = account.adminId > 0 ? { node: account.adminId } : { email: account.email };
+        const exchange = await this.send("getUser_v3", { ...by, authcode: this.options.apiToken }, undefined);
+        if (exchange.reply?.code !== "OK") return undefined;
+        const read = readKeyedFields(exchange.reply.text, GET_USER_V3_LAYOUT);
+        return read.ok ? nodeKindOf(read.fields.type) : undefined;
+      },
+      tryLogin: async () => {
+        const exchange = await this.send("login", { email: this.options.email, pwd: this.options.password }, undefined);
+        return { httpStatus: exchange.httpStatus, code: exchange.reply?.code };
+      },
+    });
   }
 
   async getTree(): Promise<RescueNode[]> {
     // filteroffline=false: offline technicians are technicians too.
     const reply = await this.call("getHierarchy_v2", { isnode: "false", filteroffline: "false" });
     const nodes: RescueNode[] = [];
+    const emails = new Map<string, { id: number; kind: RescueNodeKind }>();
     for (const block of reply.blocks) {
       const node = rescueNodeOf(block);
-      if (node) nodes.push(node);
+      if (!node) continue;
+      nodes.push(node);
+      if (node.email) emails.set(node.email.toLowerCase(), { id: node.id, kind: node.kind });
     }
+    this.knownEmails = emails;
     return nodes;
   }
 
@@ -250,18 +335,28 @@ export class RescueClient implements RescueDirectory {
     return userOf(second.fields);
   }
 
+  /**
+   * Creates technicians. The confirmed path, createUser + setUser_v2 per technician, is the default; createUsers
+   * is tried only while it is not known to be refused, in POST batches under the form limits. The first refusal
+   * reconciles by email (what it created is adopted, never created twice), is remembered, and the rest is created
+   * on the confirmed path in the same call: a refused bulk call never fails a technician by itself.
+   */
   async createTechnicians(requests: readonly TechnicianCreateRequest[]): Promise<TechnicianCreateResult[]> {
     const results: TechnicianCreateResult[] = [];
-    const valid: TechnicianCreateRequest[] = [];
+    let pending: TechnicianCreateRequest[] = [];
     for (const request of requests) {
       const refused = checkDefaultPassword(request.password, this.options.passwordCharacterClasses);
       if (refused) results.push({ ref: request.ref, ok: false, error: refused });
-      else valid.push(request);
+      else pending.push(request);
     }
-    const chunks: TechnicianCreateRequest[][] = [];
-    for (let i = 0; i < valid.length; i += this.maxCreateBatch) chunks.push(valid.slice(i, i + this.maxCreateBatch));
-    const chunkResults = await Promise.all(chunks.map((chunk) => this.createChunk(chunk)));
-    for (const chunk of chunkResults) results.push(...chunk);
+    if (pending.length > 0 && this.bulk.capability !== "unavailable") {
+      const bulk = await this.createInBulk(pending);
+      results.push(...bulk.results);
+      pending = bulk.oneByOne;
+    }
+    const oneByOne = await Promise.all(pending.map((request) => this.createOne(request)));
+    for (const result of oneByOne) if (result.ok) this.stats.createdOneByOne += 1;
+    results.push(...oneByOne);
     return results;
   }
 
@@ -331,33 +426,83 @@ export class RescueClient implements RescueDirectory {
     return user;
   }
 
-  private async createChunk(chunk: TechnicianCreateRequest[]): Promise<TechnicianCreateResult[]> {
-    if (!this.bulkRefused) {
-      try {
-        return await this.createInBulk(chunk);
-      } catch (error) {
-        if (!(error instanceof RescueError) || error.retryable || CONNECTION_CODES.has(error.code)) throw error;
-        // createUsers is for Master Administrators only; its refusal code is unconfirmed, so any refusal of the
-        // whole array that is not about the connection sends us to createUser + setUser_v2.
-        this.bulkRefused = true;
+  /** The learned bulk path. Returns what it settled, and what is left for createUser + setUser_v2. */
+  private async createInBulk(
+    requests: TechnicianCreateRequest[],
+  ): Promise<{ results: TechnicianCreateResult[]; oneByOne: TechnicianCreateRequest[] }> {
+    const results: TechnicianCreateResult[] = [];
+    const oneByOne: TechnicianCreateRequest[] = [];
+    // authcode goes with every call and counts as a form key.
+    const batches = planFormBatches(
+      requests,
+      (request, i) => encodeBulkUsers([bulkRowOf(`ts${i}`, request)], i),
+      { authcode: this.options.apiToken ?? "" },
+      this.formLimits,
+    );
+    let refusedThisCall = false;
+    const runBatch = async (batch: TechnicianCreateRequest[], number: number) => {
+      if (refusedThisCall || this.bulk.capability === "unavailable") {
+        oneByOne.push(...batch);
+        return;
       }
-    }
-    return Promise.all(chunk.map((request) => this.createOne(request)));
-  }
-
-  private async createInBulk(chunk: TechnicianCreateRequest[]): Promise<TechnicianCreateResult[]> {
-    const byUniqueId = new Map(chunk.map((request, i) => [`ts${i}`, request]));
-    const done = new Map<string, TechnicianCreateResult>();
-    const recordFoundByEmail = async () => {
-      const pending = [...byUniqueId].filter(([id]) => !done.has(id));
-      if (pending.length === 0) return;
-      const technicians = await this.technicianIdsByEmail();
-      for (const [id, request] of pending) {
-        const nodeId = technicians.get(request.fields.email.toLowerCase());
-        if (nodeId !== undefined) done.set(id, { ref: request.ref, ok: true, nodeId });
+      for (const request of batch) this.attemptedEmails.add(request.fields.email.toLowerCase());
+      const outcome = await this.sendBulkBatch(batch);
+      results.push(...outcome.results);
+      oneByOne.push(...outcome.oneByOne);
+      if (outcome.refusal) {
+        refusedThisCall = true;
+        this.stats.refusal ??= { batch: number, reason: outcome.refusal.reason };
+        if (outcome.refusal.remember) {
+          this.bulk = {
+            capability: "unavailable",
+            reason: `createUsers answered ${outcome.refusal.reason}`,
+            checkedAt: this.clock.now(),
+          };
+        }
+      } else if (outcome.createdInBulk > 0 && this.bulk.capability === "unknown") {
+        this.bulk = {
+          capability: "available",
+          reason: `createUsers created ${outcome.createdInBulk} technicians`,
+          checkedAt: this.clock.now(),
+        };
       }
     };
+    let next = 0;
+    // While it is unknown, one batch at a time: a refusal costs one call, and nothing is sent after it.
+    while (next < batches.length && this.bulk.capability === "unknown" && !refusedThisCall) {
+      await runBatch(batches[next]!, next + 1);
+      next += 1;
+    }
+    await Promise.all(batches.slice(next).map((batch, i) => runBatch(batch, next + i + 1)));
+    return { results, oneByOne };
+  }
+
+  /** One createUsers POST, then what it did, read from its per-user results and, where they are silent, the tree. */
+  private async sendBulkBatch(batch: TechnicianCreateRequest[]): Promise<{
+    results: TechnicianCreateResult[];
+    oneByOne: TechnicianCreateRequest[];
+    createdInBulk: number;
+    refusal?: { reason: string; remember: boolean };
+  }> {
+    const byUniqueId = new Map(batch.map((request, i) => [`ts${i}`, request]));
+    const done = new Map<string, TechnicianCreateResult>();
+    const adopted = new Set<string>();
+    const findByEmail = async () => {
+      const pending = [...byUniqueId].filter(([id]) => !done.has(id));
+      if (pending.length === 0) return;
+      await this.getTree();
+      for (const [id, request] of pending) {
+        const found = this.knownEmails?.get(request.fields.email.toLowerCase());
+        if (found?.kind === "technician") {
+          done.set(id, { ref: request.ref, ok: true, nodeId: found.id });
+          adopted.add(id);
+        }
+      }
+    };
+    const unknown = this.bulk.capability === "unknown";
     let reply: PlainTextReply | undefined;
+    let refusal: { reason: string; remember: boolean; inFlight?: boolean } | undefined;
+    this.stats.bulkCalls += 1;
     try {
       reply = await this.call(
         "createUsers",
@@ -368,57 +513,84 @@ export class RescueClient implements RescueDirectory {
           }
           return rows.length > 0 ? encodeBulkUsers(rows) : undefined;
         },
-        // rule 12: a retried createUsers must not duplicate the users a lost reply had created.
-        { beforeRetry: recordFoundByEmail },
+        // rule 12: a retried createUsers must not duplicate the users a lost reply had created. While createUsers
+        // is unknown there is no retry: its first failure decides.
+        { beforeRetry: findByEmail, ...(unknown ? { maxAttempts: 1 } : {}) },
       );
     } catch (error) {
-      if (!(error instanceof RescueError) || !error.retryable) throw error;
-      // Out of retries: report each request that did not make it, and keep the ones found by email.
-      return chunk.map((request, i) => done.get(`ts${i}`) ?? { ref: request.ref, ok: false, error });
+      if (!(error instanceof RescueError) || CONNECTION_CODES.has(error.code)) throw error;
+      const transient = error.code === "TIMEOUT" || error.code === "TRANSPORT";
+      // Refused: an error code, HTTP 4xx/5xx, or a reply that is not Rescue's plain text. A refusal of a
+      // capability that had worked is remembered only when it is not a transient kind (ERROR, 429, 5xx).
+      refusal = {
+        reason: refusalReason(error),
+        remember: !transient && (unknown || !error.retryable),
+        inFlight: transient,
+      };
     }
+    const oneByOne: TechnicianCreateRequest[] = [];
     for (const result of reply ? readBulkUserResults(reply) : []) {
       const request = byUniqueId.get(result.uniqueId);
       if (!request || done.has(result.uniqueId)) continue;
       if (result.code === "OK" && result.nodeId !== undefined) {
         done.set(result.uniqueId, { ref: request.ref, ok: true, nodeId: result.nodeId });
       } else if (result.code !== "OK") {
-        done.set(result.uniqueId, {
-          ref: request.ref,
-          ok: false,
-          error: rescueErrorForCode(result.code, "createUsers"),
-        });
+        const error = rescueErrorForCode(result.code, "createUsers");
+        // A transient per-user refusal (e.g. ERROR) goes the confirmed way; a refusal of the user itself is final.
+        if (!error.retryable) done.set(result.uniqueId, { ref: request.ref, ok: false, error });
       }
     }
-    // The per-user results are unconfirmed: users the reply does not mention are looked up by email in the tree.
-    if (done.size < byUniqueId.size) await recordFoundByEmail();
-    return chunk.map(
-      (request, i) =>
-        done.get(`ts${i}`) ?? {
-          ref: request.ref,
-          ok: false,
-          error: new RescueError("createUsers answered OK but the technician is not in the tree", {
-            code: "NOT_CREATED",
-            method: "createUsers",
-            retryable: true,
-            hint: "The next run tries again.",
-          }),
-        },
-    );
+    // Whatever the reply says nothing definite about is looked up by email in the tree (rule 12).
+    if (done.size < byUniqueId.size) await findByEmail();
+    const results: TechnicianCreateResult[] = [];
+    let createdInBulk = 0;
+    for (const [id, request] of byUniqueId) {
+      const result = done.get(id);
+      if (!result) oneByOne.push(request);
+      else {
+        results.push(result);
+        if (result.ok && adopted.has(id) && refusal) this.stats.adoptedAfterRefusal += 1;
+        else if (result.ok) createdInBulk += 1;
+      }
+    }
+    this.stats.createdInBulk += createdInBulk;
+    // The tree was read after the call settled, so what it did not show was not created: no lookup needed before
+    // the confirmed path, unless the call timed out or was cut (it may still land).
+    if (!refusal?.inFlight)
+      for (const request of oneByOne) this.attemptedEmails.delete(request.fields.email.toLowerCase());
+    if (!refusal && unknown && createdInBulk === 0 && oneByOne.length > 0) {
+      refusal = { reason: "OK but created none of the batch", remember: true };
+    }
+    return { results, oneByOne, createdInBulk, ...(refusal ? { refusal } : {}) };
   }
 
-  /** createUser + setUser_v2, for callers that may not use createUsers. */
+  /** The confirmed path: createUser + setUser_v2. */
   private async createOne(request: TechnicianCreateRequest): Promise<TechnicianCreateResult> {
     try {
-      // rule 12: a previous attempt whose reply was lost may have created it already; the lookup also refuses an
-      // administrator's email before a blank user is made.
-      const existing = await this.getUser({ email: request.fields.email });
-      if (existing) {
-        if (existing.kind === "technician") return { ref: request.ref, ok: true, nodeId: existing.nodeId };
+      const email = request.fields.email.toLowerCase();
+      const known = this.knownEmails?.get(email);
+      const seenBefore = this.attemptedEmails.has(email);
+      this.attemptedEmails.add(email);
+      if (known) {
+        if (known.kind === "technician") return { ref: request.ref, ok: true, nodeId: known.id };
         return {
           ref: request.ref,
           ok: false,
-          error: rescueErrorForCode("INVALIDPARAM_EMAIL_ALREADY_IN_USE", "getUser_v3"),
+          error: rescueErrorForCode("INVALIDPARAM_EMAIL_ALREADY_IN_USE", "getHierarchy_v2"),
         };
+      }
+      // rule 12: without a tree read, or when this client tried before (a lost reply may have created it), look
+      // the email up first; the lookup also refuses an administrator's email before a blank user is made.
+      if (!this.knownEmails || seenBefore) {
+        const existing = await this.getUser({ email: request.fields.email });
+        if (existing) {
+          if (existing.kind === "technician") return { ref: request.ref, ok: true, nodeId: existing.nodeId };
+          return {
+            ref: request.ref,
+            ok: false,
+            error: rescueErrorForCode("INVALIDPARAM_EMAIL_ALREADY_IN_USE", "getUser_v3"),
+          };
+        }
       }
       const nodeId = await this.createBlankUser(request.parentId);
       try {
@@ -471,24 +643,25 @@ export class RescueClient implements RescueDirectory {
     return nodeId;
   }
 
-  private readonly claimedBlanks = new Set<number>();
-
   private keepBlank(parentId: number, nodeId: number): void {
     const spares = this.blankUsers.get(parentId) ?? [];
     spares.push(nodeId);
     this.blankUsers.set(parentId, spares);
   }
 
-  private async technicianIdsByEmail(): Promise<Map<string, number>> {
-    const byEmail = new Map<string, number>();
-    for (const node of await this.getTree()) {
-      if (node.kind === "technician" && node.email) byEmail.set(node.email.toLowerCase(), node.id);
-    }
-    return byEmail;
-  }
-
+  /**
+   * A `login` session, only as a fallback. An answer that is not one of login's documented codes (an unknown code,
+   * HTTP 403/404, an HTML page) is read as "the organisation denies the login endpoint" and remembered: no
+   * further login is tried by this client.
+   */
   private async login(): Promise<string> {
+    if (this.loginDenied) throw this.loginDenied;
     const exchange = await this.send("login", { email: this.options.email, pwd: this.options.password }, undefined);
+    const verdict = loginVerdictOf(exchange.httpStatus, exchange.reply?.code);
+    if (verdict === "denied") {
+      this.loginDenied = loginDeniedError(exchange.reply?.code || `HTTP ${exchange.httpStatus}`);
+      throw this.loginDenied;
+    }
     if (!exchange.reply) throw httpError("login", exchange.httpStatus, exchange.retryAfterMs);
     if (exchange.reply.code !== "OK") throw rescueErrorForCode(exchange.reply.code, "login");
     if (!exchange.sessionCookie) {
@@ -570,7 +743,7 @@ export class RescueClient implements RescueDirectory {
         failure = error instanceof RescueError ? error : transportError(method, error, this.timeoutMs);
       }
       const retry = options.retryable ? options.retryable(failure) : failure.retryable;
-      if (!retry || attempt >= this.maxAttempts) throw failure;
+      if (!retry || attempt >= (options.maxAttempts ?? this.maxAttempts)) throw failure;
       await this.clock.sleep(this.backoffMs(attempt, failure.retryAfterMs));
       await options.beforeRetry?.();
     }
@@ -583,6 +756,27 @@ export class RescueClient implements RescueDirectory {
     const jittered = exponential / 2 + Math.random() * (exponential / 2);
     return Math.max(jittered, retryAfterMs ?? 0);
   }
+}
+
+/** getAccount's fields, read in their documented layout (an unreadable reply gives zeros, never a guess). */
+function accountOf(reply: PlainTextReply | undefined): RescueAccount {
+  const f = (reply ? readAccountFields(reply.text) : null) ?? {};
+  return {
+    accountId: Number(f.accountid ?? 0),
+    organization: f.organization ?? "",
+    adminId: Number(f.adminid ?? 0),
+    techId: Number(f.techid ?? 0),
+    email: f.email ?? "",
+  };
+}
+
+/** A refused createUsers in a few words for the run log: "HTTP 500", "ERROR", "an unreadable reply". */
+function refusalReason(error: RescueError): string {
+  if (error.code.startsWith("HTTP_")) return `HTTP ${error.code.slice(5)}`;
+  if (error.code === "EMPTY_REPLY") return "a reply that is not Rescue's plain text";
+  if (error.code === "TIMEOUT") return "no answer in time";
+  if (error.code === "TRANSPORT") return "a connection failure";
+  return error.code;
 }
 
 const USER_TYPES = new Set(["technician", "administrator", "masteradministrator"]);

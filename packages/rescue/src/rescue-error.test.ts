@@ -32,9 +32,7 @@ describe("rescueErrorForCode", () => {
     expect(rescueErrorForCode("INVALIDPARAM_EMAIL_ALREADY_IN_USE", "m").message).toMatch(
       /belongs to another Rescue user/,
     );
-    expect(rescueErrorForCode("INVALID_SECRETAUTHCODE", "m").hint).toMatch(
-      /regenerated or revoked in the Admin Center/,
-    );
+    expect(rescueErrorForCode("INVALID_SECRETAUTHCODE", "m").hint).toMatch(/Global Settings › Generate API token/);
     expect(rescueErrorForCode("USER_DELETED_OR_DISABLED", "m").message).toMatch(/deleted or disabled/);
     // LIMITREACHED waits, since Rescue's window is 3 minutes.
     expect(rescueErrorForCode("LIMITREACHED", "login").retryAfterMs).toBe(60_000);

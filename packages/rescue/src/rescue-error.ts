@@ -52,7 +52,7 @@ export const RESCUE_RETURN_CODES: Readonly<Record<string, CodeMeaning>> = {
   },
   INVALID_SECRETAUTHCODE: {
     message: "Rescue refused the API token",
-    hint: "The token was regenerated or revoked in the Admin Center (Global Settings, Generate API token): generate a new one and paste it into the Rescue connection.",
+    hint: "The API token is wrong or was regenerated: in the Rescue Admin Center, Global Settings › Generate API token, generate a new one and paste it into the Rescue connection (not the Active Directory Synchronization service token).",
   },
   USER_DELETED_OR_DISABLED: {
     message: "The connecting Rescue account is deleted or disabled",
@@ -212,5 +212,17 @@ export function passwordPolicyError(reason: string): RescueError {
     code: "DEFAULT_PASSWORD_POLICY",
     method: "createTechnicians",
     hint: PASSWORD.hint,
+  });
+}
+
+/**
+ * The organisation ticked "Deny access to the login endpoint" (Global Settings). Its reply is undocumented: any answer
+ * to `login` that is not one of its documented codes is read as this.
+ */
+export function loginDeniedError(answer: string): RescueError {
+  return new RescueError(`Rescue refused the login endpoint (login answered ${answer})`, {
+    code: "LOGIN_DENIED",
+    method: "login",
+    hint: "Your organisation denies the login endpoint (Global Settings › Generate API token). TechSync needs only the API token: remove the password from the connection, or allow the endpoint.",
   });
 }

@@ -7,7 +7,9 @@ export const SESSION_IDLE_RENEW_MS = 19 * 60_000;
 export const LOGIN_LIMIT = { max: 10, windowMs: 3 * 60_000 };
 
 export interface SessionOptions {
-  serviceToken: string | undefined;
+  /** The "Generate API token" value, sent as `authcode`. */
+  apiToken: string | undefined;
+  /** A password is configured, so a `login` session is possible (while the organisation allows the endpoint). */
   canLogin: boolean;
   clock: Clock;
   idleRenewMs?: number;
@@ -19,9 +21,9 @@ export interface SessionOptions {
 }
 
 /**
- * How calls authenticate. The service token goes as `authcode` while Rescue accepts it; when Rescue answers
- * INVALID_SECRETAUTHCODE (whether the AdSync service token is a public-API authcode is unconfirmed) we switch to
- * a `login` cookie session with the Master Account Holder's email and password. Never `requestAuthCode`: that
+ * How calls authenticate. The API token goes as `authcode` while Rescue accepts it; when Rescue answers
+ * INVALID_SECRETAUTHCODE and a password is configured we switch to a `login` cookie session (the client stops
+ * logging in for good once the organisation turns out to deny the login endpoint). Never `requestAuthCode`: that
  * would replace the customer's token and break their other integrations.
  */
 export class RescueSession {
@@ -33,7 +35,7 @@ export class RescueSession {
   private logins = 0;
 
   constructor(private readonly options: SessionOptions) {
-    this.mode = options.serviceToken ? "authcode" : "session";
+    this.mode = options.apiToken ? "authcode" : "session";
   }
 
   get authMode(): "authcode" | "session" {
@@ -46,7 +48,7 @@ export class RescueSession {
 
   /** The credentials for one call: `authcode`, or a session cookie (logging in first when needed). */
   async credentials(): Promise<{ authcode?: string; cookie?: string }> {
-    if (this.mode === "authcode") return { authcode: this.options.serviceToken! };
+    if (this.mode === "authcode") return { authcode: this.options.apiToken! };
     const now = this.options.clock.now().getTime();
     if (!this.cookie || now - this.lastUsedAt >= (this.options.idleRenewMs ?? SESSION_IDLE_RENEW_MS)) {
       this.cookie = undefined;

@@ -24,7 +24,7 @@ function replaying(replies: Record<string, string>) {
     baseUrl: "https://rescue.test",
     email: "mah@example.com",
     password: "",
-    serviceToken: "token",
+    apiToken: "token",
     fetch: fetch as typeof globalThis.fetch,
     clock: new FakeClock(),
     retryDelayMs: 1,
@@ -252,7 +252,7 @@ describe("the emulator speaks the documented layouts", () => {
     expect(john.name).toBe("John Doe");
     john.presence = "Online";
     john.accountHolder = true;
-    const token = demoRescueOrganisation().masterAccountHolder.serviceToken;
+    const token = demoRescueOrganisation().masterAccountHolder.apiToken;
     const response = await fetch(`${rescue.emulator.url}/API/getUser_v3.aspx?node=337366&authcode=${token}`);
     expect(await response.text()).toBe(fixture("official-getUser_v3.txt"));
     const v1 = await fetch(`${rescue.emulator.url}/API/getUser.aspx?node=337366&authcode=${token}`);
@@ -260,14 +260,14 @@ describe("the emulator speaks the documented layouts", () => {
   });
 
   it("official getAccount page: the emulator prints four fields on the OK line, then Email", async () => {
-    const token = demoRescueOrganisation().masterAccountHolder.serviceToken;
+    const token = demoRescueOrganisation().masterAccountHolder.apiToken;
     const body = await (await fetch(`${rescue.emulator.url}/API/getAccount.aspx?authcode=${token}`)).text();
     expect(body).toMatch(/^OK AccountID:\d+ Organization:Contoso Demo Support AdminID:\d+ TechID:0\nEmail:\S+$/);
     expect(await client.getAccount()).toMatchObject({ organization: "Contoso Demo Support", techId: 0 });
   });
 
   it("third-party getHierarchy_v2 parser: the emulator prints OK, a blank line, then blank-line-separated blocks", async () => {
-    const token = demoRescueOrganisation().masterAccountHolder.serviceToken;
+    const token = demoRescueOrganisation().masterAccountHolder.apiToken;
     const body = await (
       await fetch(`${rescue.emulator.url}/API/getHierarchy_v2.aspx?isnode=false&filteroffline=false&authcode=${token}`)
     ).text();

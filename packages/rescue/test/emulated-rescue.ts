@@ -32,7 +32,7 @@ export async function startEmulatedRescue(
         baseUrl: emulator.url,
         email: DEMO_RESCUE_CONNECTION.email,
         password: DEMO_RESCUE_CONNECTION.password,
-        serviceToken: DEMO_RESCUE_CONNECTION.serviceToken,
+        apiToken: DEMO_RESCUE_CONNECTION.apiToken,
         timeoutMs: 2_000,
         retryDelayMs: 10,
         clock,

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import type { RescueClient } from "../src/index";
 import { type EmulatedRescue, startEmulatedRescue } from "./emulated-rescue";
 
-const TOKEN = demoRescueOrganisation().masterAccountHolder.serviceToken;
+const TOKEN = demoRescueOrganisation().masterAccountHolder.apiToken ?? "";
 
 /** Pieces that read like the reply's own keys, in the spellings and places that could fool a reader. */
 const KEY_LIKE = [

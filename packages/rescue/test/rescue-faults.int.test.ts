@@ -62,7 +62,7 @@ describe("transient failures", () => {
 
   it("survives sessions dropped every 2 calls, logging in again by itself", async () => {
     rescue.emulator.faults.set({ dropSessionsAfterCalls: 2 });
-    const client = rescue.client({ serviceToken: undefined });
+    const client = rescue.client({ apiToken: undefined });
     const alex = rescue.emulator.organisation.findByEmail("alex.morgan@contoso-demo.example")[0]!;
     for (let i = 0; i < 3; i++) {
       await client.setTechnicianStatus(alex.id, "disabled");
@@ -79,7 +79,7 @@ describe("transient failures", () => {
         { method: "getHierarchy_v2", kind: "dropSession" },
       ],
     });
-    const client = rescue.client({ serviceToken: undefined });
+    const client = rescue.client({ apiToken: undefined });
     await client.renewSession();
     await expect(client.getTree()).rejects.toMatchObject({ code: "NOTLOGGEDIN", sessionExpired: true });
   });
@@ -99,6 +99,7 @@ describe("transient failures", () => {
 
 describe("no duplicate from a retried create (rule 12)", () => {
   it("createUsers applied but its reply lost: the retry finds the users by email", async () => {
+    rescue.emulator.setBehaviour({ createUsers: "enabled" });
     rescue.emulator.faults.set({ script: [{ method: "createUsers", kind: "lostReply" }] });
     const client = rescue.client();
     const tier1 = groupId(rescue.emulator, "Support Tier 1");
@@ -112,6 +113,7 @@ describe("no duplicate from a retried create (rule 12)", () => {
   });
 
   it("createUsers applied but answered after the client's timeout", async () => {
+    rescue.emulator.setBehaviour({ createUsers: "enabled" });
     rescue.emulator.faults.set({ slowResponseMs: 300, script: [{ method: "createUsers", kind: "slow" }] });
     const client = rescue.client({ timeoutMs: 100 });
     const tier1 = groupId(rescue.emulator, "Support Tier 1");
@@ -121,9 +123,10 @@ describe("no duplicate from a retried create (rule 12)", () => {
     expect(rescue.emulator.organisation.technicians()).toHaveLength(5);
   });
 
-  it("createUsers refused with ERROR before applying: the retry creates them once", async () => {
+  it("learned createUsers refused with ERROR before applying: the retry creates them once", async () => {
+    rescue.emulator.setBehaviour({ createUsers: "enabled" });
     rescue.emulator.faults.set({ script: [{ method: "createUsers", kind: "error" }] });
-    const client = rescue.client();
+    const client = rescue.client({ bulkCreate: { capability: "available", reason: null, checkedAt: new Date() } });
     const tier1 = groupId(rescue.emulator, "Support Tier 1");
     const results = await client.createTechnicians([1, 2].map((n) => createRequest(tier1, n)));
     expect(results.every((r) => r.ok)).toBe(true);
@@ -136,7 +139,7 @@ describe("no duplicate from a retried create (rule 12)", () => {
     const client = rescue.client({
       email: "sam.admin@contoso-demo.example",
       password: "Sam-Admin-2026!",
-      serviceToken: undefined,
+      apiToken: undefined,
     });
     const tier2 = groupId(rescue.emulator, "Support Tier 2");
     const [result] = await client.createTechnicians([createRequest(tier2, 1)]);
@@ -151,7 +154,7 @@ describe("no duplicate from a retried create (rule 12)", () => {
     const client = rescue.client({
       email: "sam.admin@contoso-demo.example",
       password: "Sam-Admin-2026!",
-      serviceToken: undefined,
+      apiToken: undefined,
     });
     const tier2 = groupId(rescue.emulator, "Support Tier 2");
     const [result] = await client.createTechnicians([createRequest(tier2, 1)]);
@@ -164,7 +167,7 @@ describe("no duplicate from a retried create (rule 12)", () => {
     const client = rescue.client({
       email: "sam.admin@contoso-demo.example",
       password: "Sam-Admin-2026!",
-      serviceToken: undefined,
+      apiToken: undefined,
     });
     const tier2 = groupId(rescue.emulator, "Support Tier 2");
     const [first] = await client.createTechnicians([createRequest(tier2, 1)]);

@@ -6,8 +6,20 @@ import {
   type RunningGraphEmulator,
   startGraphEmulator,
 } from "@techsync/emulators/graph";
-import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator } from "@techsync/emulators/rescue";
+import {
+  DEMO_RESCUE_CONNECTION,
+  demoRescueOrganisation,
+  type StartedRescueEmulator,
+  startRescueEmulator,
+} from "@techsync/emulators/rescue";
 import { type ApiHarness, startApiHarness } from "../../test/api-harness";
+
+/** The portal's Rescue form: the stored token is the "Generate API token" value. */
+const DEMO_RESCUE_BODY = {
+  email: DEMO_RESCUE_CONNECTION.email,
+  password: DEMO_RESCUE_CONNECTION.password,
+  serviceToken: DEMO_RESCUE_CONNECTION.apiToken,
+};
 
 let api: ApiHarness;
 let rescue: StartedRescueEmulator;
@@ -56,34 +68,109 @@ describe("before any connection is set", () => {
 
 describe("Rescue connection", () => {
   test("set, read without secrets, test OK against the emulator", async () => {
-    const set = await setRescue({ ...DEMO_RESCUE_CONNECTION, apiBaseUrl: rescue.url });
+    const set = await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
     expect(set.statusCode).toBe(200);
     expect(set.json()).toMatchObject({ email: DEMO_RESCUE_CONNECTION.email, hasPassword: true, hasServiceToken: true });
     const tested = await api.call(owner.token, { method: "POST", url: `${base}/rescue-connection/test` });
     expect(tested.statusCode).toBe(200);
-    expect(tested.json()).toMatchObject({ ok: true, account: { organization: expect.any(String) } });
+    expect(tested.json()).toMatchObject({
+      ok: true,
+      result: "connected",
+      account: { organization: expect.any(String) },
+    });
     const read = await api.call(owner.token, { method: "GET", url: `${base}/rescue-connection` });
     expect(read.json()).toMatchObject({ lastTestOk: true, apiBaseUrl: rescue.url, lastTestedAt: expect.any(String) });
   });
 
-  test("a refused login is answered in plain words and kept on the connection; omitted secrets are kept", async () => {
-    await setRescue({
-      email: DEMO_RESCUE_CONNECTION.email,
-      password: "not-the-password",
-      serviceToken: "not-the-token",
-    });
+  const testConnection = async () => {
     const tested = await api.call(owner.token, { method: "POST", url: `${base}/rescue-connection/test` });
     expect(tested.statusCode).toBe(200);
-    expect(tested.json().ok).toBe(false);
-    expect(tested.json().message).toMatch(/Rescue refused/);
-    const read = await api.call(owner.token, { method: "GET", url: `${base}/rescue-connection` });
-    expect(read.json()).toMatchObject({ lastTestOk: false, lastTestMessage: tested.json().message });
+    return tested.json() as {
+      ok: boolean;
+      result: string;
+      message: string;
+      checks: { credential: string; outcome: string; message: string }[];
+      masterAdministrator: boolean | null;
+    };
+  };
+  const outcomes = (checks: { credential: string; outcome: string }[]) =>
+    Object.fromEntries(checks.map((c) => [c.credential, c.outcome]));
 
-    // Back to the right secrets; a later PUT without them keeps them.
-    await setRescue({ ...DEMO_RESCUE_CONNECTION, apiBaseUrl: rescue.url });
+  test("connected: token, email and password each pass, and the caller is a Master Administrator", async () => {
+    await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
+    const tested = await testConnection();
+    expect(tested).toMatchObject({ ok: true, result: "connected", masterAdministrator: true });
+    expect(outcomes(tested.checks)).toEqual({ apiToken: "passed", email: "passed", password: "passed" });
+    expect(tested.message).toMatch(/^Connected to the Rescue organisation “Contoso Demo Support”/);
+  });
+
+  test("a wrong API token: not connected, says where to find the right one, kept on the connection", async () => {
+    await setRescue({ email: DEMO_RESCUE_CONNECTION.email, serviceToken: DEMO_RESCUE_CONNECTION.serviceToken });
+    const tested = await testConnection();
+    expect(tested).toMatchObject({ ok: false, result: "token_invalid" });
+    expect(tested.message).toMatch(/Rescue refused the API token/);
+    expect(tested.message).toMatch(/Global Settings › Generate API token/);
+    // The password still works and is reported on its own.
+    expect(outcomes(tested.checks)).toEqual({ apiToken: "failed", email: "skipped", password: "passed" });
+    const read = await api.call(owner.token, { method: "GET", url: `${base}/rescue-connection` });
+    expect(read.json()).toMatchObject({ lastTestOk: false, lastTestMessage: tested.message });
+    expect(JSON.stringify(tested)).not.toContain(DEMO_RESCUE_CONNECTION.serviceToken);
+  });
+
+  test("a wrong email: not connected, names the token's owner", async () => {
+    await setRescue({ ...DEMO_RESCUE_BODY, email: "someone.else@contoso-demo.example", apiBaseUrl: rescue.url });
+    const tested = await testConnection();
+    expect(tested).toMatchObject({ ok: false, result: "email_mismatch" });
+    expect(tested.message).toMatch(
+      /The API token belongs to mah@contoso-demo\.example, not the email you entered \(someone\.else@contoso-demo\.example\)/,
+    );
+    expect(outcomes(tested.checks)).toMatchObject({ apiToken: "passed", email: "failed" });
+  });
+
+  test("a wrong password: not connected, the password named as the culprit", async () => {
+    await setRescue({ ...DEMO_RESCUE_BODY, password: "Not-The-Password-1", apiBaseUrl: rescue.url });
+    const tested = await testConnection();
+    expect(tested).toMatchObject({ ok: false, result: "password_invalid" });
+    expect(tested.message).toMatch(/Rescue refused the password for mah@contoso-demo\.example: it is wrong/);
+    expect(outcomes(tested.checks)).toEqual({ apiToken: "passed", email: "passed", password: "failed" });
+    expect(JSON.stringify(tested)).not.toContain("Not-The-Password-1");
+  });
+
+  test("the organisation denies the login endpoint: with a password, not connected and told to remove it", async () => {
+    rescue.organisation.load({ ...demoRescueOrganisation(), apiSettings: { denyLoginEndpoint: true } });
+    try {
+      await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
+      const tested = await testConnection();
+      expect(tested).toMatchObject({ ok: false, result: "login_endpoint_denied" });
+      expect(tested.message).toMatch(/denies the login endpoint/);
+      expect(tested.message).toMatch(/remove it from the connection, or allow the endpoint/);
+      expect(outcomes(tested.checks)).toEqual({ apiToken: "passed", email: "passed", password: "failed" });
+    } finally {
+      rescue.reset();
+    }
+  });
+
+  test("Rescue's login limit reached: not connected, try again in 3 minutes", async () => {
+    await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
+    for (let i = 0; i < 10; i++) {
+      await fetch(`${rescue.url}/API/login.aspx`, {
+        method: "POST",
+        body: new URLSearchParams({ email: DEMO_RESCUE_CONNECTION.email, pwd: DEMO_RESCUE_CONNECTION.password }),
+      });
+    }
+    try {
+      const tested = await testConnection();
+      expect(tested).toMatchObject({ ok: false, result: "login_limit_reached" });
+      expect(tested.message).toMatch(/try the test again in 3 minutes/);
+    } finally {
+      rescue.clock.advance(3 * 60_000);
+    }
+  });
+
+  test("omitted secrets are kept by a later PUT", async () => {
+    await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
     await setRescue({ email: DEMO_RESCUE_CONNECTION.email });
-    const again = await api.call(owner.token, { method: "POST", url: `${base}/rescue-connection/test` });
-    expect(again.json().ok).toBe(true);
+    expect((await testConnection()).ok).toBe(true);
   });
 
   test("a viewer can read the connection but not set or test it", async () => {

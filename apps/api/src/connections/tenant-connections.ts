@@ -12,7 +12,16 @@ export function rescueClientOf(
   rescue: NonNullable<TenantSyncConfig["rescue"]>,
 ) {
   // One attempt: a person is waiting for the answer, and a refused login should not be repeated.
-  return createRescueClient({ ...rescue, timeoutMs: deps.upstreamTimeoutMs, maxAttempts: 1 });
+  return createRescueClient({
+    baseUrl: rescue.baseUrl,
+    email: rescue.email,
+    // The stored token is the Admin Center's "Generate API token" value.
+    apiToken: rescue.serviceToken,
+    password: rescue.password,
+    bulkCreate: rescue.bulkCreate,
+    timeoutMs: deps.upstreamTimeoutMs,
+    maxAttempts: 1,
+  });
 }
 
 export function entraConfigOf(

@@ -1,8 +1,12 @@
 import { verify } from "@node-rs/argon2";
-import { generateMasterKey, parseMasterKeyring, SecretBox } from "@techsync/db";
+import { generateMasterKey, loadTenantSyncConfig, parseMasterKeyring, SecretBox } from "@techsync/db";
 import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
-import { DEMO_CLIENT_SECRET } from "@techsync/emulators/graph";
+import { DEMO_CLIENT_SECRET, type RunningGraphEmulator, startGraphEmulator } from "@techsync/emulators/graph";
 import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator } from "@techsync/emulators/rescue";
+import { createEntraDirectorySource } from "@techsync/entra";
+import { createRescueClient } from "@techsync/rescue";
+import { runSync, systemClock } from "@techsync/sync-core";
+import { RecordingRunRecorder } from "@techsync/sync-core/testing";
 import {
   SANDBOX_DEFAULT_PASSWORD,
   SANDBOX_PORTAL_USER,
@@ -12,14 +16,17 @@ import {
 
 let db: TestDatabase;
 let rescue: StartedRescueEmulator;
+let graph: RunningGraphEmulator;
 const secretBox = new SecretBox(parseMasterKeyring(`t:${generateMasterKey()}`, "t"));
 
 beforeAll(async () => {
   db = await createTestDatabase();
   rescue = await startRescueEmulator({ port: 0 });
+  graph = await startGraphEmulator({ port: 0 });
 });
 afterAll(async () => {
   await rescue.close();
+  await graph.close();
   await db.drop();
 });
 
@@ -72,5 +79,48 @@ describe("sandbox demo tenant", () => {
     expect(await db.prisma.tenant.count()).toBe(1);
     expect(await db.prisma.groupMapping.count()).toBe(3);
     expect(await db.prisma.membership.count()).toBe(1);
+  });
+
+  test("the demo's first sync creates its technicians by createUser + setUser_v2, since the emulator refuses createUsers", async () => {
+    await seedSandboxTenant({ prisma: db.prisma, secretBox }, { rescueBaseUrl: rescue.url, graphUrl: graph.url });
+    const config = await loadTenantSyncConfig({ prisma: db.prisma, secretBox }, SANDBOX_TENANT_ID);
+    expect(config.rescue?.bulkCreate.capability).toBe("unknown");
+    // The clients as the worker builds them from the stored connection.
+    const client = createRescueClient({
+      baseUrl: config.rescue!.baseUrl,
+      email: config.rescue!.email,
+      apiToken: config.rescue!.serviceToken,
+      password: config.rescue!.password,
+      bulkCreate: config.rescue!.bulkCreate,
+    });
+    const directory = createEntraDirectorySource({
+      tenantId: config.entra!.directoryId,
+      clientId: config.entra!.clientId,
+      clientSecret: config.entra!.clientSecret,
+      authorityHost: graph.url,
+      graphBaseUrl: graph.url,
+      ca: graph.caCertPem,
+    });
+    const rows = await db.prisma.groupMapping.findMany({ where: { tenantId: SANDBOX_TENANT_ID } });
+    const { report } = await runSync(
+      { directory, rescue: client, recorder: new RecordingRunRecorder([]), clock: systemClock },
+      {
+        tenantId: SANDBOX_TENANT_ID,
+        mappings: rows.map((m) => ({ ...m, filter: null })),
+        links: [],
+        defaultPassword: config.defaultPassword!,
+      },
+    );
+    expect(report.status).toBe("succeeded");
+    const created = report.counts.create.succeeded;
+    expect(created).toBeGreaterThan(0);
+    // One bulk try, then two calls per technician (setUser_v2 also serves the run's updates of adopted ones).
+    expect(client.callCounts()).toMatchObject({ createUsers: 1, createUser: created });
+    expect(client.callCounts().setUser_v2).toBeGreaterThanOrEqual(created);
+    // What the worker writes to the run log, and keeps for the next run.
+    expect(client.describeCreatePath()).toBe(
+      `Created ${created} technicians (${created} one by one (createUser + setUser_v2)): bulk creation (createUsers) refused on batch 1 (HTTP 500): remembered, this and later runs use the confirmed path`,
+    );
+    expect(client.bulkCreate).toMatchObject({ capability: "unavailable", reason: "createUsers answered HTTP 500" });
   });
 });

@@ -3,7 +3,7 @@
 // Idempotent: running it again updates the same tenant rather than making another.
 
 import { hash } from "@node-rs/argon2";
-import { type PrismaClient, SECRET_FIELDS, type SecretBox, tenantDataKey } from "@techsync/db";
+import { FORGET_BULK_CREATE, type PrismaClient, SECRET_FIELDS, type SecretBox, tenantDataKey } from "@techsync/db";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_GROUP_IDS, DEMO_TENANT_ID } from "@techsync/emulators/graph";
 import { DEMO_RESCUE_CONNECTION } from "@techsync/emulators/rescue";
 import { createRescueClient } from "@techsync/rescue";
@@ -49,7 +49,7 @@ export async function seedSandboxTenant(
     baseUrl: endpoints.rescueBaseUrl,
     email: DEMO_RESCUE_CONNECTION.email,
     password: DEMO_RESCUE_CONNECTION.password,
-    serviceToken: DEMO_RESCUE_CONNECTION.serviceToken,
+    apiToken: DEMO_RESCUE_CONNECTION.apiToken,
     timeoutMs: 10_000,
   });
   const tree = await rescue.getTree();
@@ -67,8 +67,11 @@ export async function seedSandboxTenant(
   const rescueData = {
     email: DEMO_RESCUE_CONNECTION.email,
     passwordEnc: seal(SECRET_FIELDS.rescuePassword, DEMO_RESCUE_CONNECTION.password),
-    serviceTokenEnc: seal(SECRET_FIELDS.rescueServiceToken, DEMO_RESCUE_CONNECTION.serviceToken),
+    // The column holds the "Generate API token" value, which Rescue takes as authcode.
+    serviceTokenEnc: seal(SECRET_FIELDS.rescueServiceToken, DEMO_RESCUE_CONNECTION.apiToken),
     apiBaseUrl: endpoints.rescueBaseUrl,
+    // A fresh sandbox learns again whether the emulator takes createUsers (it does not, by default).
+    ...FORGET_BULK_CREATE,
   };
   const entraData = {
     directoryId: DEMO_TENANT_ID,

@@ -104,10 +104,30 @@ export interface RescueConnectionInput {
   apiBaseUrl?: string;
 }
 
+/** Each credential is checked on its own; `result` names the first that failed ("connected" when none did). */
 export interface RescueConnectionTest {
   ok: boolean;
+  result:
+    | "connected"
+    | "token_missing"
+    | "token_invalid"
+    | "account_disabled"
+    | "email_mismatch"
+    | "not_administrator"
+    | "password_invalid"
+    | "login_limit_reached"
+    | "login_endpoint_denied"
+    | "login_unavailable"
+    | "unreachable";
   message: string;
-  account?: { organization: string; accountId: string };
+  checks: {
+    credential: "apiToken" | "email" | "password";
+    outcome: "passed" | "failed" | "skipped";
+    message: string;
+  }[];
+  account?: { organization: string; accountId: number };
+  /** Whether the token's user is a Master Administrator (bulk creation needs one); null when unknown. */
+  masterAdministrator: boolean | null;
   warnings: string[];
 }
 

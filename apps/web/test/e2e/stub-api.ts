@@ -301,13 +301,24 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           body: ok
             ? {
                 ok,
-                message: "Signed in as the Master Account Holder of Contoso Demo; the service token is valid.",
-                account: { organization: "Contoso Demo", accountId: "1001" },
+                result: "connected",
+                message:
+                  "Connected to the Rescue organisation “Contoso Demo” (account 1001) as the Master Account Holder.",
+                checks: [
+                  { credential: "apiToken", outcome: "passed", message: "Rescue accepted the API token." },
+                  { credential: "email", outcome: "passed", message: "The API token belongs to this email." },
+                  { credential: "password", outcome: "skipped", message: "No password set: none is needed." },
+                ],
+                account: { organization: "Contoso Demo", accountId: 1001 },
+                masterAdministrator: true,
                 warnings: [],
               }
             : {
                 ok,
-                message: "Rescue refused the service token: generate a new one in the Admin Center.",
+                result: "token_invalid",
+                message: "Rescue refused the API token: generate a new one in the Admin Center.",
+                checks: [{ credential: "apiToken", outcome: "failed", message: "Rescue refused the API token." }],
+                masterAdministrator: null,
                 warnings: [],
               },
         };

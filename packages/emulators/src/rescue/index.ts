@@ -1,4 +1,12 @@
 // The Rescue emulator (issue 4): `startRescueEmulator({ port: 4010 })` serves the demo organisation.
+export {
+  CREATE_USERS_UNKNOWN_CODE,
+  DENIED_ENDPOINT_CODE,
+  LOGIN_PAGE_HTML,
+  type RescueBehaviour,
+  type RescueBehaviourInput,
+  ZRescueBehaviour,
+} from "./behaviour";
 export { FaultInjector, type RescueFaults, type RescueFaultsInput, type ScriptedFault } from "./faults";
 export {
   CREATE_USERS_LIMIT,

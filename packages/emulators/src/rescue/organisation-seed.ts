@@ -55,11 +55,25 @@ export const ZRescueOrganisationSeed = z.object({
     name: z.string().min(1),
     email: z.string().min(3),
     password: z.string().min(1),
-    /** The Admin Center's token; see serviceTokenIsAuthCode. */
-    serviceToken: z.string().min(1),
+    /** Global Settings › "Generate API token": the documented authcode for API calls. */
+    apiToken: z.string().min(1).optional(),
+    /** Global Settings › Active Directory Synchronization service token, for Rescue's own AdSync tool. */
+    serviceToken: z.string().min(1).optional(),
   }),
-  /** Whether the AdSync service token works as a public-API authcode is unconfirmed; false makes it refused. */
-  serviceTokenIsAuthCode: z.boolean().default(true),
+  /**
+   * Whether the AdSync service token also works as a public-API authcode is unconfirmed; strict default: it does
+   * not (INVALID_SECRETAUTHCODE), only the API token does.
+   */
+  serviceTokenIsAuthCode: z.boolean().default(false),
+  /** Global Settings › "Generate API token" restrictions a customer may tick. */
+  apiSettings: z
+    .object({
+      /** "Deny access to the login endpoint": the `login` API call is refused (website login unaffected). */
+      denyLoginEndpoint: z.boolean().default(false),
+      /** "Deny access to the requestAuthCode endpoint": the generated API token is the only way in. */
+      denyRequestAuthCode: z.boolean().default(false),
+    })
+    .prefault({}),
   administrators: z.array(ZAdministratorSeed).default([]),
   technicianGroups: z.array(ZTechnicianGroupSeed).default([]),
   passwordPolicy: z
@@ -85,7 +99,10 @@ export const DEMO_ADOPTABLE_TECHNICIAN_EMAIL = "alex.morgan@contoso-demo.example
 export const DEMO_RESCUE_CONNECTION = {
   email: "mah@contoso-demo.example",
   password: "Demo-Rescue-2026!",
-  serviceToken: "demotoken0techsync0rescue0emulator0service0token0for0the0sandbox0tenant0000001",
+  /** The "Generate API token" value: what TechSync sends as `authcode`. */
+  apiToken: "demotoken0techsync0rescue0emulator0service0token0for0the0sandbox0tenant0000001",
+  /** The AdSync service token: a different secret, refused as `authcode` by the strict default. */
+  serviceToken: "demoadsync0servicetoken0not0an0api0token0for0the0sandbox0tenant00000000000001",
 } as const;
 
 /** The sandbox's demo organisation: fixed, documented credentials (DEMO_RESCUE_CONNECTION). */

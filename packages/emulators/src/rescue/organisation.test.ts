@@ -324,10 +324,10 @@ describe("sessions, login limit and authcodes", () => {
 
   it("a new authcode replaces the old one", () => {
     const { org } = organisation();
-    expect("caller" in org.authenticate({ authcode: DEMO_RESCUE_CONNECTION.serviceToken }, undefined, null)).toBe(true);
+    expect("caller" in org.authenticate({ authcode: DEMO_RESCUE_CONNECTION.apiToken }, undefined, null)).toBe(true);
     const issued = org.requestAuthCode({ email: DEMO_RESCUE_CONNECTION.email, pwd: DEMO_RESCUE_CONNECTION.password });
     expect(issued.authCode).toMatch(/^[a-z0-9]{79}$/);
-    expect(org.authenticate({ authcode: DEMO_RESCUE_CONNECTION.serviceToken }, undefined, null)).toEqual({
+    expect(org.authenticate({ authcode: DEMO_RESCUE_CONNECTION.apiToken }, undefined, null)).toEqual({
       code: "INVALID_SECRETAUTHCODE",
     });
     expect("caller" in org.authenticate({ authcode: issued.authCode! }, undefined, null)).toBe(true);
@@ -336,7 +336,7 @@ describe("sessions, login limit and authcodes", () => {
   it("answers USER_DELETED_OR_DISABLED for a disabled caller", () => {
     const { org } = organisation();
     mah(org).enabled = false;
-    expect(org.authenticate({ authcode: DEMO_RESCUE_CONNECTION.serviceToken }, undefined, null)).toEqual({
+    expect(org.authenticate({ authcode: DEMO_RESCUE_CONNECTION.apiToken }, undefined, null)).toEqual({
       code: "USER_DELETED_OR_DISABLED",
     });
   });

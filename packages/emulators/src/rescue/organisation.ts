@@ -118,7 +118,10 @@ export class RescueOrganisation {
       password: mah.password,
       accountHolder: true,
     });
-    if (seed.serviceTokenIsAuthCode) this.authCodes.set(mah.serviceToken, this.masterAccountHolderId);
+    if (mah.apiToken) this.authCodes.set(mah.apiToken, this.masterAccountHolderId);
+    if (seed.serviceTokenIsAuthCode && mah.serviceToken) {
+      this.authCodes.set(mah.serviceToken, this.masterAccountHolderId);
+    }
     const adminGroups = new Map<string, number>();
     for (const admin of seed.administrators) {
       let parentId = admin.master ? this.categoryIds.masterAdministrators : this.categoryIds.administrators;
@@ -168,6 +171,11 @@ export class RescueOrganisation {
 
   get account() {
     return this.seed.account;
+  }
+
+  /** The organisation's Global Settings restrictions on the login and requestAuthCode endpoints. */
+  get apiSettings() {
+    return this.seed.apiSettings;
   }
 
   /** A JSON view of everything, for the admin interface and tests. */

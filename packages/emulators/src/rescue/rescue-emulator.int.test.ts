@@ -10,7 +10,7 @@ afterEach(async () => {
   await emulator.close();
 });
 
-const token = DEMO_RESCUE_CONNECTION.serviceToken;
+const token = DEMO_RESCUE_CONNECTION.apiToken;
 
 async function post(path: string, form: Record<string, string>, cookie?: string) {
   const response = await fetch(`${emulator.url}${path}`, {
@@ -197,5 +197,110 @@ describe("admin interface", () => {
     await adminJson("reset", {});
     expect(emulator.organisation.technicians()).toHaveLength(0);
     expect(emulator.faults.current.errorRate).toBe(0);
+  });
+});
+
+describe("strict by default", () => {
+  const tier1 = () => String([...emulator.organisation.nodes.values()].find((n) => n.name === "Support Tier 1")!.id);
+  const userRows = (count: number) => {
+    const form: Record<string, string> = { authcode: token };
+    for (let i = 0; i < count; i++) {
+      Object.assign(form, {
+        [`USERDATA[${i}].uniqueid`]: `u${i}`,
+        [`USERDATA[${i}].parentid`]: tier1(),
+        [`USERDATA[${i}].name`]: `User ${i}`,
+        [`USERDATA[${i}].nick`]: "",
+        [`USERDATA[${i}].email`]: `user.${i}@contoso-demo.example`,
+        [`USERDATA[${i}].ssoid`]: "",
+        [`USERDATA[${i}].pwd`]: "Welcome-2026!",
+        [`USERDATA[${i}].confpwd`]: "Welcome-2026!",
+        [`USERDATA[${i}].status`]: "Disabled",
+      });
+    }
+    return form;
+  };
+
+  it("refuses more than 1,000 form keys with HTTP 500, and accepts 1,000", async () => {
+    emulator.setBehaviour({ createUsers: "enabled" });
+    // 111 users × 9 fields + authcode = 1,000 keys.
+    const atLimit = await post("/API/createUsers.aspx", userRows(111));
+    expect(atLimit.status).toBe(200);
+    expect(atLimit.body.startsWith("OK")).toBe(true);
+    const over = await post("/API/createUsers.aspx", { ...userRows(112), authcode: token });
+    expect(over.status).toBe(500);
+    expect(over.body).toMatch(/The URL-encoded form data is not valid/);
+    expect(emulator.organisation.findByEmail("user.111@contoso-demo.example")).toEqual([]);
+  });
+
+  it("refuses a body over 4 MB (HTTP 500) and a query string over 2,048 characters (HTTP 400)", async () => {
+    const big = await post("/API/getAccount.aspx", { authcode: token, description: "x".repeat(4 * 1024 * 1024) });
+    expect(big.status).toBe(500);
+    expect(big.body).toMatch(/Maximum request length exceeded/);
+    const long = await fetch(`${emulator.url}/API/getAccount.aspx?authcode=${token}&pad=${"x".repeat(2048)}`);
+    expect(long.status).toBe(400);
+    const fine = await fetch(`${emulator.url}/API/getAccount.aspx?authcode=${token}`);
+    expect(fine.status).toBe(200);
+  });
+
+  it("refuses createUsers unless switched on, in the variant asked for", async () => {
+    const expectations: [string, number, RegExp][] = [
+      ["http500", 500, /Server Error/],
+      ["error", 200, /^ERROR$/],
+      ["notFound", 404, /Not Found/],
+      ["htmlPage", 200, /^<!DOCTYPE html>/],
+      ["unknownCode", 200, /^NOT_SUPPORTED$/],
+    ];
+    expect((await adminJson("behaviour")).json.createUsers).toBe("http500");
+    for (const [variant, status, body] of expectations) {
+      expect((await adminJson("behaviour", { createUsers: variant })).status).toBe(200);
+      const reply = await post("/API/createUsers.aspx", userRows(1));
+      expect([variant, reply.status]).toEqual([variant, status]);
+      expect(reply.body).toMatch(body);
+    }
+    expect(emulator.organisation.findByEmail("user.0@contoso-demo.example")).toEqual([]);
+    expect((await adminJson("behaviour", { createUsers: "sometimes" })).status).toBe(400);
+  });
+
+  it("refuses the AdSync service token as authcode; the API token works", async () => {
+    expect((await post("/API/getAccount.aspx", { authcode: DEMO_RESCUE_CONNECTION.serviceToken })).body).toBe(
+      "INVALID_SECRETAUTHCODE",
+    );
+    expect((await post("/API/getAccount.aspx", { authcode: token })).body).toMatch(/^OK /);
+  });
+
+  it("denies the login and requestAuthCode endpoints when the organisation says so, in the variant asked for", async () => {
+    emulator.organisation.load({
+      ...demoRescueOrganisation(),
+      apiSettings: { denyLoginEndpoint: true, denyRequestAuthCode: true },
+    });
+    const credentials = { email: DEMO_RESCUE_CONNECTION.email, pwd: DEMO_RESCUE_CONNECTION.password };
+    const login = await post("/API/login.aspx", credentials);
+    expect([login.status, login.body]).toEqual([200, "ACCESS_DENIED"]);
+    expect(login.headers.get("set-cookie")).toBeNull();
+    expect((await post("/API/requestAuthCode.aspx", credentials)).body).toBe("ACCESS_DENIED");
+    emulator.setBehaviour({ deniedEndpoint: "http403" });
+    expect((await post("/API/login.aspx", credentials)).status).toBe(403);
+    emulator.setBehaviour({ deniedEndpoint: "error" });
+    expect((await post("/API/login.aspx", credentials)).body).toBe("ERROR");
+    // The API token still works, and was not replaced.
+    expect((await post("/API/getAccount.aspx", { authcode: token })).body).toMatch(/^OK /);
+  });
+
+  it("refuses a technician beyond the named licences with ERROR by default, or the token asked for", async () => {
+    emulator.organisation.account.technicianLicences = emulator.organisation.enabledTechnicians();
+    const casey = emulator.organisation.findByEmail("casey.old@contoso-demo.example")[0]!;
+    const enable = {
+      node: String(casey.id),
+      name: casey.name,
+      email: casey.email,
+      status: "Enabled",
+      mobileaddon: "False",
+      rpataddon: "False",
+      authcode: token,
+    };
+    expect((await post("/API/setUser_v2.aspx", enable)).body).toBe("ERROR");
+    emulator.setBehaviour({ licenceRefusal: "LICENSELIMITREACHED" });
+    expect((await post("/API/setUser_v2.aspx", enable)).body).toBe("LICENSELIMITREACHED");
+    expect(casey.enabled).toBe(false);
   });
 });

@@ -1,10 +1,23 @@
 // The Rescue emulator: the API methods TechSync uses over GET and POST at /API/<method>.aspx, answering in the
 // plain-text format, plus an admin interface under /_emulator/rescue/ (a path no real client uses).
-import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { z } from "zod";
+import {
+  CREATE_USERS_UNKNOWN_CODE,
+  DENIED_ENDPOINT_CODE,
+  LOGIN_PAGE_HTML,
+  type RescueBehaviour,
+  type RescueBehaviourInput,
+  ZRescueBehaviour,
+} from "./behaviour";
 import { FaultInjector, type FaultKind, type RescueFaultsInput } from "./faults";
-import { type EmulatedNode, type MethodResult, RescueOrganisation } from "./organisation";
+import {
+  type EmulatedNode,
+  LICENCE_LIMIT,
+  type MethodResult,
+  MOBILE_LICENCE_LIMIT,
+  RescueOrganisation,
+} from "./organisation";
 import { demoRescueOrganisation, type RescueOrganisationSeed, ZRescueOrganisationSeed } from "./organisation-seed";
 import { formatPlainTextReply } from "./plain-text-reply";
 
@@ -24,6 +37,8 @@ export interface RescueEmulatorOptions {
   /** The organisation to start with; default the demo organisation. */
   seed?: RescueOrganisationSeed;
   faults?: RescueFaultsInput;
+  /** Answers where Rescue's documentation is silent; default the strictest plausible (createUsers refused). */
+  behaviour?: RescueBehaviourInput;
   /** Time source for session expiry and the login limit; default Date.now. */
   now?: () => number;
   logger?: boolean;
@@ -34,7 +49,10 @@ export interface RescueEmulator {
   organisation: RescueOrganisation;
   faults: FaultInjector;
   clock: EmulatorClock;
-  /** Back to the starting seed (or the last one POSTed to /_emulator/rescue/seed), no faults. */
+  /** The current behaviour; replace it with setBehaviour (or POST /_emulator/rescue/behaviour). */
+  behaviour(): RescueBehaviour;
+  setBehaviour(input: RescueBehaviourInput): RescueBehaviour;
+  /** Back to the starting seed (or the last one POSTed to /_emulator/rescue/seed), no faults, starting behaviour. */
   reset(): void;
 }
 
@@ -44,18 +62,55 @@ const ALIASES: Record<string, string> = { nodeid: "node", targetnodeid: "targetn
 type Params = Record<string, string>;
 
 /** Query and form fields, names lower-cased (ASP.NET looks them up case-insensitively), aliases resolved. */
-function paramsOf(query: unknown, body: unknown): Params {
+function paramsOf(...sources: URLSearchParams[]): Params {
   const params: Params = {};
-  for (const source of [query, body]) {
-    if (!source || typeof source !== "object") continue;
-    for (const [rawKey, rawValue] of Object.entries(source as Record<string, unknown>)) {
-      const value = Array.isArray(rawValue) ? rawValue[0] : rawValue;
-      if (value === undefined || value === null) continue;
+  for (const source of sources) {
+    for (const [rawKey, value] of source) {
       const key = rawKey.toLowerCase();
-      params[ALIASES[key] ?? key] = String(value);
+      const name = ALIASES[key] ?? key;
+      if (!(name in params)) params[name] = value;
     }
   }
   return params;
+}
+
+/** The raw form body, kept as text so the ASP.NET limits can be checked on what was sent. */
+interface RawForm {
+  rawForm: string;
+}
+
+/** Distinct keys, as ASP.NET's name-value collections count them. */
+function keyCount(values: URLSearchParams): number {
+  return new Set(values.keys()).size;
+}
+
+/**
+ * Stock ASP.NET request limits: an over-long query string is HTTP 400; more keys than aspnet:MaxHttpCollectionKeys
+ * in the form or the query string ("The URL-encoded form data is not valid") and a body over maxRequestLength
+ * ("Maximum request length exceeded") are unhandled exceptions, HTTP 500.
+ */
+function requestLimitBreach(
+  limits: RescueBehaviour["requestLimits"],
+  rawQuery: string,
+  rawForm: string,
+): { status: number; body: string } | undefined {
+  if (rawQuery.length > limits.maxQueryStringLength) {
+    return {
+      status: 400,
+      body: "Bad Request: the length of the query string for this request exceeds the configured maxQueryStringLength value.",
+    };
+  }
+  if (Buffer.byteLength(rawForm) > limits.maxRequestBytes) {
+    return { status: 500, body: "Server Error: Maximum request length exceeded." };
+  }
+  const tooMany = (raw: string) => raw !== "" && keyCount(new URLSearchParams(raw)) > limits.maxCollectionKeys;
+  if (tooMany(rawQuery) || tooMany(rawForm)) {
+    return {
+      status: 500,
+      body: "Server Error: The URL-encoded form data is not valid. (Operation is not valid due to the current state of the object.)",
+    };
+  }
+  return undefined;
 }
 
 function sessionIdOf(cookieHeader: string | undefined): string | undefined {
@@ -87,13 +142,18 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
   const organisation = new RescueOrganisation(startingSeed, () => clock.now());
   const faults = new FaultInjector();
   if (options.faults) faults.set(options.faults);
+  const startingBehaviour = ZRescueBehaviour.parse(options.behaviour ?? {});
+  let behaviour = startingBehaviour;
   const app = Fastify({
     logger: options.logger ?? false,
     routerOptions: { caseSensitive: false },
     bodyLimit: 16 * 1024 * 1024,
     forceCloseConnections: true,
   });
-  void app.register(formbody);
+  // Form bodies stay raw text here: the handler checks the ASP.NET limits before reading them.
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) =>
+    done(null, { rawForm: String(body) } satisfies RawForm),
+  );
 
   const answer = (reply: FastifyReply, body: string, status = 200) =>
     reply.code(status).type("text/plain; charset=utf-8").send(body);
@@ -104,7 +164,11 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
     handler: async (request, reply) => {
       const { file } = request.params as { file: string };
       const method = file.replace(/\.aspx$/i, "").toLowerCase();
-      const params = paramsOf(request.query, request.body);
+      const rawQuery = request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "";
+      const rawForm = (request.body as RawForm | undefined)?.rawForm ?? "";
+      const breach = requestLimitBreach(behaviour.requestLimits, rawQuery, rawForm);
+      if (breach) return answer(reply, breach.body, breach.status);
+      const params = paramsOf(new URLSearchParams(rawQuery), new URLSearchParams(rawForm));
       let sessionId = sessionIdOf(request.headers.cookie);
       await sleep(faults.current.latencyMs);
       const picked = faults.pickFault(method);
@@ -124,6 +188,28 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
         sessionId = undefined;
       }
 
+      const denied =
+        (method === "login" && organisation.apiSettings.denyLoginEndpoint) ||
+        (method === "requestauthcode" && organisation.apiSettings.denyRequestAuthCode);
+      if (denied) {
+        if (behaviour.deniedEndpoint === "http403") return answer(reply, "Forbidden", 403);
+        return answer(reply, behaviour.deniedEndpoint === "error" ? "ERROR" : DENIED_ENDPOINT_CODE);
+      }
+      if (method === "createusers" && behaviour.createUsers !== "enabled") {
+        switch (behaviour.createUsers) {
+          case "http500":
+            return answer(reply, "Server Error in '/API' Application.", 500);
+          case "notFound":
+            return answer(reply, "Not Found", 404);
+          case "htmlPage":
+            return reply.code(200).type("text/html; charset=utf-8").send(LOGIN_PAGE_HTML);
+          case "unknownCode":
+            return answer(reply, CREATE_USERS_UNKNOWN_CODE);
+          default:
+            return answer(reply, "ERROR");
+        }
+      }
+
       let body: string;
       if (method === "login") {
         const result = organisation.login(params);
@@ -138,7 +224,10 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
         const handle = MANAGEMENT_METHODS[method];
         if (!handle) return answer(reply, "Not Found", 404);
         const auth = organisation.authenticate(params, sessionId, faults.current.dropSessionsAfterCalls);
-        body = "code" in auth ? auth.code : formatPlainTextReply(handle(auth.caller, params, organisation));
+        body =
+          "code" in auth
+            ? auth.code
+            : formatPlainTextReply(withLicenceRefusal(handle(auth.caller, params, organisation)));
       }
       if (fault === "lostReply") return answer(reply, "ERROR");
       if (fault === "slow") await sleep(faults.current.slowResponseMs);
@@ -146,9 +235,28 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
     },
   });
 
+  /** The organisation's licence refusal is an internal marker; the wire answer is the behaviour's choice. */
+  const withLicenceRefusal = (result: MethodResult): MethodResult => {
+    if ("blocks" in result) {
+      return {
+        ...result,
+        blocks: result.blocks.map((block) =>
+          block.map(([k, v]) => [k, v === LICENCE_LIMIT || v === MOBILE_LICENCE_LIMIT ? behaviour.licenceRefusal : v]),
+        ),
+      };
+    }
+    if (result.code === LICENCE_LIMIT || result.code === MOBILE_LICENCE_LIMIT)
+      return { code: behaviour.licenceRefusal };
+    return result;
+  };
+  const setBehaviour = (input: RescueBehaviourInput) => {
+    behaviour = ZRescueBehaviour.parse(input);
+    return behaviour;
+  };
   const reset = () => {
     organisation.load(startingSeed);
     faults.reset();
+    behaviour = startingBehaviour;
   };
   const outcome = (reply: FastifyReply, code: string) => reply.code(code === "OK" ? 200 : 409).send({ result: code });
 
@@ -164,6 +272,13 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
   app.post("/_emulator/rescue/reset", async () => {
     reset();
     return { result: "OK" };
+  });
+  app.get("/_emulator/rescue/behaviour", async () => behaviour);
+  app.post("/_emulator/rescue/behaviour", async (request, reply) => {
+    const parsed = ZRescueBehaviour.safeParse(request.body ?? {});
+    if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
+    behaviour = parsed.data;
+    return behaviour;
   });
   app.get("/_emulator/rescue/faults", async () => faults.current);
   app.post("/_emulator/rescue/faults", async (request, reply) => {
@@ -193,7 +308,7 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
     return { now: new Date(clock.now()).toISOString() };
   });
 
-  return { app, organisation, faults, clock, reset };
+  return { app, organisation, faults, clock, behaviour: () => behaviour, setBehaviour, reset };
 }
 
 export interface StartedRescueEmulator extends RescueEmulator {

@@ -79,10 +79,10 @@ export interface BulkUserRow {
  * `USERDATA[0].uniqueid=…&USERDATA[0].name=…`, the ASP.NET model-binding convention. The emulator also accepts
  * `USERDATA[0][name]`. Changing the encoding means changing only this function.
  */
-export function encodeBulkUsers(rows: readonly BulkUserRow[]): Record<string, FormValue> {
+export function encodeBulkUsers(rows: readonly BulkUserRow[], firstIndex = 0): Record<string, FormValue> {
   const params: Record<string, FormValue> = {};
   rows.forEach((row, i) => {
-    for (const [key, value] of Object.entries(row)) params[`USERDATA[${i}].${key}`] = value;
+    for (const [key, value] of Object.entries(row)) params[`USERDATA[${firstIndex + i}].${key}`] = value;
   });
   return params;
 }

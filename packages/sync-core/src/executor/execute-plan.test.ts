@@ -179,6 +179,48 @@ describe("executePlan", () => {
     expect(recorder.progressEvents.at(-1)).toEqual({ phase: "apply", done: 25, total: 25 });
   });
 
+  it("tries a technician whose create failed transiently again, and keeps a final refusal final", async () => {
+    const { rescue, recorder, plan, execute } = await world(users(3));
+    const create = rescue.createTechnicians.bind(rescue);
+    const sent: string[][] = [];
+    let transientLeft = 2;
+    rescue.createTechnicians = async (requests) => {
+      sent.push(requests.map((r) => r.ref));
+      const results = await create(requests.filter((r) => r.ref !== "u0" || transientLeft === 0));
+      const refusals = requests
+        .filter((r) => r.ref === "u1")
+        .map((r) => ({ ref: r.ref, ok: false as const, error: new SyncPortError("taken", { code: "TAKEN" }) }));
+      if (requests.some((r) => r.ref === "u0") && transientLeft > 0) {
+        transientLeft -= 1;
+        results.push({ ref: "u0", ok: false, error: new SyncPortError("busy", { code: "ERROR", retryable: true }) });
+      }
+      return [...results.filter((r) => r.ref !== "u1"), ...refusals];
+    };
+    const report = await execute(plan);
+    expect(sent).toEqual([["u0", "u1", "u2"], ["u0"], ["u0"]]);
+    expect(report.counts.create).toEqual({ planned: 3, succeeded: 2, failed: 1, cancelled: 0 });
+    expect(recorder.outcomes.find((o) => o.entraUserId === "u1")).toMatchObject({
+      status: "failed",
+      error: { code: "TAKEN" },
+    });
+  });
+
+  it("a create that stays transiently failed is reported failed, retryable, after the policy's tries", async () => {
+    const { rescue, plan, execute } = await world(users(1));
+    let calls = 0;
+    rescue.createTechnicians = async (requests) => {
+      calls += 1;
+      return requests.map((r) => ({
+        ref: r.ref,
+        ok: false as const,
+        error: new SyncPortError("busy", { code: "ERROR", retryable: true }),
+      }));
+    };
+    const report = await execute(plan, { retry: { maxAttempts: 3 } });
+    expect(calls).toBe(3);
+    expect(report.counts.create.failed).toBe(1);
+  });
+
   it("stops at a batch boundary when aborted, recording what did not start as cancelled", async () => {
     const { rescue, recorder, plan, execute } = await world(users(6), { maxCreateBatch: 2 });
     const controller = new AbortController();

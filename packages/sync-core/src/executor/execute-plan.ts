@@ -11,6 +11,7 @@ import {
 } from "../ports";
 import { type ActionFailure, emptyActionCounts, type RunReport, type RunStatus } from "../run-report";
 import {
+  backoffDelay,
   callWithRetry,
   DEFAULT_RETRY_POLICY,
   type RetryContext,
@@ -215,15 +216,45 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
         password: options.defaultPassword,
       }));
       let attempts = 0;
-      let results: Awaited<ReturnType<ExecutorRescue["createTechnicians"]>> = [];
+      const byRef = new Map<string, Awaited<ReturnType<ExecutorRescue["createTechnicians"]>>[number]>();
       let failure: RetryFailure | undefined;
-      try {
-        ({ value: results, attempts } = await callWithRetry(() => rescue.createTechnicians(requests), retry));
-      } catch (error) {
-        if (!(error instanceof RetryFailure)) throw error;
-        failure = error;
+      // rule 12: a technician whose create failed transiently (its own result says retryable) is tried again with
+      // the same backoff as a failed call; the adapter finds it by email if the failed try had created it after all.
+      let pending = requests;
+      for (let round = 1; ; round++) {
+        try {
+          const called = await callWithRetry(() => rescue.createTechnicians(pending), retry);
+          attempts += called.attempts;
+          for (const result of called.value) byRef.set(result.ref, result);
+        } catch (error) {
+          if (!(error instanceof RetryFailure)) throw error;
+          // Rows settled by an earlier round keep their results; the rest fail with the call.
+          failure = error;
+          for (const request of pending) byRef.delete(request.ref);
+          break;
+        }
+        const sessionAtRound = retry.session?.current() ?? 0;
+        const transient = pending.filter((request) => {
+          const result = byRef.get(request.ref);
+          return result !== undefined && !result.ok && (result.error.retryable || result.error.sessionExpired);
+        });
+        if (transient.length === 0 || round >= retry.policy.maxAttempts || options.signal?.aborted) break;
+        const expired = transient.some((request) => {
+          const result = byRef.get(request.ref);
+          return result !== undefined && !result.ok && result.error.sessionExpired;
+        });
+        // The session expired under some creates: renew it once for all of them (Rescue limits logins).
+        if (expired) await retry.session?.renew(sessionAtRound);
+        const retryAfterMs = Math.max(
+          0,
+          ...transient.map((request) => {
+            const result = byRef.get(request.ref);
+            return result && !result.ok ? (result.error.retryAfterMs ?? 0) : 0;
+          }),
+        );
+        await retry.clock.sleep(backoffDelay(round, retry.policy, retry.random, retryAfterMs));
+        pending = transient;
       }
-      const byRef = new Map(results.map((result) => [result.ref, result]));
       const links: Link[] = [];
       for (const action of chunk) {
         const result = byRef.get(action.entraUserId);
@@ -237,10 +268,10 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
         const result = byRef.get(action.entraUserId);
         if (result?.ok) await settle(action, "succeeded", result.nodeId, attempts);
         else {
-          const error = failure
-            ? describeError(failure.error)
-            : result
-              ? describeError(result.error)
+          const error = result
+            ? describeError(result.error)
+            : failure
+              ? describeError(failure.error)
               : { code: "NO_RESULT", message: "Rescue returned no result for this technician" };
           await settle(action, "failed", null, failure?.attempts ?? attempts, error);
         }

@@ -21,10 +21,33 @@ export const ZSetRescueConnectionBody = z.strictObject({
   apiBaseUrl: ZHttpUrl.optional(),
 });
 
+/** Each credential is checked on its own; `result` names the first that failed ("connected" when none did). */
 export const ZRescueConnectionTest = z.object({
   ok: z.boolean(),
+  result: z.enum([
+    "connected",
+    "token_missing",
+    "token_invalid",
+    "account_disabled",
+    "email_mismatch",
+    "not_administrator",
+    "password_invalid",
+    "login_limit_reached",
+    "login_endpoint_denied",
+    "login_unavailable",
+    "unreachable",
+  ]),
   message: z.string(),
+  checks: z.array(
+    z.object({
+      credential: z.enum(["apiToken", "email", "password"]),
+      outcome: z.enum(["passed", "failed", "skipped"]),
+      message: z.string(),
+    }),
+  ),
   account: z.object({ organization: z.string(), accountId: z.number() }).optional(),
+  /** Whether the token's user is a Master Administrator (bulk creation needs one); null when unknown. */
+  masterAdministrator: z.boolean().nullable(),
   warnings: z.array(z.string()),
 });
 

@@ -1,4 +1,4 @@
-import { SECRET_FIELDS, tenantDataKey } from "@techsync/db";
+import { FORGET_BULK_CREATE, SECRET_FIELDS, tenantDataKey } from "@techsync/db";
 import { DEFAULT_RESCUE_BASE_URL } from "@techsync/rescue";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
@@ -30,9 +30,17 @@ export async function setRescueConnection(
       throw invalidField("serviceToken", "required when the connection is first set.");
     const seal = (field: string, value: string) =>
       deps.secretBox.encrypt(tenantId, tenantDataKey(tenant), field, value);
+    const apiBaseUrl = body.apiBaseUrl ?? current?.apiBaseUrl ?? DEFAULT_RESCUE_BASE_URL;
+    // Another organisation, caller or token may answer createUsers differently: learn it again.
+    const destinationChanged =
+      current !== null &&
+      (current.email.toLowerCase() !== body.email.toLowerCase() ||
+        current.apiBaseUrl !== apiBaseUrl ||
+        !!body.serviceToken);
     const data = {
       email: body.email,
-      apiBaseUrl: body.apiBaseUrl ?? current?.apiBaseUrl ?? DEFAULT_RESCUE_BASE_URL,
+      apiBaseUrl,
+      ...(destinationChanged ? FORGET_BULK_CREATE : {}),
       ...(body.password ? { passwordEnc: seal(SECRET_FIELDS.rescuePassword, body.password) } : {}),
       ...(body.serviceToken ? { serviceTokenEnc: seal(SECRET_FIELDS.rescueServiceToken, body.serviceToken) } : {}),
       // A changed connection has not been tested yet.

@@ -1,5 +1,4 @@
 import { loadTenantSyncConfig } from "@techsync/db";
-import { RescueError } from "@techsync/rescue";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
@@ -10,26 +9,28 @@ import { ZRescueConnectionTest } from "./rescue-connection.types";
 
 type RescueConnectionTest = z.infer<typeof ZRescueConnectionTest>;
 
-/** Logs in with the stored credentials and says what happened in plain words; the outcome is kept on the connection. */
+/**
+ * Checks the stored API token, email and (optional) password one by one and says which one failed, in plain words;
+ * the outcome is kept on the connection. Only "connected" is ok.
+ */
 export async function testRescueConnection(
   deps: Pick<ApiDeps, "prisma" | "secretBox" | "upstreamTimeoutMs">,
   tenantId: string,
 ): Promise<RescueConnectionTest> {
   const config = await loadTenantSyncConfig(deps, tenantId);
   if (!config.rescue) throw new AppError("not_connected", "The tenant has no Rescue connection yet: set it first.");
-  let result: RescueConnectionTest;
-  try {
-    const { account, warnings } = await rescueClientOf(deps, config.rescue).testConnection();
-    result = {
-      ok: true,
-      message: `Connected to the Rescue organisation “${account.organization}” (account ${account.accountId}).`,
-      account: { organization: account.organization, accountId: account.accountId },
-      warnings,
-    };
-  } catch (error) {
-    if (!(error instanceof RescueError)) throw error;
-    result = { ok: false, message: `${error.message}.${error.hint ? ` ${error.hint}` : ""}`, warnings: [] };
-  }
+  const tested = await rescueClientOf(deps, config.rescue).testConnection();
+  const result: RescueConnectionTest = {
+    ok: tested.ok,
+    result: tested.result,
+    message: tested.message,
+    checks: tested.checks,
+    ...(tested.account
+      ? { account: { organization: tested.account.organization, accountId: tested.account.accountId } }
+      : {}),
+    masterAdministrator: tested.masterAdministrator,
+    warnings: tested.warnings,
+  };
   await deps.prisma.rescueConnection.update({
     where: { tenantId },
     data: { lastTestedAt: new Date(), lastTestOk: result.ok, lastTestMessage: result.message },
@@ -43,7 +44,7 @@ export const testRescueConnectionRoute: FastifyPluginAsyncZod<ApiDeps> = async (
     {
       schema: {
         tags: ["connections"],
-        summary: "Log in to Rescue with the stored connection and report the outcome",
+        summary: "Check the stored Rescue API token, email and password one by one and report which one failed",
         params: ZTenantParams,
         response: { 200: ZRescueConnectionTest, 409: ZErrorReply, ...AUTHENTICATED_ERRORS },
       },

@@ -45,7 +45,18 @@ describe("step 1: Rescue", () => {
     const action = jest.fn(
       async (_previous: RescueStepState, _form: FormData): Promise<RescueStepState> => ({
         ok: false,
-        test: { ok: false, message: "Rescue refused the service token.", warnings: ["The token expires soon."] },
+        test: {
+          ok: false,
+          result: "password_invalid",
+          message: "Rescue refused the password for mah@contoso.example: it is wrong.",
+          checks: [
+            { credential: "apiToken", outcome: "passed", message: "Rescue accepted the API token." },
+            { credential: "email", outcome: "passed", message: "The API token belongs to mah@contoso.example." },
+            { credential: "password", outcome: "failed", message: "Rescue refused the password." },
+          ],
+          masterAdministrator: true,
+          warnings: ["The token expires soon."],
+        },
       }),
     );
     render(<RescueStepForm action={action} saved={savedRescue} />);
@@ -55,7 +66,10 @@ describe("step 1: Rescue", () => {
     fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Could not connect to Rescue.");
-    expect(alert.textContent).toContain("Rescue refused the service token.");
+    expect(alert.textContent).toContain("Rescue refused the password for mah@contoso.example: it is wrong.");
+    // Which credential failed, one line each.
+    expect(alert.textContent).toContain("API token: OK");
+    expect(alert.textContent).toContain("Password: Failed — Rescue refused the password.");
     expect(alert.textContent).toContain("The token expires soon.");
     const form = action.mock.calls[0]![1];
     expect(form.get("intent")).toBe("test");

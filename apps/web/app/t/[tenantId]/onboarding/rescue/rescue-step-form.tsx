@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useActionState } from "react";
+import type { RescueConnectionTest } from "../../../../../src/api/api-types";
 import { FormField, FormMessage, SecretField } from "../../../../../src/components/form-field";
 import { SubmitButton } from "../../../../../src/components/submit-button";
 import type { RescueStepState } from "../actions";
@@ -77,9 +78,7 @@ export function RescueStepForm({
         />
       </details>
       <FormMessage ok={state.ok} message={state.test ? undefined : state.message} />
-      {state.test ? (
-        <RescueTestResult ok={state.test.ok} message={state.test.message} warnings={state.test.warnings} />
-      ) : null}
+      {state.test ? <RescueTestResult test={state.test} /> : null}
       {!state.test && saved.lastTest ? (
         <p className="hint">
           Last test {new Date(saved.lastTest.at).toLocaleString()}: {saved.lastTest.ok ? "connected" : "failed"} —{" "}
@@ -99,12 +98,34 @@ export function RescueStepForm({
   );
 }
 
-function RescueTestResult({ ok, message, warnings }: { ok: boolean; message: string; warnings: string[] }) {
+const CREDENTIAL_LABEL: Record<RescueConnectionTest["checks"][number]["credential"], string> = {
+  apiToken: "API token",
+  email: "Email",
+  password: "Password",
+};
+const OUTCOME_LABEL: Record<RescueConnectionTest["checks"][number]["outcome"], string> = {
+  passed: "OK",
+  failed: "Failed",
+  skipped: "Not checked",
+};
+
+/** The connection test, credential by credential, so a person sees which one to fix. */
+function RescueTestResult({ test }: { test: RescueConnectionTest }) {
+  const { ok, message, warnings, checks } = test;
   return (
     <div className={`notice ${ok ? "ok" : "bad"}`} role={ok ? "status" : "alert"}>
       <strong>{ok ? "Connected to Rescue." : "Could not connect to Rescue."}</strong> {message}
+      {checks.length ? (
+        <ul aria-label="Checks">
+          {checks.map((check) => (
+            <li key={check.credential}>
+              {CREDENTIAL_LABEL[check.credential]}: {OUTCOME_LABEL[check.outcome]} — {check.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {warnings.length ? (
-        <ul>
+        <ul aria-label="Warnings">
           {warnings.map((warning) => (
             <li key={warning}>{warning}</li>
           ))}
