@@ -48,21 +48,26 @@ export type PublicEntraCloud = keyof typeof ENTRA_CLOUDS;
 export type RescueRegion = PublicRescueRegion | typeof SANDBOX_DESTINATION;
 export type EntraCloud = PublicEntraCloud | typeof SANDBOX_DESTINATION;
 
-export const RESCUE_REGION_NAMES = [...(Object.keys(RESCUE_REGIONS) as PublicRescueRegion[]), SANDBOX_DESTINATION] as [
-  RescueRegion,
-  ...RescueRegion[],
-];
-export const ENTRA_CLOUD_NAMES = [...(Object.keys(ENTRA_CLOUDS) as PublicEntraCloud[]), SANDBOX_DESTINATION] as [
-  EntraCloud,
-  ...EntraCloud[],
-];
+/** Every region name (for zod enums and selects). */
+export const RESCUE_REGION_NAMES = [
+  "global",
+  "enterprise",
+  SANDBOX_DESTINATION,
+] as const satisfies readonly RescueRegion[];
+export const ENTRA_CLOUD_NAMES = [
+  "global",
+  "usgov",
+  "usgov-dod",
+  "china",
+  SANDBOX_DESTINATION,
+] as const satisfies readonly EntraCloud[];
 
 export function isRescueRegion(value: string): value is RescueRegion {
-  return (RESCUE_REGION_NAMES as string[]).includes(value);
+  return (RESCUE_REGION_NAMES as readonly string[]).includes(value);
 }
 
 export function isEntraCloud(value: string): value is EntraCloud {
-  return (ENTRA_CLOUD_NAMES as string[]).includes(value);
+  return (ENTRA_CLOUD_NAMES as readonly string[]).includes(value);
 }
 
 /** The operator's emulators, from the server's environment (never from a tenant). */

@@ -1,4 +1,12 @@
 // @techsync/outbound: the one outbound HTTP policy of API and worker.
+
+export {
+  type EntraTransport,
+  entraTransport,
+  type OutboundSettings,
+  type RescueTransport,
+  rescueTransport,
+} from "./destination-transport";
 export {
   addressRefusal,
   createOutboundAgent,
