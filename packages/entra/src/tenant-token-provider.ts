@@ -120,7 +120,10 @@ export class TenantTokenProvider {
     if (this.misconfiguration || !this.app) throw this.misconfiguration;
     let result: AuthenticationResult | null;
     try {
-      result = await this.app.acquireTokenByClientCredential({ scopes: [this.credentials.graphScope ?? GRAPH_DEFAULT_SCOPE], skipCache: fresh });
+      result = await this.app.acquireTokenByClientCredential({
+        scopes: [this.credentials.graphScope ?? GRAPH_DEFAULT_SCOPE],
+        skipCache: fresh,
+      });
     } catch (error) {
       throw classifyTokenError(error, this.credentials);
     }

@@ -9,6 +9,13 @@ import {
 import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator } from "@techsync/emulators/rescue";
 import { type ApiHarness, startApiHarness } from "../../test/api-harness";
 
+/** The emulator's demo organisation, in the API's words: its service token is the API token. */
+const DEMO_RESCUE = {
+  email: DEMO_RESCUE_CONNECTION.email,
+  password: DEMO_RESCUE_CONNECTION.password,
+  apiToken: DEMO_RESCUE_CONNECTION.serviceToken,
+};
+
 let api: ApiHarness;
 let rescue: StartedRescueEmulator;
 let graph: RunningGraphEmulator;
@@ -18,8 +25,11 @@ let base: string;
 beforeAll(async () => {
   rescue = await startRescueEmulator({ port: 0 });
   graph = await startGraphEmulator({ port: 0 });
-  api = await startApiHarness({ graphCaPem: graph.caCertPem });
-  owner = await api.ownerWithTenant("Contoso");
+  // The server is configured with the emulators; the tenant, in sandbox mode, picks them by name.
+  api = await startApiHarness({
+    outbound: { emulators: { rescueUrl: rescue.url, graphUrl: graph.url }, graphEmulatorCa: graph.caCertPem },
+  });
+  owner = await api.ownerWithTenant("Contoso", { sandbox: true });
   base = `/v1/tenants/${owner.tenantId}`;
 });
 afterAll(async () => {
@@ -46,9 +56,9 @@ describe("before any connection is set", () => {
   });
 
   test("the first set requires the secrets, by name", async () => {
-    const res = await setRescue({ email: DEMO_RESCUE_CONNECTION.email, serviceToken: "t" });
+    const res = await setRescue({ email: DEMO_RESCUE_CONNECTION.email, password: "p", region: "sandbox" });
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toContain("password");
+    expect(res.json().message).toContain("apiToken");
     const entra = await setEntra({ directoryId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID });
     expect(entra.json().message).toContain("clientSecret");
   });
@@ -56,21 +66,21 @@ describe("before any connection is set", () => {
 
 describe("Rescue connection", () => {
   test("set, read without secrets, test OK against the emulator", async () => {
-    const set = await setRescue({ ...DEMO_RESCUE_CONNECTION, apiBaseUrl: rescue.url });
+    const set = await setRescue({ ...DEMO_RESCUE, region: "sandbox" });
     expect(set.statusCode).toBe(200);
-    expect(set.json()).toMatchObject({ email: DEMO_RESCUE_CONNECTION.email, hasPassword: true, hasServiceToken: true });
+    expect(set.json()).toMatchObject({ email: DEMO_RESCUE_CONNECTION.email, hasPassword: true, hasApiToken: true });
     const tested = await api.call(owner.token, { method: "POST", url: `${base}/rescue-connection/test` });
     expect(tested.statusCode).toBe(200);
     expect(tested.json()).toMatchObject({ ok: true, account: { organization: expect.any(String) } });
     const read = await api.call(owner.token, { method: "GET", url: `${base}/rescue-connection` });
-    expect(read.json()).toMatchObject({ lastTestOk: true, apiBaseUrl: rescue.url, lastTestedAt: expect.any(String) });
+    expect(read.json()).toMatchObject({ lastTestOk: true, region: "sandbox", lastTestedAt: expect.any(String) });
   });
 
   test("a refused login is answered in plain words and kept on the connection; omitted secrets are kept", async () => {
     await setRescue({
       email: DEMO_RESCUE_CONNECTION.email,
       password: "not-the-password",
-      serviceToken: "not-the-token",
+      apiToken: "not-the-token",
     });
     const tested = await api.call(owner.token, { method: "POST", url: `${base}/rescue-connection/test` });
     expect(tested.statusCode).toBe(200);
@@ -80,7 +90,7 @@ describe("Rescue connection", () => {
     expect(read.json()).toMatchObject({ lastTestOk: false, lastTestMessage: tested.json().message });
 
     // Back to the right secrets; a later PUT without them keeps them.
-    await setRescue({ ...DEMO_RESCUE_CONNECTION, apiBaseUrl: rescue.url });
+    await setRescue({ ...DEMO_RESCUE });
     await setRescue({ email: DEMO_RESCUE_CONNECTION.email });
     const again = await api.call(owner.token, { method: "POST", url: `${base}/rescue-connection/test` });
     expect(again.json().ok).toBe(true);
@@ -107,11 +117,10 @@ describe("Entra connection", () => {
       directoryId: DEMO_TENANT_ID,
       clientId: DEMO_CLIENT_ID,
       clientSecret: DEMO_CLIENT_SECRET,
-      authorityHost: graph.url,
-      graphBaseUrl: graph.url,
+      cloud: "sandbox",
     });
     expect(set.statusCode).toBe(200);
-    expect(set.json()).toMatchObject({ hasClientSecret: true, graphBaseUrl: graph.url });
+    expect(set.json()).toMatchObject({ hasClientSecret: true, cloud: "sandbox" });
     const tested = await api.call(owner.token, { method: "POST", url: `${base}/entra-connection/test` });
     expect(tested.statusCode).toBe(200);
     expect(tested.json()).toMatchObject({

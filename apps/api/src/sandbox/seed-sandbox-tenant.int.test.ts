@@ -25,7 +25,7 @@ afterAll(async () => {
 
 describe("sandbox demo tenant", () => {
   test("is created connected to the emulators, with secrets encrypted and mappings to real Rescue groups", async () => {
-    const endpoints = { rescueBaseUrl: rescue.url, graphUrl: "https://127.0.0.1:4020" };
+    const endpoints = { rescueUrl: rescue.url, graphUrl: "https://127.0.0.1:4020" };
     const result = await seedSandboxTenant({ prisma: db.prisma, secretBox }, endpoints);
     expect(result).toEqual({ tenantId: SANDBOX_TENANT_ID, mappings: 3 });
 
@@ -37,10 +37,15 @@ describe("sandbox demo tenant", () => {
     const dataKey = { wrapped: tenant.dataKeyWrapped, masterKeyId: tenant.dataKeyMasterKeyId };
     // Secrets are stored encrypted, and decrypt to the demo values.
     expect(tenant.rescueConnection!.passwordEnc).not.toContain(DEMO_RESCUE_CONNECTION.password);
-    expect(secretBox.decrypt(tenant.id, dataKey, "rescue.password", tenant.rescueConnection!.passwordEnc)).toBe(
+    // The connections name the sandbox destination, and their secrets are sealed for it.
+    expect(tenant.rescueConnection!.region).toBe("sandbox");
+    expect(tenant.entraConnection!.cloud).toBe("sandbox");
+    const rescuePassword = tenant.rescueConnection!.passwordEnc;
+    expect(secretBox.decrypt(tenant.id, dataKey, "rescue.password@rescue:sandbox", rescuePassword)).toBe(
       DEMO_RESCUE_CONNECTION.password,
     );
-    expect(secretBox.decrypt(tenant.id, dataKey, "entra.clientSecret", tenant.entraConnection!.clientSecretEnc)).toBe(
+    const clientSecret = tenant.entraConnection!.clientSecretEnc;
+    expect(secretBox.decrypt(tenant.id, dataKey, "entra.clientSecret@entra:sandbox", clientSecret)).toBe(
       DEMO_CLIENT_SECRET,
     );
     expect(secretBox.decrypt(tenant.id, dataKey, "tenant.defaultPassword", tenant.defaultPasswordEnc!)).toBe(

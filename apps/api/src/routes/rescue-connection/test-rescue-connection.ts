@@ -12,14 +12,15 @@ type RescueConnectionTest = z.infer<typeof ZRescueConnectionTest>;
 
 /** Logs in with the stored credentials and says what happened in plain words; the outcome is kept on the connection. */
 export async function testRescueConnection(
-  deps: Pick<ApiDeps, "prisma" | "secretBox" | "upstreamTimeoutMs">,
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
   tenantId: string,
 ): Promise<RescueConnectionTest> {
   const config = await loadTenantSyncConfig(deps, tenantId);
   if (!config.rescue) throw new AppError("not_connected", "The tenant has no Rescue connection yet: set it first.");
+  const client = rescueClientOf(deps, { sandboxMode: config.sandboxMode, rescue: config.rescue });
   let result: RescueConnectionTest;
   try {
-    const { account, warnings } = await rescueClientOf(deps, config.rescue).testConnection();
+    const { account, warnings } = await client.testConnection();
     result = {
       ok: true,
       message: `Connected to the Rescue organisation “${account.organization}” (account ${account.accountId}).`,
