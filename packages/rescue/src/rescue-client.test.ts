@@ -143,3 +143,18 @@ it("reads getUser_v3 fields in any key case and either layout", async () => {
     rpatAddon: false,
   });
 });
+
+it.each([
+  ["an HTML page", "<html><body>internal-admin-console secret=42</body></html>"],
+  ["another service's JSON", '{"internal":"secret=42","service":"metadata"}'],
+])("reports %s as not a Rescue reply, without repeating any of it", async (_, body) => {
+  const { fetch } = scriptedFetch({ getAccount: [body] });
+  const error = await client(fetch)
+    .getAccount()
+    .then(
+      () => undefined,
+      (e: unknown) => e as Error & { code: string; hint?: string },
+    );
+  expect(error).toMatchObject({ code: "NOT_A_RESCUE_REPLY", message: expect.stringContaining("not a Rescue API reply") });
+  expect(`${error?.message} ${error?.hint}`).not.toMatch(/secret|internal|metadata|html/i);
+});

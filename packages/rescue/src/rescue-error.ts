@@ -110,8 +110,17 @@ function meaningOf(code: string): CodeMeaning | undefined {
 export function rescueErrorForCode(code: string, method: string): RescueError {
   const meaning = meaningOf(code);
   if (!meaning) {
-    return new RescueError(`Rescue ${method} answered ${code || "(an empty reply)"}`, {
-      code: code || "EMPTY_REPLY",
+    if (!code) {
+      // An empty body, an HTML page, JSON: not the plain-text protocol. Its content is never repeated.
+      return new RescueError(`Rescue ${method} answered with something that is not a Rescue API reply`, {
+        code: "NOT_A_RESCUE_REPLY",
+        method,
+        hint: "Rescue may be down for maintenance; if this persists, check the connection's region.",
+        retryable: true,
+      });
+    }
+    return new RescueError(`Rescue ${method} answered ${code}`, {
+      code,
       method,
       hint: "An answer TechSync does not know; report it with this code.",
     });
