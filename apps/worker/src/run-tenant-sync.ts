@@ -1,5 +1,6 @@
 // One run of one tenant (issue 7, "A run"): claim the SyncRun row, load and decrypt the tenant, build the
 // adapters, then runSync with a database-backed recorder, and finish as succeeded / partial / failed / blocked.
+import { DestinationError } from "@techsync/config/destinations";
 import { loadTenantSyncConfig, type PrismaClient, type SecretBox, TenantNotConnectedError } from "@techsync/db";
 import { EntraError } from "@techsync/entra";
 import type { TenantScheduleSettings } from "@techsync/jobs";
@@ -143,6 +144,12 @@ function describeFailure(error: unknown): { message: string; needsAttention: boo
     return { message: `${unwrapped.message} ${unwrapped.hint}`, needsAttention: true };
   if (unwrapped instanceof TenantNotConnectedError) {
     return { message: `${unwrapped.message} Complete the tenant's connections in the portal.`, needsAttention: true };
+  }
+  if (unwrapped instanceof DestinationError) {
+    return {
+      message: `The connection's ${unwrapped.field} cannot be used: ${unwrapped.message} Choose another in the portal.`,
+      needsAttention: true,
+    };
   }
   return { message: unwrapped instanceof Error ? unwrapped.message : String(unwrapped), needsAttention: false };
 }
