@@ -155,6 +155,9 @@ it.each([
       () => undefined,
       (e: unknown) => e as Error & { code: string; hint?: string },
     );
-  expect(error).toMatchObject({ code: "NOT_A_RESCUE_REPLY", message: expect.stringContaining("not a Rescue API reply") });
+  expect(error).toMatchObject({
+    code: "NOT_A_RESCUE_REPLY",
+    message: expect.stringContaining("not a Rescue API reply"),
+  });
   expect(`${error?.message} ${error?.hint}`).not.toMatch(/secret|internal|metadata|html/i);
 });
