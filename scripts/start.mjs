@@ -21,6 +21,11 @@ function loadEnv() {
   // The apps run from their own folders: make repository-relative paths absolute.
   const ca = process.env.GRAPH_EMULATOR_CA_PATH;
   if (ca && !path.isAbsolute(ca)) process.env.GRAPH_EMULATOR_CA_PATH = path.join(root, ca);
+  // The sandbox destination of API, worker and seed: the emulators this script starts (an older .env lacks these).
+  const env = process.env;
+  const host = env.EMULATOR_HOST || "127.0.0.1";
+  env.RESCUE_EMULATOR_URL ||= `http://${host}:${env.RESCUE_EMULATOR_PORT || 4010}`;
+  env.GRAPH_EMULATOR_URL ||= `https://${host}:${env.GRAPH_EMULATOR_PORT || 4020}`;
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   process.env.TURBO_TELEMETRY_DISABLED = "1";
 }

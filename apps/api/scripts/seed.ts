@@ -10,9 +10,9 @@ const env = loadEnvOrExit(
     DATABASE_URL: envShapes.postgresUrl,
     SECRET_BOX_MASTER_KEYS: z.string().min(1),
     SECRET_BOX_ACTIVE_KEY_ID: z.string().min(1),
-    EMULATOR_HOST: z.string().default("127.0.0.1"),
-    RESCUE_EMULATOR_PORT: envShapes.port(4010),
-    GRAPH_EMULATOR_PORT: envShapes.port(4020),
+    /** The same emulator URLs the API and worker are given: the sandbox destination. */
+    RESCUE_EMULATOR_URL: envShapes.emulatorUrl("http or https").pipe(z.string({ message: "is required to seed" })),
+    GRAPH_EMULATOR_URL: envShapes.emulatorUrl("https").pipe(z.string({ message: "is required to seed" })),
   }),
 );
 
@@ -22,10 +22,7 @@ async function main(): Promise<void> {
     const secretBox = new SecretBox(parseMasterKeyring(env.SECRET_BOX_MASTER_KEYS, env.SECRET_BOX_ACTIVE_KEY_ID));
     const result = await seedSandboxTenant(
       { prisma, secretBox },
-      {
-        rescueBaseUrl: `http://${env.EMULATOR_HOST}:${env.RESCUE_EMULATOR_PORT}`,
-        graphUrl: `https://${env.EMULATOR_HOST}:${env.GRAPH_EMULATOR_PORT}`,
-      },
+      { rescueUrl: env.RESCUE_EMULATOR_URL, graphUrl: env.GRAPH_EMULATOR_URL },
     );
     console.log(`[seed] sandbox tenant ${result.tenantId} ready with ${result.mappings} group mappings`);
     console.log(`[seed] sign in to the portal as ${SANDBOX_PORTAL_USER.email} / ${SANDBOX_PORTAL_USER.password}`);

@@ -3,6 +3,7 @@
 import type { KeyObject } from "node:crypto";
 import type { PrismaClient, SecretBox } from "@techsync/db";
 import type { SyncQueue } from "@techsync/jobs";
+import type { OutboundSettings } from "@techsync/outbound";
 import type { ApiMetrics } from "./metrics";
 
 export interface ApiDeps {
@@ -12,10 +13,13 @@ export interface ApiDeps {
   metrics: ApiMetrics;
   /** HS256 key shared with the portal's server. */
   portalTokenKey: KeyObject;
-  /** PEM of the Graph emulator's CA, trusted for sandbox tenants' Entra connections. */
-  graphCaPem: string | undefined;
+  /**
+   * Where connections may go besides the fixed public destinations: the operator's emulators (sandbox tenants
+   * only) and the Graph emulator's CA. From the environment, never from a tenant.
+   */
+  outbound: OutboundSettings;
   /** How often the run event stream re-reads the run (~1 s). */
   runEventsPollMs: number;
-  /** Upper bound for one Rescue call of a connection test or picker. */
+  /** Upper bound for one Rescue or Graph call of a connection test or picker (the outbound policy's total timeout). */
   upstreamTimeoutMs: number;
 }

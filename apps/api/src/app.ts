@@ -46,6 +46,7 @@ export const REDACTED_LOG_PATHS = [
   "req.headers.cookie",
   "*.password",
   "*.serviceToken",
+  "*.apiToken",
   "*.clientSecret",
   "*.defaultPassword",
   "*.key",

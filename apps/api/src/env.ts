@@ -16,7 +16,13 @@ export const ApiEnvSchema = z.object({
   OPERATOR_TOKEN: envShapes.secret(32),
   /** The portal's origin, the only one CORS lets in. */
   PORTAL_ORIGIN: z.url().default("http://localhost:3000"),
-  /** PEM file of the Graph emulator's CA, trusted for sandbox tenants' Entra connections. */
+  /**
+   * The operator's emulators: with them set, sandbox tenants may pick the `sandbox` destination. Tenants never
+   * give a URL; without these, only the real Rescue regions and Entra clouds exist.
+   */
+  RESCUE_EMULATOR_URL: envShapes.emulatorUrl("http or https"),
+  GRAPH_EMULATOR_URL: envShapes.emulatorUrl("https"),
+  /** PEM file of the Graph emulator's CA, trusted for the sandbox destination only. */
   GRAPH_EMULATOR_CA_PATH: z.string().min(1).optional(),
   /** Requests per minute per API key, or per IP otherwise. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),

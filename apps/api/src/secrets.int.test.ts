@@ -15,7 +15,8 @@ import { fillPath, v1Operations, validBody } from "../test/route-catalogue";
 const DEMO_RESCUE_BODY = {
   email: DEMO_RESCUE_CONNECTION.email,
   password: DEMO_RESCUE_CONNECTION.password,
-  serviceToken: DEMO_RESCUE_CONNECTION.apiToken,
+  apiToken: DEMO_RESCUE_CONNECTION.apiToken,
+  region: "sandbox",
 };
 
 const SIGNUP_PASSWORD = "signup-secret-Pa55word-1";
@@ -30,7 +31,7 @@ beforeAll(async () => {
   rescue = await startRescueEmulator({ port: 0 });
   graph = await startGraphEmulator({ port: 0 });
   api = await startApiHarness({
-    graphCaPem: graph.caCertPem,
+    outbound: { emulators: { rescueUrl: rescue.url, graphUrl: graph.url }, graphEmulatorCa: graph.caCertPem },
     logStream: { write: (line: string) => void logLines.push(line) },
   });
 });
@@ -56,6 +57,8 @@ test("no secret value appears in any response body or log line", async () => {
   const { user, tenant } = signup.json();
   const token = await api.userToken(user.id);
   const base = `/v1/tenants/${tenant.id}`;
+  // A sandbox tenant, so its connections may name the server's emulators.
+  await api.prisma.tenant.update({ where: { id: tenant.id }, data: { sandboxMode: true } });
   await record(service, {
     method: "POST",
     url: "/v1/auth/login",
@@ -70,7 +73,12 @@ test("no secret value appears in any response body or log line", async () => {
   await record(token, {
     method: "PUT",
     url: `${base}/rescue-connection`,
-    payload: { ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url },
+    payload: {
+      email: DEMO_RESCUE_CONNECTION.email,
+      password: DEMO_RESCUE_CONNECTION.password,
+      apiToken: DEMO_RESCUE_CONNECTION.apiToken,
+      region: "sandbox",
+    },
   });
   await record(token, {
     method: "PUT",
@@ -79,8 +87,7 @@ test("no secret value appears in any response body or log line", async () => {
       directoryId: DEMO_TENANT_ID,
       clientId: DEMO_CLIENT_ID,
       clientSecret: DEMO_CLIENT_SECRET,
-      authorityHost: graph.url,
-      graphBaseUrl: graph.url,
+      cloud: "sandbox",
     },
   });
   await record(token, { method: "PATCH", url: base, payload: { defaultPassword: DEFAULT_PASSWORD } });

@@ -26,7 +26,10 @@ async function main(): Promise<void> {
       syncQueue,
       metrics: createApiMetrics(),
       portalTokenKey: portalTokenKey(env.API_TOKEN_SECRET),
-      graphCaPem: env.GRAPH_EMULATOR_CA_PATH ? readFileSync(env.GRAPH_EMULATOR_CA_PATH, "utf8") : undefined,
+      outbound: {
+        emulators: { rescueUrl: env.RESCUE_EMULATOR_URL, graphUrl: env.GRAPH_EMULATOR_URL },
+        graphEmulatorCa: env.GRAPH_EMULATOR_CA_PATH ? readFileSync(env.GRAPH_EMULATOR_CA_PATH, "utf8") : undefined,
+      },
       runEventsPollMs: 1000,
       upstreamTimeoutMs: 15_000,
       rateLimitRedis: redis,

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { generateMasterKey, type PrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
 import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
 import { createSyncQueue, type SyncQueue } from "@techsync/jobs";
+import type { OutboundSettings, Resolve } from "@techsync/outbound";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
@@ -15,6 +16,11 @@ export const TEST_TOKEN_SECRET = "test-only-portal-token-secret-0123456789abcdef
 export const TEST_OPERATOR_TOKEN = "test-only-operator-token-0123456789abcdef";
 export const TEST_PORTAL_ORIGIN = "http://portal.test";
 
+/** The harness's resolver: no DNS, so no test traffic can reach a real Rescue or Microsoft host. */
+export const offlineResolve: Resolve = async (hostname) => {
+  throw new Error(`tests do not resolve ${hostname}`);
+};
+
 export interface ApiHarness {
   app: FastifyInstance;
   db: TestDatabase;
@@ -25,8 +31,11 @@ export interface ApiHarness {
   userToken(userId: string): Promise<string>;
   /** The portal's service token, for /v1/auth/*. */
   serviceToken(): Promise<string>;
-  /** A portal user (created directly) who owns a new tenant (created through the API). */
-  ownerWithTenant(name?: string): Promise<{ userId: string; tenantId: string; token: string }>;
+  /** A portal user (created directly) who owns a new tenant (created through the API); `sandbox` turns sandbox mode on. */
+  ownerWithTenant(
+    name?: string,
+    options?: { sandbox?: boolean },
+  ): Promise<{ userId: string; tenantId: string; token: string }>;
   /** A user added to the tenant with this role. */
   memberOf(tenantId: string, role: "owner" | "admin" | "viewer"): Promise<{ userId: string; token: string }>;
   /** One row of each kind a tenant route can name by id: a viewer, a blocked run, a mapping, an API key. */
@@ -41,7 +50,10 @@ export interface HarnessOptions {
   logStream?: DestinationStream;
   rateLimitPerMinute?: number;
   runEventsPollMs?: number;
-  graphCaPem?: string;
+  /** The server's emulators (the sandbox destination) and the Graph emulator's CA, as the environment gives them. */
+  outbound?: OutboundSettings;
+  /** The outbound policy's total timeout per call (default 10 s). */
+  upstreamTimeoutMs?: number;
   /** Replaces the database and Redis checks (a test of /readyz with a dead dependency). */
   readiness?: Record<string, () => Promise<unknown>>;
 }
@@ -59,9 +71,10 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       syncQueue,
       metrics: createApiMetrics(),
       portalTokenKey: key,
-      graphCaPem: options.graphCaPem,
+      // Tests never resolve a real host: a call to a public destination is refused before it leaves the machine.
+      outbound: { resolve: offlineResolve, ...(options.outbound ?? { emulators: {} }) },
       runEventsPollMs: options.runEventsPollMs ?? 50,
-      upstreamTimeoutMs: 10_000,
+      upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
       readiness: options.readiness ?? {
         database: () => db.prisma.$queryRaw`SELECT 1`,
         redis: () => connection.ping(),
@@ -101,12 +114,15 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     userToken,
     serviceToken: () => signPortalToken(key, { sub: "portal", scope: PORTAL_AUTH_SCOPE }),
     call,
-    async ownerWithTenant(name = "Contoso") {
+    async ownerWithTenant(name = "Contoso", tenantOptions = {}) {
       const userId = await createUser();
       const token = await userToken(userId);
       const res = await call(token, { method: "POST", url: "/v1/tenants", payload: { name } });
       if (res.statusCode !== 201) throw new Error(`tenant not created: ${res.body}`);
-      return { userId, tenantId: res.json().id as string, token };
+      const tenantId = res.json().id as string;
+      if (tenantOptions.sandbox)
+        await db.prisma.tenant.update({ where: { id: tenantId }, data: { sandboxMode: true } });
+      return { userId, tenantId, token };
     },
     memberOf,
     async tenantResources(owner) {

@@ -73,8 +73,7 @@ export function validBody(op: Operation): Record<string, unknown> | undefined {
     "PUT /v1/tenants/{tenantId}/rescue-connection": {
       email: "mah@example.test",
       password: "walker-password",
-      serviceToken: "walker-token",
-      apiBaseUrl: "http://127.0.0.1:1",
+      apiToken: "walker-token",
     },
     "PUT /v1/tenants/{tenantId}/entra-connection": {
       directoryId: "contoso.example",

@@ -26,7 +26,10 @@ export const WorkerEnvSchema = z.object({
   LOG_LEVEL: envShapes.logLevel,
   SECRET_BOX_MASTER_KEYS: z.string().min(1),
   SECRET_BOX_ACTIVE_KEY_ID: z.string().min(1),
-  /** The Graph emulator's CA (PEM file), trusted for sandbox tenants whose Entra connection points at it. */
+  /** The operator's emulators: the `sandbox` destination of sandbox tenants (same values as the API's). */
+  RESCUE_EMULATOR_URL: envShapes.emulatorUrl("http or https"),
+  GRAPH_EMULATOR_URL: envShapes.emulatorUrl("https"),
+  /** The Graph emulator's CA (PEM file), trusted for the sandbox destination only. */
   GRAPH_EMULATOR_CA_PATH: z.string().min(1).optional(),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;

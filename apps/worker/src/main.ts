@@ -30,7 +30,12 @@ async function main(): Promise<void> {
     concurrency: env.WORKER_CONCURRENCY,
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
-    adapters: graphEmulatorCa ? { graphEmulatorCa } : {},
+    adapters: {
+      outbound: {
+        emulators: { rescueUrl: env.RESCUE_EMULATOR_URL, graphUrl: env.GRAPH_EMULATOR_URL },
+        graphEmulatorCa,
+      },
+    },
   });
 
   if (env.WORKER_RECONCILE_SCHEDULES) {

@@ -1,5 +1,6 @@
 // One run of one tenant (issue 7, "A run"): claim the SyncRun row, load and decrypt the tenant, build the
 // adapters, then runSync with a database-backed recorder, and finish as succeeded / partial / failed / blocked.
+import { DestinationError } from "@techsync/config/destinations";
 import { loadTenantSyncConfig, type PrismaClient, type SecretBox, TenantNotConnectedError } from "@techsync/db";
 import { EntraError } from "@techsync/entra";
 import type { TenantScheduleSettings } from "@techsync/jobs";
@@ -146,6 +147,12 @@ function describeFailure(error: unknown): { message: string; needsAttention: boo
   if (unwrapped instanceof TenantNotConnectedError) {
     return { message: `${unwrapped.message} Complete the tenant's connections in the portal.`, needsAttention: true };
   }
+  if (unwrapped instanceof DestinationError) {
+    return {
+      message: `The connection's ${unwrapped.field} cannot be used: ${unwrapped.message} Choose another in the portal.`,
+      needsAttention: true,
+    };
+  }
   return { message: unwrapped instanceof Error ? unwrapped.message : String(unwrapped), needsAttention: false };
 }
 
@@ -204,7 +211,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     }
   };
   let callsCounted = { entra: 0, rescue: 0 };
-  let rescueUsed: { client: RescueClient; email: string; baseUrl: string } | undefined;
+  let rescueUsed: { client: RescueClient; email: string; region: string } | undefined;
   /** Which create path the run took, in the run log, and what it learned about createUsers, for the next run. */
   const settleCreatePath = async () => {
     if (!rescueUsed) return;
@@ -272,7 +279,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
       { sandboxMode: config.sandboxMode, entra: config.entra, rescue: config.rescue },
       { ...deps.adapters, onBackoff: noteBackoff },
     );
-    rescueUsed = { client: rescue, email: config.rescue.email, baseUrl: config.rescue.baseUrl };
+    rescueUsed = { client: rescue, email: config.rescue.email, region: config.rescue.region };
     const clock: Clock = {
       now: () => new Date(),
       sleep: (ms) => {

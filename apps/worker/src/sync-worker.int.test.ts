@@ -1,4 +1,4 @@
-import { SECRET_FIELDS } from "@techsync/db";
+import { entraSecretField } from "@techsync/db";
 import { enqueueApprovedRun, RUN_JOB, SCHEDULED_RUN_JOB, syncTenantSchedule, tenantSchedulerId } from "@techsync/jobs";
 import pino from "pino";
 import { Registry } from "prom-client";
@@ -30,7 +30,7 @@ function startWorker(overrides: Partial<SyncWorkerOptions> = {}): SyncWorker {
     redisUrl: REDIS_URL,
     prefix: world.prefix,
     concurrency: 4,
-    adapters: { graphEmulatorCa: world.graph.caCertPem, rescueRetryDelayMs: 20, graphBaseBackoffMs: 20 },
+    adapters: { outbound: world.outbound, rescueRetryDelayMs: 20, graphBaseBackoffMs: 20 },
     retry: { baseDelayMs: 20, maxDelayMs: 200 },
     ...overrides,
   });
@@ -215,7 +215,7 @@ describe("a tenant's runs against the emulators", () => {
     await world.db.prisma.entraConnection.update({
       where: { tenantId: tenant.id },
       data: {
-        clientSecretEnc: world.secretBox.encrypt(tenant.id, key, SECRET_FIELDS.entraClientSecret, CLIENT_SECRET),
+        clientSecretEnc: world.secretBox.encrypt(tenant.id, key, entraSecretField("sandbox"), CLIENT_SECRET),
       },
     });
     expect((await waitForRun(world, await requestRun(world, tenant.id))).status).toBe("succeeded");
@@ -386,7 +386,7 @@ describe("shutdown", () => {
       users: 200,
       rescueFaults: { slowRate: 1, slowResponseMs: 150, methods: ["createUsers"] },
     });
-    const small = { graphEmulatorCa: world.graph.caCertPem, rescueCreateBatchSize: 10 };
+    const small = { outbound: world.outbound, rescueCreateBatchSize: 10 };
     await worker.close();
     const first = startWorker({ adapters: small });
     const runId = await requestRun(world, tenant.id);

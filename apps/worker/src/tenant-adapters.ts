@@ -1,17 +1,23 @@
-// Builds one run's Entra and Rescue adapters from the tenant's decrypted connections. Every back-off an adapter
-// takes (Graph 429/503 with Retry-After, Rescue ERROR or a timeout) is reported, so the run's log shows its retries.
+// Builds one run's Entra and Rescue adapters from the tenant's decrypted connections. Each connection names its
+// destination (a Rescue region, an Entra cloud); the adapters reach it only through the outbound policy. Every
+// back-off an adapter takes (Graph 429/503 with Retry-After, Rescue ERROR or a timeout) is reported, so the run's
+// log shows its retries.
 import type { TenantSyncConfig } from "@techsync/db";
 import { createEntraDirectorySource, type EntraDirectorySource } from "@techsync/entra";
+import { entraTransport, type OutboundSettings, rescueTransport } from "@techsync/outbound";
 import { createRescueClient, type RescueClient } from "@techsync/rescue";
 
 export type AdapterSystem = "entra" | "rescue";
 
 export interface TenantAdapterOptions {
-  /** PEM of the Graph emulator's CA, trusted for sandbox tenants (GRAPH_EMULATOR_CA_PATH). */
-  graphEmulatorCa?: string;
+  /**
+   * The operator's emulators (RESCUE_EMULATOR_URL, GRAPH_EMULATOR_URL: the sandbox destination) and the Graph
+   * emulator's CA (GRAPH_EMULATOR_CA_PATH). Default: none, so only the real Rescue regions and Entra clouds.
+   */
+  outbound?: OutboundSettings;
   /** Called before each back-off sleep an adapter takes. */
   onBackoff: (system: AdapterSystem, waitMs: number) => void;
-  /** Per Rescue HTTP call (default 30 s). */
+  /** Per Rescue HTTP call (default 30 s); also the outbound policy's total bound per call. */
   rescueTimeoutMs?: number;
   /** Tries per Rescue call inside the client; sync-core's executor retries around it too, so keep it low. */
   rescueMaxAttempts?: number;
@@ -39,15 +45,19 @@ export function buildTenantAdapters(
   options: TenantAdapterOptions,
 ): TenantAdapters {
   const { entra, rescue } = config;
-  // The emulator's CA is trusted only where the connection points away from Microsoft (sandbox tenants).
-  const pointsAtEmulator = Boolean(entra.authorityHost || entra.graphBaseUrl);
+  const timeoutMs = options.rescueTimeoutMs ?? 30_000;
+  const settings: OutboundSettings = { totalTimeoutMs: timeoutMs, ...(options.outbound ?? { emulators: {} }) };
+  // A destination the tenant may no longer use (left sandbox mode) throws the config package's DestinationError.
+  const graph = entraTransport(entra.cloud, config, settings);
+  const rescueEndpoint = rescueTransport(rescue.region, config, settings);
   const directory = createEntraDirectorySource({
     tenantId: entra.directoryId,
     clientId: entra.clientId,
     clientSecret: entra.clientSecret,
-    ...(entra.authorityHost ? { authorityHost: entra.authorityHost } : {}),
-    ...(entra.graphBaseUrl ? { graphBaseUrl: entra.graphBaseUrl } : {}),
-    ...(pointsAtEmulator && options.graphEmulatorCa ? { ca: options.graphEmulatorCa } : {}),
+    authorityHost: graph.authorityHost,
+    graphBaseUrl: graph.graphBaseUrl,
+    graphScope: graph.graphScope,
+    fetch: graph.fetch,
     ...(options.graphBaseBackoffMs !== undefined ? { baseBackoffMs: options.graphBaseBackoffMs } : {}),
     sleep: (ms) => {
       options.onBackoff("entra", ms);
@@ -55,13 +65,14 @@ export function buildTenantAdapters(
     },
   });
   const client = createRescueClient({
-    baseUrl: rescue.baseUrl,
+    baseUrl: rescueEndpoint.baseUrl,
+    fetch: rescueEndpoint.fetch as typeof fetch,
     email: rescue.email,
-    // The stored token is the Admin Center's "Generate API token" value; the password is only a fallback.
-    apiToken: rescue.serviceToken,
-    password: rescue.password,
+    // The stored token is the Admin Center's "Generate API token" value; the password is optional, only a fallback.
+    apiToken: rescue.apiToken,
+    password: rescue.password ?? undefined,
     bulkCreate: rescue.bulkCreate,
-    timeoutMs: options.rescueTimeoutMs ?? 30_000,
+    timeoutMs,
     maxAttempts: options.rescueMaxAttempts ?? 2,
     ...(options.rescueRetryDelayMs !== undefined ? { retryDelayMs: options.rescueRetryDelayMs } : {}),
     ...(options.rescueCreateBatchSize ? { createBatchSize: options.rescueCreateBatchSize } : {}),

@@ -1,8 +1,16 @@
 // The world the worker's integration tests run in: a database of their own, real Redis under a prefix of their
-// own (STYLE.md 11), the Graph emulator, and per tenant a Rescue emulator, a generated directory and the tenant's
-// encrypted connections, as the API would have stored them.
+// own (STYLE.md 11), the Graph emulator, and per tenant a Rescue emulator (behind one router URL, as a server has
+// one Rescue emulator), a generated directory and the tenant's encrypted connections, as the API would have
+// stored them: sandbox tenants whose connections name the sandbox destination.
 import { randomUUID } from "node:crypto";
-import { generateMasterKey, parseMasterKeyring, SECRET_FIELDS, SecretBox } from "@techsync/db";
+import {
+  entraSecretField,
+  generateMasterKey,
+  parseMasterKeyring,
+  rescueSecretField,
+  SECRET_FIELDS,
+  SecretBox,
+} from "@techsync/db";
 import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
 import {
   type EmulatedTenant,
@@ -17,26 +25,33 @@ import {
   startRescueEmulator,
 } from "@techsync/emulators/rescue";
 import { createSyncQueue, enqueueRun, type SyncQueue } from "@techsync/jobs";
+import type { OutboundSettings } from "@techsync/outbound";
 import { Redis } from "ioredis";
+import { type RescueRouter, startRescueRouter } from "./rescue-router";
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const DEFAULT_PASSWORD = "Techsync-Default-2026!";
 export const CLIENT_SECRET = "Wrk8Q~TechSyncWorkerTestSecretValue000001";
-const MAH = {
+/** The Master Account Holder of a tenant's Rescue organisation: email and token unique per tenant (for the router). */
+const mahOf = (tenantId: string) => ({
   name: "Dana Holder",
-  email: "mah@worker-test.example",
+  email: `mah-${tenantId.slice(0, 8)}@worker-test.example`,
   password: "Mah-Password-2026!",
   /** Global Settings › Generate API token: what the connection stores. */
-  apiToken: "api-token-1",
+  apiToken: `api-token-${tenantId}`,
   /** The AdSync service token, which the strict emulator refuses as authcode. */
-  serviceToken: "svc-token-1",
-};
+  serviceToken: `svc-token-${tenantId}`,
+});
 
 export interface SyncWorld {
   db: TestDatabase;
   masterKeys: string;
   secretBox: SecretBox;
   graph: RunningGraphEmulator;
+  /** The one Rescue emulator URL the worker is configured with (RESCUE_EMULATOR_URL). */
+  rescueRouter: RescueRouter;
+  /** The worker's outbound settings: the emulators as the sandbox destination, the Graph emulator's CA. */
+  outbound: OutboundSettings;
   prefix: string;
   /** The producer side, as the API uses it. */
   queue: SyncQueue;
@@ -46,7 +61,11 @@ export interface SyncWorld {
 export async function createSyncWorld(name: string): Promise<SyncWorld> {
   const masterKeys = `k1:${generateMasterKey()}`;
   const secretBox = new SecretBox(parseMasterKeyring(masterKeys, "k1"));
-  const [db, graph] = await Promise.all([createTestDatabase(), startGraphEmulator({ port: 0, tenants: [] })]);
+  const [db, graph, rescueRouter] = await Promise.all([
+    createTestDatabase(),
+    startGraphEmulator({ port: 0, tenants: [] }),
+    startRescueRouter(),
+  ]);
   const prefix = `test-worker-${name}-${process.pid}-${Date.now()}`;
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = createSyncQueue({ connection, prefix });
@@ -55,9 +74,15 @@ export async function createSyncWorld(name: string): Promise<SyncWorld> {
     masterKeys,
     secretBox,
     graph,
+    rescueRouter,
+    outbound: {
+      emulators: { rescueUrl: rescueRouter.url, graphUrl: graph.url },
+      graphEmulatorCa: graph.caCertPem,
+    },
     prefix,
     queue,
     close: async () => {
+      await rescueRouter.close();
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
       await connection.quit();
@@ -119,17 +144,21 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
   const directory = world.graph.admin.addTenant(generated);
   const teamNames =
     (options.groups ?? 1) === 1 ? ["Helpdesk"] : Array.from({ length: options.groups ?? 1 }, (_, i) => `Team ${i + 1}`);
+  const mah = mahOf(id);
   const rescue = await startRescueEmulator({
     port: 0,
     seed: {
       account: { technicianLicences: options.users + 100, mobileLicences: 10 },
-      masterAccountHolder: MAH,
-
+      masterAccountHolder: mah,
       technicianGroups: [...teamNames.map((name) => ({ name })), { name: "Escalations" }],
     },
     ...(options.rescueFaults ? { faults: options.rescueFaults } : {}),
     ...(options.rescueBehaviour ? { behaviour: options.rescueBehaviour } : {}),
   });
+  world.rescueRouter.route(
+    { apiToken: options.storesServiceToken ? mah.serviceToken : mah.apiToken, email: mah.email },
+    rescue.url,
+  );
   const groupNode = (name: string) => {
     const id = nodeIds.get(name);
     if (id === undefined) throw new Error(`no Rescue group ${name}`);
@@ -151,6 +180,7 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
     data: {
       id,
       name: `Tenant ${id.slice(0, 8)}`,
+      sandboxMode: true,
       dataKeyWrapped: key.wrapped,
       dataKeyMasterKeyId: key.masterKeyId,
       defaultPasswordEnc: seal(SECRET_FIELDS.defaultPassword, DEFAULT_PASSWORD),
@@ -162,22 +192,21 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
         : {}),
       rescueConnection: {
         create: {
-          email: MAH.email,
-          passwordEnc: seal(SECRET_FIELDS.rescuePassword, MAH.password),
-          serviceTokenEnc: seal(
-            SECRET_FIELDS.rescueServiceToken,
-            options.storesServiceToken ? MAH.serviceToken : MAH.apiToken,
+          email: mah.email,
+          region: "sandbox",
+          passwordEnc: seal(rescueSecretField(SECRET_FIELDS.rescuePassword, "sandbox"), mah.password),
+          apiTokenEnc: seal(
+            rescueSecretField(SECRET_FIELDS.rescueApiToken, "sandbox"),
+            options.storesServiceToken ? mah.serviceToken : mah.apiToken,
           ),
-          apiBaseUrl: rescue.url,
         },
       },
       entraConnection: {
         create: {
           directoryId,
           clientId,
-          clientSecretEnc: seal(SECRET_FIELDS.entraClientSecret, options.clientSecret ?? CLIENT_SECRET),
-          authorityHost: world.graph.url,
-          graphBaseUrl: world.graph.url,
+          cloud: "sandbox",
+          clientSecretEnc: seal(entraSecretField("sandbox"), options.clientSecret ?? CLIENT_SECRET),
         },
       },
       mappings: {

@@ -31,6 +31,8 @@ export async function startWorkerProcess(world: SyncWorld, options: WorkerProces
       LOG_LEVEL: options.logLevel ?? "info",
       SECRET_BOX_MASTER_KEYS: world.masterKeys,
       SECRET_BOX_ACTIVE_KEY_ID: "k1",
+      RESCUE_EMULATOR_URL: world.rescueRouter.url,
+      GRAPH_EMULATOR_URL: world.graph.url,
       GRAPH_EMULATOR_CA_PATH: world.graph.caPath,
     },
     stdio: ["ignore", "pipe", "pipe"],

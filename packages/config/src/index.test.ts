@@ -38,3 +38,24 @@ describe("parseEnv", () => {
     );
   });
 });
+
+describe("envShapes.emulatorUrl", () => {
+  const emulators = z.object({
+    RESCUE_EMULATOR_URL: envShapes.emulatorUrl("http or https"),
+    GRAPH_EMULATOR_URL: envShapes.emulatorUrl("https"),
+  });
+
+  test("is optional (empty is unset) and keeps only the origin", () => {
+    expect(parseEnv(emulators, { RESCUE_EMULATOR_URL: "", GRAPH_EMULATOR_URL: undefined })).toEqual({});
+    expect(parseEnv(emulators, { RESCUE_EMULATOR_URL: "http://127.0.0.1:4010/" }).RESCUE_EMULATOR_URL).toBe(
+      "http://127.0.0.1:4010",
+    );
+  });
+
+  test("refuses a path, query or fragment, and http for the Graph emulator", () => {
+    for (const bad of ["http://127.0.0.1:4010/x", "http://127.0.0.1:4010/?a", "http://127.0.0.1:4010/#"]) {
+      expect(() => parseEnv(emulators, { RESCUE_EMULATOR_URL: bad })).toThrow(/RESCUE_EMULATOR_URL/);
+    }
+    expect(() => parseEnv(emulators, { GRAPH_EMULATOR_URL: "http://127.0.0.1:4020" })).toThrow(/GRAPH_EMULATOR_URL/);
+  });
+});

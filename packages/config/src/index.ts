@@ -51,4 +51,20 @@ export const envShapes = {
     .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// URL"),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   secret: (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`),
+  /**
+   * An emulator's origin (scheme://host:port, nothing after it): the sandbox destination, set by the operator.
+   * Optional; empty counts as unset.
+   */
+  emulatorUrl: (protocol: "http" | "https" | "http or https") => {
+    const example = protocol === "https" ? "https://127.0.0.1:4020" : "http://127.0.0.1:4010";
+    return z.preprocess(
+      (value) => (value === "" ? undefined : value),
+      z
+        .url({ protocol: protocol === "http or https" ? /^https?$/ : new RegExp(`^${protocol}$`) })
+        // Nothing but scheme, host and port: no path, query, fragment (not even a bare "#") or credentials.
+        .refine((value) => /^https?:\/\/[^/?#@]+\/?$/i.test(value), `must be a bare origin such as ${example}`)
+        .transform((value) => new URL(value).origin)
+        .optional(),
+    );
+  },
 };

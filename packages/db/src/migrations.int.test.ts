@@ -58,12 +58,12 @@ describe("the migrated database matches the Prisma schema", () => {
     expect(await db.prisma.portalUser.findUnique({ where: { id: user.id } })).not.toBeNull();
   });
 
-  test("Rescue and Entra connections round-trip, one per tenant", async () => {
+  test("Rescue and Entra connections round-trip, one per tenant; destinations are names the database checks", async () => {
     const tenant = await newTenant();
     const rescue = await db.prisma.rescueConnection.create({
-      data: { tenantId: tenant.id, email: "mah@contoso.example", passwordEnc: "v1:a", serviceTokenEnc: "v1:b" },
+      data: { tenantId: tenant.id, email: "mah@contoso.example", apiTokenEnc: "v1:b" },
     });
-    expect(rescue.apiBaseUrl).toBe("https://secure.logmeinrescue.com");
+    expect(rescue).toMatchObject({ region: "global", passwordEnc: "" });
     expect(rescue).toMatchObject({ bulkCreate: "unknown", bulkCreateReason: null, bulkCreateCheckedAt: null });
     const learned = await db.prisma.rescueConnection.update({
       where: { tenantId: tenant.id },
@@ -76,23 +76,23 @@ describe("the migrated database matches the Prisma schema", () => {
     expect(learned.bulkCreate).toBe("unavailable");
     await expectUniqueViolation(
       db.prisma.rescueConnection.create({
-        data: { tenantId: tenant.id, email: "x@y.example", passwordEnc: "v1:a", serviceTokenEnc: "v1:b" },
+        data: { tenantId: tenant.id, email: "x@y.example", passwordEnc: "v1:a", apiTokenEnc: "v1:b" },
       }),
     );
+    await expect(
+      db.prisma.rescueConnection.update({ where: { tenantId: tenant.id }, data: { region: "http://127.0.0.1:9" } }),
+    ).rejects.toThrow(/rescue_connections_region_check/);
     const entra = await db.prisma.entraConnection.create({
-      data: {
-        tenantId: tenant.id,
-        directoryId: "d",
-        clientId: "c",
-        clientSecretEnc: "v1:s",
-        graphBaseUrl: "https://x",
-      },
+      data: { tenantId: tenant.id, directoryId: "d", clientId: "c", clientSecretEnc: "v1:s", cloud: "usgov-dod" },
     });
     await db.prisma.entraConnection.update({
       where: { tenantId: tenant.id },
       data: { lastTestOk: true, lastTestedAt: new Date() },
     });
-    expect(entra.authorityHost).toBeNull();
+    expect(entra.cloud).toBe("usgov-dod");
+    await expect(
+      db.prisma.entraConnection.update({ where: { tenantId: tenant.id }, data: { cloud: "https://login.example" } }),
+    ).rejects.toThrow(/entra_connections_cloud_check/);
     const read = await db.prisma.tenant.findUniqueOrThrow({
       where: { id: tenant.id },
       include: { rescueConnection: true, entraConnection: true },
@@ -230,9 +230,9 @@ describe("the migrated database matches the Prisma schema", () => {
   test("tenant SSO id source (rule 16) and held actions (unknown Rescue codes), one hold per action", async () => {
     const tenant = await newTenant();
     expect(tenant.ssoIdSource).toBe("rescue");
-    expect((await db.prisma.tenant.update({ where: { id: tenant.id }, data: { ssoIdSource: "entra" } })).ssoIdSource).toBe(
-      "entra",
-    );
+    expect(
+      (await db.prisma.tenant.update({ where: { id: tenant.id }, data: { ssoIdSource: "entra" } })).ssoIdSource,
+    ).toBe("entra");
     const hold = await db.prisma.heldAction.create({
       data: { tenantId: tenant.id, actionId: "enable:u1", inputFingerprint: "[]", code: "NEWCODE", message: "m" },
     });

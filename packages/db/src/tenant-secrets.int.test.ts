@@ -1,5 +1,11 @@
 import { generateMasterKey, parseMasterKeyring, SecretBox } from "./secret-box";
-import { loadTenantSyncConfig, SECRET_FIELDS, TenantNotConnectedError } from "./tenant-secrets";
+import {
+  entraSecretField,
+  loadTenantSyncConfig,
+  rescueSecretField,
+  SECRET_FIELDS,
+  TenantNotConnectedError,
+} from "./tenant-secrets";
 import { createTestDatabase, type TestDatabase } from "./testing";
 
 let db: TestDatabase;
@@ -24,20 +30,20 @@ describe("loadTenantSyncConfig", () => {
         rescueConnection: {
           create: {
             email: "mah@x.example",
-            passwordEnc: seal(SECRET_FIELDS.rescuePassword, "rescue-pw"),
-            serviceTokenEnc: seal(SECRET_FIELDS.rescueServiceToken, "token"),
+            passwordEnc: seal(rescueSecretField(SECRET_FIELDS.rescuePassword, "global"), "rescue-pw"),
+            apiTokenEnc: seal(rescueSecretField(SECRET_FIELDS.rescueApiToken, "global"), "token"),
           },
         },
         entraConnection: {
-          create: { directoryId: "d", clientId: "c", clientSecretEnc: seal(SECRET_FIELDS.entraClientSecret, "cs") },
+          create: { directoryId: "d", clientId: "c", clientSecretEnc: seal(entraSecretField("global"), "cs") },
         },
       },
     });
     const config = await loadTenantSyncConfig({ prisma: db.prisma, secretBox }, id);
     expect(config).toMatchObject({
       defaultPassword: "Default-Pass-1!",
-      rescue: { email: "mah@x.example", password: "rescue-pw", serviceToken: "token" },
-      entra: { directoryId: "d", clientId: "c", clientSecret: "cs", authorityHost: null },
+      rescue: { region: "global", email: "mah@x.example", password: "rescue-pw", apiToken: "token" },
+      entra: { cloud: "global", directoryId: "d", clientId: "c", clientSecret: "cs" },
     });
   });
 

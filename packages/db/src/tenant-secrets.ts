@@ -1,5 +1,7 @@
-// Reading and writing a tenant's secrets through the secret box. The field names are the AAD that
-// binds each ciphertext to its column: always go through these helpers, never encrypt ad hoc.
+// Reading and writing a tenant's secrets through the secret box. The field names are the AAD that binds each
+// ciphertext to its column and, for connection secrets, to the connection's destination: a ciphertext moved to
+// another column, or kept while the destination changes, does not decrypt. Always go through these helpers,
+// never encrypt ad hoc.
 import type { PrismaClient } from "./client";
 import type { BulkCreateCapability } from "./generated/prisma/enums";
 import type { SecretBox, WrappedDataKey } from "./secret-box";
@@ -7,10 +9,32 @@ import type { SecretBox, WrappedDataKey } from "./secret-box";
 export const SECRET_FIELDS = {
   defaultPassword: "tenant.defaultPassword",
   rescuePassword: "rescue.password",
-  rescueServiceToken: "rescue.serviceToken",
+  rescueApiToken: "rescue.apiToken",
   entraClientSecret: "entra.clientSecret",
 } as const;
 export type SecretField = (typeof SECRET_FIELDS)[keyof typeof SECRET_FIELDS];
+type RescueSecretField = typeof SECRET_FIELDS.rescuePassword | typeof SECRET_FIELDS.rescueApiToken;
+
+/** The AAD of a Rescue secret for one region, e.g. `rescue.apiToken@rescue:global`. */
+export function rescueSecretField(field: RescueSecretField, region: string): string {
+  return `${field}@rescue:${region}`;
+}
+
+/** The AAD of the Entra client secret for one cloud, e.g. `entra.clientSecret@entra:usgov`. */
+export function entraSecretField(cloud: string): string {
+  return `${SECRET_FIELDS.entraClientSecret}@entra:${cloud}`;
+}
+
+/**
+ * Ciphertexts sealed before secrets were bound to a destination carry this prefix (the migration added it) and
+ * open with their old, destination-free field name; saving the secret again binds it.
+ */
+const LEGACY_PREFIX = "legacy:";
+const LEGACY_FIELD: Record<string, string> = {
+  [SECRET_FIELDS.rescuePassword]: "rescue.password",
+  [SECRET_FIELDS.rescueApiToken]: "rescue.serviceToken",
+  [SECRET_FIELDS.entraClientSecret]: "entra.clientSecret",
+};
 
 export function tenantDataKey(tenant: { dataKeyWrapped: string; dataKeyMasterKeyId: string }): WrappedDataKey {
   return { wrapped: tenant.dataKeyWrapped, masterKeyId: tenant.dataKeyMasterKeyId };
@@ -38,19 +62,21 @@ export interface TenantSyncConfig {
   sandboxMode: boolean;
   defaultPassword: string | null;
   rescue: {
-    baseUrl: string;
+    /** A region name (global, enterprise, sandbox), resolved to a host by the caller. */
+    region: string;
     email: string;
-    password: string;
-    serviceToken: string;
+    /** null: not given (the password is optional). */
+    password: string | null;
+    apiToken: string;
     /** What earlier runs learned about Rescue's bulk createUsers for this connection. */
     bulkCreate: { capability: BulkCreateCapability; reason: string | null; checkedAt: Date | null };
   } | null;
   entra: {
+    /** A cloud name (global, usgov, usgov-dod, china, sandbox), resolved to hosts by the caller. */
+    cloud: string;
     directoryId: string;
     clientId: string;
     clientSecret: string;
-    authorityHost: string | null;
-    graphBaseUrl: string | null;
   } | null;
 }
 
@@ -64,29 +90,45 @@ export async function loadTenantSyncConfig(
   });
   if (!tenant) throw new TenantNotConnectedError(tenantId, "tenant");
   const key = tenantDataKey(tenant);
-  const open = (field: SecretField, ciphertext: string) => deps.secretBox.decrypt(tenantId, key, field, ciphertext);
+  const decrypt = (field: string, ciphertext: string) => deps.secretBox.decrypt(tenantId, key, field, ciphertext);
+  /** A connection secret: bound to `field` (with its destination), or a legacy ciphertext under its old name. */
+  const open = (base: keyof typeof LEGACY_FIELD, field: string, ciphertext: string) =>
+    ciphertext.startsWith(LEGACY_PREFIX)
+      ? decrypt(LEGACY_FIELD[base]!, ciphertext.slice(LEGACY_PREFIX.length))
+      : decrypt(field, ciphertext);
   const r = tenant.rescueConnection;
   const e = tenant.entraConnection;
   return {
     tenantId,
     sandboxMode: tenant.sandboxMode,
-    defaultPassword: tenant.defaultPasswordEnc ? open(SECRET_FIELDS.defaultPassword, tenant.defaultPasswordEnc) : null,
+    defaultPassword: tenant.defaultPasswordEnc
+      ? decrypt(SECRET_FIELDS.defaultPassword, tenant.defaultPasswordEnc)
+      : null,
     rescue: r
       ? {
-          baseUrl: r.apiBaseUrl,
+          region: r.region,
           email: r.email,
-          password: open(SECRET_FIELDS.rescuePassword, r.passwordEnc),
-          serviceToken: open(SECRET_FIELDS.rescueServiceToken, r.serviceTokenEnc),
+          password: r.passwordEnc
+            ? open(
+                SECRET_FIELDS.rescuePassword,
+                rescueSecretField(SECRET_FIELDS.rescuePassword, r.region),
+                r.passwordEnc,
+              )
+            : null,
+          apiToken: open(
+            SECRET_FIELDS.rescueApiToken,
+            rescueSecretField(SECRET_FIELDS.rescueApiToken, r.region),
+            r.apiTokenEnc,
+          ),
           bulkCreate: { capability: r.bulkCreate, reason: r.bulkCreateReason, checkedAt: r.bulkCreateCheckedAt },
         }
       : null,
     entra: e
       ? {
+          cloud: e.cloud,
           directoryId: e.directoryId,
           clientId: e.clientId,
-          clientSecret: open(SECRET_FIELDS.entraClientSecret, e.clientSecretEnc),
-          authorityHost: e.authorityHost,
-          graphBaseUrl: e.graphBaseUrl,
+          clientSecret: open(SECRET_FIELDS.entraClientSecret, entraSecretField(e.cloud), e.clientSecretEnc),
         }
       : null,
   };

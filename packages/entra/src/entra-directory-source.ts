@@ -24,7 +24,7 @@ import {
   USER_SELECT,
 } from "./directory-objects";
 import { EntraError, GraphRequestError } from "./entra-errors";
-import { createTrustedFetch, type EntraCallStats, emptyCallStats } from "./entra-transport";
+import { createTrustedFetch, type EntraCallStats, emptyCallStats, type TrustedFetch } from "./entra-transport";
 import { type GraphRetryPolicy, TenantGraphClient } from "./tenant-graph-client";
 import { TenantTokenProvider } from "./tenant-token-provider";
 
@@ -41,8 +41,15 @@ export interface EntraConnectionConfig extends GraphRetryPolicy {
   discoverAuthorityMetadata?: boolean;
   /** Default https://graph.microsoft.com; the emulator's URL in tests and sandbox mode. */
   graphBaseUrl?: string;
-  /** Extra CA certificate(s) (PEM) to trust, e.g. the emulator's; added to the system roots. */
+  /** Extra CA certificate(s) (PEM) to trust, e.g. the emulator's; added to the system roots. Ignored with `fetch`. */
   ca?: string | readonly string[];
+  /**
+   * The HTTP client for MSAL and Graph, e.g. one bound to the destination by the outbound policy. Default: undici
+   * with the system roots plus `ca`.
+   */
+  fetch?: TrustedFetch;
+  /** The app-only token scope, the cloud's own Graph resource. Default https://graph.microsoft.com/.default. */
+  graphScope?: string;
   /** Graph calls in flight at once for this tenant (default 4). */
   maxConcurrency?: number;
   /** How the group picker searches: `$search` on word prefixes (default), or `startswith` on the name. */
@@ -91,7 +98,7 @@ export function createTenantClients(
   config: EntraConnectionConfig,
   stats: EntraCallStats = emptyCallStats(),
 ): EntraTenantClients {
-  const fetchWithTrust = createTrustedFetch(config.ca);
+  const fetchWithTrust = config.fetch ?? createTrustedFetch(config.ca);
   const key = createHash("sha256")
     .update(
       JSON.stringify([
@@ -99,6 +106,7 @@ export function createTenantClients(
         config.clientId,
         config.clientSecret,
         config.authorityHost ?? "",
+        config.graphScope ?? "",
         config.ca ?? "",
       ]),
     )

@@ -69,7 +69,15 @@ export class MsalNetworkClient implements INetworkModule {
     response.headers.forEach((value, key) => {
       headers[key] = value;
     });
-    return { headers, body: (await response.json()) as T, status: response.status };
+    // A reply that is not JSON (an HTML page, another service) is reported without its content.
+    const text = await response.text();
+    let body: T;
+    try {
+      body = JSON.parse(text) as T;
+    } catch {
+      throw new Error(`The sign-in endpoint answered HTTP ${response.status} with something that is not JSON.`);
+    }
+    return { headers, body, status: response.status };
   }
 }
 

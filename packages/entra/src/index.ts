@@ -26,7 +26,7 @@ export {
   REQUIRED_PERMISSIONS,
   type RequiredPermission,
 } from "./entra-errors";
-export type { EntraCallStats } from "./entra-transport";
+export type { EntraCallStats, TrustedFetch } from "./entra-transport";
 export {
   type BatchItem,
   type BatchItemResult,

@@ -18,6 +18,8 @@ export interface TenantCredentials {
    * with it on, a wrong tenant fails at that fetch (msal-node v5+) rather than with AADSTS90002.
    */
   discoverAuthorityMetadata?: boolean;
+  /** The cloud's Graph resource scope (default GRAPH_DEFAULT_SCOPE, the global cloud's). */
+  graphScope?: string;
 }
 
 /**
@@ -118,7 +120,10 @@ export class TenantTokenProvider {
     if (this.misconfiguration || !this.app) throw this.misconfiguration;
     let result: AuthenticationResult | null;
     try {
-      result = await this.app.acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE], skipCache: fresh });
+      result = await this.app.acquireTokenByClientCredential({
+        scopes: [this.credentials.graphScope ?? GRAPH_DEFAULT_SCOPE],
+        skipCache: fresh,
+      });
     } catch (error) {
       throw classifyTokenError(error, this.credentials);
     }

@@ -179,3 +179,21 @@ it("reports an HTML page (a login page for an unknown method) as a configuration
   const { fetch } = scriptedFetch({ getAccount: ["<!DOCTYPE html><html><body>Log in</body></html>"] });
   await expect(client(fetch).getAccount()).rejects.toMatchObject({ code: "HTML_REPLY", retryable: false });
 });
+
+it.each([
+  ["another service's JSON", '{"internal":"secret=42","service":"metadata"}'],
+  ["an empty body", ""],
+])("reports %s as not a Rescue reply, without repeating any of it", async (_, body) => {
+  const { fetch } = scriptedFetch({ getAccount: [body] });
+  const error = await client(fetch)
+    .getAccount()
+    .then(
+      () => undefined,
+      (e: unknown) => e as Error & { code: string; hint?: string },
+    );
+  expect(error).toMatchObject({
+    code: "NOT_A_RESCUE_REPLY",
+    message: expect.stringContaining("not a Rescue API reply"),
+  });
+  expect(`${error?.message} ${error?.hint}`).not.toMatch(/secret|internal|metadata|html/i);
+});

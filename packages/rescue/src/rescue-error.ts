@@ -138,8 +138,17 @@ export const UNKNOWN_CODE_HINT =
 export function rescueErrorForCode(code: string, method: string): RescueError {
   const meaning = meaningOfReturnCode(code);
   if (!meaning) {
-    return new RescueError(`Rescue ${method} answered ${code || "(an empty reply)"}, a code TechSync does not know`, {
-      code: code || "EMPTY_REPLY",
+    if (!code) {
+      // An empty body, an HTML page, JSON: not the plain-text protocol. Its content is never repeated.
+      return new RescueError(`Rescue ${method} answered with something that is not a Rescue API reply`, {
+        code: "NOT_A_RESCUE_REPLY",
+        method,
+        hint: "Rescue may be down for maintenance; if this persists, check the connection's region.",
+        retryable: true,
+      });
+    }
+    return new RescueError(`Rescue ${method} answered ${code}, a code TechSync does not know`, {
+      code,
       method,
       hint: UNKNOWN_CODE_HINT,
       holdUntilInputChanges: true,

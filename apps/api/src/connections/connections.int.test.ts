@@ -14,11 +14,12 @@ import {
 } from "@techsync/emulators/rescue";
 import { type ApiHarness, startApiHarness } from "../../test/api-harness";
 
-/** The portal's Rescue form: the stored token is the "Generate API token" value. */
+/** The portal's Rescue form: the stored token is the "Generate API token" value; the sandbox destination. */
 const DEMO_RESCUE_BODY = {
   email: DEMO_RESCUE_CONNECTION.email,
   password: DEMO_RESCUE_CONNECTION.password,
-  serviceToken: DEMO_RESCUE_CONNECTION.apiToken,
+  apiToken: DEMO_RESCUE_CONNECTION.apiToken,
+  region: "sandbox",
 };
 
 let api: ApiHarness;
@@ -30,8 +31,11 @@ let base: string;
 beforeAll(async () => {
   rescue = await startRescueEmulator({ port: 0 });
   graph = await startGraphEmulator({ port: 0 });
-  api = await startApiHarness({ graphCaPem: graph.caCertPem });
-  owner = await api.ownerWithTenant("Contoso");
+  // The server is configured with the emulators; the tenant, in sandbox mode, picks them by name.
+  api = await startApiHarness({
+    outbound: { emulators: { rescueUrl: rescue.url, graphUrl: graph.url }, graphEmulatorCa: graph.caCertPem },
+  });
+  owner = await api.ownerWithTenant("Contoso", { sandbox: true });
   base = `/v1/tenants/${owner.tenantId}`;
 });
 afterAll(async () => {
@@ -58,9 +62,9 @@ describe("before any connection is set", () => {
   });
 
   test("the first set requires the secrets, by name", async () => {
-    const res = await setRescue({ email: DEMO_RESCUE_CONNECTION.email, serviceToken: "t" });
+    const res = await setRescue({ email: DEMO_RESCUE_CONNECTION.email, password: "p", region: "sandbox" });
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toContain("password");
+    expect(res.json().message).toContain("apiToken");
     const entra = await setEntra({ directoryId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID });
     expect(entra.json().message).toContain("clientSecret");
   });
@@ -68,9 +72,9 @@ describe("before any connection is set", () => {
 
 describe("Rescue connection", () => {
   test("set, read without secrets, test OK against the emulator", async () => {
-    const set = await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
+    const set = await setRescue({ ...DEMO_RESCUE_BODY });
     expect(set.statusCode).toBe(200);
-    expect(set.json()).toMatchObject({ email: DEMO_RESCUE_CONNECTION.email, hasPassword: true, hasServiceToken: true });
+    expect(set.json()).toMatchObject({ email: DEMO_RESCUE_CONNECTION.email, hasPassword: true, hasApiToken: true });
     const tested = await api.call(owner.token, { method: "POST", url: `${base}/rescue-connection/test` });
     expect(tested.statusCode).toBe(200);
     expect(tested.json()).toMatchObject({
@@ -79,7 +83,7 @@ describe("Rescue connection", () => {
       account: { organization: expect.any(String) },
     });
     const read = await api.call(owner.token, { method: "GET", url: `${base}/rescue-connection` });
-    expect(read.json()).toMatchObject({ lastTestOk: true, apiBaseUrl: rescue.url, lastTestedAt: expect.any(String) });
+    expect(read.json()).toMatchObject({ lastTestOk: true, lastTestedAt: expect.any(String) });
   });
 
   const testConnection = async () => {
@@ -97,7 +101,7 @@ describe("Rescue connection", () => {
     Object.fromEntries(checks.map((c) => [c.credential, c.outcome]));
 
   test("connected: token, email and password each pass, and the caller is a Master Administrator", async () => {
-    await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
+    await setRescue({ ...DEMO_RESCUE_BODY });
     const tested = await testConnection();
     expect(tested).toMatchObject({ ok: true, result: "connected", masterAdministrator: true });
     expect(outcomes(tested.checks)).toEqual({ apiToken: "passed", email: "passed", password: "passed" });
@@ -105,7 +109,7 @@ describe("Rescue connection", () => {
   });
 
   test("a wrong API token: not connected, says where to find the right one, kept on the connection", async () => {
-    await setRescue({ email: DEMO_RESCUE_CONNECTION.email, serviceToken: DEMO_RESCUE_CONNECTION.serviceToken });
+    await setRescue({ email: DEMO_RESCUE_CONNECTION.email, apiToken: DEMO_RESCUE_CONNECTION.serviceToken });
     const tested = await testConnection();
     expect(tested).toMatchObject({ ok: false, result: "token_invalid" });
     expect(tested.message).toMatch(/Rescue refused the API token/);
@@ -118,7 +122,7 @@ describe("Rescue connection", () => {
   });
 
   test("a wrong email: not connected, names the token's owner", async () => {
-    await setRescue({ ...DEMO_RESCUE_BODY, email: "someone.else@contoso-demo.example", apiBaseUrl: rescue.url });
+    await setRescue({ ...DEMO_RESCUE_BODY, email: "someone.else@contoso-demo.example" });
     const tested = await testConnection();
     expect(tested).toMatchObject({ ok: false, result: "email_mismatch" });
     expect(tested.message).toMatch(
@@ -128,7 +132,7 @@ describe("Rescue connection", () => {
   });
 
   test("a wrong password: not connected, the password named as the culprit", async () => {
-    await setRescue({ ...DEMO_RESCUE_BODY, password: "Not-The-Password-1", apiBaseUrl: rescue.url });
+    await setRescue({ ...DEMO_RESCUE_BODY, password: "Not-The-Password-1" });
     const tested = await testConnection();
     expect(tested).toMatchObject({ ok: false, result: "password_invalid" });
     expect(tested.message).toMatch(/Rescue refused the password for mah@contoso-demo\.example: it is wrong/);
@@ -139,7 +143,7 @@ describe("Rescue connection", () => {
   test("the organisation denies the login endpoint: with a password, not connected and told to remove it", async () => {
     rescue.organisation.load({ ...demoRescueOrganisation(), apiSettings: { denyLoginEndpoint: true } });
     try {
-      await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
+      await setRescue({ ...DEMO_RESCUE_BODY });
       const tested = await testConnection();
       expect(tested).toMatchObject({ ok: false, result: "login_endpoint_denied" });
       expect(tested.message).toMatch(/denies the login endpoint/);
@@ -151,7 +155,7 @@ describe("Rescue connection", () => {
   });
 
   test("Rescue's login limit reached: not connected, try again in 3 minutes", async () => {
-    await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
+    await setRescue({ ...DEMO_RESCUE_BODY });
     for (let i = 0; i < 10; i++) {
       await fetch(`${rescue.url}/API/login.aspx`, {
         method: "POST",
@@ -168,7 +172,7 @@ describe("Rescue connection", () => {
   });
 
   test("omitted secrets are kept by a later PUT", async () => {
-    await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
+    await setRescue({ ...DEMO_RESCUE_BODY });
     await setRescue({ email: DEMO_RESCUE_CONNECTION.email });
     expect((await testConnection()).ok).toBe(true);
   });
@@ -194,11 +198,10 @@ describe("Entra connection", () => {
       directoryId: DEMO_TENANT_ID,
       clientId: DEMO_CLIENT_ID,
       clientSecret: DEMO_CLIENT_SECRET,
-      authorityHost: graph.url,
-      graphBaseUrl: graph.url,
+      cloud: "sandbox",
     });
     expect(set.statusCode).toBe(200);
-    expect(set.json()).toMatchObject({ hasClientSecret: true, graphBaseUrl: graph.url });
+    expect(set.json()).toMatchObject({ hasClientSecret: true, cloud: "sandbox" });
     const tested = await api.call(owner.token, { method: "POST", url: `${base}/entra-connection/test` });
     expect(tested.statusCode).toBe(200);
     expect(tested.json()).toMatchObject({

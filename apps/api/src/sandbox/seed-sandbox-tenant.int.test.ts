@@ -32,7 +32,7 @@ afterAll(async () => {
 
 describe("sandbox demo tenant", () => {
   test("is created connected to the emulators, with secrets encrypted and mappings to real Rescue groups", async () => {
-    const endpoints = { rescueBaseUrl: rescue.url, graphUrl: "https://127.0.0.1:4020" };
+    const endpoints = { rescueUrl: rescue.url, graphUrl: "https://127.0.0.1:4020" };
     const result = await seedSandboxTenant({ prisma: db.prisma, secretBox }, endpoints);
     expect(result).toEqual({ tenantId: SANDBOX_TENANT_ID, mappings: 3 });
 
@@ -44,10 +44,15 @@ describe("sandbox demo tenant", () => {
     const dataKey = { wrapped: tenant.dataKeyWrapped, masterKeyId: tenant.dataKeyMasterKeyId };
     // Secrets are stored encrypted, and decrypt to the demo values.
     expect(tenant.rescueConnection!.passwordEnc).not.toContain(DEMO_RESCUE_CONNECTION.password);
-    expect(secretBox.decrypt(tenant.id, dataKey, "rescue.password", tenant.rescueConnection!.passwordEnc)).toBe(
+    // The connections name the sandbox destination, and their secrets are sealed for it.
+    expect(tenant.rescueConnection!.region).toBe("sandbox");
+    expect(tenant.entraConnection!.cloud).toBe("sandbox");
+    const rescuePassword = tenant.rescueConnection!.passwordEnc;
+    expect(secretBox.decrypt(tenant.id, dataKey, "rescue.password@rescue:sandbox", rescuePassword)).toBe(
       DEMO_RESCUE_CONNECTION.password,
     );
-    expect(secretBox.decrypt(tenant.id, dataKey, "entra.clientSecret", tenant.entraConnection!.clientSecretEnc)).toBe(
+    const clientSecret = tenant.entraConnection!.clientSecretEnc;
+    expect(secretBox.decrypt(tenant.id, dataKey, "entra.clientSecret@entra:sandbox", clientSecret)).toBe(
       DEMO_CLIENT_SECRET,
     );
     expect(secretBox.decrypt(tenant.id, dataKey, "tenant.defaultPassword", tenant.defaultPasswordEnc!)).toBe(
@@ -82,15 +87,16 @@ describe("sandbox demo tenant", () => {
   });
 
   test("the demo's first sync creates its technicians by createUser + setUser_v2, since the emulator refuses createUsers", async () => {
-    await seedSandboxTenant({ prisma: db.prisma, secretBox }, { rescueBaseUrl: rescue.url, graphUrl: graph.url });
+    await seedSandboxTenant({ prisma: db.prisma, secretBox }, { rescueUrl: rescue.url, graphUrl: graph.url });
     const config = await loadTenantSyncConfig({ prisma: db.prisma, secretBox }, SANDBOX_TENANT_ID);
     expect(config.rescue?.bulkCreate.capability).toBe("unknown");
     // The clients as the worker builds them from the stored connection.
     const client = createRescueClient({
-      baseUrl: config.rescue!.baseUrl,
+      // The sandbox destination is the server's configured emulator.
+      baseUrl: rescue.url,
       email: config.rescue!.email,
-      apiToken: config.rescue!.serviceToken,
-      password: config.rescue!.password,
+      apiToken: config.rescue!.apiToken,
+      password: config.rescue!.password ?? undefined,
       bulkCreate: config.rescue!.bulkCreate,
     });
     const directory = createEntraDirectorySource({

@@ -3,7 +3,16 @@
 // Idempotent: running it again updates the same tenant rather than making another.
 
 import { hash } from "@node-rs/argon2";
-import { FORGET_BULK_CREATE, type PrismaClient, SECRET_FIELDS, type SecretBox, tenantDataKey } from "@techsync/db";
+import { SANDBOX_DESTINATION } from "@techsync/config/destinations";
+import {
+  entraSecretField,
+  FORGET_BULK_CREATE,
+  type PrismaClient,
+  rescueSecretField,
+  SECRET_FIELDS,
+  type SecretBox,
+  tenantDataKey,
+} from "@techsync/db";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_GROUP_IDS, DEMO_TENANT_ID } from "@techsync/emulators/graph";
 import { DEMO_RESCUE_CONNECTION } from "@techsync/emulators/rescue";
 import { createRescueClient } from "@techsync/rescue";
@@ -26,8 +35,9 @@ const SANDBOX_MAPPINGS = [
   { entraGroupId: DEMO_GROUP_IDS.fieldSupport, entraGroupName: "Field Support", rescueGroupName: "Field Engineers" },
 ] as const;
 
+/** The emulators the server is configured with (RESCUE_EMULATOR_URL, GRAPH_EMULATOR_URL). */
 export interface SandboxEndpoints {
-  rescueBaseUrl: string;
+  rescueUrl: string;
   /** Authority host and Graph base URL of the Graph emulator (https). */
   graphUrl: string;
 }
@@ -46,7 +56,7 @@ export async function seedSandboxTenant(
 
   // Resolve the Rescue groups through the real client, as the portal's group picker does.
   const rescue = createRescueClient({
-    baseUrl: endpoints.rescueBaseUrl,
+    baseUrl: endpoints.rescueUrl,
     email: DEMO_RESCUE_CONNECTION.email,
     password: DEMO_RESCUE_CONNECTION.password,
     apiToken: DEMO_RESCUE_CONNECTION.apiToken,
@@ -64,21 +74,26 @@ export async function seedSandboxTenant(
     sandboxMode: true,
     defaultPasswordEnc: seal(SECRET_FIELDS.defaultPassword, SANDBOX_DEFAULT_PASSWORD),
   };
+  // The connections name the sandbox destination: the server resolves it to its own emulators.
   const rescueData = {
     email: DEMO_RESCUE_CONNECTION.email,
-    passwordEnc: seal(SECRET_FIELDS.rescuePassword, DEMO_RESCUE_CONNECTION.password),
-    // The column holds the "Generate API token" value, which Rescue takes as authcode.
-    serviceTokenEnc: seal(SECRET_FIELDS.rescueServiceToken, DEMO_RESCUE_CONNECTION.apiToken),
-    apiBaseUrl: endpoints.rescueBaseUrl,
+    region: SANDBOX_DESTINATION,
+    passwordEnc: seal(
+      rescueSecretField(SECRET_FIELDS.rescuePassword, SANDBOX_DESTINATION),
+      DEMO_RESCUE_CONNECTION.password,
+    ),
+    apiTokenEnc: seal(
+      rescueSecretField(SECRET_FIELDS.rescueApiToken, SANDBOX_DESTINATION),
+      DEMO_RESCUE_CONNECTION.apiToken,
+    ),
     // A fresh sandbox learns again whether the emulator takes createUsers (it does not, by default).
     ...FORGET_BULK_CREATE,
   };
   const entraData = {
     directoryId: DEMO_TENANT_ID,
     clientId: DEMO_CLIENT_ID,
-    clientSecretEnc: seal(SECRET_FIELDS.entraClientSecret, DEMO_CLIENT_SECRET),
-    authorityHost: endpoints.graphUrl,
-    graphBaseUrl: endpoints.graphUrl,
+    cloud: SANDBOX_DESTINATION,
+    clientSecretEnc: seal(entraSecretField(SANDBOX_DESTINATION), DEMO_CLIENT_SECRET),
   };
 
   const mappings = SANDBOX_MAPPINGS.map((m, index) => {

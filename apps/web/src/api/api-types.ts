@@ -87,11 +87,15 @@ export interface TenantSummary {
   recentRuns: RunSummary[];
 }
 
+/** A Rescue region or Entra cloud by name: the API never takes a URL. `sandbox` is the server's emulators. */
+export type RescueRegion = "global" | "enterprise" | "sandbox";
+export type EntraCloud = "global" | "usgov" | "usgov-dod" | "china" | "sandbox";
+
 export interface RescueConnection {
   email: string;
-  apiBaseUrl: string;
+  region: RescueRegion;
   hasPassword: boolean;
-  hasServiceToken: boolean;
+  hasApiToken: boolean;
   lastTestedAt: string | null;
   lastTestOk: boolean | null;
   lastTestMessage: string | null;
@@ -99,9 +103,11 @@ export interface RescueConnection {
 
 export interface RescueConnectionInput {
   email: string;
+  /** Required first time and when the region changes. */
+  apiToken?: string;
+  /** Optional; "" clears a saved one. */
   password?: string;
-  serviceToken?: string;
-  apiBaseUrl?: string;
+  region?: RescueRegion;
 }
 
 /** Each credential is checked on its own; `result` names the first that failed ("connected" when none did). */
@@ -135,8 +141,7 @@ export interface EntraConnection {
   directoryId: string;
   clientId: string;
   hasClientSecret: boolean;
-  authorityHost: string;
-  graphBaseUrl: string;
+  cloud: EntraCloud;
   lastTestedAt: string | null;
   lastTestOk: boolean | null;
   lastTestMessage: string | null;
@@ -146,8 +151,7 @@ export interface EntraConnectionInput {
   directoryId: string;
   clientId: string;
   clientSecret?: string;
-  authorityHost?: string;
-  graphBaseUrl?: string;
+  cloud?: EntraCloud;
 }
 
 export type GraphPermission = "User.Read.All" | "Group.Read.All" | "Directory.Read.All";

@@ -1,5 +1,5 @@
 // A labelled input whose error sits right under it and is announced with it.
-import type { InputHTMLAttributes, ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 
 interface FormFieldProps extends InputHTMLAttributes<HTMLInputElement> {
   name: string;
@@ -59,6 +59,48 @@ export function FormMessage({ ok, message }: { ok?: boolean; message?: string })
   return (
     <div className={`notice ${ok ? "ok" : "bad"}`} role={ok ? "status" : "alert"}>
       {message}
+    </div>
+  );
+}
+
+interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement> {
+  name: string;
+  label: string;
+  hint?: ReactNode;
+  error?: string;
+  options: readonly { value: string; label: string }[];
+}
+
+/** A labelled choice from a fixed list, with its hint and error announced like a FormField's. */
+export function SelectField({ name, label, hint, error, id, options, ...select }: SelectFieldProps) {
+  const fieldId = id ?? `field-${name}`;
+  const describedBy = [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ");
+  return (
+    <div className="field">
+      <label htmlFor={fieldId}>{label}</label>
+      {hint ? (
+        <p className="hint" id={`${fieldId}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <select
+        id={fieldId}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        {...select}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p className="error-text" id={`${fieldId}-error`}>
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -26,32 +26,39 @@ describe("sign-up form", () => {
 });
 
 describe("Rescue connection form (step 1)", () => {
-  const first = rescueConnectionForm({ password: false, serviceToken: false, defaultPassword: false });
-  const later = rescueConnectionForm({ password: true, serviceToken: true, defaultPassword: true });
+  const first = rescueConnectionForm({ apiToken: false, defaultPassword: false });
+  const later = rescueConnectionForm({ apiToken: true, defaultPassword: true, region: "global" });
 
-  test("the first time, every secret is required and the token's hint says where to find it", () => {
-    const errors = errorsOf(first.safeParse({ email: "mah@contoso.example", password: "", serviceToken: "" }));
-    expect(Object.keys(errors).sort()).toEqual(["defaultPassword", "password", "serviceToken"]);
-    expect(errors.serviceToken).toContain("Global Settings › Active Directory Synchronization");
+  test("the first time, the API token and default password are required; the token's hint says where to find it", () => {
+    const errors = errorsOf(first.safeParse({ email: "mah@contoso.example", password: "", apiToken: "" }));
+    expect(Object.keys(errors).sort()).toEqual(["apiToken", "defaultPassword"]);
+    expect(errors.apiToken).toContain("Admin Center › Global Settings › Generate API token");
   });
 
-  test("later, empty secrets mean keep the saved ones and are not sent", () => {
-    const parsed = later.parse({ email: "mah@contoso.example", password: "", serviceToken: "", defaultPassword: "" });
+  test("later, empty secrets mean keep the saved ones and are not sent; the region defaults to global", () => {
+    const parsed = later.parse({ email: "mah@contoso.example", password: "", apiToken: "", defaultPassword: "" });
     expect(parsed).toEqual({
       email: "mah@contoso.example",
       password: undefined,
-      serviceToken: undefined,
-      apiBaseUrl: undefined,
+      apiToken: undefined,
+      region: "global",
       defaultPassword: undefined,
     });
   });
 
-  test("a replaced default password still needs 8 characters, and the API address must be a URL", () => {
-    expect(
-      errorsOf(later.safeParse({ email: "mah@contoso.example", defaultPassword: "abc", apiBaseUrl: "rescue" })),
-    ).toEqual({
+  test("another region needs the API token again; a region must be one of the list", () => {
+    expect(errorsOf(later.safeParse({ email: "mah@contoso.example", region: "enterprise" })).apiToken).toContain(
+      "region changed",
+    );
+    expect(later.safeParse({ email: "mah@contoso.example", region: "enterprise", apiToken: "t" }).success).toBe(true);
+    expect(errorsOf(later.safeParse({ email: "mah@contoso.example", region: "http://127.0.0.1:1" }))).toHaveProperty(
+      "region",
+    );
+  });
+
+  test("a replaced default password still needs 8 characters", () => {
+    expect(errorsOf(later.safeParse({ email: "mah@contoso.example", defaultPassword: "abc" }))).toEqual({
       defaultPassword: "Use at least 8 characters for the default password.",
-      apiBaseUrl: "The Rescue API address must be a full URL such as https://example.com.",
     });
   });
 });
@@ -73,6 +80,17 @@ describe("Entra connection form (step 2)", () => {
       clientSecret: "",
     });
     expect(parsed.clientSecret).toBeUndefined();
+    expect(parsed.cloud).toBe("global");
+  });
+
+  test("another cloud needs the client secret again", () => {
+    const form = entraConnectionForm({ clientSecret: true, cloud: "global" });
+    const ids = {
+      directoryId: "7d3b3f4e-5c2a-4e1b-9a6f-2c8d1e0f4a10",
+      clientId: "a1c2e3f4-0b1d-4c5e-8f90-123456789abc",
+    };
+    expect(errorsOf(form.safeParse({ ...ids, cloud: "usgov" })).clientSecret).toContain("cloud changed");
+    expect(form.safeParse({ ...ids, cloud: "usgov", clientSecret: "s" }).success).toBe(true);
   });
 });
 

@@ -74,9 +74,11 @@ export async function walkFirstVisit(page: Page, portalUrl: string, plan: FirstV
   await plan.shot("02-entra");
   await page.getByRole("link", { name: "Back" }).click();
   await page.waitForURL(/\/onboarding\/rescue$/);
-  const password = page.getByLabel("Password", { exact: true });
-  if ((await password.inputValue()) !== "" || !(await password.getAttribute("placeholder"))?.includes("saved"))
-    throw new Error("step 1 should show the saved password only as saved");
+  const apiToken = page.getByLabel("API token", { exact: true });
+  if ((await apiToken.inputValue()) !== "" || !(await apiToken.getAttribute("placeholder"))?.includes("saved"))
+    throw new Error("step 1 should show the saved API token only as saved");
+  if ((await page.getByLabel("Rescue region").inputValue()) !== "sandbox")
+    throw new Error("step 1 should show the sandbox region the demo data chose");
   await page.getByRole("button", { name: "Save and continue" }).click();
   await page.waitForURL(/\/onboarding\/entra$/);
   await page.getByRole("button", { name: "Save and continue" }).click();

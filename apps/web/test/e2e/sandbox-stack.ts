@@ -81,6 +81,9 @@ export async function startSandboxStack(options: { tokenSecret: string; portalOr
     SECRET_BOX_ACTIVE_KEY_ID: "e2e",
     OPERATOR_TOKEN: randomBytes(24).toString("hex"),
     PORTAL_ORIGIN: options.portalOrigin,
+    // The sandbox destination: the emulators this stack starts (or finds) on 4010/4020.
+    RESCUE_EMULATOR_URL: "http://127.0.0.1:4010",
+    GRAPH_EMULATOR_URL: "https://127.0.0.1:4020",
     GRAPH_EMULATOR_CA_PATH: path.join(root, "packages/emulators/.certs/graph/graph-ca.pem"),
   };
   const start = (name: string, script: string, extra: Record<string, string>) => {

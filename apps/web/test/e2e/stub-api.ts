@@ -35,7 +35,7 @@ interface StubTenant {
   members: { userId: string; role: string }[];
   settings: Record<string, unknown>;
   defaultPassword?: string;
-  rescue?: Record<string, unknown> & { password?: string; serviceToken?: string };
+  rescue?: Record<string, unknown> & { password?: string; apiToken?: string };
   entra?: Record<string, unknown> & { clientSecret?: string };
   mappings: Record<string, unknown>[];
   runs: StubRun[];
@@ -294,7 +294,7 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
     }
     if (resource === "rescue-connection") {
       if (id === "test") {
-        const ok = tenant.rescue?.serviceToken?.startsWith("demotoken") ?? false;
+        const ok = tenant.rescue?.apiToken?.startsWith("demotoken") ?? false;
         Object.assign(tenant.rescue ?? {}, { lastTestedAt: now(), lastTestOk: ok });
         return {
           status: 200,
@@ -324,18 +324,20 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
         };
       }
       if (method === "PUT") {
-        if (!tenant.rescue && (!body.password || !body.serviceToken))
-          return error(400, "validation", "The password and service token are needed the first time.");
+        const region = body.region ?? tenant.rescue?.region ?? "global";
+        const moved = tenant.rescue !== undefined && tenant.rescue.region !== region;
+        if ((!tenant.rescue || moved) && !body.apiToken)
+          return error(400, "validation", "apiToken: required when the connection is first set.");
         tenant.rescue = {
-          ...tenant.rescue,
+          ...(moved ? {} : tenant.rescue),
           email: body.email,
-          apiBaseUrl: body.apiBaseUrl ?? "https://secure.logmeinrescue.com",
+          region,
           ...(body.password ? { password: String(body.password) } : {}),
-          ...(body.serviceToken ? { serviceToken: String(body.serviceToken) } : {}),
+          ...(body.apiToken ? { apiToken: String(body.apiToken) } : {}),
         };
       }
       if (!tenant.rescue) return error(404, "not_found", "No Rescue connection yet.");
-      const { password, serviceToken, ...shown } = tenant.rescue;
+      const { password, apiToken, ...shown } = tenant.rescue;
       return {
         status: 200,
         body: {
@@ -344,7 +346,7 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           lastTestMessage: null,
           ...shown,
           hasPassword: !!password,
-          hasServiceToken: !!serviceToken,
+          hasApiToken: !!apiToken,
         },
       };
     }
@@ -369,8 +371,7 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           ...tenant.entra,
           directoryId: body.directoryId,
           clientId: body.clientId,
-          authorityHost: body.authorityHost ?? "https://login.microsoftonline.com",
-          graphBaseUrl: body.graphBaseUrl ?? "https://graph.microsoft.com",
+          cloud: body.cloud ?? tenant.entra?.cloud ?? "global",
           ...(body.clientSecret ? { clientSecret: String(body.clientSecret) } : {}),
         };
       }

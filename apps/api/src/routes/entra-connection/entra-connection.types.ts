@@ -1,13 +1,16 @@
+import { ENTRA_CLOUD_NAMES } from "@techsync/config/destinations";
 import type { Prisma } from "@techsync/db";
 import { z } from "zod";
-import { isoOrNull, ZHttpUrl, ZIsoDate, ZSecret } from "../common.types";
+import { isoOrNull, ZIsoDate, ZSecret } from "../common.types";
+
+/** The Microsoft cloud, by name, never a URL (`sandbox`: the server's Graph emulator, sandbox tenants only). */
+export const ZEntraCloud = z.enum(ENTRA_CLOUD_NAMES);
 
 export const ZEntraConnection = z.object({
   directoryId: z.string(),
   clientId: z.string(),
   hasClientSecret: z.boolean(),
-  authorityHost: z.string().nullable(),
-  graphBaseUrl: z.string().nullable(),
+  cloud: ZEntraCloud,
   lastTestedAt: ZIsoDate.nullable(),
   lastTestOk: z.boolean().nullable(),
   lastTestMessage: z.string().nullable(),
@@ -23,10 +26,10 @@ export const ZSetEntraConnectionBody = z.strictObject({
     .max(255)
     .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, "must be a directory id (GUID) or a verified domain"),
   clientId: z.guid(),
+  /** Required on first set and whenever the cloud changes (a stored secret never follows a new destination). */
   clientSecret: ZSecret.optional(),
-  /** Sandbox only: the Graph emulator's URLs; null returns to Microsoft's public cloud. */
-  authorityHost: ZHttpUrl.nullable().optional(),
-  graphBaseUrl: ZHttpUrl.nullable().optional(),
+  /** Absent: keep the current cloud (global on first set). */
+  cloud: ZEntraCloud.optional(),
 });
 
 export const ZEntraConnectionTest = z.object({
@@ -43,8 +46,7 @@ export function entraConnectionView(row: Prisma.EntraConnectionModel): EntraConn
     directoryId: row.directoryId,
     clientId: row.clientId,
     hasClientSecret: row.clientSecretEnc.length > 0,
-    authorityHost: row.authorityHost,
-    graphBaseUrl: row.graphBaseUrl,
+    cloud: ZEntraCloud.parse(row.cloud),
     lastTestedAt: isoOrNull(row.lastTestedAt),
     lastTestOk: row.lastTestOk,
     lastTestMessage: row.lastTestMessage,

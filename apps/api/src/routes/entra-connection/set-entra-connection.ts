@@ -1,4 +1,5 @@
-import { SECRET_FIELDS, tenantDataKey } from "@techsync/db";
+import { DestinationError, resolveEntraEndpoint } from "@techsync/config/destinations";
+import { entraSecretField, tenantDataKey } from "@techsync/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
@@ -14,8 +15,12 @@ import {
   ZSetEntraConnectionBody,
 } from "./entra-connection.types";
 
+/**
+ * Stores the connection. The client secret is sealed for its cloud: when the cloud changes, the stored secret is
+ * dropped and must be given again, as on a first set.
+ */
 export async function setEntraConnection(
-  deps: Pick<ApiDeps, "prisma" | "secretBox">,
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound">,
   access: TenantAccess,
   body: z.infer<typeof ZSetEntraConnectionBody>,
 ): Promise<EntraConnectionView> {
@@ -24,38 +29,44 @@ export async function setEntraConnection(
     const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, include: { entraConnection: true } });
     if (!tenant) throw notFound("The tenant");
     const current = tenant.entraConnection;
-    if (!current && !body.clientSecret)
-      throw invalidField("clientSecret", "required when the connection is first set.");
+    const cloud = body.cloud ?? current?.cloud ?? "global";
+    try {
+      resolveEntraEndpoint(cloud, tenant, deps.outbound.emulators);
+    } catch (error) {
+      if (error instanceof DestinationError) throw invalidField("cloud", error.message);
+      throw error;
+    }
+    const moved = current !== null && current.cloud !== cloud;
+    if (!body.clientSecret && (!current || moved)) {
+      throw invalidField(
+        "clientSecret",
+        moved
+          ? "required again because the cloud changed: a stored secret is cleared when the destination changes, so enter it again."
+          : "required when the connection is first set.",
+      );
+    }
     const data = {
       directoryId: body.directoryId,
       clientId: body.clientId,
-      authorityHost: body.authorityHost === undefined ? (current?.authorityHost ?? null) : body.authorityHost,
-      graphBaseUrl: body.graphBaseUrl === undefined ? (current?.graphBaseUrl ?? null) : body.graphBaseUrl,
-      ...(body.clientSecret
-        ? {
-            clientSecretEnc: deps.secretBox.encrypt(
-              tenantId,
-              tenantDataKey(tenant),
-              SECRET_FIELDS.entraClientSecret,
-              body.clientSecret,
-            ),
-          }
-        : {}),
+      cloud,
+      clientSecretEnc: body.clientSecret
+        ? deps.secretBox.encrypt(tenantId, tenantDataKey(tenant), entraSecretField(cloud), body.clientSecret)
+        : current!.clientSecretEnc,
       lastTestedAt: null,
       lastTestOk: null,
       lastTestMessage: null,
     };
     const row = current
       ? await tx.entraConnection.update({ where: { tenantId }, data })
-      : await tx.entraConnection.create({ data: { tenantId, ...data, clientSecretEnc: data.clientSecretEnc ?? "" } });
+      : await tx.entraConnection.create({ data: { tenantId, ...data } });
     await recordAuditEvent(tx, access, {
       action: current ? "entra_connection.updated" : "entra_connection.created",
       target: `tenant:${tenantId}`,
       details: {
         directoryId: data.directoryId,
         clientId: data.clientId,
-        authorityHost: data.authorityHost,
-        graphBaseUrl: data.graphBaseUrl,
+        cloud,
+        ...(moved ? { previousCloud: current.cloud } : {}),
         clientSecret: body.clientSecret ? "changed" : "kept",
       },
     });
@@ -69,7 +80,8 @@ export const setEntraConnectionRoute: FastifyPluginAsyncZod<ApiDeps> = async (ap
     {
       schema: {
         tags: ["connections"],
-        summary: "Set the Entra connection (client secret required first time, kept when omitted later)",
+        summary:
+          "Set the Entra connection (client secret required first time and when the cloud changes, kept when omitted otherwise)",
         params: ZTenantParams,
         body: ZSetEntraConnectionBody,
         response: { 200: ZEntraConnection, ...AUTHENTICATED_ERRORS },

@@ -12,12 +12,14 @@ type EntraConnectionTest = z.infer<typeof ZEntraConnectionTest>;
 
 /** Gets a token, reads which permissions are granted and which are missing; the outcome is kept on the connection. */
 export async function testEntraConnection(
-  deps: Pick<ApiDeps, "prisma" | "secretBox" | "graphCaPem">,
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
   tenantId: string,
 ): Promise<EntraConnectionTest> {
   const config = await loadTenantSyncConfig(deps, tenantId);
   if (!config.entra) throw new AppError("not_connected", "The tenant has no Entra connection yet: set it first.");
-  const probe = await probeEntraConnection(entraConfigOf(deps, config.entra));
+  const probe = await probeEntraConnection(
+    entraConfigOf(deps, { sandboxMode: config.sandboxMode, entra: config.entra }),
+  );
   const missing = probe.permissions.filter((p) => !p.granted).map((p) => p.permission);
   let message: string;
   if (!probe.token.ok) {

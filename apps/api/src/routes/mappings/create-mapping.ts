@@ -12,7 +12,7 @@ import { technicianGroupName } from "./rescue-group-check";
 export const DUPLICATE_PAIR = "entraGroupId, rescueGroupId: this pair is already mapped.";
 
 export async function createMapping(
-  deps: Pick<ApiDeps, "prisma" | "secretBox" | "graphCaPem" | "upstreamTimeoutMs">,
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
   access: TenantAccess,
   body: z.infer<typeof ZCreateMappingBody>,
 ): Promise<MappingView> {

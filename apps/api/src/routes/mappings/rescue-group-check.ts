@@ -5,7 +5,7 @@ import { invalidField } from "../../errors";
 
 /** A mapping's Rescue side must be a technician group of the tenant's organisation; its name comes from the tree. */
 export async function technicianGroupName(
-  deps: Pick<ApiDeps, "prisma" | "secretBox" | "graphCaPem" | "upstreamTimeoutMs">,
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
   tenantId: string,
   rescueGroupId: number,
 ): Promise<string> {

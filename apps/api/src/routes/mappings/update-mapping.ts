@@ -18,7 +18,7 @@ import {
 import { technicianGroupName } from "./rescue-group-check";
 
 export async function updateMapping(
-  deps: Pick<ApiDeps, "prisma" | "secretBox" | "graphCaPem" | "upstreamTimeoutMs">,
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
   access: TenantAccess,
   mappingId: string,
   body: z.infer<typeof ZUpdateMappingBody>,

@@ -7,7 +7,7 @@ import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.type
 import { ZRescueGroupsReply } from "./pickers.types";
 
 export async function listRescueGroups(
-  deps: Pick<ApiDeps, "prisma" | "secretBox" | "graphCaPem" | "upstreamTimeoutMs">,
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
   tenantId: string,
 ): Promise<z.infer<typeof ZRescueGroupsReply>> {
   const rescue = await tenantRescueClient(deps, tenantId);

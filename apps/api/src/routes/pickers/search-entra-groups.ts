@@ -7,7 +7,7 @@ import { ZEntraGroupsQuery, ZEntraGroupsReply } from "./pickers.types";
 
 /** The group picker: Graph searches and pages server-side; the page token is Graph's, wrapped by @techsync/entra. */
 export async function searchEntraGroups(
-  deps: Pick<ApiDeps, "prisma" | "secretBox" | "graphCaPem" | "upstreamTimeoutMs">,
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
   tenantId: string,
   query: z.infer<typeof ZEntraGroupsQuery>,
 ): Promise<z.infer<typeof ZEntraGroupsReply>> {

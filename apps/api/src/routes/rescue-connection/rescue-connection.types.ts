@@ -1,24 +1,34 @@
+import { RESCUE_REGION_NAMES } from "@techsync/config/destinations";
 import type { Prisma } from "@techsync/db";
 import { z } from "zod";
-import { isoOrNull, ZEmail, ZHttpUrl, ZIsoDate, ZSecret } from "../common.types";
+import { isoOrNull, ZEmail, ZIsoDate, ZSecret } from "../common.types";
+
+/** Where the connection's calls go: a region name, never a URL (`sandbox`: the server's emulator, sandbox tenants only). */
+export const ZRescueRegion = z.enum(RESCUE_REGION_NAMES);
 
 export const ZRescueConnection = z.object({
   email: z.string(),
-  apiBaseUrl: z.string(),
+  region: ZRescueRegion,
   hasPassword: z.boolean(),
-  hasServiceToken: z.boolean(),
+  hasApiToken: z.boolean(),
   lastTestedAt: ZIsoDate.nullable(),
   lastTestOk: z.boolean().nullable(),
   lastTestMessage: z.string().nullable(),
 });
 export type RescueConnectionView = z.infer<typeof ZRescueConnection>;
 
-/** Secrets are required on first set and optional later (absent = keep). */
+/**
+ * The API token is required on first set and whenever the region changes (stored secrets never follow a new
+ * destination); otherwise an absent secret is kept. The password is optional: empty or absent means "not given".
+ */
 export const ZSetRescueConnectionBody = z.strictObject({
   email: ZEmail,
-  password: ZSecret.optional(),
-  serviceToken: ZSecret.optional(),
-  apiBaseUrl: ZHttpUrl.optional(),
+  /** The Admin Center's Global Settings › "Generate API token" value. */
+  apiToken: ZSecret.optional(),
+  /** The Master Account Holder's password, only for organisations that allow the login endpoint. */
+  password: z.union([z.literal(""), ZSecret]).optional(),
+  /** Absent: keep the current region (global on first set). */
+  region: ZRescueRegion.optional(),
 });
 
 /** Each credential is checked on its own; `result` names the first that failed ("connected" when none did). */
@@ -54,9 +64,9 @@ export const ZRescueConnectionTest = z.object({
 export function rescueConnectionView(row: Prisma.RescueConnectionModel): RescueConnectionView {
   return {
     email: row.email,
-    apiBaseUrl: row.apiBaseUrl,
+    region: ZRescueRegion.parse(row.region),
     hasPassword: row.passwordEnc.length > 0,
-    hasServiceToken: row.serviceTokenEnc.length > 0,
+    hasApiToken: row.apiTokenEnc.length > 0,
     lastTestedAt: isoOrNull(row.lastTestedAt),
     lastTestOk: row.lastTestOk,
     lastTestMessage: row.lastTestMessage,

@@ -1,5 +1,5 @@
-import { FORGET_BULK_CREATE, SECRET_FIELDS, tenantDataKey } from "@techsync/db";
-import { DEFAULT_RESCUE_BASE_URL } from "@techsync/rescue";
+import { DestinationError, resolveRescueEndpoint } from "@techsync/config/destinations";
+import { FORGET_BULK_CREATE, rescueSecretField, SECRET_FIELDS, tenantDataKey } from "@techsync/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
@@ -15,8 +15,12 @@ import {
   ZSetRescueConnectionBody,
 } from "./rescue-connection.types";
 
+/**
+ * Stores the connection. Its secrets are sealed for its region: when the region changes, the stored secrets are
+ * dropped (they never follow a new destination) and the API token must be given again, as on a first set.
+ */
 export async function setRescueConnection(
-  deps: Pick<ApiDeps, "prisma" | "secretBox">,
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound">,
   access: TenantAccess,
   body: z.infer<typeof ZSetRescueConnectionBody>,
 ): Promise<RescueConnectionView> {
@@ -25,24 +29,41 @@ export async function setRescueConnection(
     const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, include: { rescueConnection: true } });
     if (!tenant) throw notFound("The tenant");
     const current = tenant.rescueConnection;
-    if (!current && !body.password) throw invalidField("password", "required when the connection is first set.");
-    if (!current && !body.serviceToken)
-      throw invalidField("serviceToken", "required when the connection is first set.");
-    const seal = (field: string, value: string) =>
-      deps.secretBox.encrypt(tenantId, tenantDataKey(tenant), field, value);
-    const apiBaseUrl = body.apiBaseUrl ?? current?.apiBaseUrl ?? DEFAULT_RESCUE_BASE_URL;
+    const region = body.region ?? current?.region ?? "global";
+    try {
+      resolveRescueEndpoint(region, tenant, deps.outbound.emulators);
+    } catch (error) {
+      if (error instanceof DestinationError) throw invalidField("region", error.message);
+      throw error;
+    }
+    const moved = current !== null && current.region !== region;
+    if (!body.apiToken && (!current || moved)) {
+      throw invalidField(
+        "apiToken",
+        moved
+          ? "required again because the region changed: stored secrets are cleared when the destination changes, so enter the API token (and the password, if you use one) again."
+          : "required when the connection is first set.",
+      );
+    }
+    const seal = (field: typeof SECRET_FIELDS.rescuePassword | typeof SECRET_FIELDS.rescueApiToken, value: string) =>
+      deps.secretBox.encrypt(tenantId, tenantDataKey(tenant), rescueSecretField(field, region), value);
+    // Absent keeps the stored password (same region only); "" clears it.
+    const passwordEnc =
+      body.password !== undefined && body.password !== ""
+        ? seal(SECRET_FIELDS.rescuePassword, body.password)
+        : body.password === "" || !current || moved
+          ? ""
+          : current.passwordEnc;
+    const apiTokenEnc = body.apiToken ? seal(SECRET_FIELDS.rescueApiToken, body.apiToken) : current!.apiTokenEnc;
     // Another organisation, caller or token may answer createUsers differently: learn it again.
-    const destinationChanged =
-      current !== null &&
-      (current.email.toLowerCase() !== body.email.toLowerCase() ||
-        current.apiBaseUrl !== apiBaseUrl ||
-        !!body.serviceToken);
+    const forgetBulkCreate =
+      current !== null && (current.email.toLowerCase() !== body.email.toLowerCase() || moved || !!body.apiToken);
     const data = {
       email: body.email,
-      apiBaseUrl,
-      ...(destinationChanged ? FORGET_BULK_CREATE : {}),
-      ...(body.password ? { passwordEnc: seal(SECRET_FIELDS.rescuePassword, body.password) } : {}),
-      ...(body.serviceToken ? { serviceTokenEnc: seal(SECRET_FIELDS.rescueServiceToken, body.serviceToken) } : {}),
+      region,
+      ...(forgetBulkCreate ? FORGET_BULK_CREATE : {}),
+      passwordEnc,
+      apiTokenEnc,
       // A changed connection has not been tested yet.
       lastTestedAt: null,
       lastTestOk: null,
@@ -50,17 +71,18 @@ export async function setRescueConnection(
     };
     const row = current
       ? await tx.rescueConnection.update({ where: { tenantId }, data })
-      : await tx.rescueConnection.create({
-          data: { tenantId, ...data, passwordEnc: data.passwordEnc ?? "", serviceTokenEnc: data.serviceTokenEnc ?? "" },
-        });
+      : await tx.rescueConnection.create({ data: { tenantId, ...data } });
+    const change = (given: string | undefined, kept: boolean) =>
+      given ? "changed" : given === "" ? "cleared" : kept ? "kept" : "cleared";
     await recordAuditEvent(tx, access, {
       action: current ? "rescue_connection.updated" : "rescue_connection.created",
       target: `tenant:${tenantId}`,
       details: {
         email: body.email,
-        apiBaseUrl: data.apiBaseUrl,
-        password: body.password ? "changed" : "kept",
-        serviceToken: body.serviceToken ? "changed" : "kept",
+        region,
+        ...(moved ? { previousRegion: current.region } : {}),
+        password: change(body.password, Boolean(current?.passwordEnc) && !moved),
+        apiToken: change(body.apiToken, !moved),
       },
     });
     return rescueConnectionView(row);
@@ -73,7 +95,8 @@ export const setRescueConnectionRoute: FastifyPluginAsyncZod<ApiDeps> = async (a
     {
       schema: {
         tags: ["connections"],
-        summary: "Set the Rescue connection (secrets required first time, kept when omitted later)",
+        summary:
+          "Set the Rescue connection (API token required first time and when the region changes, kept when omitted otherwise)",
         params: ZTenantParams,
         body: ZSetRescueConnectionBody,
         response: { 200: ZRescueConnection, ...AUTHENTICATED_ERRORS },

@@ -14,12 +14,13 @@ type RescueConnectionTest = z.infer<typeof ZRescueConnectionTest>;
  * the outcome is kept on the connection. Only "connected" is ok.
  */
 export async function testRescueConnection(
-  deps: Pick<ApiDeps, "prisma" | "secretBox" | "upstreamTimeoutMs">,
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
   tenantId: string,
 ): Promise<RescueConnectionTest> {
   const config = await loadTenantSyncConfig(deps, tenantId);
   if (!config.rescue) throw new AppError("not_connected", "The tenant has no Rescue connection yet: set it first.");
-  const tested = await rescueClientOf(deps, config.rescue).testConnection();
+  const client = rescueClientOf(deps, { sandboxMode: config.sandboxMode, rescue: config.rescue });
+  const tested = await client.testConnection();
   const result: RescueConnectionTest = {
     ok: tested.ok,
     result: tested.result,

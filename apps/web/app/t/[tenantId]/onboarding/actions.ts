@@ -23,8 +23,8 @@ export interface EntraStepState extends FormState {
   test?: EntraConnectionTest;
 }
 
-const rescueFields = ["email", "password", "serviceToken", "apiBaseUrl", "defaultPassword"] as const;
-const entraFields = ["directoryId", "clientId", "clientSecret", "authorityHost", "graphBaseUrl"] as const;
+const rescueFields = ["email", "apiToken", "password", "region", "defaultPassword"] as const;
+const entraFields = ["directoryId", "clientId", "clientSecret", "cloud"] as const;
 
 /** Keeps what the person typed, except secrets, for the form to show again after an error. */
 function shownValues(values: Record<string, string>, secrets: readonly string[]) {
@@ -38,12 +38,12 @@ export async function saveRescueStep(
 ): Promise<RescueStepState> {
   const api = await requireTenantApi(tenantId);
   const values = formValues(formData, rescueFields);
-  const kept = shownValues(values, ["password", "serviceToken", "defaultPassword"]);
+  const kept = shownValues(values, ["password", "apiToken", "defaultPassword"]);
   const [connection, settings] = await Promise.all([api.rescueConnection(), api.settings()]);
   const parsed = rescueConnectionForm({
-    password: connection?.hasPassword ?? false,
-    serviceToken: connection?.hasServiceToken ?? false,
+    apiToken: connection?.hasApiToken ?? false,
     defaultPassword: settings.hasDefaultPassword,
+    ...(connection ? { region: connection.region } : {}),
   }).safeParse(values);
   if (!parsed.success) return { ok: false, values: kept, fieldErrors: fieldErrorsOfZod(parsed.error) };
   const { defaultPassword, ...rescue } = parsed.data;
@@ -72,7 +72,10 @@ export async function saveEntraStep(
   const values = formValues(formData, entraFields);
   const kept = shownValues(values, ["clientSecret"]);
   const connection = await api.entraConnection();
-  const parsed = entraConnectionForm({ clientSecret: connection?.hasClientSecret ?? false }).safeParse(values);
+  const parsed = entraConnectionForm({
+    clientSecret: connection?.hasClientSecret ?? false,
+    ...(connection ? { cloud: connection.cloud } : {}),
+  }).safeParse(values);
   if (!parsed.success) return { ok: false, values: kept, fieldErrors: fieldErrorsOfZod(parsed.error) };
   try {
     await api.saveEntraConnection(parsed.data);
@@ -89,7 +92,7 @@ export async function saveEntraStep(
   }
 }
 
-/** "Try with demo data": steps 1 and 2 pointed at the sandbox emulators, and the tenant in sandbox mode. */
+/** "Try with demo data": the tenant in sandbox mode, and steps 1 and 2 on the sandbox destination (the emulators). */
 export async function fillWithDemoData(tenantId: string, step: "rescue" | "entra"): Promise<FormState> {
   const api = await requireTenantApi(tenantId);
   try {

@@ -2,6 +2,7 @@
 // Wizard steps 1 and 2 as the person sees them: saved values come back, secrets never do,
 // the API's answers appear next to their field, and Test shows its result in plain words.
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { entraCloudOptions, rescueRegionOptions } from "../../../../src/forms/destination-options";
 import type { EntraStepState, RescueStepState } from "./actions";
 import { EntraStepForm } from "./entra/entra-step-form";
 import { RescueStepForm, type SavedRescueStep } from "./rescue/rescue-step-form";
@@ -17,9 +18,10 @@ jest.mock("next/link", () => ({
 
 const savedRescue: SavedRescueStep = {
   email: "mah@contoso.example",
-  apiBaseUrl: "http://127.0.0.1:4010",
+  region: "global",
+  regionOptions: rescueRegionOptions(false),
   hasPassword: true,
-  hasServiceToken: true,
+  hasApiToken: true,
   hasDefaultPassword: false,
   lastTest: null,
 };
@@ -28,17 +30,34 @@ describe("step 1: Rescue", () => {
   test("shows what was saved; saved secrets are only marked as saved", () => {
     render(<RescueStepForm action={jest.fn()} saved={savedRescue} />);
     expect((screen.getByLabelText("Email") as HTMLInputElement).value).toBe("mah@contoso.example");
-    const password = screen.getByLabelText("Password") as HTMLInputElement;
+    const password = screen.getByLabelText("Password (optional)") as HTMLInputElement;
     expect(password.value).toBe("");
     expect(password.placeholder).toContain("saved");
     expect(screen.getByLabelText("Default password for new technicians").getAttribute("placeholder")).toBeNull();
   });
 
-  test("tells where to find the service token the first time", () => {
-    render(<RescueStepForm action={jest.fn()} saved={{ ...savedRescue, hasServiceToken: false }} />);
-    const hint = document.getElementById("field-serviceToken-hint");
-    expect(hint?.textContent).toContain("Global Settings › Active Directory Synchronization › Generate and Copy");
-    expect(screen.getByLabelText("Service token").getAttribute("aria-describedby")).toBe("field-serviceToken-hint");
+  test("tells where to find the API token the first time", () => {
+    render(<RescueStepForm action={jest.fn()} saved={{ ...savedRescue, hasApiToken: false }} />);
+    const hint = document.getElementById("field-apiToken-hint");
+    expect(hint?.textContent).toContain("Global Settings › Generate API token › Generate and Copy");
+    expect(hint?.textContent).toContain("Master Account Holder or a Master Administrator");
+    expect(screen.getByLabelText("API token").getAttribute("aria-describedby")).toBe("field-apiToken-hint");
+  });
+
+  test("the region is a choice from the list, never an address; the sandbox only for sandbox tenants", () => {
+    const { unmount } = render(<RescueStepForm action={jest.fn()} saved={savedRescue} />);
+    const region = screen.getByLabelText("Rescue region") as HTMLSelectElement;
+    expect(Array.from(region.options).map((o) => o.value)).toEqual(["global", "enterprise"]);
+    expect(region.value).toBe("global");
+    expect(screen.queryByRole("textbox", { name: /URL|address/i })).toBeNull();
+    unmount();
+    render(
+      <RescueStepForm
+        action={jest.fn()}
+        saved={{ ...savedRescue, region: "sandbox", regionOptions: rescueRegionOptions(true) }}
+      />,
+    );
+    expect((screen.getByLabelText("Rescue region") as HTMLSelectElement).value).toBe("sandbox");
   });
 
   test("Test connection sends the form and shows the result in plain words", async () => {
@@ -100,8 +119,8 @@ describe("step 2: Entra ID", () => {
   const saved = {
     directoryId: "7d3b3f4e-5c2a-4e1b-9a6f-2c8d1e0f4a10",
     clientId: "a1c2e3f4-0b1d-4c5e-8f90-123456789abc",
-    authorityHost: "",
-    graphBaseUrl: "",
+    cloud: "global",
+    cloudOptions: entraCloudOptions(false),
     hasClientSecret: true,
   };
 
@@ -136,5 +155,7 @@ describe("step 2: Entra ID", () => {
     render(<EntraStepForm tenantId="t1" action={jest.fn()} saved={saved} />);
     expect(screen.getByRole("link", { name: "Back" }).getAttribute("href")).toBe("/t/t1/onboarding/rescue");
     expect((screen.getByLabelText("Client secret value") as HTMLInputElement).value).toBe("");
+    const cloud = screen.getByLabelText("Microsoft cloud") as HTMLSelectElement;
+    expect(Array.from(cloud.options).map((o) => o.value)).toEqual(["global", "usgov", "usgov-dod", "china"]);
   });
 });

@@ -1,15 +1,16 @@
 "use client";
 import Link from "next/link";
 import { useActionState } from "react";
-import { FormField, FormMessage, SecretField } from "../../../../../src/components/form-field";
+import { FormField, FormMessage, SecretField, SelectField } from "../../../../../src/components/form-field";
 import { SubmitButton } from "../../../../../src/components/submit-button";
 import type { EntraStepState } from "../actions";
 
 export interface SavedEntraStep {
   directoryId: string;
   clientId: string;
-  authorityHost: string;
-  graphBaseUrl: string;
+  cloud: string;
+  /** The clouds this tenant may choose (the sandbox only in sandbox mode). */
+  cloudOptions: readonly { value: string; label: string }[];
   hasClientSecret: boolean;
 }
 
@@ -24,8 +25,7 @@ export function EntraStepForm({
 }) {
   const [state, submit] = useActionState(action, {});
   const errors = state.fieldErrors ?? {};
-  const value = (name: "directoryId" | "clientId" | "authorityHost" | "graphBaseUrl") =>
-    state.values?.[name] ?? saved[name];
+  const value = (name: "directoryId" | "clientId" | "cloud") => state.values?.[name] ?? saved[name];
   return (
     <form action={submit} noValidate>
       <FormField
@@ -51,25 +51,14 @@ export function EntraStepForm({
         hint="The secret's Value from Certificates & secrets."
         error={errors.clientSecret}
       />
-      <details>
-        <summary>Advanced: sign-in and Graph addresses</summary>
-        <FormField
-          name="authorityHost"
-          label="Authority host"
-          type="url"
-          hint="Leave empty for https://login.microsoftonline.com."
-          defaultValue={value("authorityHost")}
-          error={errors.authorityHost}
-        />
-        <FormField
-          name="graphBaseUrl"
-          label="Microsoft Graph URL"
-          type="url"
-          hint="Leave empty for https://graph.microsoft.com."
-          defaultValue={value("graphBaseUrl")}
-          error={errors.graphBaseUrl}
-        />
-      </details>
+      <SelectField
+        name="cloud"
+        label="Microsoft cloud"
+        options={saved.cloudOptions}
+        defaultValue={value("cloud")}
+        hint="Global for most organisations. Changing it clears the saved client secret."
+        error={errors.cloud}
+      />
       <FormMessage ok={state.ok} message={state.test ? undefined : state.message} />
       {state.test ? (
         <div className={`notice ${state.test.ok ? "ok" : "bad"}`} role={state.test.ok ? "status" : "alert"}>

@@ -1,5 +1,6 @@
 import { ActionButton } from "../../../../../src/components/action-button";
 import { stepHeading, WizardSteps } from "../../../../../src/components/wizard-steps";
+import { entraCloudOptions } from "../../../../../src/forms/destination-options";
 import { requireTenantApi } from "../../../../../src/server/portal-session";
 import { fillWithDemoData, saveEntraStep } from "../actions";
 import { AppRegistrationGuide } from "./app-registration-guide";
@@ -17,7 +18,7 @@ export default async function EntraStep({
   const { tenantId } = await params;
   const { demo } = await searchParams;
   const api = await requireTenantApi(tenantId);
-  const connection = await api.entraConnection();
+  const [connection, settings] = await Promise.all([api.entraConnection(), api.settings()]);
   return (
     <>
       <WizardSteps tenantId={tenantId} current="entra" />
@@ -48,8 +49,8 @@ export default async function EntraStep({
           saved={{
             directoryId: connection?.directoryId ?? "",
             clientId: connection?.clientId ?? "",
-            authorityHost: connection?.authorityHost ?? "",
-            graphBaseUrl: connection?.graphBaseUrl ?? "",
+            cloud: connection?.cloud ?? "global",
+            cloudOptions: entraCloudOptions(settings.sandboxMode),
             hasClientSecret: connection?.hasClientSecret ?? false,
           }}
         />

@@ -1,5 +1,6 @@
 import { ActionButton } from "../../../../../src/components/action-button";
 import { stepHeading, WizardSteps } from "../../../../../src/components/wizard-steps";
+import { rescueRegionOptions } from "../../../../../src/forms/destination-options";
 import { requireTenantApi } from "../../../../../src/server/portal-session";
 import { fillWithDemoData, saveRescueStep } from "../actions";
 import { RescueStepForm } from "./rescue-step-form";
@@ -22,8 +23,8 @@ export default async function RescueStep({
       <WizardSteps tenantId={tenantId} current="rescue" />
       <h1>{stepHeading("rescue")}</h1>
       <p>
-        TechSync signs in to your Rescue organisation as its Master Account Holder to create, update and disable
-        technicians. Nothing changes in Rescue until you confirm in step 5.
+        TechSync calls your Rescue organisation's API with its API token, on behalf of the Master Account Holder, to
+        create, update and disable technicians. Nothing changes in Rescue until you confirm in step 5.
       </p>
       <div className="card">
         <p className="hint">No Rescue or Microsoft account at hand? Walk through the whole flow with the sandbox.</p>
@@ -45,9 +46,10 @@ export default async function RescueStep({
           action={saveRescueStep.bind(null, tenantId)}
           saved={{
             email: connection?.email ?? "",
-            apiBaseUrl: connection?.apiBaseUrl ?? "",
+            region: connection?.region ?? "global",
+            regionOptions: rescueRegionOptions(settings.sandboxMode),
             hasPassword: connection?.hasPassword ?? false,
-            hasServiceToken: connection?.hasServiceToken ?? false,
+            hasApiToken: connection?.hasApiToken ?? false,
             hasDefaultPassword: settings.hasDefaultPassword,
             lastTest:
               connection?.lastTestedAt && connection.lastTestMessage

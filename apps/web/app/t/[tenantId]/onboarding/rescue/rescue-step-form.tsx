@@ -2,15 +2,17 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import type { RescueConnectionTest } from "../../../../../src/api/api-types";
-import { FormField, FormMessage, SecretField } from "../../../../../src/components/form-field";
+import { FormField, FormMessage, SecretField, SelectField } from "../../../../../src/components/form-field";
 import { SubmitButton } from "../../../../../src/components/submit-button";
 import type { RescueStepState } from "../actions";
 
 export interface SavedRescueStep {
   email: string;
-  apiBaseUrl: string;
+  region: string;
+  /** The regions this tenant may choose (the sandbox only in sandbox mode). */
+  regionOptions: readonly { value: string; label: string }[];
   hasPassword: boolean;
-  hasServiceToken: boolean;
+  hasApiToken: boolean;
   hasDefaultPassword: boolean;
   lastTest: { ok: boolean; message: string; at: string } | null;
 }
@@ -24,7 +26,7 @@ export function RescueStepForm({
 }) {
   const [state, submit] = useActionState(action, {});
   const errors = state.fieldErrors ?? {};
-  const value = (name: "email" | "apiBaseUrl") => state.values?.[name] ?? saved[name];
+  const value = (name: "email" | "region") => state.values?.[name] ?? saved[name];
   return (
     <form action={submit} noValidate>
       <h2>Master Account Holder</h2>
@@ -36,26 +38,35 @@ export function RescueStepForm({
         defaultValue={value("email")}
         error={errors.email}
       />
-      <SecretField
-        name="password"
-        label="Password"
-        autoComplete="new-password"
-        saved={saved.hasPassword}
-        hint="The Rescue password of the Master Account Holder."
-        error={errors.password}
+      <SelectField
+        name="region"
+        label="Rescue region"
+        options={saved.regionOptions}
+        defaultValue={value("region")}
+        hint="Where your Rescue organisation lives. Changing it clears the saved API token and password."
+        error={errors.region}
       />
-      <h2>Service token</h2>
+      <h2>API token</h2>
       <SecretField
-        name="serviceToken"
-        label="Service token"
-        saved={saved.hasServiceToken}
+        name="apiToken"
+        label="API token"
+        saved={saved.hasApiToken}
         hint={
           <>
-            In the Rescue Admin Center: <strong>Global Settings</strong> ›{" "}
-            <strong>Active Directory Synchronization</strong> › <strong>Generate and Copy</strong>, then paste it here.
+            In the Rescue Admin Center: <strong>Global Settings</strong> › <strong>Generate API token</strong> ›{" "}
+            <strong>Generate and Copy</strong>, then paste it here. Only the Master Account Holder or a Master
+            Administrator can generate it.
           </>
         }
-        error={errors.serviceToken}
+        error={errors.apiToken}
+      />
+      <SecretField
+        name="password"
+        label="Password (optional)"
+        autoComplete="new-password"
+        saved={saved.hasPassword}
+        hint="The Master Account Holder's Rescue password: only needed if your organisation allows the login endpoint."
+        error={errors.password}
       />
       <h2>New technicians</h2>
       <SecretField
@@ -66,17 +77,6 @@ export function RescueStepForm({
         hint="Technicians TechSync creates sign in with it once and must change it at their first login."
         error={errors.defaultPassword}
       />
-      <details>
-        <summary>Advanced: Rescue API address</summary>
-        <FormField
-          name="apiBaseUrl"
-          label="Rescue API base URL"
-          type="url"
-          hint="Leave empty for LogMeIn Rescue's own address."
-          defaultValue={value("apiBaseUrl")}
-          error={errors.apiBaseUrl}
-        />
-      </details>
       <FormMessage ok={state.ok} message={state.test ? undefined : state.message} />
       {state.test ? <RescueTestResult test={state.test} /> : null}
       {!state.test && saved.lastTest ? (
