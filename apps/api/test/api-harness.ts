@@ -8,6 +8,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fas
 import { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
 import { buildApp } from "../src/app";
+import { type AttemptCounter, memoryAttemptCounter } from "../src/auth/attempt-counter";
 import { PORTAL_AUTH_SCOPE, portalTokenKey, signPortalToken } from "../src/auth/portal-token";
 import { createApiMetrics } from "../src/metrics";
 
@@ -44,6 +45,9 @@ export interface HarnessOptions {
   graphCaPem?: string;
   /** Replaces the database and Redis checks (a test of /readyz with a dead dependency). */
   readiness?: Record<string, () => Promise<unknown>>;
+  queueBoardWritable?: boolean;
+  /** Failed sign-in and credential counts (default: in memory, fresh per harness). */
+  attemptCounter?: AttemptCounter;
 }
 
 export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
@@ -62,6 +66,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       graphCaPem: options.graphCaPem,
       runEventsPollMs: options.runEventsPollMs ?? 50,
       upstreamTimeoutMs: 10_000,
+      attemptCounter: options.attemptCounter ?? memoryAttemptCounter(),
       readiness: options.readiness ?? {
         database: () => db.prisma.$queryRaw`SELECT 1`,
         redis: () => connection.ping(),
@@ -72,6 +77,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       ...(options.logStream ? { logStream: options.logStream } : {}),
       portalOrigin: TEST_PORTAL_ORIGIN,
       operatorToken: TEST_OPERATOR_TOKEN,
+      queueBoardWritable: options.queueBoardWritable ?? false,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
     },
   );

@@ -90,6 +90,7 @@ const ROUTES = [
 export const v1Routes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
   app.decorateRequest("principal", null);
   app.decorateRequest("tenantAccess", null);
+  app.decorateRequest("clientAddress", "");
   // Unknown query parameters are refused like unknown body fields, also on routes that take none.
   app.addHook("onRoute", (route) => {
     if (route.schema && !route.schema.querystring) route.schema.querystring = ZNoQuery;
