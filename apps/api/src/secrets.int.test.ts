@@ -46,14 +46,15 @@ test("no secret value appears in any response body or log line", async () => {
     url: "/v1/auth/signup",
     payload: { email: "owner@example.test", password: SIGNUP_PASSWORD, tenantName: "Secretive Ltd" },
   });
-  const { user, tenant } = signup.json();
-  const token = await api.userToken(user.id);
-  const base = `/v1/tenants/${tenant.id}`;
-  await record(service, {
+  expect(signup.statusCode).toBe(202);
+  const login = await record(service, {
     method: "POST",
     url: "/v1/auth/login",
     payload: { email: "owner@example.test", password: SIGNUP_PASSWORD },
   });
+  const token = await api.userToken(login.json().user.id);
+  const tenant = (await api.call(token, { method: "GET", url: "/v1/me" })).json().tenants[0];
+  const base = `/v1/tenants/${tenant.id}`;
   await record(service, {
     method: "POST",
     url: "/v1/auth/login",

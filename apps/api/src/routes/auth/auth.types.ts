@@ -10,7 +10,12 @@ export const ZSignUpBody = z.strictObject({
   name: ZName.optional(),
   tenantName: ZName,
 });
-export const ZSignUpReply = z.object({ user: ZPortalUser, tenant: z.object({ id: z.uuid(), name: z.string() }) });
+/** The same for a new and a registered email (sign-up.ts). */
+export const ZSignUpReply = z.object({ status: z.literal("accepted"), message: z.string() });
+export const SIGN_UP_ACCEPTED: z.infer<typeof ZSignUpReply> = {
+  status: "accepted",
+  message: "Sign in with this email and password to continue.",
+};
 
 export const ZLogInBody = z.strictObject({ email: ZEmail, password: z.string().min(1).max(256) });
 export const ZUserReply = z.object({ user: ZPortalUser });
