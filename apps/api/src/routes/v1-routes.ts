@@ -21,6 +21,7 @@ import { deleteMappingRoute } from "./mappings/delete-mapping";
 import { listMappingsRoute } from "./mappings/list-mappings";
 import { updateMappingRoute } from "./mappings/update-mapping";
 import { getMeRoute } from "./me/get-me";
+import { linkMicrosoftAccountRoute } from "./me/link-microsoft-account";
 import { addMemberRoute } from "./members/add-member";
 import { changeMemberRoleRoute } from "./members/change-member-role";
 import { listMembersRoute } from "./members/list-members";
@@ -68,6 +69,7 @@ const ROUTES = [
   logInRoute,
   signInWithMicrosoftRoute,
   getMeRoute,
+  linkMicrosoftAccountRoute,
   createTenantRoute,
   getTenantRoute,
   updateTenantRoute,
