@@ -163,4 +163,4 @@ test("no secret value appears in any response body or log line", async () => {
   // The stored values are still the secrets (the walk changed them only through the API, encrypted).
   const row = await api.prisma.rescueConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } });
   expect(row.passwordEnc).not.toContain("walker-password");
-});
+}, 60_000); // two emulators and several password hashes: slow on a busy machine
