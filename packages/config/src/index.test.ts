@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EnvError, envShapes, parseEnv } from "./index";
+import { EnvError, envShapes, parseEnv, publishedSecretIn } from "./index";
 
 const schema = z.object({
   DATABASE_URL: envShapes.postgresUrl,
@@ -36,5 +36,43 @@ describe("parseEnv", () => {
     expect(() => parseEnv(schema, { DATABASE_URL: "mysql://h/db", API_TOKEN_SECRET: "x".repeat(32) })).toThrow(
       /DATABASE_URL: must be a postgresql:\/\/ URL/,
     );
+  });
+});
+
+describe("published secrets in production", () => {
+  const published = "local-dev-only-portal-token-secret-0123456789";
+  const base = { DATABASE_URL: "postgresql://h/db" };
+
+  test("a published or placeholder secret stops a production start, naming the variable only", () => {
+    for (const value of [published, "replace-me-with-32-random-bytes-base64"]) {
+      let error: unknown;
+      try {
+        parseEnv(schema, { ...base, API_TOKEN_SECRET: value, NODE_ENV: "production" });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(EnvError);
+      expect((error as Error).message).toMatch(/^Refusing to start in production: API_TOKEN_SECRET is a published/);
+      expect((error as Error).message).not.toContain(value);
+    }
+  });
+
+  test("outside production the examples still run; a fresh secret runs everywhere", () => {
+    expect(parseEnv(schema, { ...base, API_TOKEN_SECRET: published }).API_TOKEN_SECRET).toBe(published);
+    const fresh = "b".repeat(43);
+    expect(parseEnv(schema, { ...base, API_TOKEN_SECRET: fresh, NODE_ENV: "production" }).API_TOKEN_SECRET).toBe(fresh);
+  });
+
+  test("a keyring holding the published master key among others is refused", () => {
+    expect(
+      publishedSecretIn({ SECRET_BOX_MASTER_KEYS: "new:AAAA,local:ryUXSI/HohRp4YrNrGdHePr2ab3zjuk6Q7xVuebvV8g=" }),
+    ).toBe("SECRET_BOX_MASTER_KEYS");
+  });
+
+  test("flags are true or false, nothing else", () => {
+    const flags = z.object({ ON: envShapes.flag(false) });
+    expect(parseEnv(flags, {}).ON).toBe(false);
+    expect(parseEnv(flags, { ON: "true" }).ON).toBe(true);
+    expect(() => parseEnv(flags, { ON: "yes" })).toThrow(/Invalid environment variable ON/);
   });
 });

@@ -23,10 +23,18 @@ export const PUBLISHED_SECRET_VALUES: Record<string, readonly string[]> = {
 /** What .env.example holds in place of a secret; `npm start` replaces it with a random value. */
 export const SECRET_PLACEHOLDER_MARK = "replace-me";
 
-/** The first secret variable whose value is published, or null. Only names are returned, never values. */
-export function publishedSecretIn(source: Record<string, string | undefined>): string | null {
-  for (const [name, published] of Object.entries(PUBLISHED_SECRET_VALUES)) {
+/**
+ * The first secret variable (of `names`, default all) whose value is published, or null. Only names are
+ * returned, never values.
+ */
+export function publishedSecretIn(
+  source: Record<string, string | undefined>,
+  names: readonly string[] = Object.keys(PUBLISHED_SECRET_VALUES),
+): string | null {
+  for (const name of names) {
+    const published = PUBLISHED_SECRET_VALUES[name];
     const value = source[name];
+    if (!published) continue;
     if (!value) continue;
     if (value.includes(SECRET_PLACEHOLDER_MARK) || published.some((known) => value.includes(known))) return name;
   }
@@ -40,7 +48,9 @@ export function publishedSecretIn(source: Record<string, string | undefined>): s
 export function parseEnv<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
   const result = schema.safeParse(source);
   if (result.success) {
-    const published = source.NODE_ENV === "production" ? publishedSecretIn(source) : null;
+    // An app answers for the variables it reads; an object schema names them.
+    const names = schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
+    const published = source.NODE_ENV === "production" ? publishedSecretIn(source, names) : null;
     if (published) {
       throw new EnvError(
         `Refusing to start in production: ${published} is a published example value; generate a new secret (node -e "console.log(require('crypto').randomBytes(32).toString('base64'))").`,
