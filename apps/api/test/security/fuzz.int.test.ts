@@ -156,7 +156,7 @@ function probesOf(op: Operation): Probe[] {
     }
     probes.push({ what: "body with a NUL key", url, payload: { ...body, [`sneaky${NUL}`]: 1 }, nulIn: "body.sneaky" });
     probes.push({ what: "body as a string", url, payload: JSON.stringify("just text") });
-    probes.push({ what: "body as a number", url, payload: JSON.stringify(1e400) });
+    probes.push({ what: "body as a number", url, payload: "1e400" }); // raw JSON text: a number no double holds
     if (typeOf(op.bodySchema) === "object") probes.push({ what: "body nested deep", url, payload: deepBody(200) });
   }
   return probes;
