@@ -1,6 +1,7 @@
 // Server-side access to the API as the signed-in portal user. Pages, actions and route handlers
 // call these; the browser never holds an API token.
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { PortalAuthApi, PortalUserApi, type TenantApi } from "../api/api-client";
@@ -8,14 +9,16 @@ import { ApiError } from "../api/api-error";
 import type { TenantMembership } from "../api/api-types";
 import { buildAuthOptions } from "../auth/auth-options";
 import { loadWebEnv } from "../env";
+import { clientAddressOf } from "./client-address";
 
 function apiOptions() {
   const env = loadWebEnv();
   return { baseUrl: env.API_URL, tokenSecret: env.API_TOKEN_SECRET };
 }
 
-export function portalAuthApi(): PortalAuthApi {
-  return new PortalAuthApi(apiOptions());
+/** The auth endpoints, on behalf of the browser of the current request (its address paces sign-in guesses). */
+export async function portalAuthApi(): Promise<PortalAuthApi> {
+  return new PortalAuthApi(apiOptions(), clientAddressOf(await headers()));
 }
 
 /** The signed-in user's id, or null. */
