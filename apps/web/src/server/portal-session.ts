@@ -2,7 +2,7 @@
 // call these; the browser never holds an API token.
 
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { PortalAuthApi, PortalUserApi, type TenantApi } from "../api/api-client";
 import { ApiError } from "../api/api-error";
@@ -47,6 +47,19 @@ export async function requireMemberships(): Promise<{ tenants: TenantMembership[
     return { tenants: me.tenants, email: me.user.email };
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) redirect("/sign-in");
+    throw error;
+  }
+}
+
+/**
+ * A page's own resource: a missing one, another tenant's (the API answers both 404) or a malformed id (400)
+ * renders the 404 page rather than an error.
+ */
+export async function foundOrNotFound<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) notFound();
     throw error;
   }
 }
