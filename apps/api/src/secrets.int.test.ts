@@ -143,7 +143,8 @@ test("no secret value appears in any response body or log line", async () => {
     DEMO_RESCUE_CONNECTION.serviceToken,
     DEMO_CLIENT_SECRET,
     apiKey,
-    apiKey.split("_")[2] as string,
+    // The part after `tsk_<prefix>_`: base64url, so it may itself hold "_".
+    apiKey.slice("tsk_".length + 13),
     "walker-password",
     "walker-token",
     "walker-secret",

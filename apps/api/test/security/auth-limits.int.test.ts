@@ -19,6 +19,9 @@ let api: ApiHarness;
 const key = portalTokenKey(TEST_TOKEN_SECRET);
 const OWNER_PASSWORD = "owner's own long passphrase";
 
+// Dozens of password hashes per test: slow on a busy machine.
+jest.setTimeout(60_000);
+
 beforeAll(async () => {
   // A small global budget, to show health and metrics are outside it and portal users have their own.
   api = await startApiHarness({ rateLimitPerMinute: 100 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
     payload: { name: "write-only", scopes: ["write"] },
   });
   const writeKey = key.json().key as string;
-  secrets.push(writeKey.split("_").at(-1) as string);
+  secrets.push(writeKey.slice("tsk_".length + 13)); // after `tsk_<12 hex>_`; base64url may hold "_" itself
   const viewer = await api.memberOf(owner.tenantId, "viewer");
   const foreign = await api.ownerWithTenant("Foreign Ltd");
   const foreignAdmin = await api.memberOf(foreign.tenantId, "admin");
