@@ -94,7 +94,7 @@ describe("Sign in with Microsoft", () => {
     await expect(result).resolves.toBe(true);
     expect(user.id).toBe("portal-user");
     expect(String(fetchSpy.mock.calls[0]?.[0])).toBe("http://api.test/v1/auth/microsoft");
-    expect(JSON.parse(String((fetchSpy.mock.calls[0]?.[1] as RequestInit).body))).toEqual({
+    expect(JSON.parse(String((fetchSpy.mock.calls[0]?.[1] as RequestInit | undefined)?.body))).toEqual({
       entraObjectId: "o-1",
       entraTenantId: "t-1",
       email: "ada@contoso.example",
