@@ -209,3 +209,23 @@ describe("fuzzing every route as an attacker", () => {
     expect(sent).toBeGreaterThan(2000);
   });
 });
+
+describe("cursors past PostgreSQL's bigint", () => {
+  test("are a 400 naming query.cursor on the log, run log and audit lists; the largest bigint is a cursor", async () => {
+    const owner = callers.find((c) => c.role === "owner")!;
+    const lists = [
+      `/v1/tenants/${ids.tenantId}/logs`,
+      `/v1/tenants/${ids.tenantId}/audit-events`,
+      `/v1/tenants/${ids.tenantId}/runs/${ids.runId}/log`,
+    ];
+    for (const list of lists) {
+      for (const cursor of ["9223372036854775808", "9999999999999999999"]) {
+        const res = await api.call(owner.token, { method: "GET", url: `${list}?cursor=${cursor}` });
+        expect({ list, cursor, status: res.statusCode }).toEqual({ list, cursor, status: 400 });
+        expect(res.json().message).toContain("query.cursor");
+      }
+      const largest = await api.call(owner.token, { method: "GET", url: `${list}?cursor=9223372036854775807` });
+      expect({ list, status: largest.statusCode }).toEqual({ list, status: 200 });
+    }
+  });
+});
