@@ -2,11 +2,12 @@
 // migrates, seeds the sandbox demo tenant, starts the emulators, API, worker and portal, waits until
 // each answers its health check, and prints the portal URL. Ctrl-C stops them all.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureInstalled } from "./ensure-installed.mjs";
+import { localEnvFrom } from "./local-env.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const log = (line) => console.log(`[techsync] ${line}`);
@@ -14,10 +15,14 @@ const log = (line) => console.log(`[techsync] ${line}`);
 function loadEnv() {
   const envFile = path.join(root, ".env");
   if (!existsSync(envFile)) {
-    copyFileSync(path.join(root, ".env.example"), envFile);
-    log("created .env from .env.example (local defaults)");
+    const example = readFileSync(path.join(root, ".env.example"), "utf8");
+    writeFileSync(envFile, localEnvFrom(example), { mode: 0o600 });
+    log("created .env from .env.example, with freshly generated secrets");
   }
   process.loadEnvFile(envFile); // variables already set in the shell win
+  if (/^[A-Z_]+=.*(replace-me|local-dev-only)/m.test(readFileSync(envFile, "utf8"))) {
+    log("warning: .env holds a published example secret; delete .env to have fresh secrets generated.");
+  }
   // The apps run from their own folders: make repository-relative paths absolute.
   const ca = process.env.GRAPH_EMULATOR_CA_PATH;
   if (ca && !path.isAbsolute(ca)) process.env.GRAPH_EMULATOR_CA_PATH = path.join(root, ca);
@@ -175,9 +180,15 @@ async function main() {
   startProcess("worker", "node", ["dist/main.js"], path.join(root, "apps/worker"), {
     url: `http://${env.WORKER_HOST}:${env.WORKER_PORT}/healthz`,
   });
-  startProcess("web", "npx", ["next", "start", "-p", String(env.WEB_PORT ?? 3000)], path.join(root, "apps/web"), {
-    url: `http://127.0.0.1:${env.WEB_PORT ?? 3000}/api/health`,
-  });
+  startProcess(
+    "web",
+    "npx",
+    ["next", "start", "-H", env.WEB_HOST ?? "127.0.0.1", "-p", String(env.WEB_PORT ?? 3000)],
+    path.join(root, "apps/web"),
+    {
+      url: `http://127.0.0.1:${env.WEB_PORT ?? 3000}/api/health`,
+    },
+  );
   await Promise.all(children.map((c) => waitHealthy(c)));
   if (stopping) return;
   log("everything is up:");

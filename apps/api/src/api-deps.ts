@@ -4,6 +4,7 @@ import type { KeyObject } from "node:crypto";
 import type { PrismaClient, SecretBox } from "@techsync/db";
 import type { SyncQueue } from "@techsync/jobs";
 import type { OutboundSettings } from "@techsync/outbound";
+import type { AttemptCounter } from "./auth/attempt-counter";
 import type { ApiMetrics } from "./metrics";
 
 export interface ApiDeps {
@@ -20,6 +21,8 @@ export interface ApiDeps {
   outbound: OutboundSettings;
   /** How often the run event stream re-reads the run (~1 s). */
   runEventsPollMs: number;
+  /** Failed sign-ins and bad credentials, for the limits that pace guessing (auth/auth-limits.ts). */
+  attemptCounter: AttemptCounter;
   /** Upper bound for one Rescue or Graph call of a connection test or picker (the outbound policy's total timeout). */
   upstreamTimeoutMs: number;
 }

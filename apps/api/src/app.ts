@@ -14,8 +14,7 @@ import {
 import type { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
 import type { ApiDeps } from "./api-deps";
-import { apiKeyPrefix, isApiKeyToken } from "./auth/api-key-credential";
-import { bearerToken } from "./auth/authenticate";
+import { RateLimitedError } from "./auth/auth-limits";
 import { errorReplyOf } from "./errors";
 import { healthRoutes, type ReadinessChecks } from "./routes/health";
 import { metricsRoute } from "./routes/operations/metrics";
@@ -35,6 +34,8 @@ export interface AppOptions {
   /** The portal's origin, the only one CORS lets in. */
   portalOrigin: string;
   operatorToken: string;
+  /** Bull Board lets operators change jobs only when this is true; read-only otherwise. */
+  queueBoardWritable?: boolean;
   /** Requests per minute per API key, or per IP for everything else. */
   rateLimitPerMinute?: number;
   bodyLimitBytes?: number;
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorReplyOf(error);
     if (status >= 500) request.log.error({ err: error }, "unhandled error");
+    if (error instanceof RateLimitedError) void reply.header("retry-after", String(error.retryAfterSeconds));
     deps.metrics.errors.inc({ code: body.error });
     return reply.status(status).send({ ...body, requestId: request.id });
   });
@@ -103,10 +105,15 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: "1 minute",
     ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis, nameSpace: "techsync-api-rate:" } : {}),
+    // Counted once the caller is known (authentication runs in onRequest): each API key and each portal user
+    // has a budget of its own, since all portal traffic arrives from the portal's one address. Bad
+    // credentials never get this far; auth/auth-limits.ts paces them per address.
+    hook: "preHandler",
     keyGenerator: (request) => {
-      const token = bearerToken(request);
-      const prefix = token && isApiKeyToken(token) ? apiKeyPrefix(token) : null;
-      return prefix ? `key:${prefix}` : `ip:${request.ip}`;
+      const principal = request.principal;
+      if (principal?.kind === "api_key") return `key:${principal.keyId}`;
+      if (principal?.kind === "portal_user") return `user:${principal.userId}`;
+      return `ip:${request.clientAddress || request.ip}`;
     },
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
@@ -144,7 +151,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
 
   await app.register(healthRoutes, { checks: deps.readiness });
   await app.register(metricsRoute, { metrics: deps.metrics });
-  await app.register(queueBoard, { syncQueue: deps.syncQueue, operatorToken: options.operatorToken });
+  await app.register(queueBoard, {
+    syncQueue: deps.syncQueue,
+    operatorToken: options.operatorToken,
+    writable: options.queueBoardWritable ?? false,
+  });
   await app.register(v1Routes, deps);
   return app;
 }

@@ -14,6 +14,8 @@ export const ApiEnvSchema = z.object({
   SECRET_BOX_ACTIVE_KEY_ID: z.string().min(1),
   /** Bearer token for /admin/queues (Bull Board). */
   OPERATOR_TOKEN: envShapes.secret(32),
+  /** Bull Board is read-only unless this is "true" (retry, promote, clean and remove jobs). */
+  BULL_BOARD_WRITABLE: envShapes.flag(false),
   /** The portal's origin, the only one CORS lets in. */
   PORTAL_ORIGIN: z.url().default("http://localhost:3000"),
   /**

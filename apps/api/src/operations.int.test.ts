@@ -26,7 +26,7 @@ describe("documentation and operations", () => {
         "GET /metrics",
       ]),
     );
-    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(39);
+    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(40);
     expect(doc.paths["/v1/tenants/{tenantId}/mappings"].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths["/v1/tenants/{tenantId}/mappings"].post.requestBody).toBeDefined();
   });

@@ -4,6 +4,7 @@ import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db"
 import { createSyncQueue } from "@techsync/jobs";
 import { Redis } from "ioredis";
 import { buildApp } from "./app";
+import { redisAttemptCounter } from "./auth/attempt-counter";
 import { portalTokenKey } from "./auth/portal-token";
 import { loadApiEnv } from "./env";
 import { createApiMetrics } from "./metrics";
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       runEventsPollMs: 1000,
       upstreamTimeoutMs: 15_000,
       rateLimitRedis: redis,
+      attemptCounter: redisAttemptCounter(redis),
       readiness: {
         database: () => prisma.$queryRaw`SELECT 1`,
         redis: () => redis.ping(),
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
       logLevel: env.LOG_LEVEL,
       portalOrigin: env.PORTAL_ORIGIN,
       operatorToken: env.OPERATOR_TOKEN,
+      queueBoardWritable: env.BULL_BOARD_WRITABLE,
       rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     },
   );

@@ -9,6 +9,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fas
 import { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
 import { buildApp } from "../src/app";
+import { type AttemptCounter, memoryAttemptCounter } from "../src/auth/attempt-counter";
 import { PORTAL_AUTH_SCOPE, portalTokenKey, signPortalToken } from "../src/auth/portal-token";
 import { createApiMetrics } from "../src/metrics";
 
@@ -56,6 +57,9 @@ export interface HarnessOptions {
   upstreamTimeoutMs?: number;
   /** Replaces the database and Redis checks (a test of /readyz with a dead dependency). */
   readiness?: Record<string, () => Promise<unknown>>;
+  queueBoardWritable?: boolean;
+  /** Failed sign-in and credential counts (default: in memory, fresh per harness). */
+  attemptCounter?: AttemptCounter;
 }
 
 export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
@@ -75,6 +79,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       outbound: { resolve: offlineResolve, ...(options.outbound ?? { emulators: {} }) },
       runEventsPollMs: options.runEventsPollMs ?? 50,
       upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
+      attemptCounter: options.attemptCounter ?? memoryAttemptCounter(),
       readiness: options.readiness ?? {
         database: () => db.prisma.$queryRaw`SELECT 1`,
         redis: () => connection.ping(),
@@ -85,6 +90,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       ...(options.logStream ? { logStream: options.logStream } : {}),
       portalOrigin: TEST_PORTAL_ORIGIN,
       operatorToken: TEST_OPERATOR_TOKEN,
+      queueBoardWritable: options.queueBoardWritable ?? false,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
     },
   );

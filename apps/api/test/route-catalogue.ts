@@ -65,7 +65,12 @@ export function validBody(op: Operation): Record<string, unknown> | undefined {
       tenantName: "Signup Ltd",
     },
     "POST /v1/auth/login": { email: `nobody-${unique}@example.test`, password: "whatever-it-is" },
-    "POST /v1/auth/microsoft": { entraObjectId: `oid-${unique}`, email: `ms-${unique}@example.test` },
+    "POST /v1/auth/microsoft": {
+      entraObjectId: `oid-${unique}`,
+      entraTenantId: `tid-${unique}`,
+      email: `ms-${unique}@example.test`,
+    },
+    "PUT /v1/me/microsoft-account": { entraObjectId: `oid-${unique}`, entraTenantId: `tid-${unique}` },
     "POST /v1/tenants": { name: "Another tenant" },
     "PATCH /v1/tenants/{tenantId}": { name: "Renamed", scheduleIntervalMinutes: 60 },
     "POST /v1/tenants/{tenantId}/members": { email: `member-${unique}@example.test`, role: "viewer" },

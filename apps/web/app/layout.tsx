@@ -9,6 +9,9 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
+// Every page renders per request, so each gets the fresh script nonce of its Content-Security-Policy (proxy.ts).
+export const dynamic = "force-dynamic";
+
 // A system font stack (globals.css): next/font/google would fetch fonts at build time.
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

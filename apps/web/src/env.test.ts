@@ -12,4 +12,14 @@ describe("portal environment", () => {
       /^Missing environment variable NEXTAUTH_SECRET/,
     );
   });
+
+  test("in production a published example secret stops the portal, naming it", () => {
+    const published = { ...base, NEXTAUTH_SECRET: "local-dev-only-nextauth-secret-0123456789abcdef" };
+    expect(() => loadWebEnv({ ...published, NODE_ENV: "production" })).toThrow(
+      /^Refusing to start in production: NEXTAUTH_SECRET is a published example value/,
+    );
+    const placeholder = { ...base, API_TOKEN_SECRET: "replace-me-with-32-random-bytes-base64" };
+    expect(() => loadWebEnv({ ...placeholder, NODE_ENV: "production" })).toThrow(/API_TOKEN_SECRET/);
+    expect(loadWebEnv({ ...base, NODE_ENV: "production" }).NEXTAUTH_SECRET).toBe(base.NEXTAUTH_SECRET);
+  });
 });

@@ -9,10 +9,55 @@ export class EnvError extends Error {
   }
 }
 
-/** Parses `source` with `schema`; throws an EnvError naming the first bad variable. */
+/**
+ * Secret values anyone can read: the placeholders of .env.example and the values it shipped before
+ * `npm start` generated fresh ones. With them anyone could mint portal tokens, open the queue board or read
+ * tenants' stored credentials, so production refuses them.
+ */
+export const PUBLISHED_SECRET_VALUES: Record<string, readonly string[]> = {
+  API_TOKEN_SECRET: ["local-dev-only-portal-token-secret-0123456789"],
+  NEXTAUTH_SECRET: ["local-dev-only-nextauth-secret-0123456789abcdef"],
+  OPERATOR_TOKEN: ["local-dev-only-operator-token-0123456789"],
+  SECRET_BOX_MASTER_KEYS: ["ryUXSI/HohRp4YrNrGdHePr2ab3zjuk6Q7xVuebvV8g="],
+};
+/** What .env.example holds in place of a secret; `npm start` replaces it with a random value. */
+export const SECRET_PLACEHOLDER_MARK = "replace-me";
+
+/**
+ * The first secret variable (of `names`, default all) whose value is published, or null. Only names are
+ * returned, never values.
+ */
+export function publishedSecretIn(
+  source: Record<string, string | undefined>,
+  names: readonly string[] = Object.keys(PUBLISHED_SECRET_VALUES),
+): string | null {
+  for (const name of names) {
+    const published = PUBLISHED_SECRET_VALUES[name];
+    const value = source[name];
+    if (!published) continue;
+    if (!value) continue;
+    if (value.includes(SECRET_PLACEHOLDER_MARK) || published.some((known) => value.includes(known))) return name;
+  }
+  return null;
+}
+
+/**
+ * Parses `source` with `schema`; throws an EnvError naming the first bad variable. With NODE_ENV=production
+ * a secret that is a published example value is refused too.
+ */
 export function parseEnv<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
   const result = schema.safeParse(source);
-  if (result.success) return result.data;
+  if (result.success) {
+    // An app answers for the variables it reads; an object schema names them.
+    const names = schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
+    const published = source.NODE_ENV === "production" ? publishedSecretIn(source, names) : null;
+    if (published) {
+      throw new EnvError(
+        `Refusing to start in production: ${published} is a published example value; generate a new secret (node -e "console.log(require('crypto').randomBytes(32).toString('base64'))").`,
+      );
+    }
+    return result.data;
+  }
   const issue = result.error.issues[0]!;
   const name = issue.path.join(".") || "environment";
   const missing = source[name] === undefined || source[name] === "";
@@ -50,6 +95,12 @@ export const envShapes = {
     .url()
     .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// URL"),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** "true" or "false" only, so a typo is an error rather than a silent "off". */
+  flag: (fallback: boolean) =>
+    z
+      .enum(["true", "false"], { message: 'must be "true" or "false"' })
+      .default(fallback ? "true" : "false")
+      .transform((value) => value === "true"),
   secret: (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`),
   /**
    * An emulator's origin (scheme://host:port, nothing after it): the sandbox destination, set by the operator.

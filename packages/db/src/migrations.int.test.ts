@@ -219,11 +219,24 @@ describe("the migrated database matches the Prisma schema", () => {
       data: { tenantId: tenant.id, actorType: "api_key", actorId: "k", action: "mapping.create", details: { id: "m" } },
     });
     expect(event.action).toBe("mapping.create");
-    await db.prisma.portalUser.create({ data: { email: "dup@contoso.example", entraObjectId: "oid-1" } });
+    await db.prisma.portalUser.create({
+      data: { email: "dup@contoso.example", entraObjectId: "oid-1", entraTenantId: "tid-1" },
+    });
     await expectUniqueViolation(db.prisma.portalUser.create({ data: { email: "dup@contoso.example" } }));
     await expectUniqueViolation(
-      db.prisma.portalUser.create({ data: { email: "other@contoso.example", entraObjectId: "oid-1" } }),
+      db.prisma.portalUser.create({
+        data: { email: "other@contoso.example", entraObjectId: "oid-1", entraTenantId: "tid-1" },
+      }),
     );
+    // The same object id in another directory is another account.
+    const guest = await db.prisma.portalUser.create({
+      data: { email: "guest@fabrikam.example", entraObjectId: "oid-1", entraTenantId: "tid-2" },
+    });
+    expect(
+      await db.prisma.portalUser.findUnique({
+        where: { entraTenantId_entraObjectId: { entraTenantId: "tid-2", entraObjectId: "oid-1" } },
+      }),
+    ).toMatchObject({ id: guest.id });
     await db.prisma.auditEvent.delete({ where: { id: event.id } });
   });
 

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ApiDeps } from "../api-deps";
 import { AppError, notFound } from "../errors";
 import { isApiKeyToken, verifyApiKey } from "./api-key-credential";
+import { assertAuthAllowed, recordAuthFailure } from "./auth-limits";
 import { cachedPortalTokenVerifier } from "./portal-token";
 import type { ApiKeyScope, Principal, TenantPermission } from "./principal";
 
@@ -13,13 +14,27 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
-export function authenticate(deps: Pick<ApiDeps, "prisma" | "portalTokenKey">) {
+export function authenticate(deps: Pick<ApiDeps, "prisma" | "portalTokenKey" | "attemptCounter">) {
   const verifyPortalToken = cachedPortalTokenVerifier(deps.portalTokenKey);
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    request.clientAddress = request.ip;
     if (!request.routeOptions.config.access) return;
     const token = bearerToken(request);
     if (!token) throw new AppError("unauthorized", "Authorization: a Bearer token is required.");
-    request.principal = isApiKeyToken(token) ? await verifyApiKey(deps, token) : await verifyPortalToken(token);
+    // Guessing keys or forging tokens is paced per address of the socket: a credential that failed vouches
+    // for no other address.
+    await assertAuthAllowed(deps.attemptCounter, request.ip);
+    try {
+      request.principal = isApiKeyToken(token) ? await verifyApiKey(deps, token) : await verifyPortalToken(token);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "unauthorized") {
+        await recordAuthFailure(deps.attemptCounter, request.ip);
+      }
+      throw error;
+    }
+    if (request.principal.kind === "portal_service" && request.principal.clientAddress) {
+      request.clientAddress = request.principal.clientAddress;
+    }
   };
 }
 

@@ -10,6 +10,19 @@ export const PORTAL_TOKEN_AUDIENCE = "techsync-api";
 export const PORTAL_AUTH_SCOPE = "portal:auth";
 /** Short-lived by contract: a stolen token is worth five minutes. */
 const MAX_LIFETIME_SECONDS = 300;
+/** Clocks of the portal's server and the API may differ by this much; a token from further ahead is refused. */
+export const CLOCK_SKEW_SECONDS = 5;
+/**
+ * The claim in which the portal's server names the address of the browser it acts for. All portal traffic
+ * reaches the API from the portal's one address, so sign-in limits key on this instead; the API believes it
+ * only inside a token the portal signed with the shared secret, never from a header anyone can send.
+ */
+export const CLIENT_ADDRESS_CLAIM = "client_address";
+const ZClientAddress = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[0-9A-Fa-f.:]+$/);
 
 const ZUserSubject = z.uuid();
 
@@ -26,6 +39,9 @@ export async function verifyPortalToken(key: KeyObject, token: string): Promise<
       issuer: PORTAL_TOKEN_ISSUER,
       audience: PORTAL_TOKEN_AUDIENCE,
       requiredClaims: ["sub", "exp", "iat"],
+      // Refuses an iat more than the skew in the future, and a token older than its longest life.
+      maxTokenAge: MAX_LIFETIME_SECONDS,
+      clockTolerance: CLOCK_SKEW_SECONDS,
     }));
   } catch (error) {
     const why = error instanceof errors.JWTExpired ? "has expired" : "is not valid";
@@ -34,7 +50,12 @@ export async function verifyPortalToken(key: KeyObject, token: string): Promise<
   if ((payload.exp ?? 0) - (payload.iat ?? 0) > MAX_LIFETIME_SECONDS) {
     throw new AppError("unauthorized", `Authorization: the bearer token may live at most ${MAX_LIFETIME_SECONDS} s.`);
   }
-  if (payload.sub === "portal" && payload.scope === PORTAL_AUTH_SCOPE) return { kind: "portal_service" };
+  const clientAddress = ZClientAddress.safeParse(payload[CLIENT_ADDRESS_CLAIM]);
+  if (payload.sub === "portal" && payload.scope === PORTAL_AUTH_SCOPE) {
+    return clientAddress.success
+      ? { kind: "portal_service", clientAddress: clientAddress.data }
+      : { kind: "portal_service" };
+  }
   const userId = ZUserSubject.safeParse(payload.sub);
   if (!userId.success)
     throw new AppError("unauthorized", "Authorization: the token's subject is not a portal user id.");
@@ -65,11 +86,14 @@ export function cachedPortalTokenVerifier(key: KeyObject, maxEntries = 10_000) {
 /** What the portal's server does; here for tests and the benchmark, which play the portal. */
 export async function signPortalToken(
   key: KeyObject,
-  claims: { sub: string; scope?: string },
+  claims: { sub: string; scope?: string; clientAddress?: string },
   lifetimeSeconds = MAX_LIFETIME_SECONDS,
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT(claims.scope ? { scope: claims.scope } : {})
+  return new SignJWT({
+    ...(claims.scope ? { scope: claims.scope } : {}),
+    ...(claims.clientAddress ? { [CLIENT_ADDRESS_CLAIM]: claims.clientAddress } : {}),
+  })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(claims.sub)
     .setIssuer(PORTAL_TOKEN_ISSUER)

@@ -7,7 +7,7 @@ export const API_KEY_SCOPES = ["read", "write", "run"] as const satisfies readon
 
 export type Principal =
   /** The portal's server itself, for signup and sign-in, before a user is known. */
-  | { kind: "portal_service" }
+  | { kind: "portal_service"; clientAddress?: string }
   | { kind: "portal_user"; userId: string }
   | { kind: "api_key"; keyId: string; tenantId: string; scopes: readonly string[] };
 
@@ -32,5 +32,7 @@ declare module "fastify" {
   interface FastifyRequest {
     principal: Principal | null;
     tenantAccess: TenantAccess | null;
+    /** The caller's address for limits: the browser's when the portal vouched for it, else the socket's. */
+    clientAddress: string;
   }
 }

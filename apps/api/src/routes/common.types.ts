@@ -17,6 +17,21 @@ export const ZSecret = z.string().min(1).max(1024);
 
 export const ZIsoDate = z.iso.datetime();
 
+const MAX_BIGINT_ID = 9_223_372_036_854_775_807n;
+/** A cursor naming a row by its 64-bit id (log entries, audit events): digits, within PostgreSQL's bigint. */
+export function bigintCursor(what: string) {
+  return (
+    z
+      .string()
+      .regex(/^\d{1,19}$/, `must be ${what} id`)
+      // zod runs this check even after the pattern failed: only digits may reach BigInt().
+      .refine(
+        (value) => !/^\d{1,19}$/.test(value) || BigInt(value) <= MAX_BIGINT_ID,
+        `must be ${what} id (at most ${MAX_BIGINT_ID})`,
+      )
+  );
+}
+
 /** A service's base URL (Rescue API, Entra authority, Graph), without a trailing slash. */
 export const ZHttpUrl = z
   .url({ protocol: /^https?$/ })

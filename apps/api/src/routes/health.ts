@@ -24,10 +24,10 @@ async function runCheck(check: () => Promise<unknown>): Promise<"ok" | string> {
 
 export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessChecks }> = async (app, { checks }) => {
   /** The process is up. */
-  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/healthz", { config: { rateLimit: false } }, async () => ({ status: "ok" }));
 
   /** The process can serve: database and Redis answer. */
-  app.get("/readyz", async (_request, reply) => {
+  app.get("/readyz", { config: { rateLimit: false } }, async (_request, reply) => {
     const names = Object.keys(checks);
     const results = await Promise.all(names.map((name) => runCheck(checks[name]!)));
     const report = Object.fromEntries(names.map((name, i) => [name, results[i]]));

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import type { ApiDeps } from "../api-deps";
 import { authenticate, authorize } from "../auth/authenticate";
+import { invalidField } from "../errors";
 import { createApiKeyRoute } from "./api-keys/create-api-key";
 import { listApiKeysRoute } from "./api-keys/list-api-keys";
 import { revokeApiKeyRoute } from "./api-keys/revoke-api-key";
@@ -20,6 +21,7 @@ import { deleteMappingRoute } from "./mappings/delete-mapping";
 import { listMappingsRoute } from "./mappings/list-mappings";
 import { updateMappingRoute } from "./mappings/update-mapping";
 import { getMeRoute } from "./me/get-me";
+import { linkMicrosoftAccountRoute } from "./me/link-microsoft-account";
 import { addMemberRoute } from "./members/add-member";
 import { changeMemberRoleRoute } from "./members/change-member-role";
 import { listMembersRoute } from "./members/list-members";
@@ -45,11 +47,29 @@ import { updateTenantRoute } from "./tenants/update-tenant";
 
 const ZNoQuery = z.strictObject({});
 
+/** The path of the first string holding a NUL character: PostgreSQL text cannot store one. */
+export function nulCharacterAt(value: unknown, path: string): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = nulCharacterAt(item, `${path}.${i}`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      const found = nulCharacterAt(item, `${path}.${key}`) ?? (key.includes("\u0000") ? `${path}.${key}` : null);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 const ROUTES = [
   signUpRoute,
   logInRoute,
   signInWithMicrosoftRoute,
   getMeRoute,
+  linkMicrosoftAccountRoute,
   createTenantRoute,
   getTenantRoute,
   updateTenantRoute,
@@ -90,11 +110,20 @@ const ROUTES = [
 export const v1Routes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
   app.decorateRequest("principal", null);
   app.decorateRequest("tenantAccess", null);
+  app.decorateRequest("clientAddress", "");
   // Unknown query parameters are refused like unknown body fields, also on routes that take none.
   app.addHook("onRoute", (route) => {
     if (route.schema && !route.schema.querystring) route.schema.querystring = ZNoQuery;
   });
   app.addHook("onRequest", authenticate(deps));
+  // Before any schema: a NUL in any string of the request is refused here, naming where it was.
+  app.addHook("preValidation", async (request) => {
+    const field =
+      nulCharacterAt(request.params, "params") ??
+      nulCharacterAt(request.query, "query") ??
+      nulCharacterAt(request.body, "body");
+    if (field) throw invalidField(field, "must not contain a NUL character (\\u0000).");
+  });
   app.addHook("preHandler", authorize(deps));
   for (const route of ROUTES) await app.register(route, deps);
 };

@@ -1,20 +1,31 @@
 "use server";
 import { ZSignUpForm } from "../../src/forms/account-forms";
 import { type FormState, fieldErrorsOfZod, formStateOfError } from "../../src/forms/form-state";
-import { portalAuthApi } from "../../src/server/portal-session";
+import { portalAuthApi, requireMemberships } from "../../src/server/portal-session";
 
 export interface SignUpState extends FormState {
+  /** Where the form goes once signed in (only for the API's older reply that named the new tenant). */
   tenantId?: string;
 }
 
-/** Creates the portal user and the organisation (tenant) they own; the form then signs in. */
+/**
+ * Asks the API to create the portal user and the organisation (tenant) they own. The API answers alike for a
+ * registered email (and creates nothing then); the form signs in next, which tells the person which it was.
+ */
 export async function signUp(input: { name: string; email: string; password: string; tenantName: string }) {
   const parsed = ZSignUpForm.safeParse({ ...input, name: input.name || undefined });
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOfZod(parsed.error) } satisfies SignUpState;
   try {
-    const { tenant } = await portalAuthApi().signUp(parsed.data);
-    return { ok: true, tenantId: tenant.id } satisfies SignUpState;
+    const answer = (await (await portalAuthApi()).signUp(parsed.data)) as { tenant?: { id?: string } };
+    return { ok: true, ...(answer?.tenant?.id ? { tenantId: answer.tenant.id } : {}) } satisfies SignUpState;
   } catch (error) {
     return formStateOfError(error) as SignUpState;
   }
+}
+
+/** Once signed in after sign-up: the first organisation's setup. */
+export async function landingAfterSignUp(): Promise<string> {
+  const { tenants } = await requireMemberships();
+  const first = tenants[0];
+  return first ? `/t/${first.id}/onboarding/rescue` : "/";
 }

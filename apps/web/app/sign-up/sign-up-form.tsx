@@ -5,7 +5,7 @@ import { type FormEvent, useState } from "react";
 import { FormField, FormMessage } from "../../src/components/form-field";
 import { ZSignUpForm } from "../../src/forms/account-forms";
 import { fieldErrorsOfZod } from "../../src/forms/form-state";
-import { signUp } from "./actions";
+import { landingAfterSignUp, signUp } from "./actions";
 
 export function SignUpForm() {
   const router = useRouter();
@@ -31,7 +31,7 @@ export function SignUpForm() {
     setMessage(undefined);
     setFieldErrors({});
     const result = await signUp(input);
-    if (!result.ok || !("tenantId" in result)) {
+    if (!result.ok) {
       setPending(false);
       setMessage(result.message);
       setFieldErrors(result.fieldErrors ?? {});
@@ -40,10 +40,17 @@ export function SignUpForm() {
     const signedIn = await signIn("credentials", { email: input.email, password: input.password, redirect: false });
     if (!signedIn || signedIn.error) {
       setPending(false);
-      setMessage("Your account was created, but signing in failed. Please sign in.");
+      // Sign-up does not say whether an email is registered; this is where a registered one shows.
+      setMessage(
+        signedIn?.error && /too many/i.test(signedIn.error)
+          ? signedIn.error
+          : "We could not sign you in with this email and password. If you already have an account with this email, sign in with its password instead.",
+      );
       return;
     }
-    router.push(`/t/${result.tenantId}/onboarding/rescue`);
+    router.push(
+      "tenantId" in result && result.tenantId ? `/t/${result.tenantId}/onboarding/rescue` : await landingAfterSignUp(),
+    );
     router.refresh();
   }
 
@@ -57,7 +64,7 @@ export function SignUpForm() {
         label="Password"
         type="password"
         autoComplete="new-password"
-        hint="At least 10 characters."
+        hint="At least 10 characters and hard to guess: a few unrelated words work well."
         required
         error={fieldErrors.password}
       />

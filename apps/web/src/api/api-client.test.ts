@@ -45,18 +45,17 @@ describe("API client", () => {
     expect(payload.sub).toBe("user-1");
   });
 
-  test("sign-up uses the service token and sends the form as JSON", async () => {
-    const { impl, sent } = fakeFetch(
-      json(201, { user: { id: "u", email: "a@b.c" }, tenant: { id: "t", name: "Contoso" } }),
-    );
-    const auth = new PortalAuthApi({ baseUrl: "http://api.test", tokenSecret, fetch: impl });
+  test("sign-up uses the service token, naming the browser's address inside it, and sends the form as JSON", async () => {
+    const { impl, sent } = fakeFetch(json(202, { status: "accepted", message: "Sign in to continue." }));
+    const auth = new PortalAuthApi({ baseUrl: "http://api.test", tokenSecret, fetch: impl }, "203.0.113.7");
     const answer = await auth.signUp({ email: "a@b.c", password: "0123456789", tenantName: "Contoso" });
-    expect(answer.tenant.id).toBe("t");
+    expect(answer.status).toBe("accepted");
     expect(sent[0]).toMatchObject({ method: "POST", body: { email: "a@b.c", tenantName: "Contoso" } });
     expect(sent[0]?.headers["content-type"]).toBe("application/json");
+    expect(Object.keys(sent[0]?.headers ?? {})).not.toContain("x-forwarded-for");
     const token = sent[0]?.headers.authorization?.replace("Bearer ", "") ?? "";
     const { payload } = await jwtVerify(token, new TextEncoder().encode(tokenSecret));
-    expect(payload.scope).toBe("portal:auth");
+    expect(payload).toMatchObject({ scope: "portal:auth", client_address: "203.0.113.7" });
   });
 
   test("a validation error keeps the API's words and names the fields", async () => {

@@ -98,21 +98,23 @@ export class ApiTransport {
 export class PortalAuthApi {
   private readonly transport: ApiTransport;
 
-  constructor(options: ApiClientOptions) {
-    this.transport = new ApiTransport(options, () => signPortalServiceToken(options.tokenSecret));
+  /** `clientAddress`: the browser's address, for the API's sign-in limits (server/client-address.ts). */
+  constructor(options: ApiClientOptions, clientAddress?: string) {
+    this.transport = new ApiTransport(options, () =>
+      signPortalServiceToken(options.tokenSecret, new Date(), clientAddress),
+    );
   }
 
+  /** The same answer whether or not the email is registered; sign in next to find out. */
   signUp(input: { email: string; password: string; name?: string; tenantName: string }) {
-    return this.transport.json<{ user: PortalUser; tenant: { id: string; name: string } }>("POST", "/v1/auth/signup", {
-      body: input,
-    });
+    return this.transport.json<{ status: "accepted"; message: string }>("POST", "/v1/auth/signup", { body: input });
   }
 
   logIn(input: { email: string; password: string }) {
     return this.transport.json<{ user: PortalUser }>("POST", "/v1/auth/login", { body: input });
   }
 
-  microsoft(input: { entraObjectId: string; email: string; name?: string }) {
+  microsoft(input: { entraObjectId: string; entraTenantId: string; email: string; name?: string }) {
     return this.transport.json<{ user: PortalUser }>("POST", "/v1/auth/microsoft", { body: input });
   }
 }
@@ -129,6 +131,11 @@ export class PortalUserApi {
 
   me() {
     return this.transport.json<{ user: PortalUser; tenants: TenantMembership[] }>("GET", "/v1/me");
+  }
+
+  /** Links a Microsoft account (oid + tid) the portal verified to this user. */
+  linkMicrosoftAccount(input: { entraObjectId: string; entraTenantId: string }) {
+    return this.transport.json<{ user: PortalUser }>("PUT", "/v1/me/microsoft-account", { body: input });
   }
 
   createTenant(name: string) {

@@ -23,10 +23,13 @@ export function signPortalUserToken(secret: string, portalUserId: string, now = 
     .sign(key(secret));
 }
 
-/** The portal's own token for /v1/auth/signup|login|microsoft, before a user is known. */
-export function signPortalServiceToken(secret: string, now = new Date()): Promise<string> {
+/**
+ * The portal's own token for /v1/auth/signup|login|microsoft, before a user is known. It names the browser's
+ * address (when known) for the API's sign-in limits: inside the signature, so only the portal can say it.
+ */
+export function signPortalServiceToken(secret: string, now = new Date(), clientAddress?: string): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ scope: "portal:auth" })
+  return new SignJWT({ scope: "portal:auth", ...(clientAddress ? { client_address: clientAddress } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject("portal")
     .setIssuer(ISSUER)

@@ -1,21 +1,24 @@
 // Server-side access to the API as the signed-in portal user. Pages, actions and route handlers
 // call these; the browser never holds an API token.
 
-import { redirect } from "next/navigation";
+import { headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { PortalAuthApi, PortalUserApi, type TenantApi } from "../api/api-client";
 import { ApiError } from "../api/api-error";
 import type { TenantMembership } from "../api/api-types";
 import { buildAuthOptions } from "../auth/auth-options";
 import { loadWebEnv } from "../env";
+import { clientAddressOf } from "./client-address";
 
 function apiOptions() {
   const env = loadWebEnv();
   return { baseUrl: env.API_URL, tokenSecret: env.API_TOKEN_SECRET };
 }
 
-export function portalAuthApi(): PortalAuthApi {
-  return new PortalAuthApi(apiOptions());
+/** The auth endpoints, on behalf of the browser of the current request (its address paces sign-in guesses). */
+export async function portalAuthApi(): Promise<PortalAuthApi> {
+  return new PortalAuthApi(apiOptions(), clientAddressOf(await headers()));
 }
 
 /** The signed-in user's id, or null. */
@@ -44,6 +47,19 @@ export async function requireMemberships(): Promise<{ tenants: TenantMembership[
     return { tenants: me.tenants, email: me.user.email };
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) redirect("/sign-in");
+    throw error;
+  }
+}
+
+/**
+ * A page's own resource: a missing one, another tenant's (the API answers both 404) or a malformed id (400)
+ * renders the 404 page rather than an error.
+ */
+export async function foundOrNotFound<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) notFound();
     throw error;
   }
 }

@@ -1,13 +1,10 @@
 import { z } from "zod";
-import { ZIsoDate, ZLimit } from "../common.types";
+import { bigintCursor, ZIsoDate, ZLimit } from "../common.types";
 
 export const ZListAuditEventsQuery = z.strictObject({
   limit: ZLimit,
   /** The id of the last event of the previous page. */
-  cursor: z
-    .string()
-    .regex(/^\d{1,19}$/, "must be an audit event id")
-    .optional(),
+  cursor: bigintCursor("an audit event").optional(),
 });
 export const ZAuditEventsReply = z.object({
   events: z.array(

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZLimit } from "../common.types";
+import { bigintCursor, ZLimit } from "../common.types";
 import { ZLogEntry, ZLogLevel } from "../runs/runs.types";
 
 const LEVEL_ORDER = ["debug", "info", "warn", "error"] as const;
@@ -17,10 +17,7 @@ export const ZListLogsQuery = z.strictObject({
   ...ZLogFilter,
   limit: ZLimit,
   /** The id of the last entry of the previous page. */
-  cursor: z
-    .string()
-    .regex(/^\d{1,19}$/, "must be a log entry id")
-    .optional(),
+  cursor: bigintCursor("a log entry").optional(),
 });
 export const ZDownloadLogsQuery = z.strictObject(ZLogFilter);
 export const ZLogsReply = z.object({ entries: z.array(ZLogEntry), nextCursor: z.string().optional() });

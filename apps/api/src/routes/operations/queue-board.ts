@@ -1,4 +1,5 @@
-// Bull Board for operators at /admin/queues, behind OPERATOR_TOKEN (never a portal user's or API key's business).
+// Bull Board for operators at /admin/queues, behind OPERATOR_TOKEN (never a portal user's or API key's business),
+// read-only unless BULL_BOARD_WRITABLE says otherwise.
 import { timingSafeEqual } from "node:crypto";
 import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
@@ -16,7 +17,14 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export const queueBoard: FastifyPluginAsync<{ syncQueue: SyncQueue; operatorToken: string }> = async (app, options) => {
+export interface QueueBoardOptions {
+  syncQueue: SyncQueue;
+  operatorToken: string;
+  /** Retry, promote, clean and remove jobs; off unless an operator turned it on explicitly. */
+  writable: boolean;
+}
+
+export const queueBoard: FastifyPluginAsync<QueueBoardOptions> = async (app, options) => {
   // Answered here rather than thrown: Bull Board's routes have an error handler of their own.
   app.addHook("onRequest", async (request, reply) => {
     const token = bearerToken(request);
@@ -26,9 +34,20 @@ export const queueBoard: FastifyPluginAsync<{ syncQueue: SyncQueue; operatorToke
       );
       return reply.status(status).send({ ...body, requestId: request.id });
     }
+    // Read-only means every changing call, including the board-wide ones Bull Board's own flag lets through.
+    if (!options.writable && request.method !== "GET" && request.method !== "HEAD") {
+      return reply.status(405).send({
+        error: "method_not_allowed",
+        message: "Bull Board is read-only here; an operator can set BULL_BOARD_WRITABLE=true to change jobs.",
+        requestId: request.id,
+      });
+    }
   });
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUE_BOARD_PATH);
-  createBullBoard({ queues: [new BullMQAdapter(options.syncQueue, { readOnlyMode: false })], serverAdapter });
+  createBullBoard({
+    queues: [new BullMQAdapter(options.syncQueue, { readOnlyMode: !options.writable })],
+    serverAdapter,
+  });
   await app.register(serverAdapter.registerPlugin(), { prefix: QUEUE_BOARD_PATH });
 };

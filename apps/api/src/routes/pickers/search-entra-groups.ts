@@ -2,8 +2,14 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
 import { tenantEntraSource, upstreamError } from "../../connections/tenant-connections";
+import { AppError } from "../../errors";
 import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.types";
 import { ZEntraGroupsQuery, ZEntraGroupsReply } from "./pickers.types";
+
+const NOT_A_GRAPH_GROUP_LIST = new AppError(
+  "upstream_error",
+  "Entra: the directory's address answered, but not with a Microsoft Graph list of groups; check the connection's Graph address.",
+);
 
 /** The group picker: Graph searches and pages server-side; the page token is Graph's, wrapped by @techsync/entra. */
 export async function searchEntraGroups(
@@ -17,11 +23,19 @@ export async function searchEntraGroups(
       pageSize: query.pageSize,
       ...(query.pageToken ? { pageToken: query.pageToken } : {}),
     });
-    return {
-      groups: page.groups.map((g) => ({ id: g.id, displayName: g.displayName, description: g.description ?? null })),
+    // A reply that is JSON but not Graph's (a proxy, a captive portal, another API at that address) is named
+    // as such rather than failing later in the reply's own serialisation.
+    const reply = ZEntraGroupsReply.safeParse({
+      groups: Array.isArray(page.groups)
+        ? page.groups.map((g) => ({ id: g?.id, displayName: g?.displayName, description: g?.description ?? null }))
+        : page.groups,
       ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
-    };
+    });
+    if (!reply.success) throw NOT_A_GRAPH_GROUP_LIST;
+    return reply.data;
   } catch (error) {
+    // The Graph client reads `value` of whatever JSON came back; on a reply of another shape that is a TypeError.
+    if (error instanceof TypeError) throw NOT_A_GRAPH_GROUP_LIST;
     throw upstreamError(error);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZIsoDate, ZLimit, ZTenantParams } from "../common.types";
+import { bigintCursor, ZIsoDate, ZLimit, ZTenantParams } from "../common.types";
 import { RUN_STATUSES, ZRun } from "./run-view";
 
 export const ZRunParams = ZTenantParams.extend({ runId: z.uuid() }).strict();
@@ -52,10 +52,7 @@ export const ZLogEntry = z.object({
 export const ZRunLogQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
   /** The id of the last entry of the previous page. */
-  cursor: z
-    .string()
-    .regex(/^\d{1,19}$/, "must be a log entry id")
-    .optional(),
+  cursor: bigintCursor("a log entry").optional(),
 });
 export const ZRunLogReply = z.object({ entries: z.array(ZLogEntry), nextCursor: z.string().optional() });
 

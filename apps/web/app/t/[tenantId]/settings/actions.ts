@@ -1,9 +1,17 @@
 "use server";
 import { revalidatePath } from "next/cache";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import type { Role } from "../../../../src/api/api-types";
+import {
+  MICROSOFT_LINK_COOKIE,
+  MICROSOFT_LINK_SECONDS,
+  signMicrosoftLinkIntent,
+} from "../../../../src/auth/microsoft-link";
+import { loadWebEnv } from "../../../../src/env";
 import { type FormState, fieldErrorsOfZod, formStateOfError } from "../../../../src/forms/form-state";
 import { ZApiKeyForm, ZMemberForm, ZTenantSettingsForm } from "../../../../src/forms/settings-forms";
-import { requireTenantApi } from "../../../../src/server/portal-session";
+import { currentPortalUserId, requireTenantApi } from "../../../../src/server/portal-session";
 
 // The API names nested fields with dots; the form's fields are flat.
 const settingsFieldNames = {
@@ -109,4 +117,18 @@ export async function revokeApiKey(tenantId: string, keyId: string): Promise<For
   }
   revalidatePath(`/t/${tenantId}/settings`);
   return { ok: true, message: "Key revoked: it no longer works." };
+}
+
+/** Leaves the signed-in user's intent to link the Microsoft account they sign in with next (microsoft-link.ts). */
+export async function startMicrosoftLink(): Promise<void> {
+  const userId = await currentPortalUserId();
+  if (!userId) redirect("/sign-in");
+  const env = loadWebEnv();
+  (await cookies()).set(MICROSOFT_LINK_COOKIE, await signMicrosoftLinkIntent(env.NEXTAUTH_SECRET, userId), {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env.NEXTAUTH_URL.startsWith("https:"),
+    path: "/api/auth",
+    maxAge: MICROSOFT_LINK_SECONDS,
+  });
 }

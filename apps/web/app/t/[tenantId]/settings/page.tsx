@@ -1,7 +1,17 @@
+import { microsoftSignInEnabled } from "../../../../src/auth/auth-options";
 import { ActionButton } from "../../../../src/components/action-button";
+import { LinkMicrosoftButton } from "../../../../src/components/link-microsoft-button";
 import { formatWhen } from "../../../../src/runs/run-words";
 import { requireMemberships, requireTenantApi } from "../../../../src/server/portal-session";
-import { addMember, changeMemberRole, createApiKey, removeMember, revokeApiKey, saveSettings } from "./actions";
+import {
+  addMember,
+  changeMemberRole,
+  createApiKey,
+  removeMember,
+  revokeApiKey,
+  saveSettings,
+  startMicrosoftLink,
+} from "./actions";
 import { AddMemberForm, CreateApiKeyForm, MemberRow, TenantSettingsForm } from "./settings-forms";
 
 export const dynamic = "force-dynamic";
@@ -27,6 +37,18 @@ export default async function Settings({ params }: { params: Promise<{ tenantId:
         {role === "viewer" ? <p className="hint">You have read-only access: changes will be refused.</p> : null}
         <TenantSettingsForm settings={settings} action={saveSettings.bind(null, tenantId)} />
       </section>
+      {microsoftSignInEnabled() ? (
+        <section className="card" aria-labelledby="your-account">
+          <h2 id="your-account" style={{ marginTop: 0 }}>
+            Your account
+          </h2>
+          <p className="hint">
+            Sign in with Microsoft too: link the Microsoft account you sign in with next. Only you, signed in here, can
+            link one to your account.
+          </p>
+          <LinkMicrosoftButton startLink={startMicrosoftLink} />
+        </section>
+      ) : null}
       <section className="card" aria-labelledby="members">
         <h2 id="members" style={{ marginTop: 0 }}>
           Members and roles

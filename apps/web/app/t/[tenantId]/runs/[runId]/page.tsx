@@ -2,7 +2,7 @@ import Link from "next/link";
 import { ActionButton } from "../../../../../src/components/action-button";
 import { mappingNamesOf, RunView } from "../../../../../src/runs/run-view";
 import { formatWhen, runIsLive } from "../../../../../src/runs/run-words";
-import { requireTenantApi } from "../../../../../src/server/portal-session";
+import { foundOrNotFound, requireTenantApi } from "../../../../../src/server/portal-session";
 import { approveRun, dismissRun } from "../actions";
 
 export const dynamic = "force-dynamic";
@@ -17,7 +17,7 @@ export default async function RunDetail({
   const { tenantId, runId } = await params;
   const { q, kind, status } = await searchParams;
   const api = await requireTenantApi(tenantId);
-  const run = await api.run(runId);
+  const run = await foundOrNotFound(api.run(runId));
   const blocked = run.status === "blocked";
   // A blocked run shows first what it would disable.
   const filters = { q, status, kind: kind ?? (blocked ? "disable" : undefined) };
