@@ -18,4 +18,6 @@ export interface ApiDeps {
   runEventsPollMs: number;
   /** Upper bound for one Rescue call of a connection test or picker. */
   upstreamTimeoutMs: number;
+  /** The portal's origin: invitation links point at its accept page. */
+  portalOrigin: string;
 }

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       graphCaPem: env.GRAPH_EMULATOR_CA_PATH ? readFileSync(env.GRAPH_EMULATOR_CA_PATH, "utf8") : undefined,
       runEventsPollMs: 1000,
       upstreamTimeoutMs: 15_000,
+      portalOrigin: env.PORTAL_ORIGIN,
       rateLimitRedis: redis,
       readiness: {
         database: () => prisma.$queryRaw`SELECT 1`,

@@ -8,9 +8,13 @@ export const ZSignUpBody = z.strictObject({
   email: ZEmail,
   password: z.string().min(10).max(256),
   name: ZName.optional(),
-  tenantName: ZName,
+  /** Without it no tenant is made: the person signs up to accept an invitation. */
+  tenantName: ZName.optional(),
 });
-export const ZSignUpReply = z.object({ user: ZPortalUser, tenant: z.object({ id: z.uuid(), name: z.string() }) });
+export const ZSignUpReply = z.object({
+  user: ZPortalUser,
+  tenant: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+});
 
 export const ZLogInBody = z.strictObject({ email: ZEmail, password: z.string().min(1).max(256) });
 export const ZUserReply = z.object({ user: ZPortalUser });
