@@ -3,11 +3,12 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
 import { FormField, FormMessage } from "../../src/components/form-field";
-import { ZSignUpForm } from "../../src/forms/account-forms";
+import { ZJoinSignUpForm, ZSignUpForm } from "../../src/forms/account-forms";
 import { fieldErrorsOfZod } from "../../src/forms/form-state";
 import { signUp } from "./actions";
 
-export function SignUpForm() {
+/** `returnTo`: a page of this portal to go back to (an invitation); then no organisation is asked for. */
+export function SignUpForm({ returnTo }: { returnTo?: string }) {
   const router = useRouter();
   const [message, setMessage] = useState<string>();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -22,7 +23,7 @@ export function SignUpForm() {
       password: String(form.get("password") ?? ""),
       tenantName: String(form.get("tenantName") ?? "").trim(),
     };
-    const checked = ZSignUpForm.safeParse({ ...input, name: input.name || undefined });
+    const checked = (returnTo ? ZJoinSignUpForm : ZSignUpForm).safeParse({ ...input, name: input.name || undefined });
     if (!checked.success) {
       setFieldErrors(fieldErrorsOfZod(checked.error));
       return;
@@ -30,8 +31,8 @@ export function SignUpForm() {
     setPending(true);
     setMessage(undefined);
     setFieldErrors({});
-    const result = await signUp(input);
-    if (!result.ok || !("tenantId" in result)) {
+    const result = await signUp({ ...input, joining: Boolean(returnTo) });
+    if (!result.ok) {
       setPending(false);
       setMessage(result.message);
       setFieldErrors(result.fieldErrors ?? {});
@@ -43,7 +44,7 @@ export function SignUpForm() {
       setMessage("Your account was created, but signing in failed. Please sign in.");
       return;
     }
-    router.push(`/t/${result.tenantId}/onboarding/rescue`);
+    router.push(returnTo ?? (result.tenantId ? `/t/${result.tenantId}/onboarding/rescue` : "/"));
     router.refresh();
   }
 
@@ -61,13 +62,15 @@ export function SignUpForm() {
         required
         error={fieldErrors.password}
       />
-      <FormField
-        name="tenantName"
-        label="Organisation name"
-        hint="Usually your Rescue organisation's name. You can change it later."
-        required
-        error={fieldErrors.tenantName}
-      />
+      {returnTo ? null : (
+        <FormField
+          name="tenantName"
+          label="Organisation name"
+          hint="Usually your Rescue organisation's name. You can change it later."
+          required
+          error={fieldErrors.tenantName}
+        />
+      )}
       <div className="actions">
         <button type="submit" disabled={pending} aria-busy={pending || undefined}>
           {pending ? "Creating your account…" : "Create account"}

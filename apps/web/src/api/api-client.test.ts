@@ -51,7 +51,7 @@ describe("API client", () => {
     );
     const auth = new PortalAuthApi({ baseUrl: "http://api.test", tokenSecret, fetch: impl });
     const answer = await auth.signUp({ email: "a@b.c", password: "0123456789", tenantName: "Contoso" });
-    expect(answer.tenant.id).toBe("t");
+    expect(answer.tenant?.id).toBe("t");
     expect(sent[0]).toMatchObject({ method: "POST", body: { email: "a@b.c", tenantName: "Contoso" } });
     expect(sent[0]?.headers["content-type"]).toBe("application/json");
     const token = sent[0]?.headers.authorization?.replace("Bearer ", "") ?? "";
@@ -86,7 +86,7 @@ describe("API client", () => {
 
   test("the API's validation summary drops where a field sits", async () => {
     const { impl } = fakeFetch(json(400, { error: "validation_failed", message: "body.email: Invalid email address" }));
-    await expect(userApi(impl).tenant("t").addMember("x", "viewer")).rejects.toMatchObject({
+    await expect(userApi(impl).tenant("t").invite("x", "viewer")).rejects.toMatchObject({
       message: "email: Invalid email address",
     });
   });
