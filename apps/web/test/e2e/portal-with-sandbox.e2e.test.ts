@@ -161,7 +161,7 @@ test("the sync log, settings, members and API keys work against the real API", a
   expect(withKey.status).toBe(200);
   await shot("09-settings");
   page.once("dialog", (dialog) => void dialog.accept());
-  await page.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("region", { name: "API keys" }).getByRole("button", { name: "Revoke" }).click();
   await page.getByText(/^revoked /).waitFor();
   const revoked = await fetch(`${stack.apiUrl}/v1/tenants/${tenantId}`, {
     headers: { authorization: `Bearer ${key}` },

@@ -104,7 +104,7 @@ test("settings: a field error in plain words, an API key shown once, then revoke
   await page.reload();
   expect(await page.content()).not.toContain(key);
   page.once("dialog", (dialog) => void dialog.accept());
-  await page.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("region", { name: "API keys" }).getByRole("button", { name: "Revoke" }).click();
   await page.getByText(/^revoked /).waitFor();
 }, 60_000);
 
