@@ -25,4 +25,6 @@ export interface ApiDeps {
   attemptCounter: AttemptCounter;
   /** Upper bound for one Rescue or Graph call of a connection test or picker (the outbound policy's total timeout). */
   upstreamTimeoutMs: number;
+  /** The portal's origin: invitation links point at its accept page. */
+  portalOrigin: string;
 }

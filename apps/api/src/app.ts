@@ -4,7 +4,7 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -14,7 +14,10 @@ import {
 import type { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
 import type { ApiDeps } from "./api-deps";
+import { apiKeyPrefix, isApiKeyToken } from "./auth/api-key-credential";
 import { RateLimitedError } from "./auth/auth-limits";
+import { bearerToken } from "./auth/authenticate";
+import { withoutInvitationToken } from "./auth/invitation-token";
 import { errorReplyOf } from "./errors";
 import { healthRoutes, type ReadinessChecks } from "./routes/health";
 import { metricsRoute } from "./routes/operations/metrics";
@@ -60,8 +63,19 @@ const DEFAULT_BODY_LIMIT = 64 * 1024;
 export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
   const redact = { paths: REDACTED_LOG_PATHS, censor: "[redacted]" };
   const level = options.logLevel ?? "info";
+  // Invitation links carry their token in the path: log lines show the path without it.
+  const serializers = {
+    req: (request: FastifyRequest) => ({
+      method: request.method,
+      url: withoutInvitationToken(request.url),
+      host: request.host,
+      remoteAddress: request.ip,
+    }),
+  };
   const app = Fastify({
-    logger: options.logStream ? { level, redact, stream: options.logStream } : { level, redact },
+    logger: options.logStream
+      ? { level, redact, serializers, stream: options.logStream }
+      : { level, redact, serializers },
     genReqId: () => crypto.randomUUID(),
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
   }).withTypeProvider<ZodTypeProvider>();

@@ -22,11 +22,13 @@ describe("documentation and operations", () => {
         "GET /v1/tenants/{tenantId}/runs/{runId}/actions",
         "GET /v1/tenants/{tenantId}/runs/{runId}/events",
         "DELETE /v1/tenants/{tenantId}/api-keys/{keyId}",
+        "POST /v1/tenants/{tenantId}/invitations",
+        "POST /v1/invitations/{token}/accept",
         "GET /healthz",
         "GET /metrics",
       ]),
     );
-    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(40);
+    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(44);
     expect(doc.paths["/v1/tenants/{tenantId}/mappings"].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths["/v1/tenants/{tenantId}/mappings"].post.requestBody).toBeDefined();
   });

@@ -8,7 +8,7 @@ import {
   startGraphEmulator,
 } from "@techsync/emulators/graph";
 import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator } from "@techsync/emulators/rescue";
-import { type ApiHarness, startApiHarness } from "../test/api-harness";
+import { type ApiHarness, invitationTokenOf, startApiHarness } from "../test/api-harness";
 import { fillPath, v1Operations, validBody } from "../test/route-catalogue";
 
 /** The portal's Rescue form: the stored token is the "Generate API token" value. */
@@ -99,6 +99,13 @@ test("no secret value appears in any response body or log line", async () => {
     payload: { name: "all", scopes: ["read", "write", "run"] },
   });
   const apiKey: string = created.json().key;
+  // Likewise an invitation's link, whose token lets its holder in.
+  const invited = await api.call(token, {
+    method: "POST",
+    url: `${base}/invitations`,
+    payload: { email: "invitee@example.test", role: "admin" },
+  });
+  const invitationToken = invitationTokenOf(invited.json().link);
 
   // Refusals whose bodies carry secrets must not echo them.
   await record(token, {
@@ -133,13 +140,19 @@ test("no secret value appears in any response body or log line", async () => {
     mappingId: mapping.id,
     userId: member.userId,
     keyId: created.json().apiKey.id,
+    invitationId: invited.json().invitation.id,
+    token: invitationToken,
   };
   const operations = await v1Operations(api.app);
   const routesCalled = new Set<string>();
   for (const op of operations) {
     // Writes that would replace the stored secrets run last, below.
     if (op.method === "PUT" || op.method === "DELETE") continue;
-    for (const caller of op.audience === "service" ? [service] : op.audience === "user" ? [token] : [token, apiKey]) {
+    for (const caller of op.audience === "service"
+      ? [service]
+      : op.audience === "user" || op.audience === "public"
+        ? [token]
+        : [token, apiKey]) {
       await record(caller, { method: op.method, url: fillPath(op, ids), payload: validBody(op) });
     }
     routesCalled.add(`${op.method} ${op.path}`);
@@ -159,6 +172,7 @@ test("no secret value appears in any response body or log line", async () => {
     apiKey,
     // The part after `tsk_<prefix>_`: base64url, so it may itself hold "_".
     apiKey.slice("tsk_".length + 13),
+    invitationToken,
     "walker-password",
     "walker-token",
     "walker-secret",

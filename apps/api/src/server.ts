@@ -33,6 +33,7 @@ async function main(): Promise<void> {
       },
       runEventsPollMs: 1000,
       upstreamTimeoutMs: 15_000,
+      portalOrigin: env.PORTAL_ORIGIN,
       rateLimitRedis: redis,
       attemptCounter: redisAttemptCounter(redis),
       readiness: {

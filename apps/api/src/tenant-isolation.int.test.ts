@@ -10,7 +10,7 @@ let bIds: Record<string, string>;
 
 async function snapshotOf(tenantId: string) {
   const p = api.prisma;
-  const [tenant, members, mappings, runs, keys, audit, rescue, entra] = await Promise.all([
+  const [tenant, members, mappings, runs, keys, audit, rescue, entra, invitations] = await Promise.all([
     p.tenant.findUnique({ where: { id: tenantId } }),
     p.membership.findMany({ where: { tenantId }, orderBy: { portalUserId: "asc" } }),
     p.groupMapping.findMany({ where: { tenantId } }),
@@ -19,8 +19,9 @@ async function snapshotOf(tenantId: string) {
     p.auditEvent.count({ where: { tenantId } }),
     p.rescueConnection.findUnique({ where: { tenantId } }),
     p.entraConnection.findUnique({ where: { tenantId } }),
+    p.invitation.findMany({ where: { tenantId }, orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ tenant, members, mappings, runs, keys, audit, rescue, entra });
+  return JSON.stringify({ tenant, members, mappings, runs, keys, audit, rescue, entra, invitations });
 }
 
 beforeAll(async () => {
@@ -63,7 +64,7 @@ describe("tenant isolation", () => {
     });
   }
 
-  test("tenant A's own id with tenant B's run, mapping, member or key ids is 404", async () => {
+  test("tenant A's own id with tenant B's run, mapping, member, key or invitation ids is 404", async () => {
     const before = await snapshotOf(bIds.tenantId as string);
     const mixed = operations.filter((op) => op.audience === "tenant" && op.pathParams.length > 1);
     expect(mixed.length).toBeGreaterThanOrEqual(10);

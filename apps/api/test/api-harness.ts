@@ -39,13 +39,19 @@ export interface ApiHarness {
   ): Promise<{ userId: string; tenantId: string; token: string }>;
   /** A user added to the tenant with this role. */
   memberOf(tenantId: string, role: "owner" | "admin" | "viewer"): Promise<{ userId: string; token: string }>;
-  /** One row of each kind a tenant route can name by id: a viewer, a blocked run, a mapping, an API key. */
+  /**
+   * One row of each kind a tenant route can name by id: a viewer, a blocked run, a mapping, an API key, a
+   * pending invitation (and its link's token).
+   */
   tenantResources(owner: { tenantId: string; token: string }): Promise<TenantResourceIds>;
   call(token: string, options: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
-export type TenantResourceIds = Record<"tenantId" | "userId" | "runId" | "mappingId" | "keyId", string>;
+export type TenantResourceIds = Record<
+  "tenantId" | "userId" | "runId" | "mappingId" | "keyId" | "invitationId" | "token",
+  string
+>;
 
 export interface HarnessOptions {
   logStream?: DestinationStream;
@@ -60,6 +66,13 @@ export interface HarnessOptions {
   queueBoardWritable?: boolean;
   /** Failed sign-in and credential counts (default: in memory, fresh per harness). */
   attemptCounter?: AttemptCounter;
+}
+
+/** The token at the end of an invitation link. */
+export function invitationTokenOf(link: string): string {
+  const token = new URL(link).pathname.split("/").pop();
+  if (!token) throw new Error(`no token in ${link}`);
+  return token;
 }
 
 export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
@@ -80,6 +93,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       runEventsPollMs: options.runEventsPollMs ?? 50,
       upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
       attemptCounter: options.attemptCounter ?? memoryAttemptCounter(),
+      portalOrigin: TEST_PORTAL_ORIGIN,
       readiness: options.readiness ?? {
         database: () => db.prisma.$queryRaw`SELECT 1`,
         redis: () => connection.ping(),
@@ -152,7 +166,21 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
         payload: { name: "read-only", scopes: ["read"] },
       });
       if (key.statusCode !== 201) throw new Error(`API key not created: ${key.body}`);
-      return { tenantId, userId: member.userId, runId: run.id, mappingId: mapping.id, keyId: key.json().apiKey.id };
+      const invitation = await call(owner.token, {
+        method: "POST",
+        url: `/v1/tenants/${tenantId}/invitations`,
+        payload: { email: `invitee-${randomUUID()}@example.test`, role: "viewer" },
+      });
+      if (invitation.statusCode !== 201) throw new Error(`invitation not created: ${invitation.body}`);
+      return {
+        tenantId,
+        userId: member.userId,
+        runId: run.id,
+        mappingId: mapping.id,
+        keyId: key.json().apiKey.id,
+        invitationId: invitation.json().invitation.id,
+        token: invitationTokenOf(invitation.json().link),
+      };
     },
     async close() {
       await app.close();

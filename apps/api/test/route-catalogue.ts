@@ -9,8 +9,11 @@ export interface Operation {
   pathParams: string[];
   queryParams: { name: string; schema: JsonSchema }[];
   bodySchema: JsonSchema | undefined;
-  /** Who may call it: the portal's service token, a portal user, or a tenant member / API key. */
-  audience: "service" | "user" | "tenant";
+  /**
+   * Who may call it: the portal's service token, a portal user, a tenant member / API key, or anyone (public:
+   * the path holds its own credential, e.g. an invitation link's token).
+   */
+  audience: "service" | "user" | "tenant" | "public";
 }
 
 export interface JsonSchema {
@@ -32,6 +35,7 @@ export async function v1Operations(app: FastifyInstance): Promise<Operation[]> {
         {
           parameters?: { in: string; name: string; schema: JsonSchema }[];
           requestBody?: { content: { "application/json": { schema: JsonSchema } } };
+          security?: unknown[];
         }
       >
     >;
@@ -47,7 +51,13 @@ export async function v1Operations(app: FastifyInstance): Promise<Operation[]> {
         pathParams: params.filter((p) => p.in === "path").map((p) => p.name),
         queryParams: params.filter((p) => p.in === "query").map((p) => ({ name: p.name, schema: p.schema })),
         bodySchema: op.requestBody?.content["application/json"].schema,
-        audience: path.startsWith("/v1/auth/") ? "service" : path.includes("{tenantId}") ? "tenant" : "user",
+        audience: !op.security
+          ? "public"
+          : path.startsWith("/v1/auth/")
+            ? "service"
+            : path.includes("{tenantId}")
+              ? "tenant"
+              : "user",
       });
     }
   }
@@ -73,7 +83,7 @@ export function validBody(op: Operation): Record<string, unknown> | undefined {
     "PUT /v1/me/microsoft-account": { entraObjectId: `oid-${unique}`, entraTenantId: `tid-${unique}` },
     "POST /v1/tenants": { name: "Another tenant" },
     "PATCH /v1/tenants/{tenantId}": { name: "Renamed", scheduleIntervalMinutes: 60 },
-    "POST /v1/tenants/{tenantId}/members": { email: `member-${unique}@example.test`, role: "viewer" },
+    "POST /v1/tenants/{tenantId}/invitations": { email: `invitee-${unique}@example.test`, role: "viewer" },
     "PATCH /v1/tenants/{tenantId}/members/{userId}": { role: "admin" },
     "PUT /v1/tenants/{tenantId}/rescue-connection": {
       email: "mah@example.test",

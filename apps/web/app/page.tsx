@@ -13,7 +13,10 @@ export default async function Home() {
     return (
       <main id="content" className="narrow">
         <h1>No organisation yet</h1>
-        <p>Your account does not belong to any organisation. Ask an owner to add you, or create an account anew.</p>
+        <p>
+          Your account does not belong to any organisation yet. Ask an owner or admin to invite you and open the link
+          they send you, or <Link href="/organisations/new">create an organisation</Link>.
+        </p>
       </main>
     );
   }

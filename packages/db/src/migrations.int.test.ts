@@ -58,6 +58,36 @@ describe("the migrated database matches the Prisma schema", () => {
     expect(await db.prisma.portalUser.findUnique({ where: { id: user.id } })).not.toBeNull();
   });
 
+  test("invitation: a token hash is unique; the inviter's deletion keeps it; the tenant's deletion drops it", async () => {
+    const tenant = await newTenant();
+    const inviter = await db.prisma.portalUser.create({ data: { email: "inviter@contoso.example" } });
+    const invitation = await db.prisma.invitation.create({
+      data: {
+        tenantId: tenant.id,
+        email: "Ann@Contoso.example",
+        role: "admin",
+        tokenHash: "h1",
+        invitedBy: inviter.id,
+        expiresAt: new Date(Date.now() + 60_000),
+      },
+    });
+    expect(invitation).toMatchObject({ acceptedAt: null, acceptedBy: null, revokedAt: null });
+    await expectUniqueViolation(
+      db.prisma.invitation.create({
+        data: { tenantId: tenant.id, email: "x@y.example", role: "viewer", tokenHash: "h1", expiresAt: new Date() },
+      }),
+    );
+    await db.prisma.invitation.update({
+      where: { id: invitation.id },
+      data: { acceptedAt: new Date(), acceptedBy: inviter.id, revokedAt: new Date() },
+    });
+    await db.prisma.portalUser.delete({ where: { id: inviter.id } });
+    const kept = await db.prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
+    expect(kept).toMatchObject({ invitedBy: null, acceptedBy: inviter.id, role: "admin" });
+    await db.prisma.tenant.delete({ where: { id: tenant.id } });
+    expect(await db.prisma.invitation.count({ where: { tenantId: tenant.id } })).toBe(0);
+  });
+
   test("Rescue and Entra connections round-trip, one per tenant; destinations are names the database checks", async () => {
     const tenant = await newTenant();
     const rescue = await db.prisma.rescueConnection.create({

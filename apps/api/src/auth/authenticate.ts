@@ -38,7 +38,11 @@ export function authenticate(deps: Pick<ApiDeps, "prisma" | "portalTokenKey" | "
   };
 }
 
-const SCOPE_FOR: Record<Exclude<TenantPermission, "owner">, ApiKeyScope> = { read: "read", write: "write", run: "run" };
+const SCOPE_FOR: Record<Exclude<TenantPermission, "owner" | "invite">, ApiKeyScope> = {
+  read: "read",
+  write: "write",
+  run: "run",
+};
 
 export function authorize(deps: Pick<ApiDeps, "prisma">) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
@@ -64,6 +68,10 @@ export function authorize(deps: Pick<ApiDeps, "prisma">) {
       if (principal.tenantId !== tenantId) throw notFound("The tenant");
       if (access.tenant === "owner") {
         throw new AppError("forbidden", "Authorization: only a tenant owner can do this, not an API key.");
+      }
+      // Membership is between people: a key cannot let anyone in.
+      if (access.tenant === "invite") {
+        throw new AppError("forbidden", "Authorization: only a tenant owner or admin can do this, not an API key.");
       }
       const scope = SCOPE_FOR[access.tenant];
       if (!principal.scopes.includes(scope)) {

@@ -11,8 +11,11 @@ export type Principal =
   | { kind: "portal_user"; userId: string }
   | { kind: "api_key"; keyId: string; tenantId: string; scopes: readonly string[] };
 
-/** What a tenant route does: read (viewer), write configuration or run syncs (admin), manage people and keys (owner). */
-export type TenantPermission = "read" | "write" | "run" | "owner";
+/**
+ * What a tenant route does: read (viewer), write configuration or run syncs (admin), invite people (admin, a
+ * person only: never an API key), manage members and keys (owner).
+ */
+export type TenantPermission = "read" | "write" | "run" | "invite" | "owner";
 
 export type RouteAccess = { principal: "portal_service" } | { principal: "portal_user" } | { tenant: TenantPermission };
 

@@ -14,6 +14,11 @@ import { signUpRoute } from "./auth/sign-up";
 import { getEntraConnectionRoute } from "./entra-connection/get-entra-connection";
 import { setEntraConnectionRoute } from "./entra-connection/set-entra-connection";
 import { testEntraConnectionRoute } from "./entra-connection/test-entra-connection";
+import { acceptInvitationRoute } from "./invitations/accept-invitation";
+import { createInvitationRoute } from "./invitations/create-invitation";
+import { getInvitationRoute } from "./invitations/get-invitation";
+import { listInvitationsRoute } from "./invitations/list-invitations";
+import { revokeInvitationRoute } from "./invitations/revoke-invitation";
 import { downloadLogsRoute } from "./logs/download-logs";
 import { listLogsRoute } from "./logs/list-logs";
 import { createMappingRoute } from "./mappings/create-mapping";
@@ -22,7 +27,6 @@ import { listMappingsRoute } from "./mappings/list-mappings";
 import { updateMappingRoute } from "./mappings/update-mapping";
 import { getMeRoute } from "./me/get-me";
 import { linkMicrosoftAccountRoute } from "./me/link-microsoft-account";
-import { addMemberRoute } from "./members/add-member";
 import { changeMemberRoleRoute } from "./members/change-member-role";
 import { listMembersRoute } from "./members/list-members";
 import { removeMemberRoute } from "./members/remove-member";
@@ -75,9 +79,13 @@ const ROUTES = [
   updateTenantRoute,
   getTenantSummaryRoute,
   listMembersRoute,
-  addMemberRoute,
   changeMemberRoleRoute,
   removeMemberRoute,
+  listInvitationsRoute,
+  createInvitationRoute,
+  revokeInvitationRoute,
+  getInvitationRoute,
+  acceptInvitationRoute,
   getRescueConnectionRoute,
   setRescueConnectionRoute,
   testRescueConnectionRoute,

@@ -1,23 +1,34 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { microsoftSignInEnabled } from "../../src/auth/auth-options";
+import { safeReturnPath, withReturnPath } from "../../src/auth/return-path";
 import { currentPortalUserId } from "../../src/server/portal-session";
 import { SignInForm } from "./sign-in-form";
 
 export const dynamic = "force-dynamic";
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
-  if (await currentPortalUserId()) redirect("/");
-  const { error } = await searchParams;
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string; returnTo?: string }>;
+}) {
+  const { error, returnTo: asked } = await searchParams;
+  const returnTo = safeReturnPath(asked) ?? undefined;
+  if (await currentPortalUserId()) redirect(returnTo ?? "/");
   return (
     <main id="content" className="narrow">
       <h1>Sign in to TechSync</h1>
       <p className="hint">Keep your LogMeIn Rescue technicians in step with Microsoft Entra ID groups.</p>
       <div className="card">
-        <SignInForm microsoft={microsoftSignInEnabled()} initialError={error ? signInErrorText(error) : undefined} />
+        <SignInForm
+          microsoft={microsoftSignInEnabled()}
+          initialError={error ? signInErrorText(error) : undefined}
+          returnTo={returnTo}
+        />
       </div>
       <p>
-        New to TechSync? <Link href="/sign-up">Create an account</Link>
+        New to TechSync?{" "}
+        <Link href={returnTo ? withReturnPath("/sign-up", returnTo) : "/sign-up"}>Create an account</Link>
       </p>
     </main>
   );

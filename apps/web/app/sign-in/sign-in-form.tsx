@@ -6,7 +6,16 @@ import { FormField, FormMessage } from "../../src/components/form-field";
 import { ZSignInForm } from "../../src/forms/account-forms";
 import { fieldErrorsOfZod } from "../../src/forms/form-state";
 
-export function SignInForm({ microsoft, initialError }: { microsoft: boolean; initialError?: string }) {
+export function SignInForm({
+  microsoft,
+  initialError,
+  returnTo = "/",
+}: {
+  microsoft: boolean;
+  initialError?: string;
+  /** A page of this portal to go back to afterwards (checked by the page). */
+  returnTo?: string;
+}) {
   const router = useRouter();
   const [error, setError] = useState(initialError);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -30,7 +39,7 @@ export function SignInForm({ microsoft, initialError }: { microsoft: boolean; in
       setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Signing in failed. Try again.");
       return;
     }
-    router.push("/");
+    router.push(returnTo);
     router.refresh();
   }
 
@@ -55,7 +64,11 @@ export function SignInForm({ microsoft, initialError }: { microsoft: boolean; in
       </form>
       {microsoft ? (
         <div className="actions">
-          <button type="button" className="secondary" onClick={() => void signIn("azure-ad", { callbackUrl: "/" })}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void signIn("azure-ad", { callbackUrl: returnTo })}
+          >
             Sign in with Microsoft
           </button>
         </div>

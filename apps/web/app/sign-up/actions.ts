@@ -1,5 +1,5 @@
 "use server";
-import { ZSignUpForm } from "../../src/forms/account-forms";
+import { ZJoinSignUpForm, ZSignUpForm } from "../../src/forms/account-forms";
 import { type FormState, fieldErrorsOfZod, formStateOfError } from "../../src/forms/form-state";
 import { portalAuthApi, requireMemberships } from "../../src/server/portal-session";
 
@@ -9,11 +9,19 @@ export interface SignUpState extends FormState {
 }
 
 /**
- * Asks the API to create the portal user and the organisation (tenant) they own. The API answers alike for a
- * registered email (and creates nothing then); the form signs in next, which tells the person which it was.
+ * Asks the API to create the portal user and, unless they are joining by invitation (`joining`), the
+ * organisation (tenant) they own. The API answers alike for a registered email (and creates nothing then); the
+ * form signs in next, which tells the person which it was.
  */
-export async function signUp(input: { name: string; email: string; password: string; tenantName: string }) {
-  const parsed = ZSignUpForm.safeParse({ ...input, name: input.name || undefined });
+export async function signUp(input: {
+  name: string;
+  email: string;
+  password: string;
+  tenantName: string;
+  joining?: boolean;
+}) {
+  const { joining, ...fields } = input;
+  const parsed = (joining ? ZJoinSignUpForm : ZSignUpForm).safeParse({ ...fields, name: fields.name || undefined });
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOfZod(parsed.error) } satisfies SignUpState;
   try {
     const answer = (await (await portalAuthApi()).signUp(parsed.data)) as { tenant?: { id?: string } };

@@ -1,19 +1,26 @@
 import Link from "next/link";
+import { safeReturnPath, withReturnPath } from "../../src/auth/return-path";
 import { SignUpForm } from "./sign-up-form";
 
-export default function SignUpPage() {
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ returnTo?: string }> }) {
+  const returnTo = safeReturnPath((await searchParams).returnTo) ?? undefined;
   return (
     <main id="content" className="narrow">
       <h1>Create your TechSync account</h1>
-      <p className="hint">
-        You become the owner of a new organisation. Next, five short steps connect Rescue and Entra ID and preview the
-        first sync — nothing changes in Rescue until you say so.
-      </p>
+      {returnTo ? (
+        <p className="hint">Use the email address your invitation was sent to. Afterwards you go back to it.</p>
+      ) : (
+        <p className="hint">
+          You become the owner of a new organisation. Next, five short steps connect Rescue and Entra ID and preview the
+          first sync — nothing changes in Rescue until you say so.
+        </p>
+      )}
       <div className="card">
-        <SignUpForm />
+        <SignUpForm returnTo={returnTo} />
       </div>
       <p>
-        Already have an account? <Link href="/sign-in">Sign in</Link>
+        Already have an account?{" "}
+        <Link href={returnTo ? withReturnPath("/sign-in", returnTo) : "/sign-in"}>Sign in</Link>
       </p>
     </main>
   );

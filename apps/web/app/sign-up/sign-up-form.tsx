@@ -3,11 +3,12 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
 import { FormField, FormMessage } from "../../src/components/form-field";
-import { ZSignUpForm } from "../../src/forms/account-forms";
+import { ZJoinSignUpForm, ZSignUpForm } from "../../src/forms/account-forms";
 import { fieldErrorsOfZod } from "../../src/forms/form-state";
 import { landingAfterSignUp, signUp } from "./actions";
 
-export function SignUpForm() {
+/** `returnTo`: a page of this portal to go back to (an invitation); then no organisation is asked for. */
+export function SignUpForm({ returnTo }: { returnTo?: string }) {
   const router = useRouter();
   const [message, setMessage] = useState<string>();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -22,7 +23,7 @@ export function SignUpForm() {
       password: String(form.get("password") ?? ""),
       tenantName: String(form.get("tenantName") ?? "").trim(),
     };
-    const checked = ZSignUpForm.safeParse({ ...input, name: input.name || undefined });
+    const checked = (returnTo ? ZJoinSignUpForm : ZSignUpForm).safeParse({ ...input, name: input.name || undefined });
     if (!checked.success) {
       setFieldErrors(fieldErrorsOfZod(checked.error));
       return;
@@ -30,7 +31,7 @@ export function SignUpForm() {
     setPending(true);
     setMessage(undefined);
     setFieldErrors({});
-    const result = await signUp(input);
+    const result = await signUp({ ...input, joining: Boolean(returnTo) });
     if (!result.ok) {
       setPending(false);
       setMessage(result.message);
@@ -49,7 +50,10 @@ export function SignUpForm() {
       return;
     }
     router.push(
-      "tenantId" in result && result.tenantId ? `/t/${result.tenantId}/onboarding/rescue` : await landingAfterSignUp(),
+      returnTo ??
+        ("tenantId" in result && result.tenantId
+          ? `/t/${result.tenantId}/onboarding/rescue`
+          : await landingAfterSignUp()),
     );
     router.refresh();
   }
@@ -68,13 +72,15 @@ export function SignUpForm() {
         required
         error={fieldErrors.password}
       />
-      <FormField
-        name="tenantName"
-        label="Organisation name"
-        hint="Usually your Rescue organisation's name. You can change it later."
-        required
-        error={fieldErrors.tenantName}
-      />
+      {returnTo ? null : (
+        <FormField
+          name="tenantName"
+          label="Organisation name"
+          hint="Usually your Rescue organisation's name. You can change it later."
+          required
+          error={fieldErrors.tenantName}
+        />
+      )}
       <div className="actions">
         <button type="submit" disabled={pending} aria-busy={pending || undefined}>
           {pending ? "Creating your account…" : "Create account"}

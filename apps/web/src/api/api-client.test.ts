@@ -85,7 +85,7 @@ describe("API client", () => {
 
   test("the API's validation summary drops where a field sits", async () => {
     const { impl } = fakeFetch(json(400, { error: "validation_failed", message: "body.email: Invalid email address" }));
-    await expect(userApi(impl).tenant("t").addMember("x", "viewer")).rejects.toMatchObject({
+    await expect(userApi(impl).tenant("t").invite("x", "viewer")).rejects.toMatchObject({
       message: "email: Invalid email address",
     });
   });

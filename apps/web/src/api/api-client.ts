@@ -5,12 +5,15 @@ import { signPortalServiceToken, signPortalUserToken } from "./api-token";
 import type {
   ApiKey,
   ApiKeyScope,
+  CreatedInvitation,
   EntraConnection,
   EntraConnectionInput,
   EntraConnectionTest,
   EntraGroup,
   GroupMapping,
   GroupMappingInput,
+  Invitation,
+  InvitationPreview,
   LinkedTechnician,
   LogEntry,
   Member,
@@ -105,9 +108,17 @@ export class PortalAuthApi {
     );
   }
 
-  /** The same answer whether or not the email is registered; sign in next to find out. */
-  signUp(input: { email: string; password: string; name?: string; tenantName: string }) {
+  /**
+   * The same answer whether or not the email is registered; sign in next to find out. Without tenantName no
+   * organisation is made (a person signing up to accept an invitation).
+   */
+  signUp(input: { email: string; password: string; name?: string; tenantName?: string }) {
     return this.transport.json<{ status: "accepted"; message: string }>("POST", "/v1/auth/signup", { body: input });
+  }
+
+  /** What an invitation link offers; a public route (the link is the credential), the token is simply unused. */
+  invitation(token: string) {
+    return this.transport.json<InvitationPreview>("GET", `/v1/invitations/${encodeURIComponent(token)}`);
   }
 
   logIn(input: { email: string; password: string }) {
@@ -136,6 +147,13 @@ export class PortalUserApi {
   /** Links a Microsoft account (oid + tid) the portal verified to this user. */
   linkMicrosoftAccount(input: { entraObjectId: string; entraTenantId: string }) {
     return this.transport.json<{ user: PortalUser }>("PUT", "/v1/me/microsoft-account", { body: input });
+  }
+
+  acceptInvitation(token: string) {
+    return this.transport.json<{ tenant: { id: string; name: string }; role: Role }>(
+      "POST",
+      `/v1/invitations/${encodeURIComponent(token)}/accept`,
+    );
   }
 
   createTenant(name: string) {
@@ -268,8 +286,14 @@ export class TenantApi {
       role: m.role ?? "viewer",
     }));
   }
-  addMember(email: string, role: Role) {
-    return this.transport.json<unknown>("POST", this.path("/members"), { body: { email, role } });
+  async invitations(): Promise<Invitation[]> {
+    return (await this.transport.json<{ invitations: Invitation[] }>("GET", this.path("/invitations"))).invitations;
+  }
+  invite(email: string, role: Role) {
+    return this.transport.json<CreatedInvitation>("POST", this.path("/invitations"), { body: { email, role } });
+  }
+  revokeInvitation(invitationId: string) {
+    return this.transport.json<void>("DELETE", this.path(`/invitations/${encodeURIComponent(invitationId)}`));
   }
   changeMemberRole(userId: string, role: Role) {
     return this.transport.json<unknown>("PATCH", this.path(`/members/${encodeURIComponent(userId)}`), {

@@ -252,6 +252,30 @@ export interface Member {
   role: Role;
 }
 
+/** A pending invitation, as owners and admins see it. */
+export interface Invitation {
+  id: string;
+  /** As the inviter typed it. */
+  email: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+  invitedBy: { userId: string; email: string; name: string | null } | null;
+}
+
+/** The answer to an invitation: the link is in it this once only. */
+export interface CreatedInvitation {
+  invitation: Invitation;
+  link: string;
+}
+
+/** What an invitation link shows before anyone signs in. */
+export interface InvitationPreview {
+  tenant: { name: string };
+  role: Role;
+  expiresAt: string;
+}
+
 export type ApiKeyScope = "read" | "write" | "run";
 
 export interface ApiKey {

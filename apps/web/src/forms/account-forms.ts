@@ -8,6 +8,8 @@ export const ZSignUpForm = z.object({
   tenantName: z.string().min(1, "Name your organisation (your Rescue organisation's name is a good choice).").max(200),
 });
 export type TSignUpForm = z.infer<typeof ZSignUpForm>;
+/** Signing up to accept an invitation: no organisation of one's own is made. */
+export const ZJoinSignUpForm = ZSignUpForm.omit({ tenantName: true });
 
 export const ZSignInForm = z.object({
   email: z.string().email("Enter the email address you signed up with."),

@@ -1,8 +1,8 @@
-import { ZSignUpForm } from "./account-forms";
+import { ZJoinSignUpForm, ZSignUpForm } from "./account-forms";
 import { entraConnectionForm, rescueConnectionForm } from "./connection-forms";
 import { fieldErrorsOfZod } from "./form-state";
 import { ZMappingForm } from "./mapping-form";
-import { ZApiKeyForm, ZTenantSettingsForm } from "./settings-forms";
+import { ZApiKeyForm, ZInvitationForm, ZTenantSettingsForm } from "./settings-forms";
 
 function errorsOf(result: { success: boolean; error?: unknown }) {
   if (result.success) return {};
@@ -22,6 +22,22 @@ describe("sign-up form", () => {
     expect(ZSignUpForm.safeParse({ email: "a@b.co", password: "0123456789", tenantName: "Contoso" }).success).toBe(
       true,
     );
+  });
+});
+
+describe("signing up to accept an invitation", () => {
+  test("asks for no organisation, and sends none to the API", () => {
+    const parsed = ZJoinSignUpForm.safeParse({ email: "a@b.co", password: "0123456789", tenantName: "" });
+    expect(parsed.success && parsed.data).toEqual({ email: "a@b.co", password: "0123456789" });
+  });
+});
+
+describe("invitation form", () => {
+  test("names a missing email and an unknown role", () => {
+    expect(errorsOf(ZInvitationForm.safeParse({ email: "", role: "king" }))).toEqual({
+      email: "Enter the person's email address.",
+      role: "Choose a role.",
+    });
   });
 });
 

@@ -43,7 +43,7 @@ export const ZTenantSettingsForm = z.object({
     }),
 });
 
-export const ZMemberForm = z.object({
+export const ZInvitationForm = z.object({
   email: z.string().email("Enter the person's email address."),
   role: z.enum(["owner", "admin", "viewer"], { message: "Choose a role." }),
 });

@@ -146,8 +146,10 @@ test("the sync log, settings, members and API keys work against the real API", a
   expect(await page.getByLabel("Run every (minutes)").inputValue()).toBe("45");
 
   await page.getByLabel("Email", { exact: true }).fill("nobody-yet@contoso-demo.example");
-  await page.getByRole("button", { name: "Add member" }).click();
-  await page.locator(".notice").first().waitFor();
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  const link = (await page.locator("[data-invitation-link]").textContent()) ?? "";
+  const preview = await fetch(`${stack.apiUrl}/v1${new URL(link).pathname}`);
+  expect(await preview.json()).toMatchObject({ role: "viewer" });
 
   await page.getByLabel("Key name").fill("nightly export");
   await page.getByRole("button", { name: "Create API key" }).click();
@@ -159,7 +161,7 @@ test("the sync log, settings, members and API keys work against the real API", a
   expect(withKey.status).toBe(200);
   await shot("09-settings");
   page.once("dialog", (dialog) => void dialog.accept());
-  await page.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("region", { name: "API keys" }).getByRole("button", { name: "Revoke" }).click();
   await page.getByText(/^revoked /).waitFor();
   const revoked = await fetch(`${stack.apiUrl}/v1/tenants/${tenantId}`, {
     headers: { authorization: `Bearer ${key}` },

@@ -104,9 +104,43 @@ test("settings: a field error in plain words, an API key shown once, then revoke
   await page.reload();
   expect(await page.content()).not.toContain(key);
   page.once("dialog", (dialog) => void dialog.accept());
-  await page.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("region", { name: "API keys" }).getByRole("button", { name: "Revoke" }).click();
   await page.getByText(/^revoked /).waitFor();
 }, 60_000);
+
+test("an invitation: the link is shown once; the invitee signs up from it, accepts and is in", async () => {
+  const tenantId = [...api.tenants.keys()][0]!;
+  await page.goto(`${portal.url}/t/${tenantId}/settings`);
+  await page.getByLabel("Email", { exact: true }).fill("Grace@Contoso-Demo.example");
+  await page.getByLabel("Role", { exact: true }).selectOption("admin");
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  const link = (await page.locator("[data-invitation-link]").textContent()) ?? "";
+  expect(link).toMatch(/\/invitations\/inv_/);
+  await page.getByText(/it works once and expires on/).waitFor();
+  await page.locator("tr", { hasText: "Grace@Contoso-Demo.example" }).waitFor();
+  await shot("12-invitation-link");
+  await page.reload();
+  expect(await page.content()).not.toContain(new URL(link).pathname);
+
+  // The invitee, in a browser of their own: not signed in, no account yet.
+  const invitee = await (await browser.newContext()).newPage();
+  await invitee.goto(`${portal.url}${new URL(link).pathname}`);
+  await invitee.getByRole("heading", { name: "Join Contoso Demo" }).waitFor();
+  await invitee.getByRole("link", { name: "Create an account" }).click();
+  await invitee.getByLabel("Work email").fill("grace@contoso-demo.example");
+  await invitee.getByLabel("Password").fill("a-long-enough-password");
+  expect(await invitee.getByLabel("Organisation name").count()).toBe(0);
+  await invitee.getByRole("button", { name: "Create account" }).click();
+  await invitee.waitForURL(/\/invitations\/inv_/);
+  await invitee.getByRole("button", { name: "Accept invitation" }).click();
+  await invitee.waitForURL(new RegExp(`/t/${tenantId}$`));
+  const grace = [...(api.tenants.get(tenantId)?.members ?? [])].pop();
+  expect(grace?.role).toBe("admin");
+  // Used once: the link now says it does not work.
+  await invitee.goto(`${portal.url}${new URL(link).pathname}`);
+  await invitee.getByRole("heading", { name: "This invitation link does not work" }).waitFor();
+  await invitee.context().close();
+}, 90_000);
 
 test("on a phone-sized screen the picker stacks its columns", async () => {
   const tenantId = [...api.tenants.keys()][0];

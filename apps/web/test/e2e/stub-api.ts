@@ -42,6 +42,18 @@ interface StubTenant {
   technicians: { email: string; name: string; groupId: number; entraUserId: string; nodeId: number }[];
   logs: { id: string; level: string; message: string; context: unknown; createdAt: string; runId: string }[];
   apiKeys: Record<string, unknown>[];
+  invitations: StubInvitation[];
+}
+interface StubInvitation {
+  id: string;
+  token: string;
+  email: string;
+  role: string;
+  createdAt: string;
+  expiresAt: string;
+  invitedBy: { userId: string; email: string; name: string | null };
+  acceptedAt?: string;
+  revokedAt?: string;
 }
 
 /** The sandbox directory: each Entra group's members. */
@@ -76,7 +88,11 @@ export interface StubApi {
   close(): Promise<void>;
 }
 
-export async function startStubApi(tokenSecret: string, options: { runStepMs?: number } = {}): Promise<StubApi> {
+export async function startStubApi(
+  tokenSecret: string,
+  /** portalOrigin: where invitation links point (tests open their path on the portal they started). */
+  options: { runStepMs?: number; portalOrigin?: string } = {},
+): Promise<StubApi> {
   const key = new TextEncoder().encode(tokenSecret);
   const users = new Map<string, StubUser>();
   const tenants = new Map<string, StubTenant>();
@@ -112,6 +128,7 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
       technicians: [],
       logs: [],
       apiKeys: [],
+      invitations: [],
     };
     tenants.set(tenant.id, tenant);
     return tenant;
@@ -189,6 +206,26 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
     const method = req.method ?? "GET";
     if (url.pathname === "/healthz" || url.pathname === "/readyz") return { status: 200, body: { status: "ok" } };
 
+    // Invitations by token: the preview is public (the link is the credential), acceptance needs a user.
+    const byToken = (token: string | undefined) => {
+      for (const tenant of tenants.values()) {
+        const invitation = tenant.invitations.find((i) => i.token === token);
+        const pending = invitation && !invitation.acceptedAt && !invitation.revokedAt;
+        if (pending && new Date(invitation.expiresAt).getTime() > Date.now()) return { tenant, invitation };
+      }
+      return null;
+    };
+    const unusable = () => error(404, "not_found", "token: this invitation link does not work (any more).");
+    if (parts[1] === "invitations" && !parts[3] && method === "GET") {
+      const found = byToken(parts[2]);
+      if (!found) return unusable();
+      const { tenant, invitation } = found;
+      return {
+        status: 200,
+        body: { tenant: { name: tenant.name }, role: invitation.role, expiresAt: invitation.expiresAt },
+      };
+    }
+
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     if (!bearer) return error(401, "unauthorized", "Sign in first.");
     let claims: { sub?: string; scope?: unknown };
@@ -218,10 +255,14 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           password: String(body.password),
         };
         users.set(user.id, user);
-        const tenant = newTenant(String(body.tenantName), user.id);
+        // Without tenantName (signing up to accept an invitation) no organisation is made.
+        const tenant = body.tenantName ? newTenant(String(body.tenantName), user.id) : null;
         return {
           status: 201,
-          body: { user: { id: user.id, email, name: user.name }, tenant: { id: tenant.id, name: tenant.name } },
+          body: {
+            user: { id: user.id, email, name: user.name },
+            tenant: tenant ? { id: tenant.id, name: tenant.name } : null,
+          },
         };
       }
       if (parts[2] === "login" && method === "POST") {
@@ -253,6 +294,18 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           })),
         },
       };
+    }
+    if (parts[1] === "invitations" && parts[3] === "accept" && method === "POST") {
+      const found = byToken(parts[2]);
+      if (!found) return unusable();
+      const { tenant, invitation } = found;
+      if (invitation.email.toLowerCase() !== user.email)
+        return error(403, "forbidden", "email: this invitation is for another email address.");
+      if (tenant.members.some((m) => m.userId === user.id))
+        return error(409, "conflict", "token: you are already a member of this organisation.");
+      invitation.acceptedAt = now();
+      tenant.members.push({ userId: user.id, role: invitation.role });
+      return { status: 200, body: { tenant: { id: tenant.id, name: tenant.name }, role: invitation.role } };
     }
     if (parts[1] === "tenants" && !parts[2] && method === "POST") {
       const created = newTenant(String(body.name), user.id);
@@ -509,6 +562,41 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           })),
         },
       };
+    }
+    if (resource === "invitations") {
+      const role = tenant.members.find((m) => m.userId === user.id)?.role;
+      if (role !== "owner" && role !== "admin")
+        return error(403, "forbidden", "Authorization: owners and admins only.");
+      if (method === "POST") {
+        const email = String(body.email ?? "").trim();
+        if (!/^[^@\s]+@[^@\s]+$/.test(email))
+          return error(400, "validation_failed", "body.email: Invalid email address", [
+            { field: "body.email", message: "Invalid email address" },
+          ]);
+        const invitation: StubInvitation = {
+          id: randomUUID(),
+          token: `inv_${randomUUID().replaceAll("-", "")}.${randomUUID().replaceAll("-", "")}`,
+          email,
+          role: String(body.role),
+          createdAt: now(),
+          expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+          invitedBy: { userId: user.id, email: user.email, name: user.name ?? null },
+        };
+        tenant.invitations.push(invitation);
+        const { token, ...view } = invitation;
+        return {
+          status: 201,
+          body: { invitation: view, link: `${options.portalOrigin ?? "http://localhost:3000"}/invitations/${token}` },
+        };
+      }
+      if (method === "DELETE") {
+        const found = tenant.invitations.find((i) => i.id === id);
+        if (!found) return error(404, "not_found", "The invitation was not found.");
+        found.revokedAt ??= now();
+        return { status: 204, body: undefined };
+      }
+      const pending = tenant.invitations.filter((i) => !i.acceptedAt && !i.revokedAt);
+      return { status: 200, body: { invitations: pending.map(({ token: _t, ...view }) => view) } };
     }
     if (resource === "api-keys") {
       if (method === "POST") {

@@ -8,7 +8,8 @@ export const ZSignUpBody = z.strictObject({
   email: ZEmail,
   password: z.string().min(10).max(256),
   name: ZName.optional(),
-  tenantName: ZName,
+  /** Without it no tenant is made: the person signs up to accept an invitation. */
+  tenantName: ZName.optional(),
 });
 /** The same for a new and a registered email (sign-up.ts). */
 export const ZSignUpReply = z.object({ status: z.literal("accepted"), message: z.string() });

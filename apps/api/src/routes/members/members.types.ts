@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZEmail, ZIsoDate, ZTenantParams } from "../common.types";
+import { ZIsoDate, ZTenantParams } from "../common.types";
 
 export const ZRole = z.enum(["owner", "admin", "viewer"]);
 export const ZMember = z.object({
@@ -12,7 +12,6 @@ export const ZMember = z.object({
 export type MemberView = z.infer<typeof ZMember>;
 export const ZMembersReply = z.object({ members: z.array(ZMember) });
 export const ZMemberParams = ZTenantParams.extend({ userId: z.uuid() }).strict();
-export const ZAddMemberBody = z.strictObject({ email: ZEmail, role: ZRole });
 export const ZChangeRoleBody = z.strictObject({ role: ZRole });
 
 export function memberView(m: {

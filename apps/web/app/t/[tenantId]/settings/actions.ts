@@ -10,7 +10,8 @@ import {
 } from "../../../../src/auth/microsoft-link";
 import { loadWebEnv } from "../../../../src/env";
 import { type FormState, fieldErrorsOfZod, formStateOfError } from "../../../../src/forms/form-state";
-import { ZApiKeyForm, ZMemberForm, ZTenantSettingsForm } from "../../../../src/forms/settings-forms";
+import { ZApiKeyForm, ZInvitationForm, ZTenantSettingsForm } from "../../../../src/forms/settings-forms";
+import { invitationLinkMessage } from "../../../../src/members/invitation-words";
 import { currentPortalUserId, requireTenantApi } from "../../../../src/server/portal-session";
 
 // The API names nested fields with dots; the form's fields are flat.
@@ -54,19 +55,39 @@ export async function saveSettings(tenantId: string, _previous: FormState, formD
   return { ok: true, message: "Settings saved." };
 }
 
-export async function addMember(tenantId: string, _previous: FormState, formData: FormData): Promise<FormState> {
-  const parsed = ZMemberForm.safeParse({
+export interface CreatedInvitationState extends FormState {
+  /** The invitation link: shown this once, never again. */
+  link?: string;
+}
+
+/** Invites a person; nothing changes for them until they open the link and accept. */
+export async function invite(
+  tenantId: string,
+  _previous: CreatedInvitationState,
+  formData: FormData,
+): Promise<CreatedInvitationState> {
+  const parsed = ZInvitationForm.safeParse({
     email: String(formData.get("email") ?? "").trim(),
     role: formData.get("role"),
   });
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOfZod(parsed.error) };
   try {
-    await (await requireTenantApi(tenantId)).addMember(parsed.data.email, parsed.data.role);
+    const { invitation, link } = await (await requireTenantApi(tenantId)).invite(parsed.data.email, parsed.data.role);
+    revalidatePath(`/t/${tenantId}/settings`);
+    return { ok: true, link, message: invitationLinkMessage(invitation.email, invitation.expiresAt) };
+  } catch (error) {
+    return formStateOfError(error);
+  }
+}
+
+export async function revokeInvitation(tenantId: string, invitationId: string): Promise<FormState> {
+  try {
+    await (await requireTenantApi(tenantId)).revokeInvitation(invitationId);
   } catch (error) {
     return formStateOfError(error);
   }
   revalidatePath(`/t/${tenantId}/settings`);
-  return { ok: true, message: `${parsed.data.email} was added as ${parsed.data.role}.` };
+  return { ok: true, message: "Invitation revoked: its link no longer works." };
 }
 
 export async function changeMemberRole(tenantId: string, userId: string, role: Role): Promise<FormState> {

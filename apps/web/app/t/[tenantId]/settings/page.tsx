@@ -1,18 +1,21 @@
 import { microsoftSignInEnabled } from "../../../../src/auth/auth-options";
 import { ActionButton } from "../../../../src/components/action-button";
 import { LinkMicrosoftButton } from "../../../../src/components/link-microsoft-button";
+import { invitableRoles } from "../../../../src/members/invitation-words";
 import { formatWhen } from "../../../../src/runs/run-words";
 import { requireMemberships, requireTenantApi } from "../../../../src/server/portal-session";
 import {
-  addMember,
   changeMemberRole,
   createApiKey,
+  invite,
   removeMember,
   revokeApiKey,
+  revokeInvitation,
   saveSettings,
   startMicrosoftLink,
 } from "./actions";
-import { AddMemberForm, CreateApiKeyForm, MemberRow, TenantSettingsForm } from "./settings-forms";
+import { InviteForm, PendingInvitations } from "./invitation-forms";
+import { CreateApiKeyForm, MemberRow, TenantSettingsForm } from "./settings-forms";
 
 export const dynamic = "force-dynamic";
 
@@ -22,10 +25,12 @@ export default async function Settings({ params }: { params: Promise<{ tenantId:
   const { tenants } = await requireMemberships();
   const role = tenants.find((t) => t.id === tenantId)?.role ?? "viewer";
   const isOwner = role === "owner";
-  const [settings, members, apiKeys] = await Promise.all([
+  const canInvite = role === "owner" || role === "admin";
+  const [settings, members, apiKeys, invitations] = await Promise.all([
     api.settings(),
     api.members(),
     isOwner ? api.apiKeys() : Promise.resolve([]),
+    canInvite ? api.invitations() : Promise.resolve([]),
   ]);
   return (
     <>
@@ -77,10 +82,23 @@ export default async function Settings({ params }: { params: Promise<{ tenantId:
             </tbody>
           </table>
         </div>
-        {isOwner ? (
+        {canInvite ? (
           <>
-            <h3>Add a member</h3>
-            <AddMemberForm action={addMember.bind(null, tenantId)} />
+            <h3>Pending invitations</h3>
+            <PendingInvitations
+              invitations={invitations.map((invitation) => ({
+                ...invitation,
+                ...(invitableRoles(role).includes(invitation.role)
+                  ? { revoke: revokeInvitation.bind(null, tenantId, invitation.id) }
+                  : {}),
+              }))}
+            />
+            <h3>Invite someone</h3>
+            <p className="hint">
+              They become a member only when they open the link and accept, signed in with this email address (they can
+              create an account on the way).
+            </p>
+            <InviteForm inviterRole={role} action={invite.bind(null, tenantId)} />
           </>
         ) : null}
       </section>

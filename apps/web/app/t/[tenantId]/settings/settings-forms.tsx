@@ -2,6 +2,7 @@
 import { useActionState, useState, useTransition } from "react";
 import type { Role, TenantSettings } from "../../../../src/api/api-types";
 import { FormField, FormMessage, SecretField } from "../../../../src/components/form-field";
+import { ShownOnce } from "../../../../src/components/shown-once";
 import { SubmitButton } from "../../../../src/components/submit-button";
 import type { FormState } from "../../../../src/forms/form-state";
 import type { CreatedKeyState } from "./actions";
@@ -175,28 +176,6 @@ export function MemberRow({
   );
 }
 
-export function AddMemberForm({ action }: { action: Action<FormState> }) {
-  const [state, submit] = useActionState(action, {});
-  const errors = state.fieldErrors ?? {};
-  return (
-    <form action={submit} noValidate className="filters">
-      <FormField name="email" id="member-email" label="Email" type="email" error={errors.email} />
-      <div className="field">
-        <label htmlFor="member-role">Role</label>
-        <select id="member-role" name="role" defaultValue="viewer">
-          <option value="viewer">viewer (read only)</option>
-          <option value="admin">admin (connections, mappings, runs)</option>
-          <option value="owner">owner (also members and API keys)</option>
-        </select>
-      </div>
-      <SubmitButton pendingLabel="Adding…">Add member</SubmitButton>
-      <div style={{ flexBasis: "100%" }}>
-        <FormMessage ok={state.ok} message={state.message} />
-      </div>
-    </form>
-  );
-}
-
 export function CreateApiKeyForm({ action }: { action: Action<CreatedKeyState> }) {
   const [state, submit] = useActionState(action, {});
   const errors = state.fieldErrors ?? {};
@@ -226,12 +205,7 @@ export function CreateApiKeyForm({ action }: { action: Action<CreatedKeyState> }
         </div>
       </form>
       {state.key ? (
-        <div className="notice warn" role="status">
-          <p style={{ marginTop: 0 }}>{state.message}</p>
-          <p className="key-once" data-api-key>
-            {state.key}
-          </p>
-        </div>
+        <ShownOnce kind="api-key" value={state.key} message={state.message ?? ""} />
       ) : (
         <FormMessage ok={state.ok} message={state.message} />
       )}

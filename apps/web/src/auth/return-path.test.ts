@@ -1,0 +1,29 @@
+import { safeReturnPath, withReturnPath } from "./return-path";
+
+describe("where sign-in and sign-up go back to", () => {
+  test("a path of this portal is kept", () => {
+    expect(safeReturnPath("/invitations/inv_abc.def")).toBe("/invitations/inv_abc.def");
+    expect(safeReturnPath("/t/1/settings?x=1")).toBe("/t/1/settings?x=1");
+  });
+
+  test("another site, a scheme, backslashes, control characters and junk are refused (no open redirect)", () => {
+    for (const bad of [
+      "https://evil.example/",
+      "//evil.example/x",
+      "/\\evil.example",
+      "javascript:alert(1)",
+      "evil.example",
+      "/x\ny",
+      "",
+      `/${"a".repeat(600)}`,
+      undefined,
+      ["/x"],
+    ]) {
+      expect({ bad, kept: safeReturnPath(bad) }).toEqual({ bad, kept: null });
+    }
+  });
+
+  test("links carry the path encoded", () => {
+    expect(withReturnPath("/sign-up", "/invitations/a.b")).toBe("/sign-up?returnTo=%2Finvitations%2Fa.b");
+  });
+});
