@@ -164,7 +164,7 @@ describe("stored secrets stay bound to their destination", () => {
         url: `${base}/rescue-connection`,
         payload: {
           email: DEMO_RESCUE_CONNECTION.email,
-          apiToken: DEMO_RESCUE_CONNECTION.serviceToken,
+          apiToken: DEMO_RESCUE_CONNECTION.apiToken,
           region: "sandbox",
         },
       });
