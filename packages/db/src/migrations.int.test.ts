@@ -220,9 +220,9 @@ describe("the migrated database matches the Prisma schema", () => {
   test("tenant SSO id source (rule 16) and held actions (unknown Rescue codes), one hold per action", async () => {
     const tenant = await newTenant();
     expect(tenant.ssoIdSource).toBe("rescue");
-    expect((await db.prisma.tenant.update({ where: { id: tenant.id }, data: { ssoIdSource: "entra" } })).ssoIdSource).toBe(
-      "entra",
-    );
+    expect(
+      (await db.prisma.tenant.update({ where: { id: tenant.id }, data: { ssoIdSource: "entra" } })).ssoIdSource,
+    ).toBe("entra");
     const hold = await db.prisma.heldAction.create({
       data: { tenantId: tenant.id, actionId: "enable:u1", inputFingerprint: "[]", code: "NEWCODE", message: "m" },
     });
