@@ -136,10 +136,19 @@ export const UNKNOWN_CODE_HINT =
  * until what it would write changes, instead of trying it again on every run forever.
  */
 export function rescueErrorForCode(code: string, method: string): RescueError {
+  if (code === "") {
+    // No code at all is a transport fault (a proxy, a cut connection), not a refusal: retried, never held.
+    return new RescueError(`Rescue ${method} answered an empty reply`, {
+      code: "EMPTY_REPLY",
+      method,
+      retryable: true,
+      hint: "Retried automatically; if it persists, check the Rescue API host of the connection.",
+    });
+  }
   const meaning = meaningOfReturnCode(code);
   if (!meaning) {
-    return new RescueError(`Rescue ${method} answered ${code || "(an empty reply)"}, a code TechSync does not know`, {
-      code: code || "EMPTY_REPLY",
+    return new RescueError(`Rescue ${method} answered ${code}, a code TechSync does not know`, {
+      code,
       method,
       hint: UNKNOWN_CODE_HINT,
       holdUntilInputChanges: true,
@@ -166,14 +175,14 @@ export function htmlReplyError(method: string, httpStatus: number): RescueError 
 
 /**
  * A data reply TechSync cannot read without guessing (a free-text value that contains key names in a way no other
- * reply settles). Nothing is written on the strength of such a reply.
+ * reply settles). Nothing is written on the strength of such a reply. Not held: the fix is made in Rescue (an
+ * administrator edits the text), which no Entra input reflects, and each later run costs one read.
  */
 export function unreadableReplyError(method: string, detail: string): RescueError {
   return new RescueError(`Rescue ${method} answered a reply TechSync cannot read unambiguously: ${detail}`, {
     code: "UNREADABLE_REPLY",
     method,
     hint: "Nothing was written. Remove text that looks like a Rescue field (for example 'STATUS:') from the technician's name, nick, SSO id or description in the Admin Center.",
-    holdUntilInputChanges: true,
   });
 }
 
