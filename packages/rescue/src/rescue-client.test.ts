@@ -197,3 +197,57 @@ it.each([
   });
   expect(`${error?.message} ${error?.hint}`).not.toMatch(/secret|internal|metadata|html/i);
 });
+
+describe("enabling when Rescue gives no reason (no licence code is documented)", () => {
+  const user = (status: string) =>
+    `OK NODEID: 9 NAME: Jo NICK: EMAIL: jo@example.com SSOID: DESCRIPTION: \nTYPE: Technician HASMOBILEADDON: False HASRPATADDON: False ISACCOUNTHOLDER: False STATUS: ${status}`;
+
+  it("ERROR to status=Enabled: no blind retry; a re-read that shows it enabled means the write landed", async () => {
+    const { fetch, exchanges } = scriptedFetch({
+      getUser_v3: [user("Disabled"), user("Offline")],
+      setUser_v2: ["ERROR"],
+    });
+    await client(fetch).setTechnicianStatus(9, "enabled");
+    expect(exchanges.map((e) => e.method)).toEqual(["getUser_v3", "setUser_v2", "getUser_v3"]);
+  });
+
+  it("ERROR to status=Enabled and still disabled: fails verbatim with ERROR, not retried, a licence hint", async () => {
+    const { fetch, exchanges } = scriptedFetch({ getUser_v3: [user("Disabled")], setUser_v2: ["ERROR"] });
+    const failure = client(fetch).setTechnicianStatus(9, "enabled");
+    await expect(failure).rejects.toMatchObject({ code: "ERROR", retryable: false, holdUntilInputChanges: false });
+    await expect(failure).rejects.toHaveProperty("hint", expect.stringMatching(/licence/));
+    expect(exchanges.filter((e) => e.method === "setUser_v2")).toHaveLength(1);
+  });
+
+  it("an undocumented code to status=Enabled: fails verbatim, held until the input changes", async () => {
+    const { fetch } = scriptedFetch({ getUser_v3: [user("Disabled")], setUser_v2: ["NO_SEATS_LEFT"] });
+    await expect(client(fetch).setTechnicianStatus(9, "enabled")).rejects.toMatchObject({
+      code: "NO_SEATS_LEFT",
+      holdUntilInputChanges: true,
+      message: expect.stringContaining("NO_SEATS_LEFT"),
+    });
+  });
+
+  it("re-sends every field it read when disabling (rule 16), freeing the mobile add-on", async () => {
+    const { fetch, exchanges } = scriptedFetch({
+      getUser_v3: [
+        "OK NODEID: 9 NAME: Jo NICK: J EMAIL: jo@example.com SSOID: idp-9 DESCRIPTION: On call. STATUS: Busy\nTYPE: Technician HASMOBILEADDON: True HASRPATADDON: True ISACCOUNTHOLDER: False STATUS: Online",
+      ],
+      setUser_v2: ["OK"],
+    });
+    await client(fetch).setTechnicianStatus(9, "disabled");
+    const sent = Object.fromEntries(exchanges.find((e) => e.method === "setUser_v2")!.form);
+    expect(sent).toEqual({
+      node: "9",
+      name: "Jo",
+      nick: "J",
+      email: "jo@example.com",
+      ssoid: "idp-9",
+      description: "On call. STATUS: Busy",
+      status: "Disabled",
+      mobileaddon: "False",
+      rpataddon: "True",
+      authcode: "token",
+    });
+  });
+});

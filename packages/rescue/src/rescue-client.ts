@@ -773,7 +773,7 @@ function accountOf(reply: PlainTextReply | undefined): RescueAccount {
 /** A refused createUsers in a few words for the run log: "HTTP 500", "ERROR", "an unreadable reply". */
 function refusalReason(error: RescueError): string {
   if (error.code.startsWith("HTTP_")) return `HTTP ${error.code.slice(5)}`;
-  if (error.code === "EMPTY_REPLY") return "a reply that is not Rescue's plain text";
+  if (error.code === "NOT_A_RESCUE_REPLY") return "a reply that is not Rescue's plain text";
   if (error.code === "TIMEOUT") return "no answer in time";
   if (error.code === "TRANSPORT") return "a connection failure";
   return error.code;

@@ -67,6 +67,14 @@ describe("rescueErrorForCode", () => {
     expect(rescueErrorForCode("INVALIDPARAM_EMAIL_ALREADY_IN_USE", "setUser_v2").holdUntilInputChanges).toBe(false);
   });
 
+  it("an empty reply is a transport fault: retried, never held", () => {
+    expect(rescueErrorForCode("", "getUser_v3")).toMatchObject({
+      code: "NOT_A_RESCUE_REPLY",
+      retryable: true,
+      holdUntilInputChanges: false,
+    });
+  });
+
   it.each(Object.keys(RESCUE_RETURN_CODES))("documented code %s has a plain-language message and hint", (code) => {
     const error = rescueErrorForCode(code, "setUser_v2");
     expect(error.code).toBe(code);

@@ -136,17 +136,18 @@ export const UNKNOWN_CODE_HINT =
  * until what it would write changes, instead of trying it again on every run forever.
  */
 export function rescueErrorForCode(code: string, method: string): RescueError {
+  if (code === "") {
+    // No code at all (an empty body, another service's JSON, a proxy's page) is not the plain-text protocol and
+    // not a refusal: retried, never held, and its content is never repeated.
+    return new RescueError(`Rescue ${method} answered with something that is not a Rescue API reply`, {
+      code: "NOT_A_RESCUE_REPLY",
+      method,
+      retryable: true,
+      hint: "Retried automatically; Rescue may be down for maintenance. If it persists, check the connection's region.",
+    });
+  }
   const meaning = meaningOfReturnCode(code);
   if (!meaning) {
-    if (!code) {
-      // An empty body, an HTML page, JSON: not the plain-text protocol. Its content is never repeated.
-      return new RescueError(`Rescue ${method} answered with something that is not a Rescue API reply`, {
-        code: "NOT_A_RESCUE_REPLY",
-        method,
-        hint: "Rescue may be down for maintenance; if this persists, check the connection's region.",
-        retryable: true,
-      });
-    }
     return new RescueError(`Rescue ${method} answered ${code}, a code TechSync does not know`, {
       code,
       method,
@@ -175,14 +176,14 @@ export function htmlReplyError(method: string, httpStatus: number): RescueError 
 
 /**
  * A data reply TechSync cannot read without guessing (a free-text value that contains key names in a way no other
- * reply settles). Nothing is written on the strength of such a reply.
+ * reply settles). Nothing is written on the strength of such a reply. Not held: the fix is made in Rescue (an
+ * administrator edits the text), which no Entra input reflects, and each later run costs one read.
  */
 export function unreadableReplyError(method: string, detail: string): RescueError {
   return new RescueError(`Rescue ${method} answered a reply TechSync cannot read unambiguously: ${detail}`, {
     code: "UNREADABLE_REPLY",
     method,
     hint: "Nothing was written. Remove text that looks like a Rescue field (for example 'STATUS:') from the technician's name, nick, SSO id or description in the Admin Center.",
-    holdUntilInputChanges: true,
   });
 }
 

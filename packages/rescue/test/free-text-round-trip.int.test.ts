@@ -72,6 +72,7 @@ describe("free text round-trips through the emulator and the client", () => {
   afterAll(() => rescue.emulator.close());
 
   it("any printable name, nick, SSO id and description reads back unchanged and never changes status, type or ids", async () => {
+    const hierarchyCallsBefore = client.callCounts().getHierarchy_v2 ?? 0;
     await fc.assert(
       fc.asyncProperty(
         freeText(128).filter((name) => name !== ""),
@@ -121,6 +122,8 @@ describe("free text round-trips through the emulator and the client", () => {
       ),
       { numRuns: 100 },
     );
+    // One getTree per run; every call beyond that is an ambiguous getUser_v3 reply settled by the node's block.
+    expect((client.callCounts().getHierarchy_v2 ?? 0) - hierarchyCallsBefore).toBeGreaterThan(100);
   }, 120_000);
 });
 

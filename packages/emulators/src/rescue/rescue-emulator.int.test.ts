@@ -107,8 +107,10 @@ describe("transport", () => {
     expect(emulator.organisation.nodes.get(alexId())?.parentId).toBe(north);
   });
 
-  it("answers 404 for a method it does not know", async () => {
-    expect((await post("/API/noSuchMethod.aspx", { authcode: token })).status).toBe(404);
+  it("answers a method it does not know with the HTML login page, as third-party notes report", async () => {
+    const unknown = await post("/API/noSuchMethod.aspx", { authcode: token });
+    expect(unknown.status).toBe(200);
+    expect(unknown.body).toMatch(/^<!DOCTYPE html>/);
   });
 });
 

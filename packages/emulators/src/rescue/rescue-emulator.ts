@@ -117,6 +117,10 @@ function sessionIdOf(cookieHeader: string | undefined): string | undefined {
   return /(?:^|;\s*)ASP\.NET_SessionId=([^;]+)/i.exec(cookieHeader ?? "")?.[1];
 }
 
+/** What an unknown `.aspx` method gets: the login page, as a browser would. */
+const LOGIN_PAGE =
+  '<!DOCTYPE html>\n<html lang="en">\n<head><title>LogMeIn Rescue - Log in</title></head>\n<body><form action="/Login.aspx" method="post"><input name="email"><input name="password" type="password"></form></body>\n</html>\n';
+
 const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 type ManagementMethod = (caller: EmulatedNode, params: Params, org: RescueOrganisation) => MethodResult;
@@ -222,7 +226,8 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
         body = result.authCode ? `OK AUTHCODE: ${result.authCode}` : result.code;
       } else {
         const handle = MANAGEMENT_METHODS[method];
-        if (!handle) return answer(reply, "Not Found", 404);
+        // Third-party notes: Rescue answers a method it does not know with its HTML login page, not a 404.
+        if (!handle) return reply.code(200).type("text/html; charset=utf-8").send(LOGIN_PAGE);
         const auth = organisation.authenticate(params, sessionId, faults.current.dropSessionsAfterCalls);
         body =
           "code" in auth

@@ -83,6 +83,42 @@ describe("executePlan", () => {
     expect(order).toEqual(["links", "outcomes"]);
   });
 
+  it("rule 16: an update that may only fill an empty SSO id keeps the one Rescue has, and the link remembers it", async () => {
+    const user = directoryUser("u0");
+    const nodes = [technicianNode(100, GROUP_A, { name: "old", email: user.mail! }, { ssoId: "idp-subject-1" })];
+    const { rescue, recorder, execute } = await world([user], {
+      nodes,
+      links: [{ entraUserId: "u0", rescueNodeId: 100 }],
+    });
+    // The tree the planner reads has no SSO id (as getHierarchy_v2): the write must check it.
+    const plan = planRun({
+      mappings: [groupMapping("m1", "g1", GROUP_A)],
+      directory: directorySnapshot({ m1: [user] }),
+      tree: (await rescue.getTree()).map(({ ssoId: _hidden, nick: _nick, ...node }) => node),
+      links: recorder.links(),
+    });
+    const update = plan.actions.find((a) => a.kind === "update");
+    expect(update).toMatchObject({ keepSsoIdIfSet: true, fields: { ssoId: user.userPrincipalName } });
+    const report = await execute(plan);
+    expect(report.status).toBe("succeeded");
+    expect(rescue.technicians()[0]).toMatchObject({ name: user.displayName, ssoId: "idp-subject-1" });
+    expect(recorder.links()[0]?.fields).toMatchObject({ name: user.displayName, ssoId: "idp-subject-1" });
+  });
+
+  it("an undocumented refusal is recorded with holdUntilInputChanges, so the worker can hold it", async () => {
+    const { rescue, recorder, plan, execute } = await world(users(1));
+    rescue.failNext(new SyncPortError("Rescue answered NEWCODE", { code: "NEWCODE", holdUntilInputChanges: true }));
+    const report = await execute(plan);
+    expect(report.status).toBe("completed-with-failures");
+    expect(recorder.outcomes).toContainEqual(
+      expect.objectContaining({
+        status: "failed",
+        attempts: 1,
+        error: expect.objectContaining({ code: "NEWCODE", holdUntilInputChanges: true }),
+      }),
+    );
+  });
+
   it("runs updates and status changes with bounded concurrency", async () => {
     const nodes = users(12).map((u, i) =>
       technicianNode(100 + i, GROUP_A, { name: "old", email: u.mail! }, { status: "disabled" }),
