@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { generateMasterKey, parseMasterKeyring, SECRET_FIELDS, SecretBox } from "@techsync/db";
 import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
 import {
+  type DirectoryGeneratorOptions,
   type EmulatedTenant,
   generateDirectory,
   type RunningGraphEmulator,
@@ -82,6 +83,13 @@ export interface TestTenantOptions {
   /** false: Rescue refuses the service token as authcode, so calls use a login session (which can expire). */
   serviceTokenIsAuthCode?: boolean;
   safetyThreshold?: { percent: number; minimum: number };
+  /** The tenant's "Include guest users" setting (default off). */
+  includeGuests?: boolean;
+  /** More of the generator's options: guests, contacts, devices, service principals in the groups. */
+  directory?: Pick<
+    DirectoryGeneratorOptions,
+    "guestRatio" | "guestWithoutMailRatio" | "contactsPerGroup" | "devicesPerGroup" | "servicePrincipalsPerGroup"
+  >;
 }
 
 export async function createTestTenant(world: SyncWorld, options: TestTenantOptions): Promise<TestTenant> {
@@ -94,6 +102,7 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
     domain: `t${id.slice(0, 8)}.example`,
     users: options.users,
     groups: options.groups ?? 1,
+    ...options.directory,
     apps: [
       {
         clientId,
@@ -140,6 +149,7 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
       dataKeyWrapped: key.wrapped,
       dataKeyMasterKeyId: key.masterKeyId,
       defaultPasswordEnc: seal(SECRET_FIELDS.defaultPassword, DEFAULT_PASSWORD),
+      ...(options.includeGuests ? { includeGuests: true } : {}),
       ...(options.safetyThreshold
         ? {
             safetyThresholdPercent: options.safetyThreshold.percent,
