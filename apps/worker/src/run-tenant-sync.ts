@@ -20,7 +20,7 @@ import {
   type RetryPolicy,
   type RunProgress,
   type RunReport,
-  readDirectorySnapshot,
+  readDirectory,
   runSync,
   SYNC_ACTION_KINDS,
   type SyncActionKind,
@@ -89,6 +89,7 @@ const ADAPTER_LABEL: Record<AdapterSystem | "engine", string> = {
 function mappingOf(row: {
   id: string;
   entraGroupId: string;
+  entraGroupName: string;
   rescueGroupId: number;
   priority: number;
   transitive: boolean;
@@ -99,6 +100,7 @@ function mappingOf(row: {
   return {
     id: row.id,
     entraGroupId: row.entraGroupId,
+    entraGroupName: row.entraGroupName,
     rescueGroupId: row.rescueGroupId,
     priority: row.priority,
     transitive: row.transitive,
@@ -271,6 +273,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const settings: TenantSyncSettings = {
       safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },
       ssoIdSource: tenant.ssoIdSource,
+      includeGuests: tenant.includeGuests,
       ...(tenant.attributeMapping && typeof tenant.attributeMapping === "object"
         ? { attributeMapping: tenant.attributeMapping as Partial<AttributeMapping> }
         : {}),
@@ -307,13 +310,22 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
         select: { kind: true, entraUserId: true },
       });
       const approvedIds = new Set(approvedRows.map((row) => `${row.kind}:${row.entraUserId}`));
-      const [snapshot, tree] = await Promise.all([
-        readDirectorySnapshot(directory, mappings, {
+      const [directoryRead, tree] = await Promise.all([
+        readDirectory(directory, mappings, {
           retry: { clock, policy: retry, random: Math.random, ...(signal ? { signal } : {}) },
         }),
         rescue.getTree(),
       ]);
-      const fresh = planRun({ tenantId, mappings, directory: snapshot, tree, links, settings, heldActions });
+      const fresh = planRun({
+        tenantId,
+        mappings,
+        directory: directoryRead.members,
+        skippedMembers: directoryRead.skippedMembers,
+        tree,
+        links,
+        settings,
+        heldActions,
+      });
       const actions = fresh.actions.filter((action) => approvedIds.has(action.id));
       recorder.log("info", "approved run: applying the approved actions that still apply", {
         approved: approvedIds.size,
@@ -332,6 +344,15 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
       ));
     }
     await settleCreatePath();
+    // One line per mapping, reason and kind (a count with examples), never one per skipped member.
+    for (const skipped of report.skippedMembers) {
+      recorder.log("info", skipped.message, {
+        mappingId: skipped.mappingId,
+        reason: skipped.reason,
+        kind: skipped.kind,
+        count: skipped.count,
+      });
+    }
     callsCounted = { entra: directory.callCount(), rescue: rescue.callCount() };
     metrics.apiCalls.inc({ system: "entra" }, callsCounted.entra);
     metrics.apiCalls.inc({ system: "rescue" }, callsCounted.rescue);
@@ -381,6 +402,8 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
           safety: report.safety,
           warningCount: report.warnings.length,
           warnings: report.warnings.slice(0, REPORT_LIST_LIMIT),
+          skippedMemberCount: report.skippedMembers.reduce((sum, skipped) => sum + skipped.count, 0),
+          skippedMembers: report.skippedMembers.slice(0, REPORT_LIST_LIMIT),
           failureCount: report.failures.length,
           failures: report.failures.slice(0, REPORT_LIST_LIMIT),
         } as unknown as object,

@@ -13,6 +13,7 @@ import {
 } from "@techsync/db";
 import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
 import {
+  type DirectoryGeneratorOptions,
   type EmulatedTenant,
   generateDirectory,
   type RunningGraphEmulator,
@@ -120,6 +121,13 @@ export interface TestTenantOptions {
   /** How the tenant's emulated Rescue answers where the docs are silent (default strict: createUsers refused). */
   rescueBehaviour?: RescueBehaviourInput;
   safetyThreshold?: { percent: number; minimum: number };
+  /** The tenant's "Include guest users" setting (default off). */
+  includeGuests?: boolean;
+  /** More of the generator's options: guests, contacts, devices, service principals in the groups. */
+  directory?: Pick<
+    DirectoryGeneratorOptions,
+    "guestRatio" | "guestWithoutMailRatio" | "contactsPerGroup" | "devicesPerGroup" | "servicePrincipalsPerGroup"
+  >;
 }
 
 export async function createTestTenant(world: SyncWorld, options: TestTenantOptions): Promise<TestTenant> {
@@ -132,6 +140,7 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
     domain: `t${id.slice(0, 8)}.example`,
     users: options.users,
     groups: options.groups ?? 1,
+    ...options.directory,
     apps: [
       {
         clientId,
@@ -184,6 +193,7 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
       dataKeyWrapped: key.wrapped,
       dataKeyMasterKeyId: key.masterKeyId,
       defaultPasswordEnc: seal(SECRET_FIELDS.defaultPassword, DEFAULT_PASSWORD),
+      ...(options.includeGuests ? { includeGuests: true } : {}),
       ...(options.safetyThreshold
         ? {
             safetyThresholdPercent: options.safetyThreshold.percent,

@@ -3,6 +3,7 @@ import type { GroupMapping, SyncAction, SyncRun } from "../api/api-types";
 import { type ActionFilters, RunActionsTable } from "./run-actions-table";
 import { RunCountsList } from "./run-counts";
 import { RunProgress } from "./run-progress";
+import { RunSkippedMembers } from "./run-skipped-members";
 import { runIsLive, runStatusLabel } from "./run-words";
 
 export function RunView({
@@ -34,6 +35,7 @@ export function RunView({
         {run.error ? <span className="error-text"> {run.error}</span> : null}
       </p>
       <RunCountsList run={shown} />
+      <RunSkippedMembers run={run} />
       <RunActionsTable
         run={shown}
         actions={actions}

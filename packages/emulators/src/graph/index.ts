@@ -2,10 +2,13 @@
 export * from "./demo-directory";
 export {
   type EmulatedApp,
+  type EmulatedDirectoryObject,
+  type EmulatedDirectoryObjectInput,
   type EmulatedGroup,
   type EmulatedSecret,
   EmulatedTenant,
   type EmulatedUser,
+  type EmulatedUserInput,
   GRAPH_PERMISSIONS,
   type TenantSeed,
 } from "./emulated-tenant";
