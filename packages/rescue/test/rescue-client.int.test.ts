@@ -130,7 +130,7 @@ describe("createTechnicians", () => {
         reason: expect.stringMatching(/^createUsers answered /),
       });
       expect(client.describeCreatePath()).toMatch(
-        /^Created 3 technicians \(3 one by one \(createUser \+ setUser_v2\)\): bulk creation \(createUsers\) refused on batch 1 \(.+\): remembered/,
+        /^Created 3 technicians one by one \(createUser \+ setUser_v2\): bulk creation \(createUsers\) refused on batch 1 \(.+\): remembered/,
       );
       expect([...techniciansByEmail(rescue.emulator).values()].every((n) => n === 1)).toBe(true);
       // The next call of the same client does not try bulk again.
@@ -164,7 +164,7 @@ describe("createTechnicians", () => {
     expect(client.callCounts()).toEqual({ getUser_v3: 2, createUser: 2, setUser_v2: 2 });
     expect(client.bulkCreateChanged).toBe(false);
     expect(client.describeCreatePath()).toMatch(
-      /^Created 2 technicians 2 one by one \(createUser \+ setUser_v2\): bulk creation is not confirmed for this organisation \(createUsers answered HTTP 500\)$/,
+      /^Created 2 technicians one by one \(createUser \+ setUser_v2\): bulk creation is not confirmed for this organisation \(createUsers answered HTTP 500\)$/,
     );
   });
 
