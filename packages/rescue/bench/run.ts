@@ -80,8 +80,10 @@ async function admin(url: string, path: string, body: unknown): Promise<void> {
 async function main() {
   const { url, child } = await startEmulator();
   const rows = [];
+  // `npm run bench -w @techsync/rescue -- a c` runs only the scenarios named (a) and (c).
+  const only = process.argv.slice(2).map((letter) => `(${letter})`);
   try {
-    for (const scenario of scenarios) {
+    for (const scenario of scenarios.filter((s) => only.length === 0 || only.some((o) => s.name.startsWith(o)))) {
       await admin(url, "seed", benchOrganisation());
       await admin(url, "faults", { ...scenario.faults, latencyMs: LATENCY_MS });
       await admin(url, "behaviour", { createUsers: scenario.createUsers });
