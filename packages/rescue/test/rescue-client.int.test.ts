@@ -100,7 +100,7 @@ describe("createTechnicians", () => {
     expect(client.callCounts()).toEqual({ createUsers: 1 });
     expect(client.bulkCreate).toMatchObject({ capability: "available", checkedAt: expect.any(Date) });
     expect(client.bulkCreateChanged).toBe(true);
-    expect(client.describeCreatePath()).toMatch(/^Created 5 technicians in bulk \(createUsers, 1 calls\)/);
+    expect(client.describeCreatePath()).toMatch(/^Created 5 technicians in bulk \(createUsers, 1 call\)/);
     const created = rescue.emulator.organisation.findByEmail("tech.4@contoso-demo.example")[0]!;
     const result4 = results.find((r) => r.ref === "entra-4");
     expect(result4).toEqual({ ref: "entra-4", ok: true, nodeId: created.id });
