@@ -401,13 +401,25 @@ describe("authentication", () => {
       await rescue.emulator.close();
       rescue = await startEmulatedRescue({ ...demoRescueOrganisation(), apiSettings: { denyLoginEndpoint: true } });
       rescue.emulator.setBehaviour({ deniedEndpoint: variant });
+      // The token refused, the fallback login denied: the token is what to fix.
       const client = rescue.client({ apiToken: "regenerated-since" });
       const first = await rescueErrorOf(client.getAccount());
-      expect(first).toMatchObject({ code: "LOGIN_DENIED", retryable: false });
-      expect(first.hint).toMatch(/remove the password/);
+      expect(first).toMatchObject({ code: "INVALID_SECRETAUTHCODE", retryable: false });
+      expect(first.message).toMatch(/denies the login endpoint, so there is no fallback/);
+      expect(first.hint).toMatch(/Generate API token/);
       await rescueErrorOf(client.getTree());
       await rescueErrorOf(client.renewSession());
       expect(client.callCounts().login).toBe(1);
+      // Without a token, the login endpoint itself is the problem.
+      const sessionOnly = rescue.client({ apiToken: undefined });
+      const denied = await rescueErrorOf(sessionOnly.getAccount());
+      expect(denied).toMatchObject({ code: "LOGIN_DENIED", retryable: false });
+      expect(denied.hint).toMatch(/remove the password/);
+      // No pacing wait either: twelve more calls fail at once, without a login.
+      const started = rescue.clock.now().getTime();
+      for (let i = 0; i < 12; i++) await rescueErrorOf(sessionOnly.getAccount());
+      expect(sessionOnly.callCounts().login).toBe(1);
+      expect(rescue.clock.now().getTime()).toBe(started);
     },
   );
 
