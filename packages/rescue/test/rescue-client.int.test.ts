@@ -448,6 +448,23 @@ describe("authentication", () => {
     expect(error.hint).toMatch(/regenerated/);
   });
 
+  it("tests the connection of an administrator's token: connected, not a Master Administrator, bulk not possible", async () => {
+    const seed = demoRescueOrganisation();
+    rescue.emulator.organisation.load({
+      ...seed,
+      administrators: (seed.administrators ?? []).map((a) =>
+        a.email === "sam.admin@contoso-demo.example" ? { ...a, authCode: "sam-api-token" } : a,
+      ),
+    });
+    const tested = await rescue
+      .client({ email: "Sam.Admin@contoso-demo.example", apiToken: "sam-api-token", password: undefined })
+      .testConnection();
+    expect(tested).toMatchObject({ ok: true, result: "connected", masterAdministrator: false });
+    expect(tested.warnings).toEqual([expect.stringMatching(/not a Master Administrator/)]);
+    const master = await rescue.client().testConnection();
+    expect(master).toMatchObject({ ok: true, masterAdministrator: true, warnings: [] });
+  });
+
   it("reports INVALID for a wrong password", async () => {
     const error = await rescueErrorOf(rescue.client({ apiToken: undefined, password: "Wrong-2026!" }).getAccount());
     expect(error).toMatchObject({ code: "INVALID", method: "login", retryable: false });
