@@ -102,6 +102,7 @@ async function main() {
         calls: number;
         callsByMethod: Record<string, number>;
         createMs: number;
+        createCpuMs: number;
         treeMs: number;
         startRssMb: number;
         peakRssMb: number;
@@ -141,6 +142,7 @@ async function main() {
       "calls/min": r.callsPerMinimum.toFixed(2),
       learned: r.bulkCreate,
       "create s": (r.createMs / 1000).toFixed(2),
+      "client CPU s": (r.createCpuMs / 1000).toFixed(2),
       "tree read s": (r.treeMs / 1000).toFixed(2),
       "RSS at start MB": r.startRssMb.toFixed(0),
       "peak RSS MB": r.peakRssMb.toFixed(0),
