@@ -118,7 +118,7 @@ describe("a tenant's runs against the emulators", () => {
     expect([...techniciansByEmail(tenant).values()]).toEqual(Array(12).fill(1));
     expect((first.report as RunReportCalls).calls.rescueByMethod).toMatchObject({ createUsers: 1, createUser: 12 });
     expect(await logOf(first.id)).toContain(
-      "Created 12 technicians (12 one by one (createUser + setUser_v2)): bulk creation (createUsers) refused on batch 1 (HTTP 500): remembered, this and later runs use the confirmed path",
+      "Created 12 technicians one by one (createUser + setUser_v2): bulk creation (createUsers) refused on batch 1 (HTTP 500): remembered, this and later runs use the confirmed path",
     );
     const connection = await world.db.prisma.rescueConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } });
     expect(connection).toMatchObject({ bulkCreate: "unavailable", bulkCreateReason: "createUsers answered HTTP 500" });
@@ -136,7 +136,7 @@ describe("a tenant's runs against the emulators", () => {
     expect(calls.createUsers).toBeUndefined();
     expect(calls).toMatchObject({ createUser: 1, setUser_v2: 1 });
     expect(await logOf(second.id)).toContain(
-      "Created 1 technicians 1 one by one (createUser + setUser_v2): bulk creation is not confirmed for this organisation (createUsers answered HTTP 500)",
+      "Created 1 technician one by one (createUser + setUser_v2): bulk creation is not confirmed for this organisation (createUsers answered HTTP 500)",
     );
     expect(techniciansByEmail(tenant).get(`new.comer@${tenant.directory.domain}`)).toBe(1);
     await tenant.rescue.close();
@@ -147,7 +147,7 @@ describe("a tenant's runs against the emulators", () => {
     const first = await waitForRun(world, await requestRun(world, tenant.id));
     expect(first.status).toBe("succeeded");
     expect(await logOf(first.id)).toContain(
-      "Created 8 technicians in bulk (createUsers, 1 calls): bulk creation confirmed by this run for this organisation",
+      "Created 8 technicians in bulk (createUsers, 1 call): bulk creation confirmed by this run for this organisation",
     );
     expect(
       (await world.db.prisma.rescueConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } })).bulkCreate,
@@ -165,7 +165,7 @@ describe("a tenant's runs against the emulators", () => {
     expect(calls).toMatchObject({ createUsers: 1 });
     expect(calls.createUser).toBeUndefined();
     expect(await logOf(second.id)).toContain(
-      "Created 2 technicians in bulk (createUsers, 1 calls): bulk creation learned earlier for this organisation",
+      "Created 2 technicians in bulk (createUsers, 1 call): bulk creation learned earlier for this organisation",
     );
     expect([...techniciansByEmail(tenant).values()]).toEqual(Array(10).fill(1));
     await tenant.rescue.close();

@@ -80,8 +80,10 @@ async function admin(url: string, path: string, body: unknown): Promise<void> {
 async function main() {
   const { url, child } = await startEmulator();
   const rows = [];
+  // `npm run bench -w @techsync/rescue -- a c` runs only the scenarios named (a) and (c).
+  const only = process.argv.slice(2).map((letter) => `(${letter})`);
   try {
-    for (const scenario of scenarios) {
+    for (const scenario of scenarios.filter((s) => only.length === 0 || only.some((o) => s.name.startsWith(o)))) {
       await admin(url, "seed", benchOrganisation());
       await admin(url, "faults", { ...scenario.faults, latencyMs: LATENCY_MS });
       await admin(url, "behaviour", { createUsers: scenario.createUsers });
@@ -100,6 +102,7 @@ async function main() {
         calls: number;
         callsByMethod: Record<string, number>;
         createMs: number;
+        createCpuMs: number;
         treeMs: number;
         startRssMb: number;
         peakRssMb: number;
@@ -139,6 +142,7 @@ async function main() {
       "calls/min": r.callsPerMinimum.toFixed(2),
       learned: r.bulkCreate,
       "create s": (r.createMs / 1000).toFixed(2),
+      "client CPU s": (r.createCpuMs / 1000).toFixed(2),
       "tree read s": (r.treeMs / 1000).toFixed(2),
       "RSS at start MB": r.startRssMb.toFixed(0),
       "peak RSS MB": r.peakRssMb.toFixed(0),

@@ -80,27 +80,37 @@ export interface CreatePathStats {
   refusal: { batch: number; reason: string } | null;
 }
 
+const technicians = (n: number) => `${n} technician${n === 1 ? "" : "s"}`;
+const ONE_BY_ONE = "one by one (createUser + setUser_v2)";
+
 /** The run-log sentence that says which create path was used and why; undefined when nothing was created. */
 export function describeCreatePath(stats: CreatePathStats, now: BulkCreateKnowledge): string | undefined {
   const total = stats.createdInBulk + stats.createdOneByOne + stats.adoptedAfterRefusal;
   if (total === 0 && !stats.refusal) return undefined;
-  const oneByOne = `${stats.createdOneByOne} one by one (createUser + setUser_v2)`;
+  const mixed = stats.createdInBulk > 0 || stats.adoptedAfterRefusal > 0;
+  const how = mixed
+    ? ` (${[
+        stats.createdInBulk > 0 ? `${stats.createdInBulk} in bulk` : "",
+        stats.adoptedAfterRefusal > 0 ? `${stats.adoptedAfterRefusal} found already created and adopted` : "",
+        stats.createdOneByOne > 0 ? `${stats.createdOneByOne} ${ONE_BY_ONE}` : "",
+      ]
+        .filter(Boolean)
+        .join(", ")})`
+    : ` ${ONE_BY_ONE}`;
   if (stats.refusal) {
-    const adopted =
-      stats.adoptedAfterRefusal > 0 ? `, ${stats.adoptedAfterRefusal} found already created and adopted` : "";
-    const inBulk = stats.createdInBulk > 0 ? `${stats.createdInBulk} in bulk, ` : "";
-    return `Created ${total} technicians (${inBulk}${oneByOne}${adopted}): bulk creation (createUsers) refused on batch ${stats.refusal.batch} (${stats.refusal.reason})${now.capability === "unavailable" ? ": remembered, this and later runs use the confirmed path" : "; this run finished on the confirmed path"}`;
+    const then =
+      now.capability === "unavailable"
+        ? "remembered, this and later runs use the confirmed path"
+        : "this run finished on the confirmed path";
+    return `Created ${technicians(total)}${how}: bulk creation (createUsers) refused on batch ${stats.refusal.batch} (${stats.refusal.reason}): ${then}`;
   }
   if (stats.createdInBulk > 0 && stats.createdOneByOne === 0) {
     const learned = stats.startedWith.capability === "available" ? "learned earlier" : "confirmed by this run";
-    return `Created ${total} technicians in bulk (createUsers, ${stats.bulkCalls} calls): bulk creation ${learned} for this organisation`;
+    return `Created ${technicians(total)} in bulk (createUsers, ${stats.bulkCalls} call${stats.bulkCalls === 1 ? "" : "s"}): bulk creation ${learned} for this organisation`;
   }
   if (stats.createdInBulk > 0) {
-    return `Created ${total} technicians: ${stats.createdInBulk} in bulk (createUsers, ${stats.bulkCalls} calls), ${oneByOne} after per-user refusals`;
+    return `Created ${technicians(total)}${how}: bulk creation works, some technicians needed the confirmed path`;
   }
-  const why =
-    now.capability === "unavailable"
-      ? `bulk creation is not confirmed for this organisation${now.reason ? ` (${now.reason})` : ""}`
-      : "bulk creation is not confirmed for this organisation";
-  return `Created ${total} technicians ${oneByOne}: ${why}`;
+  const why = `bulk creation is not confirmed for this organisation${now.reason ? ` (${now.reason})` : ""}`;
+  return `Created ${technicians(total)}${how}: ${why}`;
 }

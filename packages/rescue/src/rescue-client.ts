@@ -192,6 +192,7 @@ export class RescueClient implements RescueDirectory {
       ...(options.loginLimit ? { loginLimit: options.loginLimit } : {}),
       ...(options.sessionIdleRenewMs !== undefined ? { idleRenewMs: options.sessionIdleRenewMs } : {}),
       login: () => this.login(),
+      loginBlocked: () => this.loginDenied,
     });
   }
 
@@ -659,7 +660,10 @@ export class RescueClient implements RescueDirectory {
     const exchange = await this.send("login", { email: this.options.email, pwd: this.options.password }, undefined);
     const verdict = loginVerdictOf(exchange.httpStatus, exchange.reply?.code);
     if (verdict === "denied") {
-      this.loginDenied = loginDeniedError(exchange.reply?.code || `HTTP ${exchange.httpStatus}`);
+      this.loginDenied = loginDeniedError(
+        exchange.reply?.code || `HTTP ${exchange.httpStatus}`,
+        Boolean(this.options.apiToken),
+      );
       throw this.loginDenied;
     }
     if (!exchange.reply) throw httpError("login", exchange.httpStatus, exchange.retryAfterMs);

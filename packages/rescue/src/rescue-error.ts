@@ -227,9 +227,16 @@ export function passwordPolicyError(reason: string): RescueError {
 
 /**
  * The organisation ticked "Deny access to the login endpoint" (Global Settings). Its reply is undocumented: any answer
- * to `login` that is not one of its documented codes is read as this.
+ * to `login` that is not one of its documented codes is read as this. When the login was only a fallback for a
+ * refused API token, the token is what to fix, so that is what the error says.
  */
-export function loginDeniedError(answer: string): RescueError {
+export function loginDeniedError(answer: string, afterTokenRefused: boolean): RescueError {
+  if (afterTokenRefused) {
+    return new RescueError(
+      `Rescue refused the API token, and your organisation denies the login endpoint, so there is no fallback (login answered ${answer})`,
+      { code: "INVALID_SECRETAUTHCODE", method: "login", hint: MEANINGS.INVALID_SECRETAUTHCODE!.hint },
+    );
+  }
   return new RescueError(`Rescue refused the login endpoint (login answered ${answer})`, {
     code: "LOGIN_DENIED",
     method: "login",

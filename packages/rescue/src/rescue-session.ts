@@ -18,6 +18,8 @@ export interface SessionOptions {
   maxLoginWaitMs?: number;
   /** Performs the `login` call and returns the session cookie. */
   login: () => Promise<string>;
+  /** Why no login may be tried at all (the organisation denies the endpoint): thrown before any pacing. */
+  loginBlocked?: () => Error | undefined;
 }
 
 /**
@@ -79,6 +81,8 @@ export class RescueSession {
 
   /** Single flight: concurrent calls that find no session share one login. */
   private async login(): Promise<void> {
+    const blocked = this.options.loginBlocked?.();
+    if (blocked) throw blocked;
     if (!this.pendingLogin) {
       this.pendingLogin = this.paceAndLogin().finally(() => {
         this.pendingLogin = undefined;

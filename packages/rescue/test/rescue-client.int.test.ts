@@ -100,7 +100,7 @@ describe("createTechnicians", () => {
     expect(client.callCounts()).toEqual({ createUsers: 1 });
     expect(client.bulkCreate).toMatchObject({ capability: "available", checkedAt: expect.any(Date) });
     expect(client.bulkCreateChanged).toBe(true);
-    expect(client.describeCreatePath()).toMatch(/^Created 5 technicians in bulk \(createUsers, 1 calls\)/);
+    expect(client.describeCreatePath()).toMatch(/^Created 5 technicians in bulk \(createUsers, 1 call\)/);
     const created = rescue.emulator.organisation.findByEmail("tech.4@contoso-demo.example")[0]!;
     const result4 = results.find((r) => r.ref === "entra-4");
     expect(result4).toEqual({ ref: "entra-4", ok: true, nodeId: created.id });
@@ -130,7 +130,7 @@ describe("createTechnicians", () => {
         reason: expect.stringMatching(/^createUsers answered /),
       });
       expect(client.describeCreatePath()).toMatch(
-        /^Created 3 technicians \(3 one by one \(createUser \+ setUser_v2\)\): bulk creation \(createUsers\) refused on batch 1 \(.+\): remembered/,
+        /^Created 3 technicians one by one \(createUser \+ setUser_v2\): bulk creation \(createUsers\) refused on batch 1 \(.+\): remembered/,
       );
       expect([...techniciansByEmail(rescue.emulator).values()].every((n) => n === 1)).toBe(true);
       // The next call of the same client does not try bulk again.
@@ -164,7 +164,7 @@ describe("createTechnicians", () => {
     expect(client.callCounts()).toEqual({ getUser_v3: 2, createUser: 2, setUser_v2: 2 });
     expect(client.bulkCreateChanged).toBe(false);
     expect(client.describeCreatePath()).toMatch(
-      /^Created 2 technicians 2 one by one \(createUser \+ setUser_v2\): bulk creation is not confirmed for this organisation \(createUsers answered HTTP 500\)$/,
+      /^Created 2 technicians one by one \(createUser \+ setUser_v2\): bulk creation is not confirmed for this organisation \(createUsers answered HTTP 500\)$/,
     );
   });
 
@@ -408,13 +408,25 @@ describe("authentication", () => {
       await rescue.emulator.close();
       rescue = await startEmulatedRescue({ ...demoRescueOrganisation(), apiSettings: { denyLoginEndpoint: true } });
       rescue.emulator.setBehaviour({ deniedEndpoint: variant });
+      // The token refused, the fallback login denied: the token is what to fix.
       const client = rescue.client({ apiToken: "regenerated-since" });
       const first = await rescueErrorOf(client.getAccount());
-      expect(first).toMatchObject({ code: "LOGIN_DENIED", retryable: false });
-      expect(first.hint).toMatch(/remove the password/);
+      expect(first).toMatchObject({ code: "INVALID_SECRETAUTHCODE", retryable: false });
+      expect(first.message).toMatch(/denies the login endpoint, so there is no fallback/);
+      expect(first.hint).toMatch(/Generate API token/);
       await rescueErrorOf(client.getTree());
       await rescueErrorOf(client.renewSession());
       expect(client.callCounts().login).toBe(1);
+      // Without a token, the login endpoint itself is the problem.
+      const sessionOnly = rescue.client({ apiToken: undefined });
+      const denied = await rescueErrorOf(sessionOnly.getAccount());
+      expect(denied).toMatchObject({ code: "LOGIN_DENIED", retryable: false });
+      expect(denied.hint).toMatch(/remove the password/);
+      // No pacing wait either: twelve more calls fail at once, without a login.
+      const started = rescue.clock.now().getTime();
+      for (let i = 0; i < 12; i++) await rescueErrorOf(sessionOnly.getAccount());
+      expect(sessionOnly.callCounts().login).toBe(1);
+      expect(rescue.clock.now().getTime()).toBe(started);
     },
   );
 
@@ -441,6 +453,23 @@ describe("authentication", () => {
     const error = await rescueErrorOf(rescue.client({ password: "" }).getAccount());
     expect(error).toMatchObject({ code: "INVALID_SECRETAUTHCODE", retryable: false });
     expect(error.hint).toMatch(/regenerated/);
+  });
+
+  it("tests the connection of an administrator's token: connected, not a Master Administrator, bulk not possible", async () => {
+    const seed = demoRescueOrganisation();
+    rescue.emulator.organisation.load({
+      ...seed,
+      administrators: (seed.administrators ?? []).map((a) =>
+        a.email === "sam.admin@contoso-demo.example" ? { ...a, authCode: "sam-api-token" } : a,
+      ),
+    });
+    const tested = await rescue
+      .client({ email: "Sam.Admin@contoso-demo.example", apiToken: "sam-api-token", password: undefined })
+      .testConnection();
+    expect(tested).toMatchObject({ ok: true, result: "connected", masterAdministrator: false });
+    expect(tested.warnings).toEqual([expect.stringMatching(/not a Master Administrator/)]);
+    const master = await rescue.client().testConnection();
+    expect(master).toMatchObject({ ok: true, masterAdministrator: true, warnings: [] });
   });
 
   it("reports INVALID for a wrong password", async () => {

@@ -171,6 +171,29 @@ describe("Rescue connection", () => {
     }
   });
 
+  test("what runs learned about createUsers is forgotten when the token, email or address changes, kept otherwise", async () => {
+    await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
+    const learned = () =>
+      api.prisma.rescueConnection.update({
+        where: { tenantId: owner.tenantId },
+        data: {
+          bulkCreate: "unavailable",
+          bulkCreateReason: "createUsers answered HTTP 500",
+          bulkCreateCheckedAt: new Date(),
+        },
+      });
+    const bulkCreate = async () =>
+      (await api.prisma.rescueConnection.findUniqueOrThrow({ where: { tenantId: owner.tenantId } })).bulkCreate;
+    await learned();
+    await setRescue({ email: DEMO_RESCUE_CONNECTION.email, password: "Another-Password-1" });
+    expect(await bulkCreate()).toBe("unavailable");
+    await setRescue({ email: DEMO_RESCUE_CONNECTION.email, serviceToken: DEMO_RESCUE_CONNECTION.apiToken });
+    expect(await bulkCreate()).toBe("unknown");
+    await learned();
+    await setRescue({ email: DEMO_RESCUE_CONNECTION.email, apiBaseUrl: "https://rescue.example.test" });
+    expect(await bulkCreate()).toBe("unknown");
+  });
+
   test("omitted secrets are kept by a later PUT", async () => {
     await setRescue({ ...DEMO_RESCUE_BODY });
     await setRescue({ email: DEMO_RESCUE_CONNECTION.email });

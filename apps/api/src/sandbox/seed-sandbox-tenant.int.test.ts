@@ -125,7 +125,7 @@ describe("sandbox demo tenant", () => {
     expect(client.callCounts().setUser_v2).toBeGreaterThanOrEqual(created);
     // What the worker writes to the run log, and keeps for the next run.
     expect(client.describeCreatePath()).toBe(
-      `Created ${created} technicians (${created} one by one (createUser + setUser_v2)): bulk creation (createUsers) refused on batch 1 (HTTP 500): remembered, this and later runs use the confirmed path`,
+      `Created ${created} technicians one by one (createUser + setUser_v2): bulk creation (createUsers) refused on batch 1 (HTTP 500): remembered, this and later runs use the confirmed path`,
     );
     expect(client.bulkCreate).toMatchObject({ capability: "unavailable", reason: "createUsers answered HTTP 500" });
   });

@@ -91,20 +91,19 @@ function keyCount(values: URLSearchParams): number {
  */
 function requestLimitBreach(
   limits: RescueBehaviour["requestLimits"],
-  rawQuery: string,
-  rawForm: string,
+  raw: { query: string; form: string },
+  parsed: { query: URLSearchParams; form: URLSearchParams },
 ): { status: number; body: string } | undefined {
-  if (rawQuery.length > limits.maxQueryStringLength) {
+  if (raw.query.length > limits.maxQueryStringLength) {
     return {
       status: 400,
       body: "Bad Request: the length of the query string for this request exceeds the configured maxQueryStringLength value.",
     };
   }
-  if (Buffer.byteLength(rawForm) > limits.maxRequestBytes) {
+  if (Buffer.byteLength(raw.form) > limits.maxRequestBytes) {
     return { status: 500, body: "Server Error: Maximum request length exceeded." };
   }
-  const tooMany = (raw: string) => raw !== "" && keyCount(new URLSearchParams(raw)) > limits.maxCollectionKeys;
-  if (tooMany(rawQuery) || tooMany(rawForm)) {
+  if (keyCount(parsed.query) > limits.maxCollectionKeys || keyCount(parsed.form) > limits.maxCollectionKeys) {
     return {
       status: 500,
       body: "Server Error: The URL-encoded form data is not valid. (Operation is not valid due to the current state of the object.)",
@@ -170,9 +169,11 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
       const method = file.replace(/\.aspx$/i, "").toLowerCase();
       const rawQuery = request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "";
       const rawForm = (request.body as RawForm | undefined)?.rawForm ?? "";
-      const breach = requestLimitBreach(behaviour.requestLimits, rawQuery, rawForm);
+      const query = new URLSearchParams(rawQuery);
+      const form = new URLSearchParams(rawForm);
+      const breach = requestLimitBreach(behaviour.requestLimits, { query: rawQuery, form: rawForm }, { query, form });
       if (breach) return answer(reply, breach.body, breach.status);
-      const params = paramsOf(new URLSearchParams(rawQuery), new URLSearchParams(rawForm));
+      const params = paramsOf(query, form);
       let sessionId = sessionIdOf(request.headers.cookie);
       await sleep(faults.current.latencyMs);
       const picked = faults.pickFault(method);

@@ -139,7 +139,8 @@ export async function exchangePlainText(request: PlainTextRequest): Promise<Plai
   const response = await (request.fetch ?? fetch)(url, {
     method: "POST",
     headers,
-    body: encodeForm(request.params),
+    // A string body goes out in one write; a URLSearchParams body is streamed (measurably more CPU per call).
+    body: encodeForm(request.params).toString(),
     signal: request.signal,
   });
   const rawBody = await response.text();
