@@ -11,6 +11,9 @@ import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator
 import { type ApiHarness, startApiHarness } from "../test/api-harness";
 import { fillPath, v1Operations, validBody } from "../test/route-catalogue";
 
+// Every test here talks to emulators over TLS and HTTP; on a loaded machine that outlasts jest's default 5 s.
+jest.setTimeout(30_000);
+
 const SIGNUP_PASSWORD = "signup-secret-Pa55word-1";
 const DEFAULT_PASSWORD = "default-secret-Welcome-2026!";
 const logLines: string[] = [];

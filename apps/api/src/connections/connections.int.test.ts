@@ -16,6 +16,9 @@ const DEMO_RESCUE = {
   apiToken: DEMO_RESCUE_CONNECTION.serviceToken,
 };
 
+// Every test here talks to emulators over TLS and HTTP; on a loaded machine that outlasts jest's default 5 s.
+jest.setTimeout(30_000);
+
 let api: ApiHarness;
 let rescue: StartedRescueEmulator;
 let graph: RunningGraphEmulator;
