@@ -18,6 +18,8 @@ const DEMO_RESCUE_BODY = {
   apiToken: DEMO_RESCUE_CONNECTION.apiToken,
   region: "sandbox",
 };
+// Every test here talks to emulators over TLS and HTTP; on a loaded machine that outlasts jest's default 5 s.
+jest.setTimeout(30_000);
 
 const SIGNUP_PASSWORD = "signup-secret-Pa55word-1";
 const DEFAULT_PASSWORD = "default-secret-Welcome-2026!";

@@ -103,10 +103,15 @@ export function createOutboundAgent(options: OutboundPolicyOptions): Agent {
 }
 
 const agents = new Map<string, Agent>();
+const agentsByResolver = new WeakMap<Resolve, Map<string, Agent>>();
 
-/** One Agent per policy (origins, address rule, timeouts, CA), shared by every client with the same policy. */
+/** One Agent per policy (origins, address rule, timeouts, CA, resolver), shared by every client with that policy. */
 function sharedAgent(options: OutboundPolicyOptions): Agent {
-  if (options.resolve) return createOutboundAgent(options);
+  let cache = agents;
+  if (options.resolve) {
+    cache = agentsByResolver.get(options.resolve) ?? new Map<string, Agent>();
+    agentsByResolver.set(options.resolve, cache);
+  }
   const key = JSON.stringify([
     [...options.allowedOrigins].sort(),
     options.allowPrivateAddresses ?? false,
@@ -114,10 +119,10 @@ function sharedAgent(options: OutboundPolicyOptions): Agent {
     options.totalTimeoutMs ?? null,
     pemsOf(options.ca),
   ]);
-  let agent = agents.get(key);
+  let agent = cache.get(key);
   if (!agent) {
     agent = createOutboundAgent(options);
-    agents.set(key, agent);
+    cache.set(key, agent);
   }
   return agent;
 }

@@ -22,6 +22,9 @@ const DEMO_RESCUE_BODY = {
   region: "sandbox",
 };
 
+// Every test here talks to emulators over TLS and HTTP; on a loaded machine that outlasts jest's default 5 s.
+jest.setTimeout(30_000);
+
 let api: ApiHarness;
 let rescue: StartedRescueEmulator;
 let graph: RunningGraphEmulator;

@@ -8,6 +8,9 @@ import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator
 import { type ApiHarness, startApiHarness } from "../api-harness";
 import { type RecordingListener, startRecordingListener } from "./recording-listener";
 
+// Every test here talks to emulators over TLS and HTTP; on a loaded machine that outlasts jest's default 5 s.
+jest.setTimeout(30_000);
+
 const STORED_TOKEN = "stored-api-token-0123456789-never-leaves";
 const STORED_PASSWORD = "Stored-Password-2026!-never-leaves";
 const STORED_CLIENT_SECRET = "stored-client-secret-never-leaves";

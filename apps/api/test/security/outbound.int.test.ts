@@ -6,6 +6,9 @@ import type { Resolve } from "@techsync/outbound";
 import { type ApiHarness, startApiHarness } from "../api-harness";
 import { type RecordingListener, startRecordingListener } from "./recording-listener";
 
+// Every test here talks to emulators over TLS and HTTP; on a loaded machine that outlasts jest's default 5 s.
+jest.setTimeout(30_000);
+
 const SECRET_PAGE = "internal-only-page secret=0xC0FFEE";
 
 async function productionTenant(api: ApiHarness) {
