@@ -205,10 +205,9 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           return error(400, "validation", "The password must have at least 10 characters.", [
             { path: ["password"], message: "The password must have at least 10 characters." },
           ]);
-        if ([...users.values()].some((u) => u.email === email))
-          return error(409, "conflict", "An account with this email already exists. Sign in instead.", [
-            { path: ["email"], message: "An account with this email already exists. Sign in instead." },
-          ]);
+        // Like the API: a registered email gets the same answer and nothing changes.
+        const accepted = { status: 202, body: { status: "accepted", message: "Sign in to continue." } };
+        if ([...users.values()].some((u) => u.email === email)) return accepted;
         const user = {
           id: randomUUID(),
           email,
@@ -216,11 +215,8 @@ export async function startStubApi(tokenSecret: string, options: { runStepMs?: n
           password: String(body.password),
         };
         users.set(user.id, user);
-        const tenant = newTenant(String(body.tenantName), user.id);
-        return {
-          status: 201,
-          body: { user: { id: user.id, email, name: user.name }, tenant: { id: tenant.id, name: tenant.name } },
-        };
+        newTenant(String(body.tenantName), user.id);
+        return accepted;
       }
       if (parts[2] === "login" && method === "POST") {
         const email = String(body.email ?? "").toLowerCase();
