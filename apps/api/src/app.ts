@@ -168,6 +168,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(queueBoard, {
     syncQueue: deps.syncQueue,
     operatorToken: options.operatorToken,
+    attemptCounter: deps.attemptCounter,
     writable: options.queueBoardWritable ?? false,
   });
   await app.register(v1Routes, deps);

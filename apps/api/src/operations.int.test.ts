@@ -88,8 +88,8 @@ describe("rate limits", () => {
   });
   afterAll(() => limited.close());
 
-  test("each API key has its own budget; portal tokens share the caller's IP budget", async () => {
-    const owner = await limited.ownerWithTenant(); // one request of the IP budget
+  test("each API key and each portal user has a budget of its own", async () => {
+    const owner = await limited.ownerWithTenant(); // one request of the owner's budget
     const mint = async (name: string) =>
       (
         await limited.call(owner.token, {
@@ -99,12 +99,12 @@ describe("rate limits", () => {
         })
       ).json().key as string;
     const keyA = await mint("a");
-    const keyB = await mint("b"); // the IP budget of 3 is now spent
+    const keyB = await mint("b"); // the owner's budget of 3 is now spent
     const url = `/v1/tenants/${owner.tenantId}`;
 
-    const byIp = await limited.call(owner.token, { method: "GET", url });
-    expect(byIp.statusCode).toBe(429);
-    expect(byIp.json()).toMatchObject({ error: "rate_limited", requestId: expect.any(String) });
+    const byUser = await limited.call(owner.token, { method: "GET", url });
+    expect(byUser.statusCode).toBe(429);
+    expect(byUser.json()).toMatchObject({ error: "rate_limited", requestId: expect.any(String) });
 
     const a = [];
     for (let i = 0; i < 4; i++) a.push((await limited.call(keyA, { method: "GET", url })).statusCode);

@@ -199,6 +199,21 @@ describe("bad API keys and tokens", () => {
     expect(statuses.slice(ADDRESS_AUTH_FAILURES).every((s) => s === 429)).toBe(true);
   });
 
+  test("guessing the operator token for Bull Board is refused after a few", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < ADDRESS_AUTH_FAILURES + 5; i++) {
+      const res = await api.app.inject({
+        method: "GET",
+        url: "/admin/queues",
+        headers: { authorization: `Bearer operator-guess-${i}` },
+        remoteAddress: "203.0.113.8",
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.slice(0, ADDRESS_AUTH_FAILURES).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(ADDRESS_AUTH_FAILURES).every((s) => s === 429)).toBe(true);
+  });
+
   test("a token issued an hour in the future is refused; a few seconds of clock skew are tolerated", async () => {
     const { userId } = await api.ownerWithTenant("Clock Ltd");
     const now = Math.floor(Date.now() / 1000);

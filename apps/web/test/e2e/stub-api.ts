@@ -244,10 +244,9 @@ export async function startStubApi(
           return error(400, "validation", "The password must have at least 10 characters.", [
             { path: ["password"], message: "The password must have at least 10 characters." },
           ]);
-        if ([...users.values()].some((u) => u.email === email))
-          return error(409, "conflict", "An account with this email already exists. Sign in instead.", [
-            { path: ["email"], message: "An account with this email already exists. Sign in instead." },
-          ]);
+        // Like the API: a registered email gets the same answer and nothing changes.
+        const accepted = { status: 202, body: { status: "accepted", message: "Sign in to continue." } };
+        if ([...users.values()].some((u) => u.email === email)) return accepted;
         const user = {
           id: randomUUID(),
           email,
@@ -256,14 +255,8 @@ export async function startStubApi(
         };
         users.set(user.id, user);
         // Without tenantName (signing up to accept an invitation) no organisation is made.
-        const tenant = body.tenantName ? newTenant(String(body.tenantName), user.id) : null;
-        return {
-          status: 201,
-          body: {
-            user: { id: user.id, email, name: user.name },
-            tenant: tenant ? { id: tenant.id, name: tenant.name } : null,
-          },
-        };
+        if (body.tenantName) newTenant(String(body.tenantName), user.id);
+        return accepted;
       }
       if (parts[2] === "login" && method === "POST") {
         const email = String(body.email ?? "").toLowerCase();

@@ -6,6 +6,8 @@ import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import type { SyncQueue } from "@techsync/jobs";
 import type { FastifyPluginAsync } from "fastify";
+import type { AttemptCounter } from "../../auth/attempt-counter";
+import { assertAuthAllowed, RateLimitedError, recordAuthFailure } from "../../auth/auth-limits";
 import { bearerToken } from "../../auth/authenticate";
 import { AppError, errorReplyOf } from "../../errors";
 
@@ -20,6 +22,8 @@ function sameSecret(given: string, expected: string): boolean {
 export interface QueueBoardOptions {
   syncQueue: SyncQueue;
   operatorToken: string;
+  /** Guessing the operator token is paced per address like any bad credential. */
+  attemptCounter: AttemptCounter;
   /** Retry, promote, clean and remove jobs; off unless an operator turned it on explicitly. */
   writable: boolean;
 }
@@ -28,7 +32,15 @@ export const queueBoard: FastifyPluginAsync<QueueBoardOptions> = async (app, opt
   // Answered here rather than thrown: Bull Board's routes have an error handler of their own.
   app.addHook("onRequest", async (request, reply) => {
     const token = bearerToken(request);
+    try {
+      await assertAuthAllowed(options.attemptCounter, request.ip);
+    } catch (error) {
+      const { status, body } = errorReplyOf(error);
+      if (error instanceof RateLimitedError) void reply.header("retry-after", String(error.retryAfterSeconds));
+      return reply.status(status).send({ ...body, requestId: request.id });
+    }
     if (!token || !sameSecret(token, options.operatorToken)) {
+      if (token) await recordAuthFailure(options.attemptCounter, request.ip);
       const { status, body } = errorReplyOf(
         new AppError("unauthorized", "Authorization: the operator token is required."),
       );
