@@ -29,7 +29,7 @@ beforeAll(async () => {
     redisUrl: REDIS_URL,
     prefix: world.prefix,
     concurrency: 2,
-    adapters: { graphEmulatorCa: world.graph.caCertPem, rescueRetryDelayMs: 20, graphBaseBackoffMs: 20 },
+    adapters: { outbound: world.outbound, rescueRetryDelayMs: 20, graphBaseBackoffMs: 20 },
     retry: { baseDelayMs: 20, maxDelayMs: 200 },
   });
 });

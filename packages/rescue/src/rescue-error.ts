@@ -234,7 +234,7 @@ export function loginDeniedError(answer: string, afterTokenRefused: boolean): Re
   if (afterTokenRefused) {
     return new RescueError(
       `Rescue refused the API token, and your organisation denies the login endpoint, so there is no fallback (login answered ${answer})`,
-      { code: "INVALID_SECRETAUTHCODE", method: "login", hint: MEANINGS.INVALID_SECRETAUTHCODE!.hint },
+      { code: "INVALID_SECRETAUTHCODE", method: "login", hint: RESCUE_RETURN_CODES.INVALID_SECRETAUTHCODE!.hint },
     );
   }
   return new RescueError(`Rescue refused the login endpoint (login answered ${answer})`, {
