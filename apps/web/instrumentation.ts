@@ -1,5 +1,5 @@
 // Runs once when the portal's server starts: a bad environment stops it with one clear line
-// instead of failing on the first request (STYLE.md 7).
+// instead of failing on the first request.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { loadWebEnv } = await import("./src/env");

@@ -1,4 +1,4 @@
-// Two layers, named (STYLE.md 11):
+// Two layers, named:
 //   unit: *.test.ts(x) next to the source; component tests opt into jsdom with a docblock;
 //   e2e:  test/e2e/*.e2e.test.ts, the built portal in Debian's chromium (playwright-core) against a stub API.
 const { swcTransform } = require("@techsync/jest-presets/node");

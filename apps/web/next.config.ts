@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 import { SECURITY_HEADERS } from "./src/security/security-headers";
 
 const config: NextConfig = {
-  // The portal talks to the API only; it bundles no database code (DESIGN.md).
+  // The portal talks to the API only; it bundles no database code (docs/architecture.md).
   transpilePackages: ["@techsync/config"],
   poweredByHeader: false,
   async headers() {

@@ -1,7 +1,7 @@
 // `npm run bench -w @techsync/api`: a fresh database with one tenant of 10,000 runs, one of them with 10,000
 // actions; the API (src/server.ts, the real composition root) in its own process on a free port; autocannon
 // at 1,000 requests/s against the run list and the action list. Prints a table and writes JSON to
-// bench/results/. Not a test: nothing here fails on slowness (STYLE.md 17).
+// bench/results/. Not a test: nothing here fails on slowness.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";

@@ -1,5 +1,5 @@
 // What the routes and their use cases may use. server.ts (the one composition root) builds it;
-// each use case takes only the part it needs (Pick<ApiDeps, …>, STYLE.md 3).
+// each use case takes only the part it needs (Pick<ApiDeps, …>).
 import type { KeyObject } from "node:crypto";
 import type { PrismaClient, SecretBox } from "@techsync/db";
 import type { SyncQueue } from "@techsync/jobs";

@@ -1,4 +1,4 @@
-// The API as a Fastify plugin tree (STYLE.md 5): server.ts boots it, tests inject() into it.
+// The API as a Fastify plugin tree: server.ts boots it, tests inject() into it.
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
@@ -44,7 +44,7 @@ export interface AppOptions {
   bodyLimitBytes?: number;
 }
 
-/** Paths whose values never reach a log line (DESIGN.md, security model). */
+/** Paths whose values never reach a log line (docs/security.md). */
 export const REDACTED_LOG_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
@@ -82,7 +82,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  // Typed errors mapped in one place (STYLE.md 6); 500s say nothing beyond the request id.
+  // Typed errors mapped in one place; 500s say nothing beyond the request id.
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorReplyOf(error);
     if (status >= 500) request.log.error({ err: error }, "unhandled error");

@@ -1,4 +1,4 @@
-// The API's environment, parsed once at start (STYLE.md 7). Nothing else reads process.env.
+// The API's environment, parsed once at start. Nothing else reads process.env.
 import { envShapes, loadEnvOrExit } from "@techsync/config";
 import { z } from "zod";
 

@@ -1,4 +1,4 @@
-// The API's typed errors (STYLE.md 6): routes and use cases throw an AppError with a code; the one
+// The API's typed errors: routes and use cases throw an AppError with a code; the one
 // error handler in app.ts maps the code to a status and adds the request id. 500s say nothing.
 export const ERROR_STATUS = {
   bad_request: 400,
@@ -31,7 +31,7 @@ export class AppError extends Error {
   }
 }
 
-/** Another tenant's resource and a missing one answer alike (DESIGN.md, security model). */
+/** Another tenant's resource and a missing one answer alike (docs/security.md). */
 export function notFound(what: string): AppError {
   return new AppError("not_found", `${what} was not found.`);
 }
@@ -73,7 +73,7 @@ interface ValidationIssue {
   message?: string;
 }
 
-/** The one mapping from anything thrown to a status and a reply body (STYLE.md 6). */
+/** The one mapping from anything thrown to a status and a reply body. */
 export function errorReplyOf(error: unknown): ErrorReply {
   if (error instanceof AppError) {
     return {

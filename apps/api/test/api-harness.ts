@@ -1,4 +1,4 @@
-// One API per test file on a database and a Redis prefix of its own (STYLE.md 11), playing the portal's
+// One API per test file on a database and a Redis prefix of its own, playing the portal's
 // server where a test needs tokens. Not a test file itself.
 import { randomUUID } from "node:crypto";
 import { generateMasterKey, type PrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";

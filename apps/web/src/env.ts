@@ -1,4 +1,4 @@
-// The portal server's environment (STYLE.md 7): parsed once, on the server only.
+// The portal server's environment: parsed once, on the server only.
 import { envShapes, parseEnv } from "@techsync/config";
 import { z } from "zod";
 

@@ -1,4 +1,4 @@
-// Worker benchmarks (issue 7; STYLE.md 17: they measure, they do not assert). Real worker processes (src/main.ts)
+// Worker benchmarks (they measure, they do not assert). Real worker processes (src/main.ts)
 // against Postgres, Redis and the two emulators at 25 ms per call:
 //   (a) many tenants × 50 users, 2 worker processes: time until every tenant's first (scheduled) run is done;
 //   (b) one tenant, 100,000 users in 100 mapped groups: wall time, the worker's peak RSS, calls beside the minimum.

@@ -4,7 +4,7 @@ import type { PrismaClient } from "@techsync/db";
 export type ScheduledRunDecision = { runId: string } | { skipped: string };
 
 /**
- * At most one run per tenant is queued or running (issue 7): the tenant is locked while we look, so a
+ * At most one run per tenant is queued or running: the tenant is locked while we look, so a
  * "sync now" from the API and a scheduled run cannot both start. Tenants that are paused or not yet set up
  * get no run at all (a run that can only fail would just fill the log).
  */

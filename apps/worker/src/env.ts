@@ -1,4 +1,4 @@
-// The worker's environment, parsed once at start (STYLE.md 7). Nothing else reads process.env.
+// The worker's environment, parsed once at start. Nothing else reads process.env.
 import { envShapes, loadEnvOrExit } from "@techsync/config";
 import { z } from "zod";
 
@@ -18,7 +18,7 @@ export const WorkerEnvSchema = z.object({
    */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
-  /** Reconcile every tenant's job scheduler with the database at start (issue 7). */
+  /** Reconcile every tenant's job scheduler with the database at start. */
   WORKER_RECONCILE_SCHEDULES: z
     .enum(["true", "false"])
     .default("true")

@@ -1,4 +1,4 @@
-// The worker's jobs (STYLE.md 8): each is {name, zod schema, handler} in one registry. Every payload is parsed
+// The worker's jobs: each is {name, zod schema, handler} in one registry. Every payload is parsed
 // before its handler sees it; a job whose name has no handler is logged and completed, never retried forever.
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";

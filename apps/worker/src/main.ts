@@ -1,4 +1,4 @@
-// Composition root of the worker process (STYLE.md 3, 7): the environment, Postgres, the secret box, the sync
+// Composition root of the worker process: the environment, Postgres, the secret box, the sync
 // worker on Redis, each tenant's schedule reconciled, and the ops server for health and metrics.
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";

@@ -1,4 +1,4 @@
-// At start, Redis is made to match the database (issue 7): every tenant's job scheduler (the API keeps them in
+// At start, Redis is made to match the database: every tenant's job scheduler (the API keeps them in
 // step on each settings change, but Redis may have been flushed, or a tenant deleted while no API was up), and
 // the job of every queued run.
 import type { PrismaClient } from "@techsync/db";

@@ -1,4 +1,4 @@
-// One run of one tenant (issue 7, "A run"): claim the SyncRun row, load and decrypt the tenant, build the
+// One run of one tenant: claim the SyncRun row, load and decrypt the tenant, build the
 // adapters, then runSync with a database-backed recorder, and finish as succeeded / partial / failed / blocked.
 import { DestinationError } from "@techsync/config/destinations";
 import { loadTenantSyncConfig, type PrismaClient, type SecretBox, TenantNotConnectedError } from "@techsync/db";

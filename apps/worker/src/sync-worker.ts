@@ -1,4 +1,4 @@
-// The sync queue's consumer (STYLE.md 8, 10): the job registry, the BullMQ Worker and the queue it reports on,
+// The sync queue's consumer: the job registry, the BullMQ Worker and the queue it reports on,
 // wired to the run use case. main.ts composes it from the environment; tests and benchmarks start it directly.
 import type { PrismaClient, SecretBox } from "@techsync/db";
 import {
@@ -46,7 +46,7 @@ export interface SyncWorker {
   worker: Worker;
   /** The producer side, for schedules and queue depth. */
   queue: SyncQueue;
-  /** Shutdown (STYLE.md 8): stop taking jobs, let the current runs stop at a batch boundary, then close. */
+  /** Shutdown: stop taking jobs, let the current runs stop at a batch boundary, then close. */
   close(): Promise<void>;
 }
 
@@ -152,7 +152,7 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      // Close order (STYLE.md 8): stop taking jobs and abort the runs (they stop at a batch boundary), then the
+      // Close order: stop taking jobs and abort the runs (they stop at a batch boundary), then the
       // worker (waits for them to record where they stand), then the queue, then the connections.
       const closed = worker.close();
       shutdown.abort();

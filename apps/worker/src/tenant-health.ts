@@ -1,4 +1,4 @@
-// A tenant's run health: consecutive failures, "needs attention", quarantine (issue 7). The schedule follows it
+// A tenant's run health: consecutive failures, "needs attention", quarantine. The schedule follows it
 // through tenantScheduleOf, so a quarantined tenant's scheduler backs off 1 h → 4 h → daily.
 import type { PrismaClient } from "@techsync/db";
 import { quarantineIntervalMinutes, type TenantScheduleSettings } from "@techsync/jobs";

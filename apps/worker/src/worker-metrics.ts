@@ -1,4 +1,4 @@
-// The worker's Prometheus metrics (issue 7, "Operators"): runs by outcome, run duration, calls and errors per
+// The worker's Prometheus metrics: runs by outcome, run duration, calls and errors per
 // system, queue depth. One registry per process, served at /metrics by the ops server.
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 

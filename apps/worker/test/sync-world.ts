@@ -1,5 +1,5 @@
 // The world the worker's integration tests run in: a database of their own, real Redis under a prefix of their
-// own (STYLE.md 11), the Graph emulator, and per tenant a Rescue emulator (behind one router URL, as a server has
+// own, the Graph emulator, and per tenant a Rescue emulator (behind one router URL, as a server has
 // one Rescue emulator), a generated directory and the tenant's encrypted connections, as the API would have
 // stored them: sandbox tenants whose connections name the sandbox destination.
 import { randomUUID } from "node:crypto";
@@ -241,7 +241,7 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
   };
 }
 
-/** What the API does for "sync now" (api-contract.md, POST …/runs): a queued SyncRun row, then enqueueRun. */
+/** What the API does for "sync now": a queued SyncRun row, then enqueueRun. */
 export async function requestRun(world: SyncWorld, tenantId: string, dryRun = false): Promise<string> {
   const run = await world.db.prisma.syncRun.create({ data: { tenantId, trigger: "portal", dryRun, status: "queued" } });
   await enqueueRun(world.queue, { tenantId, runId: run.id });

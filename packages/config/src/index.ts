@@ -1,4 +1,4 @@
-// Each app parses its environment once, at start, with a zod schema (STYLE.md 7). A bad or missing
+// Each app parses its environment once, at start, with a zod schema. A bad or missing
 // variable ends the process with one line that names it; secrets' values are never echoed.
 import { z } from "zod";
 

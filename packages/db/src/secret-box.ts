@@ -1,4 +1,4 @@
-// Envelope encryption for tenant secrets (DESIGN.md, "Security model"): each tenant has its own
+// Envelope encryption for tenant secrets (docs/security.md): each tenant has its own
 // AES-256 data key; that key is stored wrapped (AES-256-GCM) by a master key from the environment.
 // Every ciphertext names the data key it was made with, and every wrapped data key names its master
 // key, so master keys can rotate: re-wrap the data keys, old ciphertexts stay readable.

@@ -1,8 +1,8 @@
-// The sync queue's jobs (STYLE.md 8): each is a name and a zod schema; the worker's registry adds
+// The sync queue's jobs: each is a name and a zod schema; the worker's registry adds
 // the handler. Payloads carry ids only: the database is the system of record.
 import { z } from "zod";
 
-/** The one queue of sync runs: the API enqueues, the worker consumes (STYLE.md 10). */
+/** The one queue of sync runs: the API enqueues, the worker consumes. */
 export const SYNC_QUEUE = "sync-runs";
 
 /** A run the API (portal, automation, approval) created as a `queued` SyncRun row. */

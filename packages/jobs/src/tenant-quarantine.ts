@@ -1,4 +1,4 @@
-// How a tenant whose runs keep failing backs off (issue 7, "quarantined"): its schedule fires 1 h, then 4 h,
+// How a tenant whose runs keep failing backs off: its schedule fires 1 h, then 4 h,
 // then daily apart, until a run succeeds or a person starts one that does. Shared by the worker (which enters
 // and leaves quarantine) and the API (which must keep the quarantine when it re-syncs a schedule on a settings change).
 import type { TenantSchedule } from "./producer";

@@ -1,4 +1,4 @@
-// Benchmarks of the sync engine (issue 3). Not tests (STYLE.md 17): they measure, print a table and write JSON.
+// Benchmarks of the sync engine. Not tests: they measure, print a table and write JSON.
 // Run: npm run bench -w @techsync/sync-core   (tsx --expose-gc --conditions=@techsync/source bench/run.ts)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

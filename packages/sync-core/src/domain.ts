@@ -1,4 +1,4 @@
-// Domain types of TechSync's sync engine (vocabulary: ../../../../shared/DESIGN.md).
+// Domain types of TechSync's sync engine (vocabulary: docs/sync-rules.md).
 // Pure data: no framework, database or HTTP types here.
 
 /** Attributes of an Entra user that a mapping's filter may test. */
@@ -190,7 +190,7 @@ export function isExternalUserPrincipalName(value: string | null | undefined): b
   return value ? EXTERNAL_MARK.test(value) : false;
 }
 
-/** Emails are compared trimmed and case-insensitively everywhere (issue 3). */
+/** Emails are compared trimmed and case-insensitively everywhere. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }

@@ -1,4 +1,4 @@
-// The plan is data (STYLE.md 1): what a run would do, computed by planRun, applied by executePlan.
+// The plan is data: what a run would do, computed by planRun, applied by executePlan.
 import type { DirectoryUser, GroupMapping, Link, RescueNode, TechnicianFields, TenantSyncSettings } from "./domain";
 
 export type SyncActionKind = "create" | "adopt" | "update" | "enable" | "disable";

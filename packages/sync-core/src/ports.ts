@@ -4,8 +4,8 @@ import type { DirectoryGroup, DirectoryUser, Link, RescueNode, TechnicianFields,
 import type { Plan, SkippedDirectoryMember, SyncActionKind } from "./plan";
 
 /**
- * The error every adapter throws (or subclasses). Retryability is a property of the error
- * (STYLE.md 6): the executor retries `retryable` ones with backoff, honouring `retryAfterMs`,
+ * The error every adapter throws (or subclasses). Retryability is a property of the error:
+ * the executor retries `retryable` ones with backoff, honouring `retryAfterMs`,
  * renews the session once on `sessionExpired`, and records the rest as a failed action.
  */
 export class SyncPortError extends Error {

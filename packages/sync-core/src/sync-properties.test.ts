@@ -1,4 +1,4 @@
-// Properties of the whole engine over random directories, mappings, Rescue trees and links (issue 3, rule 12).
+// Properties of the whole engine over random directories, mappings, Rescue trees and links (rule 12).
 import fc from "fast-check";
 import { type DirectoryUser, type GroupMapping, type Link, normalizeEmail, type RescueNode } from "./domain";
 import { DEFAULT_RETRY_POLICY } from "./executor/call-with-retry";

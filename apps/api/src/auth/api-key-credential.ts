@@ -1,5 +1,5 @@
 // Automation keys: `tsk_<prefix>_<secret>`, shown once, stored as the SHA-256 of the whole key
-// beside the public prefix that finds the row (api-contract.md, "Authentication").
+// beside the public prefix that finds the row.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "@techsync/db";
 import { AppError } from "../errors";

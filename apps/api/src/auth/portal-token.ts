@@ -1,4 +1,4 @@
-// Tokens the portal's server signs for its calls (api-contract.md, "Authentication").
+// Tokens the portal's server signs for its calls.
 import { createSecretKey, type KeyObject } from "node:crypto";
 import { decodeJwt, errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";

@@ -1,4 +1,4 @@
-// The portal's only way to reach TechSync data: typed calls to the API (api-contract.md).
+// The portal's only way to reach TechSync data: typed calls to the API.
 // Runs on the server only; every call carries a freshly signed short-lived token.
 import { ApiError, apiErrorFromResponse, unreachableApiError } from "./api-error";
 import { signPortalServiceToken, signPortalUserToken } from "./api-token";

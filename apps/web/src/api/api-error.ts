@@ -1,4 +1,4 @@
-// One place that turns an API answer into words a person can act on (api-contract.md › errors).
+// One place that turns an API answer into words a person can act on.
 
 export interface ApiErrorBody {
   error?: string;

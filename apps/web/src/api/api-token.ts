@@ -1,4 +1,4 @@
-// Short-lived JWTs the portal's server sends to the API (api-contract.md › Authentication).
+// Short-lived JWTs the portal's server sends to the API.
 // The browser never sees them: they are minted per request on the server.
 import { SignJWT } from "jose";
 

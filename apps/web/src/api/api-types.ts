@@ -1,4 +1,4 @@
-// Shapes of the API's answers, as api-contract.md describes them.
+// Shapes of the API's answers, as the API's OpenAPI document describes them.
 
 export type Role = "owner" | "admin" | "viewer";
 

@@ -1,4 +1,4 @@
-// A small in-memory stand-in for apps/api, speaking api-contract.md's routes and checking the portal's
+// A small in-memory stand-in for apps/api, speaking the API's routes and checking the portal's
 // JWTs exactly as the API must (HS256, iss techsync-portal, aud techsync-api, scope portal:auth for
 // /v1/auth/*). The browser test drives the real portal against it while apps/api is being built.
 import { randomUUID } from "node:crypto";

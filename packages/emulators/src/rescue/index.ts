@@ -1,4 +1,4 @@
-// The Rescue emulator (issue 4): `startRescueEmulator({ port: 4010 })` serves the demo organisation.
+// The Rescue emulator: `startRescueEmulator({ port: 4010 })` serves the demo organisation.
 export {
   CREATE_USERS_UNKNOWN_CODE,
   DENIED_ENDPOINT_CODE,

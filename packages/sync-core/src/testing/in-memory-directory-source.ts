@@ -164,7 +164,7 @@ export class InMemoryDirectorySource implements DirectorySource {
   }
 }
 
-// Drift between the fake and the port fails typecheck (STYLE.md 12).
+// Drift between the fake and the port fails typecheck.
 const _check: Pick<DirectorySource, "searchGroups" | "getGroup" | "groupMembers" | "callCount"> =
   new InMemoryDirectorySource({ users: [], groups: [] });
 void _check;

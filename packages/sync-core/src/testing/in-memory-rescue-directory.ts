@@ -34,7 +34,7 @@ export interface InMemoryRescueOptions {
 const ADMIN_KINDS = new Set<RescueNode["kind"]>(["administrator", "masterAdministrator"]);
 
 /**
- * A fake of Rescue that re-implements the rules the engine depends on (STYLE.md 12): unique emails across
+ * A fake of Rescue that re-implements the rules the engine depends on: unique emails across
  * technicians and administrators (INVALIDPARAM_EMAIL_ALREADY_IN_USE), technicians only in technician groups
  * (INVALIDPARAM_PARENT), well-formed email and bounded name, no delete and no move. Latency, transient failures
  * and session expiry can be injected; every call is counted.
@@ -292,7 +292,7 @@ function refusal(code: string, message: string): SyncPortError {
   return new SyncPortError(message, { code, retryable: false });
 }
 
-// Drift between the fake and the port fails typecheck (STYLE.md 12).
+// Drift between the fake and the port fails typecheck.
 const _check: Pick<
   RescueDirectory,
   | "maxCreateBatch"

@@ -1,4 +1,4 @@
-// A run as the API shows it (api-contract.md, "Runs"): the row's progress columns folded into one object.
+// A run as the API shows it: the row's progress columns folded into one object.
 import type { Prisma } from "@techsync/db";
 import { z } from "zod";
 import { isoOrNull, ZIsoDate } from "../common.types";

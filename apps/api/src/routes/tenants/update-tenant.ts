@@ -59,7 +59,7 @@ export async function updateTenant(
       },
     });
     // In the transaction: when Redis refuses the schedule, the settings are not half-changed either.
-    // tenantScheduleOf keeps a quarantined tenant's back-off (issue 7) through a settings change.
+    // tenantScheduleOf keeps a quarantined tenant's back-off through a settings change.
     await syncTenantSchedule(deps.syncQueue, tenantScheduleOf(next));
     return next;
   });
