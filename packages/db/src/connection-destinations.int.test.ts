@@ -76,7 +76,7 @@ describe("the destinations migration", () => {
         [tenants.emulator]: "sandbox",
       });
       const config = await loadTenantSyncConfig({ prisma, secretBox }, tenants.enterprise);
-      expect(config.rescue).toEqual({
+      expect(config.rescue).toMatchObject({
         region: "enterprise",
         email: "mah@x.example",
         password: "pw-enterprise",
