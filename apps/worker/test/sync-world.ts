@@ -1,5 +1,5 @@
 // The world the worker's integration tests run in: a database of their own, real Redis under a prefix of their
-// own (STYLE.md 11), the Graph emulator, and per tenant a Rescue emulator (behind one router URL, as a server has
+// own, the Graph emulator, and per tenant a Rescue emulator (behind one router URL, as a server has
 // one Rescue emulator), a generated directory and the tenant's encrypted connections, as the API would have
 // stored them: sandbox tenants whose connections name the sandbox destination.
 import { randomUUID } from "node:crypto";
