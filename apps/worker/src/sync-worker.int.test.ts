@@ -227,6 +227,18 @@ describe("a tenant's runs against the emulators", () => {
     await tenant.rescue.close();
   });
 
+  test("a sandbox connection of a tenant that left sandbox mode fails the run before any call, in plain words", async () => {
+    const tenant = await createTestTenant(world, { users: 2 });
+    await world.db.prisma.tenant.update({ where: { id: tenant.id }, data: { sandboxMode: false } });
+    const run = await waitForRun(world, await requestRun(world, tenant.id));
+    expect(run.status).toBe("failed");
+    const saved = await world.db.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
+    expect(saved.attentionReason).toMatch(/cannot be used: "sandbox" is only for tenants in sandbox mode/);
+    expect(world.rescueRouter.callsTo(tenant.rescue.url)).toBe(0);
+    expect(tenant.rescue.organisation.technicians()).toHaveLength(0);
+    await tenant.rescue.close();
+  });
+
   test("429s with Retry-After, Rescue ERRORs and expired sessions: the run succeeds and its log shows the retries", async () => {
     const tenant = await createTestTenant(world, {
       users: 60,

@@ -8,12 +8,15 @@ export interface RescueRouter {
   url: string;
   /** Routes calls made with this API token or login email to `emulatorUrl`. */
   route(credentials: { apiToken: string; email: string }, emulatorUrl: string): void;
+  /** Calls forwarded to this emulator so far. */
+  callsTo(emulatorUrl: string): number;
   close(): Promise<void>;
 }
 
 export async function startRescueRouter(): Promise<RescueRouter> {
   const byCredential = new Map<string, string>();
   const byCookie = new Map<string, string>();
+  const calls = new Map<string, number>();
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -28,6 +31,7 @@ export async function startRescueRouter(): Promise<RescueRouter> {
       response.writeHead(200, { "content-type": "text/plain" }).end("NOTLOGGEDIN");
       return;
     }
+    calls.set(target, (calls.get(target) ?? 0) + 1);
     try {
       const upstream = await fetch(`${target}${request.url}`, {
         method: request.method ?? "POST",
@@ -61,6 +65,7 @@ export async function startRescueRouter(): Promise<RescueRouter> {
       byCredential.set(`token:${credentials.apiToken}`, emulatorUrl);
       byCredential.set(`email:${credentials.email.toLowerCase()}`, emulatorUrl);
     },
+    callsTo: (emulatorUrl) => calls.get(emulatorUrl) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
