@@ -88,8 +88,14 @@ describe("guard phase — rule 11: the safety threshold", () => {
   });
 
   it("allows the floor of the percentage of linked technicians", () => {
-    expect(guardRun(disables(5), [], 59, { percent: 10, minimum: 1 }).safety).toMatchObject({ allowed: 5, blocked: false });
-    expect(guardRun(disables(6), [], 59, { percent: 10, minimum: 1 }).safety).toMatchObject({ allowed: 5, blocked: true });
+    expect(guardRun(disables(5), [], 59, { percent: 10, minimum: 1 }).safety).toMatchObject({
+      allowed: 5,
+      blocked: false,
+    });
+    expect(guardRun(disables(6), [], 59, { percent: 10, minimum: 1 }).safety).toMatchObject({
+      allowed: 5,
+      blocked: true,
+    });
   });
 
   it("counts the actions by kind", () => {

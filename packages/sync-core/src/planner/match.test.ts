@@ -111,7 +111,10 @@ describe("match phase — rule 4: email changes of linked technicians are staged
       ],
     );
     const index = indexRescue(tree, [link("u1", 100), link("u2", 101)]);
-    const users = derived(directoryUser("u1", { mail: "u2@example.com" }), directoryUser("u2", { mail: "new@example.com" }));
+    const users = derived(
+      directoryUser("u1", { mail: "u2@example.com" }),
+      directoryUser("u2", { mail: "new@example.com" }),
+    );
     const matches = matchUsers(index, users);
     expect(emailStageOf(matches, 101)).toBe(0);
     expect(emailStageOf(matches, 100)).toBe(1);
@@ -126,7 +129,10 @@ describe("match phase — rule 4: email changes of linked technicians are staged
       ],
     );
     const index = indexRescue(tree, [link("u1", 100), link("u2", 101)]);
-    const users = derived(directoryUser("u1", { mail: "u2@example.com" }), directoryUser("u2", { mail: "u1@example.com" }));
+    const users = derived(
+      directoryUser("u1", { mail: "u2@example.com" }),
+      directoryUser("u2", { mail: "u1@example.com" }),
+    );
     const matches = matchUsers(index, users);
     expect(emailStageOf(matches, 100)).toBeNull();
     expect(emailStageOf(matches, 101)).toBeNull();

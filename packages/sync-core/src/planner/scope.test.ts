@@ -42,7 +42,12 @@ describe("scope phase — rule 1: a member of a mapped group who passes the filt
     const without = scope(members, [mapping]);
     expect([...without.entries.keys()]).toEqual(["u1"]);
     expect(without.skipped.get("m1")?.toArray()).toEqual([
-      { reason: "guests-not-included", kind: "guest", count: 1, examples: [{ id: "g1", displayName: "g1@example.com" }] },
+      {
+        reason: "guests-not-included",
+        kind: "guest",
+        count: 1,
+        examples: [{ id: "g1", displayName: "g1@example.com" }],
+      },
     ]);
     const withGuests = scope(members, [mapping], { includeGuests: true });
     expect([...withGuests.entries.keys()].sort()).toEqual(["g1", "u1"]);
