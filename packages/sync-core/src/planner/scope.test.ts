@@ -105,6 +105,13 @@ describe("scope phase — rule 8: the lowest priority number's mapping creates t
     const result = scope({ ...members, broken: [directoryUser("u1")] }, [late, broken, early]);
     expect(result.entries.get("u1")).toMatchObject({ firstMapping: broken, createIn: early });
   });
+  it("has no mapping to create in when every mapping holding the user lacks its group", () => {
+    const broken1 = groupMapping("broken1", "g0", MISSING_GROUP, { priority: 1 });
+    const broken2 = groupMapping("broken2", "g9", MISSING_GROUP + 1, { priority: 2 });
+    const result = scope({ broken1: [directoryUser("u1")], broken2: [directoryUser("u1")] }, [broken2, broken1]);
+    expect(result.entries.get("u1")).toMatchObject({ firstMapping: broken1, createIn: undefined });
+    expect(result.warnings.map((w) => w.mappingId)).toEqual(["broken1", "broken2"]);
+  });
 });
 
 describe("scope phase — skipped members of the run", () => {
