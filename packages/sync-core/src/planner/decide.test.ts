@@ -33,6 +33,7 @@ function decide(
   return decideActions({
     users: guarded.users,
     matches: matchUsers(index, guarded.users),
+    inScope: scope.entries,
     index,
     ssoIdFromEntra: options.ssoIdFromEntra ?? false,
     heldActions: options.heldActions ?? [],

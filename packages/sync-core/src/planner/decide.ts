@@ -19,7 +19,10 @@ type KnownFields = Record<keyof TechnicianFields, string | null>;
 export interface DecideInput {
   /** Every user in scope, with derived fields (guard phase). */
   users: readonly GuardedUser[];
+  /** The match of each user, in the order of `users`. */
   matches: Matches;
+  /** Whether an Entra user is in scope of any mapping (rule 6 disables the linked technicians of those who are not). */
+  inScope: Pick<ReadonlySet<string>, "has">;
   index: RescueIndex;
   /** rule 16: whether the tenant chose Entra as the source of SSO ids (else Rescue owns a non-empty one). */
   ssoIdFromEntra: boolean;
@@ -184,9 +187,10 @@ export function decideActions(input: DecideInput): Decisions {
     if (decision.update) actions.push(decision.update);
     return decision.update !== undefined;
   };
-  for (const { entry, user, derived } of input.users) {
+  for (let i = 0; i < input.users.length; i += 1) {
+    const { entry, user, derived } = input.users[i]!;
     const id = user.id;
-    const match = input.matches.byUser.get(id)!;
+    const match = input.matches.ofUser[i]!;
     switch (match.kind) {
       case "linked": {
         if (derived.problems.length === 0)
@@ -265,7 +269,7 @@ export function decideActions(input: DecideInput): Decisions {
 
   // rule 6: linked but out of every mapping's scope
   for (const link of input.index.linkByUser.values()) {
-    if (input.matches.byUser.has(link.entraUserId)) continue;
+    if (input.inScope.has(link.entraUserId)) continue;
     const node = input.index.nodes.get(link.rescueNodeId)!;
     if (node.status !== "enabled") continue;
     actions.push({

@@ -60,34 +60,41 @@ describe("match phase — rule 3: a user with no link matches a technician by em
   it("adopts an unlinked technician with the same email, trimmed and case-insensitively", () => {
     const node = technicianNode(100, GROUP_A, { name: "U1", email: "  U1@Example.COM " });
     const matches = matchUsers(indexRescue(rescueTree([GROUP_A], [node]), []), derived(u1));
-    expect(matches.byUser.get("u1")).toEqual({ kind: "adopt", node });
+    expect(matches.ofUser[0]).toEqual({ kind: "adopt", node });
   });
 
   it("never adopts a technician linked to another user: a create candidate that names the holder", () => {
     const node = technicianNode(100, GROUP_A, { name: "Other", email: "u1@example.com" });
     const index = indexRescue(rescueTree([GROUP_A], [node]), [link("other", 100)]);
     const matches = matchUsers(index, derived(u1));
-    expect(matches.byUser.get("u1")).toEqual({ kind: "unmatched", emailKey: "u1@example.com", holderId: 100 });
+    expect(matches.ofUser[0]).toEqual({ kind: "unmatched", emailKey: "u1@example.com", holderId: 100 });
   });
 
   it("matches a linked user by its link, not by email", () => {
     const mine = technicianNode(100, GROUP_A, { name: "U1", email: "old@example.com" });
     const same = technicianNode(101, GROUP_A, { name: "Else", email: "u1@example.com" });
     const index = indexRescue(rescueTree([GROUP_A], [mine, same]), [link("u1", 100)]);
-    expect(matchUsers(index, derived(u1)).byUser.get("u1")).toMatchObject({ kind: "linked", node: mine });
+    expect(matchUsers(index, derived(u1)).ofUser[0]).toMatchObject({ kind: "linked", node: mine });
   });
 
   it("gives an email claimed by several users in scope to none of them", () => {
     const twin = directoryUser("u2", { mail: "U1@example.com" });
     const matches = matchUsers(indexRescue(rescueTree([GROUP_A]), []), derived(u1, twin));
-    for (const id of ["u1", "u2"]) {
-      expect(matches.byUser.get(id)).toMatchObject({ kind: "refused", warning: { code: "duplicate-email" } });
-    }
+    expect(matches.ofUser).toEqual([
+      expect.objectContaining({
+        kind: "refused",
+        warning: expect.objectContaining({ code: "duplicate-email", entraUserId: "u1" }),
+      }),
+      expect.objectContaining({
+        kind: "refused",
+        warning: expect.objectContaining({ code: "duplicate-email", entraUserId: "u2" }),
+      }),
+    ]);
   });
 
   it("refuses an administrator's email (rule 9, caught early)", () => {
     const index = indexRescue(rescueTree([GROUP_A], [administratorNode(50, "u1@example.com")]), []);
-    expect(matchUsers(index, derived(u1)).byUser.get("u1")).toMatchObject({
+    expect(matchUsers(index, derived(u1)).ofUser[0]).toMatchObject({
       kind: "refused",
       warning: { code: "email-belongs-to-administrator", entraUserId: "u1" },
     });
@@ -96,7 +103,7 @@ describe("match phase — rule 3: a user with no link matches a technician by em
   it("matches nothing for a user whose fields have problems", () => {
     const nameless = directoryUser("u3", { displayName: "", givenName: null, surname: null });
     const matches = matchUsers(indexRescue(rescueTree([GROUP_A]), []), derived(nameless));
-    expect(matches.byUser.get("u3")).toEqual({ kind: "none" });
+    expect(matches.ofUser[0]).toEqual({ kind: "none" });
   });
 });
 

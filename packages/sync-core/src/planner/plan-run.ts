@@ -32,6 +32,7 @@ export function planRun(input: PlanInput): Plan {
   const decisions = decideActions({
     users: guarded.users,
     matches,
+    inScope: scope.entries,
     index,
     ssoIdFromEntra: (input.settings?.ssoIdSource ?? DEFAULT_SSO_ID_SOURCE) === "entra",
     heldActions: input.heldActions ?? [],
