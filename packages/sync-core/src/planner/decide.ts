@@ -67,7 +67,7 @@ function subjectOf(user: DirectoryUser, derived: DerivedFields): ActionSubject {
 }
 
 /** rule 5: the status a linked (or adopted) technician should have. */
-function decideStatus(user: DirectoryUser, node: RescueNode, subject: ActionSubject): SyncAction | undefined {
+function decideStatus(user: DirectoryUser, node: RescueNode, derived: DerivedFields): SyncAction | undefined {
   if (!user.accountEnabled) {
     if (node.status !== "enabled") return undefined;
     return {
@@ -77,7 +77,7 @@ function decideStatus(user: DirectoryUser, node: RescueNode, subject: ActionSubj
       rescueNodeId: node.id,
       disableReason: "disabled-in-entra",
       reason: `${user.userPrincipalName} is disabled in Entra`,
-      subject,
+      subject: subjectOf(user, derived),
     };
   }
   if (node.status !== "disabled") return undefined;
@@ -87,7 +87,7 @@ function decideStatus(user: DirectoryUser, node: RescueNode, subject: ActionSubj
     entraUserId: user.id,
     rescueNodeId: node.id,
     reason: `${user.userPrincipalName} is enabled and in scope in Entra`,
-    subject,
+    subject: subjectOf(user, derived),
   };
 }
 
@@ -95,6 +95,9 @@ interface UpdateDecision {
   update?: SyncAction;
   warning?: PlanWarning;
 }
+
+// Shared by every technician already right (most of them): no allocation per user.
+const NOTHING_TO_UPDATE: UpdateDecision = Object.freeze({});
 
 /**
  * rule 4: the fields that changed (rule 13: only those that differ after normalisation; rule 16: a non-empty SSO
@@ -105,10 +108,9 @@ function decideUpdate(
   node: RescueNode,
   link: Link | undefined,
   derived: DerivedFields,
-  subject: ActionSubject,
   input: Pick<DecideInput, "matches" | "ssoIdFromEntra">,
 ): UpdateDecision {
-  if (isUnchanged(node, link, derived)) return {};
+  if (isUnchanged(node, link, derived)) return NOTHING_TO_UPDATE;
   const desired = derived.fields;
   const current = knownFields(node, link);
   const fields: TechnicianFields = { ...desired };
@@ -157,7 +159,7 @@ function decideUpdate(
     }
     changes.push({ field, before, after: desired[field] });
   }
-  if (changes.length === 0) return warning ? { warning } : {};
+  if (changes.length === 0) return warning ? { warning } : NOTHING_TO_UPDATE;
   return {
     ...(warning ? { warning } : {}),
     update: {
@@ -170,7 +172,7 @@ function decideUpdate(
       stage,
       ...(keepSsoIdIfSet ? { keepSsoIdIfSet } : {}),
       reason: `key data changed in Entra: ${changes.map((c) => c.field).join(", ")}`,
-      subject,
+      subject: subjectOf(user, derived),
     },
   };
 }
@@ -193,9 +195,8 @@ export function decideActions(input: DecideInput): Decisions {
     const match = input.matches.ofUser[i]!;
     switch (match.kind) {
       case "linked": {
-        if (derived.problems.length === 0)
-          decide(decideUpdate(user, match.node, match.link, derived, subjectOf(user, derived), input));
-        const status = decideStatus(user, match.node, subjectOf(user, derived));
+        if (derived.problems.length === 0) decide(decideUpdate(user, match.node, match.link, derived, input));
+        const status = decideStatus(user, match.node, derived);
         if (status) actions.push(status);
         break;
       }
@@ -218,10 +219,10 @@ export function decideActions(input: DecideInput): Decisions {
         };
         actions.push(adopt);
         // rule 13: adopting an identical technician writes nothing; the link remembers its key data.
-        if (!decide(decideUpdate(user, node, undefined, derived, subjectOf(user, derived), input))) {
+        if (!decide(decideUpdate(user, node, undefined, derived, input))) {
           adopt.fields = knownFields(node, undefined) as TechnicianFields;
         }
-        const status = decideStatus(user, node, subjectOf(user, derived));
+        const status = decideStatus(user, node, derived);
         if (status) actions.push(status);
         break;
       }
