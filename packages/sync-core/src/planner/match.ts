@@ -163,6 +163,7 @@ export type UserMatch =
   /** No link, and the user's fields have problems: nothing to match on. */
   | { kind: "none" };
 
+// Shared by every user with field problems: no allocation per user.
 const NO_MATCH: UserMatch = Object.freeze({ kind: "none" });
 
 export interface Matches {
@@ -243,7 +244,7 @@ export function matchUsers(index: RescueIndex, users: readonly DerivedUser[]): M
       continue;
     }
     if (derived.problems.length > 0) {
-      ofUser.push({ kind: "none" });
+      ofUser.push(NO_MATCH);
       continue;
     }
     const key = derived.emailKey;
