@@ -4,6 +4,7 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import { logRedaction } from "@techsync/config";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import {
   jsonSchemaTransform,
@@ -44,24 +45,11 @@ export interface AppOptions {
   bodyLimitBytes?: number;
 }
 
-/** Paths whose values never reach a log line (docs/security.md). */
-export const REDACTED_LOG_PATHS = [
-  "req.headers.authorization",
-  "req.headers.cookie",
-  "*.password",
-  "*.serviceToken",
-  "*.apiToken",
-  "*.clientSecret",
-  "*.defaultPassword",
-  "*.key",
-  "*.token",
-];
-
 /** Configuration bodies are small; 64 KiB leaves room for long mapping filters and nothing else. */
 const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
-  const redact = { paths: REDACTED_LOG_PATHS, censor: "[redacted]" };
+  const redact = logRedaction();
   const level = options.logLevel ?? "info";
   // Invitation links carry their token in the path: log lines show the path without it.
   const serializers = {

@@ -119,3 +119,5 @@ export const envShapes = {
     );
   },
 };
+
+export { logRedaction, REDACTED_LOG_CENSOR, REDACTED_LOG_PATHS } from "./log-redaction";
