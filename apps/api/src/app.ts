@@ -29,6 +29,8 @@ export interface AppDeps extends ApiDeps {
   readiness: ReadinessChecks;
   /** Shared rate-limit counters across API instances; without it each process counts on its own. */
   rateLimitRedis?: Redis;
+  /** Key prefix of those counters in Redis, under the deployment's REDIS_PREFIX (api-redis.ts). */
+  rateLimitNameSpace?: string;
 }
 
 export interface AppOptions {
@@ -106,7 +108,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: "1 minute",
-    ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis, nameSpace: "techsync-api-rate:" } : {}),
+    ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis, nameSpace: deps.rateLimitNameSpace ?? "techsync-api-rate:" } : {}),
     // Counted once the caller is known (authentication runs in onRequest): each API key and each portal user
     // has a budget of its own, since all portal traffic arrives from the portal's one address. Bad
     // credentials never get this far; auth/auth-limits.ts paces them per address.
