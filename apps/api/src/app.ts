@@ -108,7 +108,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: "1 minute",
-    ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis, nameSpace: deps.rateLimitNameSpace ?? "techsync-api-rate:" } : {}),
+    ...(deps.rateLimitRedis
+      ? { redis: deps.rateLimitRedis, nameSpace: deps.rateLimitNameSpace ?? "techsync-api-rate:" }
+      : {}),
     // Counted once the caller is known (authentication runs in onRequest): each API key and each portal user
     // has a budget of its own, since all portal traffic arrives from the portal's one address. Bad
     // credentials never get this far; auth/auth-limits.ts paces them per address.

@@ -24,7 +24,12 @@ describe("the worker's logger", () => {
       "settings loaded",
     );
     const text = lines.join("");
-    for (const secret of ["rescue-api-token-secret", "hunter2-secret", "entra-client-secret", "invitation-token-secret"]) {
+    for (const secret of [
+      "rescue-api-token-secret",
+      "hunter2-secret",
+      "entra-client-secret",
+      "invitation-token-secret",
+    ]) {
       expect(text).not.toContain(secret);
     }
     const line = JSON.parse(lines[0] ?? "{}");

@@ -10,7 +10,11 @@ async function tokenWith(claims: Record<string, unknown>): Promise<string> {
 describe("decodeTokenClaims", () => {
   test("reads roles, tenant and app id of an app-only token", async () => {
     const token = await tokenWith({ roles: ["Group.Read.All", "User.Read.All"], tid: "tenant-1", appid: "app-1" });
-    expect(decodeTokenClaims(token)).toEqual({ roles: ["Group.Read.All", "User.Read.All"], tid: "tenant-1", appid: "app-1" });
+    expect(decodeTokenClaims(token)).toEqual({
+      roles: ["Group.Read.All", "User.Read.All"],
+      tid: "tenant-1",
+      appid: "app-1",
+    });
   });
 
   test("takes azp when a v2 token has no appid", async () => {
