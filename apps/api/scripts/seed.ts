@@ -3,6 +3,7 @@ import { envShapes, loadEnvOrExit } from "@techsync/config";
 import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
 import { z } from "zod";
 import { SANDBOX_PORTAL_USER, seedSandboxTenant } from "../src/sandbox/seed-sandbox-tenant";
+import { EMULATOR_DEMO_ACCOUNTS } from "./emulator-demo-accounts";
 
 const env = loadEnvOrExit(
   "seed",
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     const result = await seedSandboxTenant(
       { prisma, secretBox },
       { rescueUrl: env.RESCUE_EMULATOR_URL, graphUrl: env.GRAPH_EMULATOR_URL },
+      EMULATOR_DEMO_ACCOUNTS,
     );
     console.log(`[seed] sandbox tenant ${result.tenantId} ready with ${result.mappings} group mappings`);
     console.log(`[seed] sign in to the portal as ${SANDBOX_PORTAL_USER.email} / ${SANDBOX_PORTAL_USER.password}`);

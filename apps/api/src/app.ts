@@ -4,6 +4,7 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import { logRedaction } from "@techsync/config";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import {
   jsonSchemaTransform,
@@ -28,6 +29,8 @@ export interface AppDeps extends ApiDeps {
   readiness: ReadinessChecks;
   /** Shared rate-limit counters across API instances; without it each process counts on its own. */
   rateLimitRedis?: Redis;
+  /** Key prefix of those counters in Redis, under the deployment's REDIS_PREFIX (api-redis.ts). */
+  rateLimitNameSpace?: string;
 }
 
 export interface AppOptions {
@@ -44,24 +47,11 @@ export interface AppOptions {
   bodyLimitBytes?: number;
 }
 
-/** Paths whose values never reach a log line (docs/security.md). */
-export const REDACTED_LOG_PATHS = [
-  "req.headers.authorization",
-  "req.headers.cookie",
-  "*.password",
-  "*.serviceToken",
-  "*.apiToken",
-  "*.clientSecret",
-  "*.defaultPassword",
-  "*.key",
-  "*.token",
-];
-
 /** Configuration bodies are small; 64 KiB leaves room for long mapping filters and nothing else. */
 const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
-  const redact = { paths: REDACTED_LOG_PATHS, censor: "[redacted]" };
+  const redact = logRedaction();
   const level = options.logLevel ?? "info";
   // Invitation links carry their token in the path: log lines show the path without it.
   const serializers = {
@@ -118,7 +108,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: "1 minute",
-    ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis, nameSpace: "techsync-api-rate:" } : {}),
+    ...(deps.rateLimitRedis
+      ? { redis: deps.rateLimitRedis, nameSpace: deps.rateLimitNameSpace ?? "techsync-api-rate:" }
+      : {}),
     // Counted once the caller is known (authentication runs in onRequest): each API key and each portal user
     // has a budget of its own, since all portal traffic arrives from the portal's one address. Bad
     // credentials never get this far; auth/auth-limits.ts paces them per address.

@@ -5,6 +5,8 @@ import { z } from "zod";
 export const ApiEnvSchema = z.object({
   DATABASE_URL: envShapes.postgresUrl,
   REDIS_URL: envShapes.redisUrl,
+  /** Prefix of every Redis key the API writes (sync queue, rate limits, failed attempts); the same as the worker's. */
+  REDIS_PREFIX: envShapes.redisPrefix,
   API_HOST: z.string().default("127.0.0.1"),
   API_PORT: envShapes.port(4000),
   LOG_LEVEL: envShapes.logLevel,

@@ -1,23 +1,12 @@
 // Secrets never leave: store known secret values, call every route (and some refusals that carry
 // secrets in their bodies), then search every response and every captured log line for them.
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_TENANT_ID,
-  type RunningGraphEmulator,
-  startGraphEmulator,
-} from "@techsync/emulators/graph";
+import { DEMO_CLIENT_SECRET, type RunningGraphEmulator, startGraphEmulator } from "@techsync/emulators/graph";
 import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator } from "@techsync/emulators/rescue";
 import { type ApiHarness, invitationTokenOf, startApiHarness } from "../test/api-harness";
 import { fillPath, v1Operations, validBody } from "../test/route-catalogue";
+import { SANDBOX_ENTRA_BODY, SANDBOX_RESCUE_BODY } from "../test/sandbox-connections";
 
-/** The portal's Rescue form: the stored token is the "Generate API token" value. */
-const DEMO_RESCUE_BODY = {
-  email: DEMO_RESCUE_CONNECTION.email,
-  password: DEMO_RESCUE_CONNECTION.password,
-  apiToken: DEMO_RESCUE_CONNECTION.apiToken,
-  region: "sandbox",
-};
+const DEMO_RESCUE_BODY = SANDBOX_RESCUE_BODY;
 // Every test here talks to emulators over TLS and HTTP; on a loaded machine that outlasts jest's default 5 s.
 jest.setTimeout(30_000);
 
@@ -76,22 +65,12 @@ test("no secret value appears in any response body or log line", async () => {
   await record(token, {
     method: "PUT",
     url: `${base}/rescue-connection`,
-    payload: {
-      email: DEMO_RESCUE_CONNECTION.email,
-      password: DEMO_RESCUE_CONNECTION.password,
-      apiToken: DEMO_RESCUE_CONNECTION.apiToken,
-      region: "sandbox",
-    },
+    payload: SANDBOX_RESCUE_BODY,
   });
   await record(token, {
     method: "PUT",
     url: `${base}/entra-connection`,
-    payload: {
-      directoryId: DEMO_TENANT_ID,
-      clientId: DEMO_CLIENT_ID,
-      clientSecret: DEMO_CLIENT_SECRET,
-      cloud: "sandbox",
-    },
+    payload: SANDBOX_ENTRA_BODY,
   });
   await record(token, { method: "PATCH", url: base, payload: { defaultPassword: DEFAULT_PASSWORD } });
   // The one response allowed to hold a key: its creation. It is not searched; everything after is.

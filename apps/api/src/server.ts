@@ -1,10 +1,8 @@
 // Composition root of the API process.
 import { readFileSync } from "node:fs";
 import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
-import { createSyncQueue } from "@techsync/jobs";
-import { Redis } from "ioredis";
+import { connectApiRedis } from "./api-redis";
 import { buildApp } from "./app";
-import { redisAttemptCounter } from "./auth/attempt-counter";
 import { portalTokenKey } from "./auth/portal-token";
 import { loadApiEnv } from "./env";
 import { createApiMetrics } from "./metrics";
@@ -12,14 +10,8 @@ import { createApiMetrics } from "./metrics";
 async function main(): Promise<void> {
   const env = loadApiEnv();
   const prisma = createPrismaClient({ url: env.DATABASE_URL });
-  // Fail fast for request-path Redis calls rather than queueing them while Redis is away.
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
-  redis.on("error", () => {}); // reported through /readyz, not as an unhandled event
-  redis.connect().catch(() => {});
-  // The producer's own connection: BullMQ wants it separate, and failing fast suits a request path.
-  const queueConnection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  queueConnection.on("error", () => {});
-  const syncQueue = createSyncQueue({ connection: queueConnection });
+  const apiRedis = connectApiRedis({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX });
+  const { redis, syncQueue } = apiRedis;
   const app = await buildApp(
     {
       prisma,
@@ -35,7 +27,8 @@ async function main(): Promise<void> {
       upstreamTimeoutMs: 15_000,
       portalOrigin: env.PORTAL_ORIGIN,
       rateLimitRedis: redis,
-      attemptCounter: redisAttemptCounter(redis),
+      rateLimitNameSpace: apiRedis.rateLimitNameSpace,
+      attemptCounter: apiRedis.attemptCounter,
       readiness: {
         database: () => prisma.$queryRaw`SELECT 1`,
         redis: () => redis.ping(),
@@ -56,8 +49,7 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, "shutting down");
     await app.close();
-    await syncQueue.close();
-    await Promise.allSettled([prisma.$disconnect(), redis.quit(), queueConnection.quit()]);
+    await Promise.allSettled([prisma.$disconnect(), apiRedis.close()]);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -8,6 +8,7 @@ import type { OutboundSettings, Resolve } from "@techsync/outbound";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
+import { apiRedisKeys } from "../src/api-redis";
 import { buildApp } from "../src/app";
 import { type AttemptCounter, memoryAttemptCounter } from "../src/auth/attempt-counter";
 import { PORTAL_AUTH_SCOPE, portalTokenKey, signPortalToken } from "../src/auth/portal-token";
@@ -66,6 +67,8 @@ export interface HarnessOptions {
   queueBoardWritable?: boolean;
   /** Failed sign-in and credential counts (default: in memory, fresh per harness). */
   attemptCounter?: AttemptCounter;
+  /** Rate limits counted in Redis under this REDIS_PREFIX, as in production (default: in memory). */
+  rateLimitRedisPrefix?: string;
 }
 
 /** The token at the end of an invitation link. */
@@ -93,6 +96,12 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       runEventsPollMs: options.runEventsPollMs ?? 50,
       upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
       attemptCounter: options.attemptCounter ?? memoryAttemptCounter(),
+      ...(options.rateLimitRedisPrefix
+        ? {
+            rateLimitRedis: connection,
+            rateLimitNameSpace: apiRedisKeys(options.rateLimitRedisPrefix).rateLimitNameSpace,
+          }
+        : {}),
       portalOrigin: TEST_PORTAL_ORIGIN,
       readiness: options.readiness ?? {
         database: () => db.prisma.$queryRaw`SELECT 1`,

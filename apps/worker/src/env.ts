@@ -5,8 +5,8 @@ import { z } from "zod";
 export const WorkerEnvSchema = z.object({
   DATABASE_URL: envShapes.postgresUrl,
   REDIS_URL: envShapes.redisUrl,
-  /** BullMQ key prefix in Redis; tests and benchmarks use one of their own. */
-  REDIS_PREFIX: z.string().min(1).default("bull"),
+  /** BullMQ key prefix in Redis, the same as the API's; tests and benchmarks use one of their own. */
+  REDIS_PREFIX: envShapes.redisPrefix,
   /** Health and Prometheus metrics. */
   WORKER_HOST: z.string().default("127.0.0.1"),
   /** 0 picks a free port (tests and benchmarks start several workers). */

@@ -3,16 +3,16 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
-import pino from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { loadWorkerEnv } from "./env";
 import { createOpsServer } from "./ops-server";
 import { reconcileTenantSchedules, requeueQueuedRuns } from "./reconcile-tenant-schedules";
 import { startSyncWorker } from "./sync-worker";
+import { createWorkerLogger } from "./worker-logger";
 
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
-  const log = pino({ level: env.LOG_LEVEL, base: { app: "worker", pid: process.pid } });
+  const log = createWorkerLogger({ level: env.LOG_LEVEL });
   const metricsRegistry = new Registry();
   collectDefaultMetrics({ register: metricsRegistry });
 

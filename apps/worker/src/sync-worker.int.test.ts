@@ -1,5 +1,5 @@
 import { entraSecretField } from "@techsync/db";
-import { enqueueApprovedRun, RUN_JOB, SCHEDULED_RUN_JOB, syncTenantSchedule, tenantSchedulerId } from "@techsync/jobs";
+import { enqueueRun, RUN_JOB, SCHEDULED_RUN_JOB, syncTenantSchedule, tenantSchedulerId } from "@techsync/jobs";
 import pino from "pino";
 import { Registry } from "prom-client";
 import {
@@ -309,8 +309,10 @@ describe("a tenant's runs against the emulators", () => {
       where: { id: blockedId },
       data: { approvedAt: new Date(), approvedBy: "owner" },
     });
-    await enqueueApprovedRun(world.queue, { tenantId: tenant.id, runId: blockedId });
-    await jobSettled(`approved-${blockedId}`);
+    // As the API approves: the run's finished first job goes, then the run is queued again under its id.
+    await (await world.queue.getJob(blockedId))?.remove();
+    await enqueueRun(world.queue, { tenantId: tenant.id, runId: blockedId });
+    await jobSettled(blockedId);
     const approved = await waitForRun(world, blockedId);
     expect(approved.status).toBe("succeeded");
     expect(tenant.rescue.organisation.technicians().filter((n) => !n.enabled)).toHaveLength(3);

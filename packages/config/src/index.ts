@@ -94,6 +94,11 @@ export const envShapes = {
     .string()
     .url()
     .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// URL"),
+  /**
+   * The key prefix in Redis of the sync queue (BullMQ) and of everything else an app keeps there, the same in
+   * the API and the worker; separate deployments (or tests) sharing one Redis each take a prefix of their own.
+   */
+  redisPrefix: z.string().min(1).default("bull"),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** "true" or "false" only, so a typo is an error rather than a silent "off". */
   flag: (fallback: boolean) =>
@@ -119,3 +124,5 @@ export const envShapes = {
     );
   },
 };
+
+export { logRedaction, REDACTED_LOG_CENSOR, REDACTED_LOG_PATHS } from "./log-redaction";

@@ -1,6 +1,7 @@
 // App-only tokens for one customer tenant: one ConfidentialClientApplication per tenant with a
 // tenanted authority, and one in-flight request per tenant (MSAL does no locking, msal-js #6566).
 import { type AuthenticationResult, ConfidentialClientApplication, LogLevel } from "@azure/msal-node";
+import { decodeJwt } from "jose";
 import { classifyTokenError, EntraTokenError } from "./entra-errors";
 import { type EntraCallStats, emptyCallStats, MsalNetworkClient, type TrustedFetch } from "./entra-transport";
 
@@ -145,20 +146,14 @@ export class TenantTokenProvider {
 
 /** The `roles` claim of an app-only token, decoded for diagnostics only (Microsoft: don't validate Graph tokens). */
 export function decodeTokenClaims(accessToken: string): { roles: string[]; tid?: string; appid?: string } {
-  const payload = accessToken.split(".")[1];
-  if (!payload) return { roles: [] };
+  let claims: ReturnType<typeof decodeJwt>;
   try {
-    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
-      roles?: unknown;
-      tid?: unknown;
-      appid?: unknown;
-      azp?: unknown;
-    };
-    const roles = Array.isArray(claims.roles) ? claims.roles.map(String) : [];
-    const appid =
-      typeof claims.appid === "string" ? claims.appid : typeof claims.azp === "string" ? claims.azp : undefined;
-    return { roles, ...(typeof claims.tid === "string" ? { tid: claims.tid } : {}), ...(appid ? { appid } : {}) };
+    claims = decodeJwt(accessToken);
   } catch {
     return { roles: [] };
   }
+  const roles = Array.isArray(claims.roles) ? claims.roles.map(String) : [];
+  const appid =
+    typeof claims.appid === "string" ? claims.appid : typeof claims.azp === "string" ? claims.azp : undefined;
+  return { roles, ...(typeof claims.tid === "string" ? { tid: claims.tid } : {}), ...(appid ? { appid } : {}) };
 }

@@ -19,12 +19,6 @@ export const ZScheduledRunJob = z.object({
 });
 export type ScheduledRunJob = z.infer<typeof ZScheduledRunJob>;
 
-export const JOB_SCHEMAS = {
-  [RUN_JOB]: ZRunJob,
-  [SCHEDULED_RUN_JOB]: ZScheduledRunJob,
-} as const;
-export type SyncJobName = keyof typeof JOB_SCHEMAS;
-
 /** BullMQ deduplication id: at most one job per tenant is waiting or active. */
 export function tenantDeduplicationId(tenantId: string): string {
   return `tenant:${tenantId}`;

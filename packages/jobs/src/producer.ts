@@ -38,18 +38,6 @@ export async function enqueueRun(queue: SyncQueue, job: RunJob): Promise<void> {
   await queue.add(RUN_JOB, data, { jobId: data.runId, deduplication: { id: tenantDeduplicationId(data.tenantId) } });
 }
 
-/**
- * Re-enqueues a run a person approved after it was blocked (rule 11). Its first job keeps the run id as job id
- * in BullMQ's completed set for a day, so the approval needs a job id of its own or BullMQ would ignore it.
- */
-export async function enqueueApprovedRun(queue: SyncQueue, job: RunJob): Promise<void> {
-  const data = ZRunJob.parse(job);
-  await queue.add(RUN_JOB, data, {
-    jobId: `approved-${data.runId}`,
-    deduplication: { id: tenantDeduplicationId(data.tenantId) },
-  });
-}
-
 export interface TenantSchedule {
   id: string;
   scheduleIntervalMinutes: number;

@@ -13,14 +13,9 @@ import {
   startRescueEmulator,
 } from "@techsync/emulators/rescue";
 import { type ApiHarness, startApiHarness } from "../../test/api-harness";
+import { SANDBOX_ENTRA_BODY, SANDBOX_RESCUE_BODY } from "../../test/sandbox-connections";
 
-/** The portal's Rescue form: the stored token is the "Generate API token" value; the sandbox destination. */
-const DEMO_RESCUE_BODY = {
-  email: DEMO_RESCUE_CONNECTION.email,
-  password: DEMO_RESCUE_CONNECTION.password,
-  apiToken: DEMO_RESCUE_CONNECTION.apiToken,
-  region: "sandbox",
-};
+const DEMO_RESCUE_BODY = SANDBOX_RESCUE_BODY;
 
 // Every test here talks to emulators over TLS and HTTP; on a loaded machine that outlasts jest's default 5 s.
 jest.setTimeout(30_000);
@@ -220,12 +215,7 @@ describe("Rescue connection", () => {
 
 describe("Entra connection", () => {
   test("test reports every permission granted against the emulator", async () => {
-    const set = await setEntra({
-      directoryId: DEMO_TENANT_ID,
-      clientId: DEMO_CLIENT_ID,
-      clientSecret: DEMO_CLIENT_SECRET,
-      cloud: "sandbox",
-    });
+    const set = await setEntra({ ...SANDBOX_ENTRA_BODY });
     expect(set.statusCode).toBe(200);
     expect(set.json()).toMatchObject({ hasClientSecret: true, cloud: "sandbox" });
     const tested = await api.call(owner.token, { method: "POST", url: `${base}/entra-connection/test` });

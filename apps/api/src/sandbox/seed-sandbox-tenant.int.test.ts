@@ -7,6 +7,7 @@ import { createEntraDirectorySource } from "@techsync/entra";
 import { createRescueClient } from "@techsync/rescue";
 import { runSync, systemClock } from "@techsync/sync-core";
 import { RecordingRunRecorder } from "@techsync/sync-core/testing";
+import { EMULATOR_DEMO_ACCOUNTS } from "../../scripts/emulator-demo-accounts";
 import {
   SANDBOX_DEFAULT_PASSWORD,
   SANDBOX_PORTAL_USER,
@@ -33,7 +34,7 @@ afterAll(async () => {
 describe("sandbox demo tenant", () => {
   test("is created connected to the emulators, with secrets encrypted and mappings to real Rescue groups", async () => {
     const endpoints = { rescueUrl: rescue.url, graphUrl: "https://127.0.0.1:4020" };
-    const result = await seedSandboxTenant({ prisma: db.prisma, secretBox }, endpoints);
+    const result = await seedSandboxTenant({ prisma: db.prisma, secretBox }, endpoints, EMULATOR_DEMO_ACCOUNTS);
     expect(result).toEqual({ tenantId: SANDBOX_TENANT_ID, mappings: 3 });
 
     const tenant = await db.prisma.tenant.findUniqueOrThrow({
@@ -80,14 +81,18 @@ describe("sandbox demo tenant", () => {
     expect(owner.memberships).toEqual([expect.objectContaining({ tenantId: SANDBOX_TENANT_ID, role: "owner" })]);
 
     // Running it again refreshes the same tenant: no second tenant, no duplicate mappings.
-    await seedSandboxTenant({ prisma: db.prisma, secretBox }, endpoints);
+    await seedSandboxTenant({ prisma: db.prisma, secretBox }, endpoints, EMULATOR_DEMO_ACCOUNTS);
     expect(await db.prisma.tenant.count()).toBe(1);
     expect(await db.prisma.groupMapping.count()).toBe(3);
     expect(await db.prisma.membership.count()).toBe(1);
   });
 
   test("the demo's first sync creates its technicians by createUser + setUser_v2, since the emulator refuses createUsers", async () => {
-    await seedSandboxTenant({ prisma: db.prisma, secretBox }, { rescueUrl: rescue.url, graphUrl: graph.url });
+    await seedSandboxTenant(
+      { prisma: db.prisma, secretBox },
+      { rescueUrl: rescue.url, graphUrl: graph.url },
+      EMULATOR_DEMO_ACCOUNTS,
+    );
     const config = await loadTenantSyncConfig({ prisma: db.prisma, secretBox }, SANDBOX_TENANT_ID);
     expect(config.rescue?.bulkCreate.capability).toBe("unknown");
     // The clients as the worker builds them from the stored connection.

@@ -1,6 +1,8 @@
 // The sandbox demo tenant: connected to the two emulators, with group mappings, so a newcomer can
 // try the whole flow (connect, map, preview, sync) with no Microsoft or LogMeIn account.
 // Idempotent: running it again updates the same tenant rather than making another.
+// The emulators' demo accounts are given by the caller (scripts/seed.ts), so the API's production code never
+// depends on the emulators.
 
 import { hash } from "@node-rs/argon2";
 import { SANDBOX_DESTINATION } from "@techsync/config/destinations";
@@ -13,8 +15,6 @@ import {
   type SecretBox,
   tenantDataKey,
 } from "@techsync/db";
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_GROUP_IDS, DEMO_TENANT_ID } from "@techsync/emulators/graph";
-import { DEMO_RESCUE_CONNECTION } from "@techsync/emulators/rescue";
 import { createRescueClient } from "@techsync/rescue";
 
 export const SANDBOX_TENANT_ID = "5a4d0b0e-0000-4000-8000-00000000de01";
@@ -28,12 +28,25 @@ export const SANDBOX_PORTAL_USER = {
   name: "Demo Owner",
 };
 
+/** The accounts the emulators' demo organisation and directory are seeded with. */
+export interface SandboxDemoAccounts {
+  rescue: { email: string; password: string; apiToken: string };
+  entra: {
+    directoryId: string;
+    clientId: string;
+    clientSecret: string;
+    groupIds: { helpdesk: string; escalations: string; fieldSupport: string };
+  };
+}
+
 /** Entra group → Rescue technician group (by name), in priority order (rule 8). */
-const SANDBOX_MAPPINGS = [
-  { entraGroupId: DEMO_GROUP_IDS.helpdesk, entraGroupName: "Helpdesk", rescueGroupName: "Support Tier 1" },
-  { entraGroupId: DEMO_GROUP_IDS.escalations, entraGroupName: "Escalations", rescueGroupName: "Support Tier 2" },
-  { entraGroupId: DEMO_GROUP_IDS.fieldSupport, entraGroupName: "Field Support", rescueGroupName: "Field Engineers" },
-] as const;
+function sandboxMappings(groupIds: SandboxDemoAccounts["entra"]["groupIds"]) {
+  return [
+    { entraGroupId: groupIds.helpdesk, entraGroupName: "Helpdesk", rescueGroupName: "Support Tier 1" },
+    { entraGroupId: groupIds.escalations, entraGroupName: "Escalations", rescueGroupName: "Support Tier 2" },
+    { entraGroupId: groupIds.fieldSupport, entraGroupName: "Field Support", rescueGroupName: "Field Engineers" },
+  ];
+}
 
 /** The emulators the server is configured with (RESCUE_EMULATOR_URL, GRAPH_EMULATOR_URL). */
 export interface SandboxEndpoints {
@@ -50,6 +63,7 @@ export interface SeedSandboxResult {
 export async function seedSandboxTenant(
   deps: { prisma: PrismaClient; secretBox: SecretBox },
   endpoints: SandboxEndpoints,
+  demo: SandboxDemoAccounts,
 ): Promise<SeedSandboxResult> {
   const { prisma, secretBox } = deps;
   const tenantId = SANDBOX_TENANT_ID;
@@ -57,9 +71,9 @@ export async function seedSandboxTenant(
   // Resolve the Rescue groups through the real client, as the portal's group picker does.
   const rescue = createRescueClient({
     baseUrl: endpoints.rescueUrl,
-    email: DEMO_RESCUE_CONNECTION.email,
-    password: DEMO_RESCUE_CONNECTION.password,
-    apiToken: DEMO_RESCUE_CONNECTION.apiToken,
+    email: demo.rescue.email,
+    password: demo.rescue.password,
+    apiToken: demo.rescue.apiToken,
     timeoutMs: 10_000,
   });
   const tree = await rescue.getTree();
@@ -76,27 +90,21 @@ export async function seedSandboxTenant(
   };
   // The connections name the sandbox destination: the server resolves it to its own emulators.
   const rescueData = {
-    email: DEMO_RESCUE_CONNECTION.email,
+    email: demo.rescue.email,
     region: SANDBOX_DESTINATION,
-    passwordEnc: seal(
-      rescueSecretField(SECRET_FIELDS.rescuePassword, SANDBOX_DESTINATION),
-      DEMO_RESCUE_CONNECTION.password,
-    ),
-    apiTokenEnc: seal(
-      rescueSecretField(SECRET_FIELDS.rescueApiToken, SANDBOX_DESTINATION),
-      DEMO_RESCUE_CONNECTION.apiToken,
-    ),
+    passwordEnc: seal(rescueSecretField(SECRET_FIELDS.rescuePassword, SANDBOX_DESTINATION), demo.rescue.password),
+    apiTokenEnc: seal(rescueSecretField(SECRET_FIELDS.rescueApiToken, SANDBOX_DESTINATION), demo.rescue.apiToken),
     // A fresh sandbox learns again whether the emulator takes createUsers (it does not, by default).
     ...FORGET_BULK_CREATE,
   };
   const entraData = {
-    directoryId: DEMO_TENANT_ID,
-    clientId: DEMO_CLIENT_ID,
+    directoryId: demo.entra.directoryId,
+    clientId: demo.entra.clientId,
     cloud: SANDBOX_DESTINATION,
-    clientSecretEnc: seal(entraSecretField(SANDBOX_DESTINATION), DEMO_CLIENT_SECRET),
+    clientSecretEnc: seal(entraSecretField(SANDBOX_DESTINATION), demo.entra.clientSecret),
   };
 
-  const mappings = SANDBOX_MAPPINGS.map((m, index) => {
+  const mappings = sandboxMappings(demo.entra.groupIds).map((m, index) => {
     const rescueGroupId = groupIdByName.get(m.rescueGroupName);
     if (rescueGroupId === undefined) {
       throw new Error(

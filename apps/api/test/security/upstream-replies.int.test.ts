@@ -3,13 +3,9 @@
 // point a connection anywhere themselves, so the odd server stands where the server's configuration says Graph is.
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_TENANT_ID,
-  loadOrCreateCertificates,
-} from "@techsync/emulators/graph";
+import { loadOrCreateCertificates } from "@techsync/emulators/graph";
 import { type ApiHarness, startApiHarness } from "../api-harness";
+import { SANDBOX_ENTRA_BODY } from "../sandbox-connections";
 
 let api: ApiHarness;
 let notGraph: Server;
@@ -45,12 +41,7 @@ test("the Entra group picker names a reply that is not a Graph group list, for e
   const set = await api.call(owner.token, {
     method: "PUT",
     url: `${base}/entra-connection`,
-    payload: {
-      directoryId: DEMO_TENANT_ID,
-      clientId: DEMO_CLIENT_ID,
-      clientSecret: DEMO_CLIENT_SECRET,
-      cloud: "sandbox",
-    },
+    payload: SANDBOX_ENTRA_BODY,
   });
   expect(set.statusCode).toBe(200);
   const shapes: unknown[] = [

@@ -37,7 +37,6 @@ export async function approveRun(
     await recordAuditEvent(tx, access, { action: "run.approved", target: `run:${runId}` });
     // The first job of this run keeps the run id in BullMQ's completed set, where a second add with that id
     // would be ignored: remove it first. Inside the transaction, so a Redis failure leaves the run blocked.
-    // (@techsync/jobs' enqueueApprovedRun would use a job id of its own, but BullMQ refuses its ":" in ids.)
     const finishedJob = await deps.syncQueue.getJob(runId);
     if (finishedJob && !(await finishedJob.isActive())) await finishedJob.remove();
     await enqueueRun(deps.syncQueue, { tenantId, runId });

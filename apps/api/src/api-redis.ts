@@ -1,0 +1,42 @@
+// Everything the API keeps in Redis, under the deployment's REDIS_PREFIX (the worker's too): the sync queue it
+// produces to (and Bull Board shows), the shared rate-limit counters and the failed-attempt counts. Two
+// deployments on one Redis with different prefixes never see each other's jobs or limits.
+import { createSyncQueue, type SyncQueue } from "@techsync/jobs";
+import { Redis } from "ioredis";
+import { type AttemptCounter, redisAttemptCounter } from "./auth/attempt-counter";
+
+/** The key prefixes of the API's own counters under a deployment's prefix. */
+export function apiRedisKeys(prefix: string): { rateLimitNameSpace: string; attemptPrefix: string } {
+  return { rateLimitNameSpace: `${prefix}:techsync-api-rate:`, attemptPrefix: `${prefix}:techsync-api-attempts:` };
+}
+
+export interface ApiRedis {
+  /** Request-path connection: rate limits, failed attempts, readiness. */
+  redis: Redis;
+  syncQueue: SyncQueue;
+  attemptCounter: AttemptCounter;
+  rateLimitNameSpace: string;
+  close(): Promise<void>;
+}
+
+export function connectApiRedis(options: { url: string; prefix: string }): ApiRedis {
+  const keys = apiRedisKeys(options.prefix);
+  // Fail fast for request-path Redis calls rather than queueing them while Redis is away.
+  const redis = new Redis(options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+  redis.on("error", () => {}); // reported through /readyz, not as an unhandled event
+  redis.connect().catch(() => {});
+  // The producer's own connection: BullMQ wants it separate, and failing fast suits a request path.
+  const queueConnection = new Redis(options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  queueConnection.on("error", () => {});
+  const syncQueue = createSyncQueue({ connection: queueConnection, prefix: options.prefix });
+  return {
+    redis,
+    syncQueue,
+    attemptCounter: redisAttemptCounter(redis, keys.attemptPrefix),
+    rateLimitNameSpace: keys.rateLimitNameSpace,
+    async close() {
+      await syncQueue.close();
+      await Promise.allSettled([redis.quit(), queueConnection.quit()]);
+    },
+  };
+}
