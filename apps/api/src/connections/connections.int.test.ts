@@ -169,8 +169,8 @@ describe("Rescue connection", () => {
     }
   });
 
-  test("what runs learned about createUsers is forgotten when the token, email or address changes, kept otherwise", async () => {
-    await setRescue({ ...DEMO_RESCUE_BODY, apiBaseUrl: rescue.url });
+  test("what runs learned about createUsers is forgotten when the token, email or region changes, kept otherwise", async () => {
+    await setRescue({ ...DEMO_RESCUE_BODY });
     const learned = () =>
       api.prisma.rescueConnection.update({
         where: { tenantId: owner.tenantId },
@@ -185,10 +185,19 @@ describe("Rescue connection", () => {
     await learned();
     await setRescue({ email: DEMO_RESCUE_CONNECTION.email, password: "Another-Password-1" });
     expect(await bulkCreate()).toBe("unavailable");
-    await setRescue({ email: DEMO_RESCUE_CONNECTION.email, serviceToken: DEMO_RESCUE_CONNECTION.apiToken });
+    await setRescue({ email: DEMO_RESCUE_CONNECTION.email, apiToken: DEMO_RESCUE_CONNECTION.apiToken });
     expect(await bulkCreate()).toBe("unknown");
     await learned();
-    await setRescue({ email: DEMO_RESCUE_CONNECTION.email, apiBaseUrl: "https://rescue.example.test" });
+    await setRescue({ email: "another.holder@contoso-demo.example" });
+    expect(await bulkCreate()).toBe("unknown");
+    await learned();
+    // Another region is another Rescue: its secrets are entered again, and what was learned starts over.
+    const moved = await setRescue({
+      email: DEMO_RESCUE_CONNECTION.email,
+      region: "global",
+      apiToken: DEMO_RESCUE_CONNECTION.apiToken,
+    });
+    expect(moved.statusCode).toBe(200);
     expect(await bulkCreate()).toBe("unknown");
   });
 
