@@ -63,6 +63,13 @@ describe("scoping filter (rule 1)", () => {
     const noName = directoryUser("u2", { displayName: null });
     expect(matchFilter(noName, { attribute: "displayName", operator: "contains", value: "" })).toBe(false);
   });
+
+  it("keeps out, without throwing, a user whose directory read did not include the filtered attribute", () => {
+    const unread = directoryUser("u3");
+    delete (unread as Partial<DirectoryUser>).department;
+    expect(() => matchFilter(unread, { attribute: "department", operator: "contains", value: "" })).not.toThrow();
+    expect(matchFilter(unread, { attribute: "department", operator: "contains", value: "" })).toBe(false);
+  });
 });
 
 describe("technician fields", () => {
