@@ -217,7 +217,8 @@ function shuffle<T>(items: readonly T[], random: () => number): T[] {
   return copy;
 }
 
-const RUNS = { numRuns: 100 };
+// 100 runs per property; the mutation run (stryker/) lowers it so that each mutant costs seconds.
+const RUNS = { numRuns: Number(process.env.SYNC_PROPERTY_RUNS ?? 100) };
 
 describe("rule 12: plan → apply → plan again gives an empty plan", () => {
   it("holds for random directories, mappings, trees and links", async () => {
