@@ -1,7 +1,7 @@
 // Builds one run's Entra and Rescue adapters from the tenant's decrypted connections. Each connection names its
-// destination (a Rescue region, an Entra cloud); the adapters reach it only through the outbound policy. Every
-// back-off an adapter takes (Graph 429/503 with Retry-After, Rescue ERROR or a timeout) is reported, so the run's
-// log shows its retries.
+// destination (a Rescue region, an Entra cloud); the adapters reach it only through the outbound policy. Inside a
+// run the adapters make single attempts: sync-core's executor retries every call through the one retry policy
+// (docs/architecture.md "Retries"), so a Rescue ERROR burst or a Graph 503 burst is retried by exactly one layer.
 import type { TenantSyncConfig } from "@techsync/db";
 import { createEntraDirectorySource, type EntraDirectorySource } from "@techsync/entra";
 import { entraTransport, type OutboundSettings, rescueTransport } from "@techsync/outbound";
@@ -15,19 +15,24 @@ export interface TenantAdapterOptions {
    * emulator's CA (GRAPH_EMULATOR_CA_PATH). Default: none, so only the real Rescue regions and Entra clouds.
    */
   outbound?: OutboundSettings;
-  /** Called before each back-off sleep an adapter takes. */
+  /** Called before each back-off sleep an adapter takes (none by default: the engine retries, not the adapters). */
   onBackoff: (system: AdapterSystem, waitMs: number) => void;
   /** Per Rescue HTTP call (default 30 s); also the outbound policy's total bound per call. */
   rescueTimeoutMs?: number;
-  /** Tries per Rescue call inside the client; sync-core's executor retries around it too, so keep it low. */
+  /**
+   * Tries per Rescue call inside the client. Default 1: sync-core's executor retries around it, and tries stacked in
+   * two layers multiply. Only a test that exercises the client on its own should raise it.
+   */
   rescueMaxAttempts?: number;
   rescueRetryDelayMs?: number;
   /** Technicians per createTechnicians call (default the client's 500); benchmarks and tests make them smaller. */
   rescueCreateBatchSize?: number;
   /** Rescue calls in flight per tenant (default the client's DEFAULT_CONCURRENCY). */
   rescueConcurrency?: number;
-  /** First Graph back-off without Retry-After (default 1 s). */
+  /** First Graph back-off without Retry-After (default 1 s); only used when graphMaxRetries is raised. */
   graphBaseBackoffMs?: number;
+  /** Graph client retries per call. Default 0 (single attempts): sync-core's read re-reads the group instead. */
+  graphMaxRetries?: number;
 }
 
 export interface TenantAdapters {
@@ -59,6 +64,10 @@ export function buildTenantAdapters(
     graphScope: graph.graphScope,
     fetch: graph.fetch,
     ...(options.graphBaseBackoffMs !== undefined ? { baseBackoffMs: options.graphBaseBackoffMs } : {}),
+    // Single attempts: no backoff retries and no Retry-After waits inside the client. The failure carries Graph's
+    // Retry-After, which the engine's retry honours.
+    maxRetries: options.graphMaxRetries ?? 0,
+    ...(options.graphMaxRetries ? {} : { maxThrottleWaitMs: 0 }),
     sleep: (ms) => {
       options.onBackoff("entra", ms);
       return sleep(ms);
@@ -73,7 +82,7 @@ export function buildTenantAdapters(
     password: rescue.password ?? undefined,
     bulkCreate: rescue.bulkCreate,
     timeoutMs,
-    maxAttempts: options.rescueMaxAttempts ?? 2,
+    maxAttempts: options.rescueMaxAttempts ?? 1,
     ...(options.rescueRetryDelayMs !== undefined ? { retryDelayMs: options.rescueRetryDelayMs } : {}),
     ...(options.rescueCreateBatchSize ? { createBatchSize: options.rescueCreateBatchSize } : {}),
     ...(options.rescueConcurrency ? { concurrency: options.rescueConcurrency } : {}),
