@@ -1,5 +1,5 @@
 export * from "./domain";
-export { type RetryContext } from "./executor/call-with-retry";
+export type { RetryContext } from "./executor/call-with-retry";
 export { type ExecuteOptions, type ExecutePorts, type ExecutorRescue, executePlan } from "./executor/execute-plan";
 export * from "./plan";
 export { checkSafety } from "./planner/check-safety";
