@@ -6,6 +6,7 @@ import type { TenantSyncConfig } from "@techsync/db";
 import { createEntraDirectorySource, type EntraDirectorySource } from "@techsync/entra";
 import { entraTransport, type OutboundSettings, rescueTransport } from "@techsync/outbound";
 import { createRescueClient, type RescueClient } from "@techsync/rescue";
+import { SyncPortError } from "@techsync/sync-core";
 
 export type AdapterSystem = "entra" | "rescue";
 
@@ -94,5 +95,28 @@ export function buildTenantAdapters(
       },
     },
   });
-  return { directory, rescue: client };
+  return { directory: reportingFailedReads(directory, options.onBackoff), rescue: client };
+}
+
+/**
+ * The Graph client no longer sleeps inside a run, so a transient Graph failure is reported here, as it leaves the
+ * adapter (with Graph's Retry-After, which the engine's wait honours): the run's log still names the system whose
+ * call failed, and the engine's own wait is reported as the engine's.
+ */
+function reportingFailedReads(
+  directory: EntraDirectorySource,
+  onBackoff: TenantAdapterOptions["onBackoff"],
+): EntraDirectorySource {
+  const groupMembers = directory.groupMembers;
+  return {
+    ...directory,
+    groupMembers: async function* (groupId, options) {
+      try {
+        yield* groupMembers(groupId, options);
+      } catch (error) {
+        if (error instanceof SyncPortError && error.retryable) onBackoff("entra", error.retryAfterMs ?? 0);
+        throw error;
+      }
+    },
+  };
 }
