@@ -87,6 +87,8 @@ export function buildTenantAdapters(
     ...(options.rescueRetryDelayMs !== undefined ? { retryDelayMs: options.rescueRetryDelayMs } : {}),
     ...(options.rescueCreateBatchSize ? { createBatchSize: options.rescueCreateBatchSize } : {}),
     ...(options.rescueConcurrency ? { concurrency: options.rescueConcurrency } : {}),
+    // Single attempts: a transient failure is reported as it leaves the client (the engine's wait is its own).
+    onTransientFailure: (failure) => options.onBackoff("rescue", failure.retryAfterMs ?? 0),
     clock: {
       now: () => new Date(),
       sleep: (ms) => {

@@ -83,6 +83,10 @@ export interface RescueClientOptions {
   /** First backoff delay, doubled per try with jitter. Default 500 ms; capped by maxRetryDelayMs (default 20 s). */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /**
+   * Called for each try that failed transiently (whether this client or the engine retries it), for the run's log.
+   */
+  onTransientFailure?: (failure: RescueError) => void;
   /** Calls in flight at once for this client (one client per tenant). Default DEFAULT_CONCURRENCY (16). */
   concurrency?: number;
   /** Technicians per createTechnicians call (the engine's chunk). Default 500. */
@@ -743,6 +747,7 @@ export class RescueClient implements RescueDirectory {
         decide: (error) => {
           if (!(error instanceof RescueError)) return { kind: "stop" };
           const retry = options.retryable ? options.retryable(error) : error.retryable;
+          if (retry) this.options.onTransientFailure?.(error);
           return retry ? { kind: "retry", retryAfterMs: error.retryAfterMs } : { kind: "stop" };
         },
         beforeRetry: options.beforeRetry,
