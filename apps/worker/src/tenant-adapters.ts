@@ -84,6 +84,9 @@ export function buildTenantAdapters(
     bulkCreate: rescue.bulkCreate,
     timeoutMs,
     maxAttempts: options.rescueMaxAttempts ?? 1,
+    // The one exception: a learned createUsers retries inside the client, through the same policy, because its
+    // retry reconciles by email first and keeps the rest of the call in bulk (the engine's retry cannot).
+    bulkCreateMaxAttempts: 4,
     ...(options.rescueRetryDelayMs !== undefined ? { retryDelayMs: options.rescueRetryDelayMs } : {}),
     ...(options.rescueCreateBatchSize ? { createBatchSize: options.rescueCreateBatchSize } : {}),
     ...(options.rescueConcurrency ? { concurrency: options.rescueConcurrency } : {}),

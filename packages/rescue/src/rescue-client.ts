@@ -84,6 +84,11 @@ export interface RescueClientOptions {
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
   /**
+   * Tries of a learned createUsers (default maxAttempts). Its retry finds by email what a lost reply created before
+   * re-sending, in the same call; a failure handed up instead sends the rest of the call one by one.
+   */
+  bulkCreateMaxAttempts?: number;
+  /**
    * Called for each try that failed transiently (whether this client or the engine retries it), for the run's log.
    */
   onTransientFailure?: (failure: RescueError) => void;
@@ -525,7 +530,10 @@ export class RescueClient implements RescueDirectory {
         },
         // rule 12: a retried createUsers must not duplicate the users a lost reply had created. While createUsers
         // is unknown there is no retry: its first failure decides.
-        { beforeRetry: findByEmail, ...(unknown ? { maxAttempts: 1 } : {}) },
+        {
+          beforeRetry: findByEmail,
+          maxAttempts: unknown ? 1 : (this.options.bulkCreateMaxAttempts ?? this.maxAttempts),
+        },
       );
     } catch (error) {
       if (!(error instanceof RescueError) || CONNECTION_CODES.has(error.code)) throw error;
