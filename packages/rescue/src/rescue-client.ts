@@ -8,7 +8,7 @@ import type {
   TechnicianFields,
   TechnicianStatus,
 } from "@techsync/sync-core";
-import { TECHNICIAN_FIELDS } from "@techsync/sync-core";
+import { RetryFailure, retryCall, TECHNICIAN_FIELDS } from "@techsync/sync-core";
 import pLimit from "p-limit";
 import {
   ASP_NET_FORM_LIMITS,
@@ -75,11 +75,23 @@ export interface RescueClientOptions {
   formLimits?: FormLimits;
   /** Per HTTP call. Default 30 s. */
   timeoutMs?: number;
-  /** Tries per call for retryable failures (transport, timeout, HTTP 429/5xx, ERROR). Default 4. */
+  /**
+   * Tries per call for retryable failures (transport, timeout, HTTP 429/5xx, ERROR), through sync-core's retry
+   * policy. Default 4, for the client used on its own; inside a run the engine retries, so give 1 (single attempts).
+   */
   maxAttempts?: number;
   /** First backoff delay, doubled per try with jitter. Default 500 ms; capped by maxRetryDelayMs (default 20 s). */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /**
+   * Tries of a learned createUsers (default maxAttempts). Its retry finds by email what a lost reply created before
+   * re-sending, in the same call; a failure handed up instead sends the rest of the call one by one.
+   */
+  bulkCreateMaxAttempts?: number;
+  /**
+   * Called for each try that failed transiently (whether this client or the engine retries it), for the run's log.
+   */
+  onTransientFailure?: (failure: RescueError) => void;
   /** Calls in flight at once for this client (one client per tenant). Default DEFAULT_CONCURRENCY (16). */
   concurrency?: number;
   /** Technicians per createTechnicians call (the engine's chunk). Default 500. */
@@ -158,6 +170,8 @@ export class RescueClient implements RescueDirectory {
   /** Blank users left by a createUser whose setUser_v2 was refused: reused for the next create under that parent. */
   private readonly blankUsers = new Map<number, number[]>();
   private readonly claimedBlanks = new Set<number>();
+  /** Parents under which a createUser failed transiently: it may have made a blank user before its reply was lost. */
+  private readonly uncertainBlankParents = new Set<number>();
   /** What this tenant's Rescue does with createUsers, as learned so far (reported back for the next run). */
   private bulk: BulkCreateKnowledge;
   private readonly stats: CreatePathStats;
@@ -516,7 +530,10 @@ export class RescueClient implements RescueDirectory {
         },
         // rule 12: a retried createUsers must not duplicate the users a lost reply had created. While createUsers
         // is unknown there is no retry: its first failure decides.
-        { beforeRetry: findByEmail, ...(unknown ? { maxAttempts: 1 } : {}) },
+        {
+          beforeRetry: findByEmail,
+          maxAttempts: unknown ? 1 : (this.options.bulkCreateMaxAttempts ?? this.maxAttempts),
+        },
       );
     } catch (error) {
       if (!(error instanceof RescueError) || CONNECTION_CODES.has(error.code)) throw error;
@@ -625,16 +642,29 @@ export class RescueClient implements RescueDirectory {
     const spare = this.blankUsers.get(parentId)?.shift();
     if (spare !== undefined) return spare;
     let claimed: number | undefined;
-    const reply = await this.call("createUser", () => (claimed === undefined ? { parent: parentId } : undefined), {
-      // rule 12: a lost createUser reply leaves a blank user; claim it rather than make another.
-      beforeRetry: async () => {
-        const blanks = (await this.getTree()).filter(
-          (n) => n.kind === "technician" && n.parentId === parentId && !n.name && !n.email,
-        );
-        claimed = blanks.find((n) => !this.claimedBlanks.has(n.id))?.id;
-        if (claimed !== undefined) this.claimedBlanks.add(claimed);
-      },
-    });
+    // rule 12: a lost createUser reply leaves a blank user; claim it rather than make another.
+    const claimBlank = async () => {
+      const blanks = (await this.getTree()).filter(
+        (n) => n.kind === "technician" && n.parentId === parentId && !n.name && !n.email,
+      );
+      claimed = blanks.find((n) => !this.claimedBlanks.has(n.id))?.id;
+      if (claimed !== undefined) this.claimedBlanks.add(claimed);
+    };
+    // A createUser of an earlier call failed transiently under this parent (the engine retries creates when this
+    // client makes single attempts): it may have made a blank user, so look before making another.
+    if (this.uncertainBlankParents.delete(parentId)) {
+      await claimBlank();
+      if (claimed !== undefined) return claimed;
+    }
+    let reply: PlainTextReply | undefined;
+    try {
+      reply = await this.call("createUser", () => (claimed === undefined ? { parent: parentId } : undefined), {
+        beforeRetry: claimBlank,
+      });
+    } catch (error) {
+      if (error instanceof RescueError && error.retryable) this.uncertainBlankParents.add(parentId);
+      throw error;
+    }
     if (claimed !== undefined) return claimed;
     const nodeId = Number(reply?.value ?? reply?.fields.nodeid);
     if (!Number.isInteger(nodeId) || nodeId <= 0) {
@@ -712,53 +742,69 @@ export class RescueClient implements RescueDirectory {
     params: Params | (() => Params | undefined),
     options: CallOptions = {},
   ): Promise<PlainTextReply | undefined> {
-    let renewedSession = false;
-    for (let attempt = 1; ; attempt++) {
+    // Shared by the tries of this call: the transparent renewal happens once per call.
+    const renewal = { done: false };
+    try {
+      const { value } = await retryCall(() => this.attemptOnce(method, params, renewal), {
+        policy: {
+          maxAttempts: Math.max(1, options.maxAttempts ?? this.maxAttempts),
+          baseDelayMs: this.options.retryDelayMs ?? 500,
+          maxDelayMs: this.options.maxRetryDelayMs ?? 20_000,
+        },
+        sleep: (ms) => this.clock.sleep(ms),
+        decide: (error) => {
+          if (!(error instanceof RescueError)) return { kind: "stop" };
+          const retry = options.retryable ? options.retryable(error) : error.retryable;
+          if (retry) this.options.onTransientFailure?.(error);
+          return retry ? { kind: "retry", retryAfterMs: error.retryAfterMs } : { kind: "stop" };
+        },
+        beforeRetry: options.beforeRetry,
+      });
+      return value;
+    } catch (error) {
+      throw error instanceof RetryFailure ? error.error : error;
+    }
+  }
+
+  /**
+   * One try of a call: no backoff here (that is the retry policy's), only what a single exchange needs to be
+   * answered at all: the authcode → login fallback and one transparent session renewal per call.
+   */
+  private async attemptOnce(
+    method: string,
+    params: Params | (() => Params | undefined),
+    renewal: { done: boolean },
+  ): Promise<PlainTextReply | undefined> {
+    for (;;) {
       const body = typeof params === "function" ? params() : params;
       if (!body) return undefined;
-      let failure: RescueError;
       try {
         const credentials = await this.session.credentials();
         const exchange = await this.send(method, { ...body, authcode: credentials.authcode }, credentials.cookie);
         const code = exchange.reply?.code;
         if (exchange.reply?.html || (!exchange.reply && /^\s*</.test(exchange.rawBody))) {
-          failure = htmlReplyError(method, exchange.httpStatus);
-        } else if (!exchange.reply || code === undefined) {
-          failure = httpError(method, exchange.httpStatus, exchange.retryAfterMs);
-        } else if (code === "OK") {
-          return exchange.reply;
-        } else if (
+          throw htmlReplyError(method, exchange.httpStatus);
+        }
+        if (!exchange.reply || code === undefined) throw httpError(method, exchange.httpStatus, exchange.retryAfterMs);
+        if (code === "OK") return exchange.reply;
+        if (
           (code === "INVALID_SECRETAUTHCODE" || (code === "NOTLOGGEDIN" && credentials.authcode)) &&
           this.session.fallBackToLogin()
         ) {
           // The token refused (NOTLOGGEDIN too: which code a refused service token gets is unconfirmed).
-          attempt--;
           continue;
-        } else if (code === "NOTLOGGEDIN" && credentials.cookie && !renewedSession) {
+        }
+        if (code === "NOTLOGGEDIN" && credentials.cookie && !renewal.done) {
           // Transparent renewal, once per call; a second NOTLOGGEDIN surfaces as sessionExpired.
           this.session.expire(credentials.cookie);
-          renewedSession = true;
-          attempt--;
+          renewal.done = true;
           continue;
-        } else {
-          failure = rescueErrorForCode(code, method);
         }
+        throw rescueErrorForCode(code, method);
       } catch (error) {
-        failure = error instanceof RescueError ? error : transportError(method, error, this.timeoutMs);
+        throw error instanceof RescueError ? error : transportError(method, error, this.timeoutMs);
       }
-      const retry = options.retryable ? options.retryable(failure) : failure.retryable;
-      if (!retry || attempt >= (options.maxAttempts ?? this.maxAttempts)) throw failure;
-      await this.clock.sleep(this.backoffMs(attempt, failure.retryAfterMs));
-      await options.beforeRetry?.();
     }
-  }
-
-  private backoffMs(attempt: number, retryAfterMs: number | undefined): number {
-    const base = this.options.retryDelayMs ?? 500;
-    const cap = this.options.maxRetryDelayMs ?? 20_000;
-    const exponential = Math.min(cap, base * 2 ** (attempt - 1));
-    const jittered = exponential / 2 + Math.random() * (exponential / 2);
-    return Math.max(jittered, retryAfterMs ?? 0);
   }
 }
 

@@ -1,10 +1,5 @@
 export * from "./domain";
-export {
-  backoffDelay,
-  DEFAULT_RETRY_POLICY,
-  type RetryContext,
-  type RetryPolicy,
-} from "./executor/call-with-retry";
+export type { RetryContext } from "./executor/call-with-retry";
 export { type ExecuteOptions, type ExecutePorts, type ExecutorRescue, executePlan } from "./executor/execute-plan";
 export * from "./plan";
 export { checkSafety } from "./planner/check-safety";
@@ -20,6 +15,16 @@ export {
   readDirectory,
   readDirectorySnapshot,
 } from "./read-directory-snapshot";
+export {
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  type RetryDecision,
+  RetryFailure,
+  type RetryOptions,
+  type RetryPolicy,
+  retryCall,
+  SINGLE_ATTEMPT,
+} from "./retry-policy";
 export * from "./run-report";
 export { type RunSyncDeps, type RunSyncInput, type RunSyncResult, runSync } from "./run-sync";
 export { systemClock } from "./system-clock";

@@ -1,13 +1,8 @@
 import type { Clock, RescueDirectory } from "../ports";
 import { SyncPortError } from "../ports";
+import { type RetryPolicy, retryCall } from "../retry-policy";
 
-export interface RetryPolicy {
-  /** Tries per call, the first included. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 30_000 };
+export { backoffDelay, DEFAULT_RETRY_POLICY, RetryFailure, type RetryPolicy } from "../retry-policy";
 
 /**
  * Renews the Rescue session for every call that met `sessionExpired`, but only once per expiry: concurrent calls
@@ -49,58 +44,36 @@ export interface RetryContext {
   signal?: AbortSignal;
 }
 
-/** Exponential backoff with jitter (half fixed, half random), never shorter than the server's Retry-After. */
-export function backoffDelay(
-  attempt: number,
-  policy: RetryPolicy,
-  random: () => number,
-  retryAfterMs?: number,
-): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const jittered = exponential / 2 + (random() * exponential) / 2;
-  return Math.max(retryAfterMs ?? 0, Math.round(jittered));
-}
-
-export class RetryFailure extends Error {
-  constructor(
-    readonly error: unknown,
-    readonly attempts: number,
-  ) {
-    super(error instanceof Error ? error.message : String(error), { cause: error });
-    this.name = "RetryFailure";
-  }
-}
-
 /**
- * One port call, retried while the error says it is retryable; on an expired session the session is renewed
- * once and the call repeated. Resolves with the value and the number of tries; rejects with a RetryFailure.
+ * One port call through the retry policy, retried while the error says it is retryable; on an expired session the
+ * session is renewed once and the call repeated. Resolves with the value and the number of tries; rejects with a
+ * RetryFailure.
  */
 export async function callWithRetry<T>(
   call: () => Promise<T>,
   context: RetryContext,
 ): Promise<{ value: T; attempts: number }> {
-  let attempts = 0;
   let renewed = false;
-  for (;;) {
-    attempts += 1;
-    const generation = context.session?.current() ?? 0;
-    try {
-      return { value: await call(), attempts };
-    } catch (error) {
-      if (!(error instanceof SyncPortError)) throw new RetryFailure(error, attempts);
-      if (error.sessionExpired && context.session && !renewed) {
-        renewed = true;
-        try {
+  let generation = 0;
+  return retryCall(
+    () => {
+      generation = context.session?.current() ?? 0;
+      return call();
+    },
+    {
+      policy: context.policy,
+      sleep: (ms) => context.clock.sleep(ms),
+      random: context.random,
+      signal: context.signal,
+      decide: async (error) => {
+        if (!(error instanceof SyncPortError)) return { kind: "stop" };
+        if (error.sessionExpired && context.session && !renewed) {
+          renewed = true;
           await context.session.renew(generation);
-        } catch (renewError) {
-          throw new RetryFailure(renewError, attempts);
+          return { kind: "again" };
         }
-        continue;
-      }
-      if (!error.retryable || attempts >= context.policy.maxAttempts || context.signal?.aborted) {
-        throw new RetryFailure(error, attempts);
-      }
-      await context.clock.sleep(backoffDelay(attempts, context.policy, context.random, error.retryAfterMs));
-    }
-  }
+        return error.retryable ? { kind: "retry", retryAfterMs: error.retryAfterMs } : { kind: "stop" };
+      },
+    },
+  );
 }
