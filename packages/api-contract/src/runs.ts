@@ -43,6 +43,38 @@ export function emptyRunCounts(): RunCounts {
   return cells;
 }
 
+/** A plan's warning, as the engine words it. */
+const ZRunWarning = z.object({
+  code: z.string(),
+  message: z.string(),
+  entraUserId: z.string().optional(),
+  rescueNodeId: z.number().int().optional(),
+  mappingId: z.string().optional(),
+  field: z.string().optional(),
+  actionId: z.string().optional(),
+  refusalCode: z.string().optional(),
+});
+
+/** Members of one mapping's group that got no technician, tallied by reason and kind with a few examples. */
+const ZSkippedMembers = z.object({
+  mappingId: z.string(),
+  entraGroupId: z.string().optional(),
+  reason: z.string(),
+  kind: z.string(),
+  count: ZCount,
+  examples: z.array(z.object({ id: z.string(), displayName: z.string().nullable() })).optional(),
+  message: z.string(),
+});
+
+const ZActionFailure = z.object({
+  actionId: z.string(),
+  kind: ZActionKind,
+  entraUserId: z.string(),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+});
+
 /** What a finished run reports; lists are cut to their first entries, the `*Count` fields say how many there were. */
 export const ZRunReport = z.looseObject({
   status: z.enum(["succeeded", "completed-with-failures", "blocked", "dry-run", "cancelled"]).optional(),
@@ -54,32 +86,12 @@ export const ZRunReport = z.looseObject({
   retries: z.looseObject({ graph: ZCount, graphThrottled: ZCount, rescue: ZCount, engine: ZCount }).optional(),
   safety: ZSafety.optional(),
   warningCount: ZCount.optional(),
-  warnings: z.array(z.looseObject({ code: z.string(), message: z.string() })).optional(),
+  warnings: z.array(ZRunWarning).optional(),
   skippedMemberCount: ZCount.optional(),
   /** Members of mapped groups that got no technician, one tally per mapping, reason and kind. */
-  skippedMembers: z
-    .array(
-      z.looseObject({
-        mappingId: z.string(),
-        reason: z.string(),
-        kind: z.string(),
-        count: ZCount,
-        message: z.string(),
-      }),
-    )
-    .optional(),
+  skippedMembers: z.array(ZSkippedMembers).optional(),
   failureCount: ZCount.optional(),
-  failures: z
-    .array(
-      z.looseObject({
-        actionId: z.string(),
-        kind: ZActionKind,
-        entraUserId: z.string(),
-        code: z.string(),
-        message: z.string(),
-      }),
-    )
-    .optional(),
+  failures: z.array(ZActionFailure).optional(),
 });
 export type RunReport = z.infer<typeof ZRunReport>;
 
