@@ -157,3 +157,6 @@ export type EntraGroupsReply = z.infer<typeof ZEntraGroupsReply>;
 export type EntraGroup = EntraGroupsReply["groups"][number];
 export type RescueGroupsReply = z.infer<typeof ZRescueGroupsReply>;
 export type RescueGroup = RescueGroupsReply["groups"][number];
+
+// The filter vocabulary is the engine's: one list, so no form offers what the planner cannot apply.
+export { FILTER_ATTRIBUTES, FILTER_OPERATORS, type FilterAttribute, type FilterOperator } from "@techsync/sync-core";
