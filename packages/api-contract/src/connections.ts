@@ -98,7 +98,6 @@ export const ZEntraConnectionTest = z.object({
   summary: z.array(z.string()),
 });
 
-
 export type RescueRegion = z.infer<typeof ZRescueRegion>;
 export type SetRescueConnectionBody = z.input<typeof ZSetRescueConnectionBody>;
 export type RescueConnectionTest = z.infer<typeof ZRescueConnectionTest>;

@@ -115,7 +115,6 @@ export const ZCreateApiKeyBody = z.strictObject({
 export const ZCreatedApiKey = z.object({ apiKey: ZApiKey, key: z.string().describe("Shown this once only") });
 export const ZApiKeyParams = ZTenantParams.extend({ keyId: z.uuid() }).strict();
 
-
 /** The signed-in user and the tenants they belong to. */
 export const ZMeReply = z.object({
   user: ZPortalUser,

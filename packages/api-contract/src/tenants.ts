@@ -3,6 +3,7 @@ import { FILTER_ATTRIBUTES, FILTER_OPERATORS, SSO_ID_SOURCES } from "@techsync/s
 import { z } from "zod";
 import { ZIsoDate, ZName, ZSecret, ZTenantParams } from "./common";
 import { ZRun, ZRunSummary } from "./runs";
+
 /** sync-core's AttributeSource: where a technician field's value comes from, first non-empty wins. */
 const ATTRIBUTE_SOURCES = [
   "displayName",

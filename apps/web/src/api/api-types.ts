@@ -3,7 +3,6 @@
 // out by hand here.
 import type {
   Action,
-  ApiKey,
   CreateMappingBody,
   EntraConnectionTest,
   EntraConnectionView,

@@ -108,7 +108,9 @@ describe("group picker", () => {
   });
 
   test("typing searches Entra groups on the server once the person pauses", async () => {
-    const searchEntraGroups = jest.fn(async () => ({ groups: [{ id: "g9", displayName: "Field North", description: null }] }));
+    const searchEntraGroups = jest.fn(async () => ({
+      groups: [{ id: "g9", displayName: "Field North", description: null }],
+    }));
     renderPicker({ searchEntraGroups });
     fireEvent.change(screen.getByLabelText("Search Entra groups"), { target: { value: "fie" } });
     fireEvent.change(screen.getByLabelText("Search Entra groups"), { target: { value: "field" } });

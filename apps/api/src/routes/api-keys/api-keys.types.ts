@@ -3,15 +3,13 @@ import { API_KEY_SCOPES, type ApiKeyView } from "@techsync/api-contract";
 import type { Prisma } from "@techsync/db";
 import { isoOrNull } from "../common.types";
 
+export type { ApiKeyView } from "@techsync/api-contract";
 export {
   ZApiKey,
   ZApiKeyParams,
   ZApiKeysReply,
   ZCreateApiKeyBody,
   ZCreatedApiKey,
-} from "@techsync/api-contract";
-export type {
-  ApiKeyView,
 } from "@techsync/api-contract";
 
 export function apiKeyView(row: Prisma.ApiKeyModel): ApiKeyView {

@@ -1,6 +1,7 @@
 // Sign-up and sign-in schemas are the API contract's; this holds the server's constant answer and view.
 import type { PortalUserView, SignUpReply } from "@techsync/api-contract";
 
+export type { PortalUserView } from "@techsync/api-contract";
 export {
   ZLinkMicrosoftAccountBody,
   ZLogInBody,
@@ -9,9 +10,6 @@ export {
   ZSignUpBody,
   ZSignUpReply,
   ZUserReply,
-} from "@techsync/api-contract";
-export type {
-  PortalUserView,
 } from "@techsync/api-contract";
 
 /** The same for a new and a registered email (sign-up.ts). */

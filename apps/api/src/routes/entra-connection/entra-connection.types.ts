@@ -3,14 +3,12 @@ import { type EntraConnectionView, ZEntraCloud } from "@techsync/api-contract";
 import type { Prisma } from "@techsync/db";
 import { isoOrNull } from "../common.types";
 
+export type { EntraConnectionView } from "@techsync/api-contract";
 export {
   ZEntraCloud,
   ZEntraConnection,
   ZEntraConnectionTest,
   ZSetEntraConnectionBody,
-} from "@techsync/api-contract";
-export type {
-  EntraConnectionView,
 } from "@techsync/api-contract";
 
 export function entraConnectionView(row: Prisma.EntraConnectionModel): EntraConnectionView {

@@ -1,6 +1,7 @@
 // Invitation schemas are the API contract's; this maps a row to its view and says which are pending.
 import type { InvitationView } from "@techsync/api-contract";
 
+export type { InvitationView } from "@techsync/api-contract";
 export {
   DEFAULT_INVITATION_DAYS,
   ZAcceptedInvitation,
@@ -11,9 +12,6 @@ export {
   ZInvitationPreview,
   ZInvitationsReply,
   ZInvitationTokenParams,
-} from "@techsync/api-contract";
-export type {
-  InvitationView,
 } from "@techsync/api-contract";
 
 export function invitationView(row: {

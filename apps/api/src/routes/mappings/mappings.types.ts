@@ -2,8 +2,7 @@
 import { type MappingFilter, type MappingView, ZMappingFilter } from "@techsync/api-contract";
 import type { Prisma } from "@techsync/db";
 
-// The filter vocabulary is the engine's: one list, so the API never accepts what the planner cannot apply.
-export { FILTER_ATTRIBUTES, FILTER_OPERATORS } from "@techsync/sync-core";
+export type { MappingView } from "@techsync/api-contract";
 export {
   ZCreateMappingBody,
   ZMapping,
@@ -12,9 +11,8 @@ export {
   ZMappingsReply,
   ZUpdateMappingBody,
 } from "@techsync/api-contract";
-export type {
-  MappingView,
-} from "@techsync/api-contract";
+// The filter vocabulary is the engine's: one list, so the API never accepts what the planner cannot apply.
+export { FILTER_ATTRIBUTES, FILTER_OPERATORS } from "@techsync/sync-core";
 
 export function filterColumns(filter: MappingFilter | null) {
   return {

@@ -1,11 +1,10 @@
-import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type MeReply, ZMeReply } from "@techsync/api-contract";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../../api-deps";
 import { portalUserOf } from "../../auth/authenticate";
 import { AppError } from "../../errors";
-import { portalUserView, ZPortalUser } from "../auth/auth.types";
+import { portalUserView } from "../auth/auth.types";
 import { AUTHENTICATED_ERRORS } from "../common.types";
-
 
 export async function getMe(deps: Pick<ApiDeps, "prisma">, userId: string): Promise<MeReply> {
   const user = await deps.prisma.portalUser.findUnique({

@@ -1,15 +1,13 @@
 // Member schemas are the API contract's; this maps a membership row to its view.
 import type { MemberView } from "@techsync/api-contract";
 
+export type { MemberView } from "@techsync/api-contract";
 export {
   ZChangeRoleBody,
   ZMember,
   ZMemberParams,
   ZMembersReply,
   ZRole,
-} from "@techsync/api-contract";
-export type {
-  MemberView,
 } from "@techsync/api-contract";
 
 export function memberView(m: {

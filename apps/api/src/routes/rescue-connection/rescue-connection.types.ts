@@ -3,14 +3,12 @@ import { type RescueConnectionView, ZRescueRegion } from "@techsync/api-contract
 import type { Prisma } from "@techsync/db";
 import { isoOrNull } from "../common.types";
 
+export type { RescueConnectionView } from "@techsync/api-contract";
 export {
   ZRescueConnection,
   ZRescueConnectionTest,
   ZRescueRegion,
   ZSetRescueConnectionBody,
-} from "@techsync/api-contract";
-export type {
-  RescueConnectionView,
 } from "@techsync/api-contract";
 
 export function rescueConnectionView(row: Prisma.RescueConnectionModel): RescueConnectionView {

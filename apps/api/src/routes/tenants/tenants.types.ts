@@ -3,6 +3,10 @@ import { type TenantSettings, ZAttributeMapping } from "@techsync/api-contract";
 import type { Prisma } from "@techsync/db";
 import { isoOrNull } from "../common.types";
 
+export type {
+  TenantSettings,
+  UpdateTenantBody,
+} from "@techsync/api-contract";
 export {
   ZAttributeMapping,
   ZCreateTenantBody,
@@ -11,10 +15,6 @@ export {
   ZTenantSettings,
   ZTenantSummary,
   ZUpdateTenantBody,
-} from "@techsync/api-contract";
-export type {
-  TenantSettings,
-  UpdateTenantBody,
 } from "@techsync/api-contract";
 
 export function tenantSettingsView(tenant: Prisma.TenantModel, nextRunAt?: Date | null): TenantSettings {
