@@ -15,9 +15,7 @@ import {
 import type { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
 import type { ApiDeps } from "./api-deps";
-import { apiKeyPrefix, isApiKeyToken } from "./auth/api-key-credential";
 import { RateLimitedError } from "./auth/auth-limits";
-import { bearerToken } from "./auth/authenticate";
 import { withoutInvitationToken } from "./auth/invitation-token";
 import { errorReplyOf } from "./errors";
 import { healthRoutes, type ReadinessChecks } from "./routes/health";

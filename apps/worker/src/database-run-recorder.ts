@@ -1,6 +1,7 @@
 // sync-core's RunRecorder over Postgres: the run's trace the portal shows (actions, links, log, progress).
 // Calls arrive in batches (sync-core's contract), and each batch is one or two statements, so a 100,000-user
 // run writes in a few hundred round trips rather than a few hundred thousand.
+import { ACTION_KINDS, type RunCounts } from "@techsync/api-contract";
 import type { PrismaClient } from "@techsync/db";
 import type {
   ActionOutcome,
@@ -113,7 +114,7 @@ export class DatabaseRunRecorder implements RunRecorder {
         phase: context.dryRun ? "plan" : "apply",
         progressDone: 0,
         progressTotal: plan.actions.length,
-        counts: { planned: plan.counts, safety: plan.safety, usersInScope: plan.usersInScope } as unknown as object,
+        counts: plannedCounts(plan),
       },
     });
   }
@@ -351,4 +352,12 @@ export class DatabaseRunRecorder implements RunRecorder {
     if (this.latestProgress) await this.writeProgress();
     await this.logChain;
   }
+}
+
+/** The run's counts once planned, in the contract's one shape: every action is still `planned`. */
+function plannedCounts(plan: Plan): RunCounts {
+  const cells = Object.fromEntries(
+    ACTION_KINDS.map((kind) => [kind, { planned: plan.counts[kind], succeeded: 0, failed: 0, skipped: 0 }]),
+  ) as Pick<RunCounts, (typeof ACTION_KINDS)[number]>;
+  return { ...cells, safety: plan.safety, usersInScope: plan.usersInScope };
 }

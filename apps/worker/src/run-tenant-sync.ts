@@ -1,5 +1,6 @@
 // One run of one tenant: claim the SyncRun row, load and decrypt the tenant, build the
 // adapters, then runSync with a database-backed recorder, and finish as succeeded / partial / failed / blocked.
+import type { RunCounts, RunReport as StoredRunReport } from "@techsync/api-contract";
 import { DestinationError } from "@techsync/config/destinations";
 import { loadTenantSyncConfig, type PrismaClient, type SecretBox, TenantNotConnectedError } from "@techsync/db";
 import { EntraError } from "@techsync/entra";
@@ -387,7 +388,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
         status,
         phase: "done",
         finishedAt: new Date(),
-        counts: { ...counts, calls: { entra: callsCounted.entra, rescue: callsCounted.rescue } } as unknown as object,
+        counts: { ...counts, calls: { entra: callsCounted.entra, rescue: callsCounted.rescue } } satisfies RunCounts,
         report: {
           status: report.status,
           dryRun: report.dryRun,
@@ -406,7 +407,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
           skippedMembers: report.skippedMembers.slice(0, REPORT_LIST_LIMIT),
           failureCount: report.failures.length,
           failures: report.failures.slice(0, REPORT_LIST_LIMIT),
-        } as unknown as object,
+        } satisfies StoredRunReport as object,
         error:
           status === "partial"
             ? `${report.failures.length} action(s) failed; see the run's actions for each reason.`

@@ -2,9 +2,12 @@
 // SHA-256 of the whole token. The signature (HMAC under the portal token key, separated from portal tokens by
 // a purpose label) lets a forged or mistyped token be refused without a database look-up.
 import { createHash, createHmac, type KeyObject, randomBytes, timingSafeEqual } from "node:crypto";
+import { INVITATION_TOKEN_PATTERN } from "@techsync/api-contract";
+
+// The token's pattern is the API contract's, so the route's validation and this parser read the same shape.
+export { INVITATION_TOKEN_PATTERN };
 
 const PURPOSE = "techsync-invitation:";
-export const INVITATION_TOKEN_PATTERN = /^inv_([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/;
 
 function signatureOf(key: KeyObject, random: string): Buffer {
   return createHmac("sha256", key).update(`${PURPOSE}${random}`).digest();

@@ -2,8 +2,8 @@
 // tenant authorisation (may they, here) runs in preHandler, once the path's tenant id is validated.
 import type { ActorType, Role } from "@techsync/db";
 
-export type ApiKeyScope = "read" | "write" | "run";
-export const API_KEY_SCOPES = ["read", "write", "run"] as const satisfies readonly ApiKeyScope[];
+// The scopes are the API contract's: the portal offers exactly what the API accepts.
+export { API_KEY_SCOPES, type ApiKeyScope } from "@techsync/api-contract";
 
 export type Principal =
   /** The portal's server itself, for signup and sign-in, before a user is known. */

@@ -1,35 +1,53 @@
 // The portal's only way to reach TechSync data: typed calls to the API.
 // Runs on the server only; every call carries a freshly signed short-lived token.
-import { ApiError, apiErrorFromResponse, unreachableApiError } from "./api-error";
-import { signPortalServiceToken, signPortalUserToken } from "./api-token";
+
 import type {
+  AcceptedInvitation,
+  ActionsReply,
   ApiKey,
   ApiKeyScope,
+  ApiKeysReply,
+  CreatedApiKey,
   CreatedInvitation,
-  EntraConnection,
-  EntraConnectionInput,
+  CreateMappingBody,
   EntraConnectionTest,
-  EntraGroup,
-  GroupMapping,
-  GroupMappingInput,
+  EntraConnectionView,
+  EntraGroupsReply,
   Invitation,
   InvitationPreview,
-  LinkedTechnician,
-  LogEntry,
-  Member,
-  PortalUser,
-  RescueConnection,
-  RescueConnectionInput,
+  InvitationsReply,
+  LinkMicrosoftAccountBody,
+  LogInBody,
+  LogsReply,
+  Mapping,
+  MappingsReply,
+  MemberView,
+  MeReply,
+  MicrosoftSignInBody,
   RescueConnectionTest,
-  RescueGroup,
+  RescueConnectionView,
+  RescueGroupsReply,
   Role,
-  SyncAction,
-  SyncRun,
-  TenantMembership,
+  Run,
+  RunStatus,
+  RunsReply,
+  SetEntraConnectionBody,
+  SetRescueConnectionBody,
+  SignUpBody,
+  SignUpReply,
+  StartRunReply,
+  TechniciansReply,
   TenantSettings,
   TenantSettingsPatch,
   TenantSummary,
-} from "./api-types";
+  UserReply,
+} from "@techsync/api-contract";
+import { ApiError, apiErrorFromResponse, unreachableApiError } from "./api-error";
+import { signPortalServiceToken, signPortalUserToken } from "./api-token";
+import type { Member, PortalUser } from "./api-types";
+
+// Every answer is typed by the API contract's schema for that route: a changed schema fails this file's callers.
+type SyncRun = Run;
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -112,8 +130,8 @@ export class PortalAuthApi {
    * The same answer whether or not the email is registered; sign in next to find out. Without tenantName no
    * organisation is made (a person signing up to accept an invitation).
    */
-  signUp(input: { email: string; password: string; name?: string; tenantName?: string }) {
-    return this.transport.json<{ status: "accepted"; message: string }>("POST", "/v1/auth/signup", { body: input });
+  signUp(input: SignUpBody) {
+    return this.transport.json<SignUpReply>("POST", "/v1/auth/signup", { body: input });
   }
 
   /** What an invitation link offers; a public route (the link is the credential), the token is simply unused. */
@@ -121,12 +139,12 @@ export class PortalAuthApi {
     return this.transport.json<InvitationPreview>("GET", `/v1/invitations/${encodeURIComponent(token)}`);
   }
 
-  logIn(input: { email: string; password: string }) {
-    return this.transport.json<{ user: PortalUser }>("POST", "/v1/auth/login", { body: input });
+  logIn(input: LogInBody) {
+    return this.transport.json<UserReply>("POST", "/v1/auth/login", { body: input });
   }
 
-  microsoft(input: { entraObjectId: string; entraTenantId: string; email: string; name?: string }) {
-    return this.transport.json<{ user: PortalUser }>("POST", "/v1/auth/microsoft", { body: input });
+  microsoft(input: MicrosoftSignInBody) {
+    return this.transport.json<UserReply>("POST", "/v1/auth/microsoft", { body: input });
   }
 }
 
@@ -141,23 +159,20 @@ export class PortalUserApi {
   }
 
   me() {
-    return this.transport.json<{ user: PortalUser; tenants: TenantMembership[] }>("GET", "/v1/me");
+    return this.transport.json<MeReply>("GET", "/v1/me");
   }
 
   /** Links a Microsoft account (oid + tid) the portal verified to this user. */
-  linkMicrosoftAccount(input: { entraObjectId: string; entraTenantId: string }) {
-    return this.transport.json<{ user: PortalUser }>("PUT", "/v1/me/microsoft-account", { body: input });
+  linkMicrosoftAccount(input: LinkMicrosoftAccountBody) {
+    return this.transport.json<UserReply>("PUT", "/v1/me/microsoft-account", { body: input });
   }
 
   acceptInvitation(token: string) {
-    return this.transport.json<{ tenant: { id: string; name: string }; role: Role }>(
-      "POST",
-      `/v1/invitations/${encodeURIComponent(token)}/accept`,
-    );
+    return this.transport.json<AcceptedInvitation>("POST", `/v1/invitations/${encodeURIComponent(token)}/accept`);
   }
 
   createTenant(name: string) {
-    return this.transport.json<{ id: string; name: string }>("POST", "/v1/tenants", { body: { name } });
+    return this.transport.json<TenantSettings>("POST", "/v1/tenants", { body: { name } });
   }
 
   tenant(tenantId: string) {
@@ -186,70 +201,63 @@ export class TenantApi {
   }
 
   /** null when no Rescue connection has been saved yet. */
-  async rescueConnection(): Promise<RescueConnection | null> {
-    return orNullWhenMissing(this.transport.json<RescueConnection>("GET", this.path("/rescue-connection")));
+  async rescueConnection(): Promise<RescueConnectionView | null> {
+    return orNullWhenMissing(this.transport.json<RescueConnectionView>("GET", this.path("/rescue-connection")));
   }
-  saveRescueConnection(input: RescueConnectionInput) {
-    return this.transport.json<RescueConnection>("PUT", this.path("/rescue-connection"), { body: input });
+  saveRescueConnection(input: SetRescueConnectionBody) {
+    return this.transport.json<RescueConnectionView>("PUT", this.path("/rescue-connection"), { body: input });
   }
   testRescueConnection() {
     return this.transport.json<RescueConnectionTest>("POST", this.path("/rescue-connection/test"), { body: {} });
   }
 
-  async entraConnection(): Promise<EntraConnection | null> {
-    return orNullWhenMissing(this.transport.json<EntraConnection>("GET", this.path("/entra-connection")));
+  async entraConnection(): Promise<EntraConnectionView | null> {
+    return orNullWhenMissing(this.transport.json<EntraConnectionView>("GET", this.path("/entra-connection")));
   }
-  saveEntraConnection(input: EntraConnectionInput) {
-    return this.transport.json<EntraConnection>("PUT", this.path("/entra-connection"), { body: input });
+  saveEntraConnection(input: SetEntraConnectionBody) {
+    return this.transport.json<EntraConnectionView>("PUT", this.path("/entra-connection"), { body: input });
   }
   testEntraConnection() {
     return this.transport.json<EntraConnectionTest>("POST", this.path("/entra-connection/test"), { body: {} });
   }
 
   entraGroups(query: { search?: string; pageToken?: string; pageSize?: number }) {
-    return this.transport.json<{ groups: EntraGroup[]; nextPageToken?: string }>(
-      "GET",
-      this.path("/pickers/entra-groups"),
-      { query },
-    );
+    return this.transport.json<EntraGroupsReply>("GET", this.path("/pickers/entra-groups"), { query });
   }
   rescueGroups() {
-    return this.transport.json<{ groups: RescueGroup[] }>("GET", this.path("/pickers/rescue-groups"));
+    return this.transport.json<RescueGroupsReply>("GET", this.path("/pickers/rescue-groups"));
   }
 
   mappings() {
-    return this.transport.json<{ mappings: GroupMapping[] }>("GET", this.path("/mappings"));
+    return this.transport.json<MappingsReply>("GET", this.path("/mappings"));
   }
-  createMapping(input: GroupMappingInput) {
-    return this.transport.json<GroupMapping>("POST", this.path("/mappings"), { body: input });
+  createMapping(input: CreateMappingBody) {
+    return this.transport.json<Mapping>("POST", this.path("/mappings"), { body: input });
   }
   deleteMapping(mappingId: string) {
     return this.transport.json<void>("DELETE", this.path(`/mappings/${encodeURIComponent(mappingId)}`));
   }
 
   startRun(dryRun: boolean) {
-    return this.transport.json<{ run: SyncRun; deduplicated: boolean }>("POST", this.path("/runs"), {
+    return this.transport.json<StartRunReply>("POST", this.path("/runs"), {
       body: { dryRun },
     });
   }
-  runs(query: { status?: string; limit?: number; cursor?: string } = {}) {
-    return this.transport.json<{ runs: SyncRun[]; nextCursor?: string }>("GET", this.path("/runs"), { query });
+  runs(query: { status?: RunStatus; limit?: number; cursor?: string } = {}) {
+    return this.transport.json<RunsReply>("GET", this.path("/runs"), { query });
   }
   run(runId: string) {
     return this.transport.json<SyncRun>("GET", this.path(`/runs/${encodeURIComponent(runId)}`));
   }
+  /** kind and status as the page's address gave them: the API answers 400 for one it does not know. */
   runActions(runId: string, query: { kind?: string; status?: string; q?: string; limit?: number; cursor?: string }) {
-    return this.transport.json<{ actions: SyncAction[]; nextCursor?: string }>(
-      "GET",
-      this.path(`/runs/${encodeURIComponent(runId)}/actions`),
-      { query },
-    );
+    return this.transport.json<ActionsReply>("GET", this.path(`/runs/${encodeURIComponent(runId)}/actions`), { query });
   }
   approveRun(runId: string) {
-    return this.transport.json<unknown>("POST", this.path(`/runs/${encodeURIComponent(runId)}/approve`), { body: {} });
+    return this.transport.json<SyncRun>("POST", this.path(`/runs/${encodeURIComponent(runId)}/approve`), { body: {} });
   }
   dismissRun(runId: string) {
-    return this.transport.json<unknown>("POST", this.path(`/runs/${encodeURIComponent(runId)}/dismiss`), { body: {} });
+    return this.transport.json<SyncRun>("POST", this.path(`/runs/${encodeURIComponent(runId)}/dismiss`), { body: {} });
   }
   /** The run's Server-Sent Events stream, as a raw response to pass through. */
   runEvents(runId: string, signal?: AbortSignal) {
@@ -260,15 +268,11 @@ export class TenantApi {
   }
 
   technicians(query: { q?: string; limit?: number; cursor?: string } = {}) {
-    return this.transport.json<{ technicians: LinkedTechnician[]; nextCursor?: string }>(
-      "GET",
-      this.path("/technicians"),
-      { query },
-    );
+    return this.transport.json<TechniciansReply>("GET", this.path("/technicians"), { query });
   }
 
   logs(query: { level?: string; runId?: string; limit?: number; cursor?: string }) {
-    return this.transport.json<{ entries: LogEntry[]; nextCursor?: string }>("GET", this.path("/logs"), { query });
+    return this.transport.json<LogsReply>("GET", this.path("/logs"), { query });
   }
   /** The NDJSON download of the log, as a raw response to pass through. */
   logsDownload(query: { level?: string; runId?: string }) {
@@ -287,7 +291,7 @@ export class TenantApi {
     }));
   }
   async invitations(): Promise<Invitation[]> {
-    return (await this.transport.json<{ invitations: Invitation[] }>("GET", this.path("/invitations"))).invitations;
+    return (await this.transport.json<InvitationsReply>("GET", this.path("/invitations"))).invitations;
   }
   invite(email: string, role: Role) {
     return this.transport.json<CreatedInvitation>("POST", this.path("/invitations"), { body: { email, role } });
@@ -296,7 +300,7 @@ export class TenantApi {
     return this.transport.json<void>("DELETE", this.path(`/invitations/${encodeURIComponent(invitationId)}`));
   }
   changeMemberRole(userId: string, role: Role) {
-    return this.transport.json<unknown>("PATCH", this.path(`/members/${encodeURIComponent(userId)}`), {
+    return this.transport.json<MemberView>("PATCH", this.path(`/members/${encodeURIComponent(userId)}`), {
       body: { role },
     });
   }
@@ -305,11 +309,11 @@ export class TenantApi {
   }
 
   async apiKeys(): Promise<ApiKey[]> {
-    const answer = await this.transport.json<{ apiKeys: ApiKey[] } | ApiKey[]>("GET", this.path("/api-keys"));
+    const answer = await this.transport.json<ApiKeysReply | ApiKey[]>("GET", this.path("/api-keys"));
     return Array.isArray(answer) ? answer : answer.apiKeys;
   }
   createApiKey(name: string, scopes: ApiKeyScope[]) {
-    return this.transport.json<{ apiKey: ApiKey; key: string }>("POST", this.path("/api-keys"), {
+    return this.transport.json<CreatedApiKey>("POST", this.path("/api-keys"), {
       body: { name, scopes },
     });
   }

@@ -1,4 +1,5 @@
 // Settings: schedule, safety threshold, default password, attribute mapping, members, API keys.
+import { API_KEY_SCOPES, ROLES } from "@techsync/api-contract";
 import { z } from "zod";
 
 export const ZTenantSettingsForm = z.object({
@@ -45,10 +46,10 @@ export const ZTenantSettingsForm = z.object({
 
 export const ZInvitationForm = z.object({
   email: z.string().email("Enter the person's email address."),
-  role: z.enum(["owner", "admin", "viewer"], { message: "Choose a role." }),
+  role: z.enum(ROLES, { message: "Choose a role." }),
 });
 
 export const ZApiKeyForm = z.object({
   name: z.string().min(1, "Name the key after what will use it, e.g. “nightly export”.").max(100),
-  scopes: z.array(z.enum(["read", "write", "run"])).min(1, "Choose at least one scope."),
+  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, "Choose at least one scope."),
 });

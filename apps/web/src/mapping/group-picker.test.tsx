@@ -11,7 +11,7 @@ const rescueGroups = [
 const entraGroups: EntraGroupPage = {
   groups: [
     { id: "g1", displayName: "Support Engineers", description: "Tier 1" },
-    { id: "g2", displayName: "Helpdesk" },
+    { id: "g2", displayName: "Helpdesk", description: null },
   ],
 };
 const pair: GroupMapping = {
@@ -108,7 +108,9 @@ describe("group picker", () => {
   });
 
   test("typing searches Entra groups on the server once the person pauses", async () => {
-    const searchEntraGroups = jest.fn(async () => ({ groups: [{ id: "g9", displayName: "Field North" }] }));
+    const searchEntraGroups = jest.fn(async () => ({
+      groups: [{ id: "g9", displayName: "Field North", description: null }],
+    }));
     renderPicker({ searchEntraGroups });
     fireEvent.change(screen.getByLabelText("Search Entra groups"), { target: { value: "fie" } });
     fireEvent.change(screen.getByLabelText("Search Entra groups"), { target: { value: "field" } });

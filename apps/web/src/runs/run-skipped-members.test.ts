@@ -20,9 +20,9 @@ describe("skipped members in a run's report", () => {
     ]);
   });
 
-  test("a report without them (older runs, unfinished runs) or with odd entries shows none", () => {
+  // Odd stored entries are dropped by the API when it reads the report: stored-run-counts.test.ts.
+  test("a report without them (older runs, unfinished runs) shows none", () => {
     expect(skippedMembersOf({ report: null })).toEqual([]);
     expect(skippedMembersOf({ report: { warnings: [] } })).toEqual([]);
-    expect(skippedMembersOf({ report: { skippedMembers: [null, { message: 3 }] } })).toEqual([]);
   });
 });

@@ -10,13 +10,11 @@ export interface SkippedMembersLine {
 
 /** The report's skipped-member tallies; an older or unfinished run has none. */
 export function skippedMembersOf(run: Pick<SyncRun, "report">): SkippedMembersLine[] {
-  const report = run.report as { skippedMembers?: unknown } | null;
-  if (!report || !Array.isArray(report.skippedMembers)) return [];
-  return report.skippedMembers.flatMap((entry: unknown, index) => {
-    const { message, count, mappingId, reason, kind } = (entry ?? {}) as Record<string, unknown>;
-    if (typeof message !== "string" || typeof count !== "number") return [];
-    return [{ key: `${String(mappingId)}|${String(reason)}|${String(kind)}|${index}`, message, count }];
-  });
+  return (run.report?.skippedMembers ?? []).map(({ message, count, mappingId, reason, kind }, index) => ({
+    key: `${mappingId}|${reason}|${kind}|${index}`,
+    message,
+    count,
+  }));
 }
 
 export function RunSkippedMembers({ run }: { run: Pick<SyncRun, "report"> }) {

@@ -1,8 +1,6 @@
 // How runs and actions are named on screen.
 import type { ActionKind, RunCounts, RunStatus } from "../api/api-types";
 
-export const actionKinds: ActionKind[] = ["create", "adopt", "update", "enable", "disable"];
-
 const planned: Record<ActionKind, string> = {
   create: "Will be created",
   adopt: "Will be linked (already in Rescue)",
@@ -17,6 +15,9 @@ const applied: Record<ActionKind, string> = {
   enable: "Enabled",
   disable: "Disabled",
 };
+
+/** Every action kind, in the order the portal shows them (the labels' order; the type makes the list complete). */
+export const actionKinds = Object.keys(applied) as ActionKind[];
 
 export function actionKindLabel(kind: ActionKind, dryRun: boolean): string {
   return (dryRun ? planned : applied)[kind] ?? kind;
@@ -40,39 +41,20 @@ export function runIsLive(status: RunStatus): boolean {
   return status === "queued" || status === "running";
 }
 
-type CountCell = number | Partial<Record<"planned" | "succeeded" | "failed" | "skipped" | "cancelled", number>>;
-
-const sum = (values: (number | undefined)[]) => values.reduce<number>((total, v) => total + (v ?? 0), 0);
-
 /**
- * How many actions of a kind a run planned (dry or blocked runs) or applied (real runs), or how many
- * failed. The worker records counts per kind and status ({ create: { planned, succeeded, failed, skipped } }),
- * and while planning { planned: { create: n } }; flat numbers ({ create: n }) are read too.
+ * How many actions of a kind a run planned (dry, blocked or still running runs) or applied (real runs), or how
+ * many failed across kinds. Counts come from the API in one shape, per kind and status.
  */
 export function runCount(
-  run: { counts: RunCounts | null | undefined; dryRun?: boolean; status?: RunStatus },
+  run: { counts: RunCounts | null | undefined; dryRun: boolean; status: RunStatus },
   kind: ActionKind | "failed",
 ): number {
-  const counts = (run.counts ?? {}) as Record<string, unknown>;
-  const cell = (k: ActionKind) => counts[k] as CountCell | undefined;
-  if (kind === "failed") {
-    if (typeof counts.failed === "number") return counts.failed;
-    return sum(
-      actionKinds.map((k) => {
-        const c = cell(k);
-        return typeof c === "object" ? c.failed : 0;
-      }),
-    );
-  }
-  const value = cell(kind);
-  if (typeof value === "number") return value;
-  if (value && typeof value === "object") {
-    const proposed = run.dryRun || run.status === "blocked";
-    return proposed ? sum([value.planned, value.succeeded, value.failed, value.skipped]) : (value.succeeded ?? 0);
-  }
-  const planned = counts.planned as Record<string, unknown> | undefined;
-  const plannedValue = planned?.[kind];
-  return typeof plannedValue === "number" ? plannedValue : 0;
+  const counts = run.counts;
+  if (!counts) return 0;
+  if (kind === "failed") return actionKinds.reduce((total, k) => total + counts[k].failed, 0);
+  const cell = counts[kind];
+  const proposed = run.dryRun || run.status === "blocked" || runIsLive(run.status);
+  return proposed ? cell.planned + cell.succeeded + cell.failed + cell.skipped : cell.succeeded;
 }
 
 export function formatWhen(iso: string | null | undefined): string {

@@ -1,9 +1,11 @@
 import type { RunSummary } from "../api/api-types";
 import { chartBars } from "./runs-chart";
+import { runCounts } from "./test-run-counts";
 
 const run = (id: string, queuedAt: string, counts: RunSummary["counts"]): RunSummary => ({
   id,
   status: "succeeded",
+  dryRun: false,
   queuedAt,
   finishedAt: queuedAt,
   counts,
@@ -11,8 +13,8 @@ const run = (id: string, queuedAt: string, counts: RunSummary["counts"]): RunSum
 
 test("bars run oldest to newest, the newest at the right, stacked created/updated/disabled/failed", () => {
   const { max, bars } = chartBars([
-    run("b", "2026-11-02T00:00:00Z", { create: 1, update: 1 }),
-    run("a", "2026-11-01T00:00:00Z", { create: 4, disable: 2, failed: 2 }),
+    run("b", "2026-11-02T00:00:00Z", runCounts({ create: { succeeded: 1 }, update: { succeeded: 1 } })),
+    run("a", "2026-11-01T00:00:00Z", runCounts({ create: { succeeded: 4, failed: 2 }, disable: { succeeded: 2 } })),
   ]);
   expect(bars.map((b) => b.run.id)).toEqual(["a", "b"]);
   expect(max).toBe(8);
@@ -28,7 +30,7 @@ test("bars run oldest to newest, the newest at the right, stacked created/update
 
 test("only the last 30 runs are drawn", () => {
   const runs = Array.from({ length: 40 }, (_, i) =>
-    run(`r${i}`, new Date(Date.UTC(2026, 0, 1, i)).toISOString(), { create: i }),
+    run(`r${i}`, new Date(Date.UTC(2026, 0, 1, i)).toISOString(), runCounts({ create: { succeeded: i } })),
   );
   const { bars } = chartBars(runs);
   expect(bars).toHaveLength(30);

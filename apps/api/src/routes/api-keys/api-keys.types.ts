@@ -1,30 +1,16 @@
+// API key schemas are the API contract's; this maps a stored key to its view (never the secret).
+import { API_KEY_SCOPES, type ApiKeyView } from "@techsync/api-contract";
 import type { Prisma } from "@techsync/db";
-import { z } from "zod";
-import { API_KEY_SCOPES } from "../../auth/principal";
-import { isoOrNull, ZIsoDate, ZName, ZTenantParams } from "../common.types";
+import { isoOrNull } from "../common.types";
 
-export const ZApiKey = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  /** Public: the start of the key, to tell keys apart. */
-  prefix: z.string(),
-  scopes: z.array(z.enum(API_KEY_SCOPES)),
-  createdAt: ZIsoDate,
-  lastUsedAt: ZIsoDate.nullable(),
-  revokedAt: ZIsoDate.nullable(),
-});
-export type ApiKeyView = z.infer<typeof ZApiKey>;
-export const ZApiKeysReply = z.object({ apiKeys: z.array(ZApiKey) });
-export const ZCreateApiKeyBody = z.strictObject({
-  name: ZName,
-  scopes: z
-    .array(z.enum(API_KEY_SCOPES))
-    .min(1)
-    .max(API_KEY_SCOPES.length)
-    .transform((scopes) => [...new Set(scopes)]),
-});
-export const ZCreatedApiKey = z.object({ apiKey: ZApiKey, key: z.string().describe("Shown this once only") });
-export const ZApiKeyParams = ZTenantParams.extend({ keyId: z.uuid() }).strict();
+export type { ApiKeyView } from "@techsync/api-contract";
+export {
+  ZApiKey,
+  ZApiKeyParams,
+  ZApiKeysReply,
+  ZCreateApiKeyBody,
+  ZCreatedApiKey,
+} from "@techsync/api-contract";
 
 export function apiKeyView(row: Prisma.ApiKeyModel): ApiKeyView {
   return {

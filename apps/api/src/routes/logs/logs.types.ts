@@ -1,23 +1,9 @@
-import { z } from "zod";
-import { bigintCursor, ZLimit } from "../common.types";
-import { ZLogEntry, ZLogLevel } from "../runs/runs.types";
+// Log schemas are the API contract's; this turns a level filter into the levels it takes in.
+import { LOG_LEVELS, type LogLevel } from "@techsync/api-contract";
 
-const LEVEL_ORDER = ["debug", "info", "warn", "error"] as const;
+export { ZDownloadLogsQuery, ZListLogsQuery, ZLogsReply } from "@techsync/api-contract";
 
 /** `level` is a floor: warn gives warnings and errors, as a log viewer's filter does. */
-export function levelsFrom(level: z.infer<typeof ZLogLevel> | undefined) {
-  return level ? LEVEL_ORDER.slice(LEVEL_ORDER.indexOf(level)) : undefined;
+export function levelsFrom(level: LogLevel | undefined) {
+  return level ? LOG_LEVELS.slice(LOG_LEVELS.indexOf(level)) : undefined;
 }
-
-const ZLogFilter = {
-  level: ZLogLevel.optional(),
-  runId: z.uuid().optional(),
-};
-export const ZListLogsQuery = z.strictObject({
-  ...ZLogFilter,
-  limit: ZLimit,
-  /** The id of the last entry of the previous page. */
-  cursor: bigintCursor("a log entry").optional(),
-});
-export const ZDownloadLogsQuery = z.strictObject(ZLogFilter);
-export const ZLogsReply = z.object({ entries: z.array(ZLogEntry), nextCursor: z.string().optional() });

@@ -1,19 +1,12 @@
+import { type MeReply, ZMeReply } from "@techsync/api-contract";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
 import { portalUserOf } from "../../auth/authenticate";
 import { AppError } from "../../errors";
-import { portalUserView, ZPortalUser } from "../auth/auth.types";
+import { portalUserView } from "../auth/auth.types";
 import { AUTHENTICATED_ERRORS } from "../common.types";
 
-export const ZMeReply = z.object({
-  user: ZPortalUser,
-  tenants: z.array(
-    z.object({ id: z.uuid(), name: z.string(), role: z.enum(["owner", "admin", "viewer"]), sandboxMode: z.boolean() }),
-  ),
-});
-
-export async function getMe(deps: Pick<ApiDeps, "prisma">, userId: string): Promise<z.infer<typeof ZMeReply>> {
+export async function getMe(deps: Pick<ApiDeps, "prisma">, userId: string): Promise<MeReply> {
   const user = await deps.prisma.portalUser.findUnique({
     where: { id: userId },
     include: { memberships: { include: { tenant: true }, orderBy: { createdAt: "asc" } } },

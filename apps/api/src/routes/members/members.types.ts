@@ -1,18 +1,14 @@
-import { z } from "zod";
-import { ZIsoDate, ZTenantParams } from "../common.types";
+// Member schemas are the API contract's; this maps a membership row to its view.
+import type { MemberView } from "@techsync/api-contract";
 
-export const ZRole = z.enum(["owner", "admin", "viewer"]);
-export const ZMember = z.object({
-  userId: z.uuid(),
-  email: z.string(),
-  name: z.string().nullable(),
-  role: ZRole,
-  createdAt: ZIsoDate,
-});
-export type MemberView = z.infer<typeof ZMember>;
-export const ZMembersReply = z.object({ members: z.array(ZMember) });
-export const ZMemberParams = ZTenantParams.extend({ userId: z.uuid() }).strict();
-export const ZChangeRoleBody = z.strictObject({ role: ZRole });
+export type { MemberView } from "@techsync/api-contract";
+export {
+  ZChangeRoleBody,
+  ZMember,
+  ZMemberParams,
+  ZMembersReply,
+  ZRole,
+} from "@techsync/api-contract";
 
 export function memberView(m: {
   portalUserId: string;

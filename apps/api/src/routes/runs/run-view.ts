@@ -1,30 +1,13 @@
-// A run as the API shows it: the row's progress columns folded into one object.
+// A run as the API shows it: the row's progress columns folded into one object, counts and report in the
+// contract's one shape whatever shape the row was written in.
+import { type Run, ZRun } from "@techsync/api-contract";
 import type { Prisma } from "@techsync/db";
-import { z } from "zod";
-import { isoOrNull, ZIsoDate } from "../common.types";
+import { isoOrNull } from "../common.types";
+import { storedRunCounts, storedRunReport } from "./stored-run-counts";
 
-export const RUN_STATUSES = ["queued", "running", "succeeded", "partial", "failed", "blocked", "cancelled"] as const;
-/** Statuses after which a run changes no more until a person acts (blocked waits for approval). */
-export const SETTLED_RUN_STATUSES: readonly string[] = ["succeeded", "partial", "failed", "blocked", "cancelled"];
-
-export const ZRun = z.object({
-  id: z.uuid(),
-  trigger: z.enum(["schedule", "portal", "api", "notification"]),
-  dryRun: z.boolean(),
-  status: z.enum(RUN_STATUSES),
-  requestedBy: z.string().nullable(),
-  approvedBy: z.string().nullable(),
-  approvedAt: ZIsoDate.nullable(),
-  counts: z.unknown().nullable(),
-  report: z.unknown().nullable(),
-  phase: z.string().nullable(),
-  progress: z.object({ done: z.number().int(), total: z.number().int() }),
-  error: z.string().nullable(),
-  queuedAt: ZIsoDate,
-  startedAt: ZIsoDate.nullable(),
-  finishedAt: ZIsoDate.nullable(),
-});
-export type RunView = z.infer<typeof ZRun>;
+export { RUN_STATUSES, SETTLED_RUN_STATUSES } from "@techsync/api-contract";
+export { ZRun };
+export type RunView = Run;
 
 export function runView(run: Prisma.SyncRunModel): RunView {
   return {
@@ -35,8 +18,8 @@ export function runView(run: Prisma.SyncRunModel): RunView {
     requestedBy: run.requestedBy,
     approvedBy: run.approvedBy,
     approvedAt: isoOrNull(run.approvedAt),
-    counts: run.counts ?? null,
-    report: run.report ?? null,
+    counts: storedRunCounts(run.counts, run),
+    report: storedRunReport(run.report),
     phase: run.phase,
     progress: { done: run.progressDone, total: run.progressTotal },
     error: run.error,

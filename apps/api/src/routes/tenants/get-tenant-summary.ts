@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
 import { AUTHENTICATED_ERRORS, isoOrNull, ZTenantParams } from "../common.types";
 import { runView } from "../runs/run-view";
+import { storedRunCounts } from "../runs/stored-run-counts";
 import { nextRunAt } from "./next-run-at";
 import { ZTenantSummary } from "./tenants.types";
 
@@ -33,7 +34,7 @@ export async function getTenantSummary(
       dryRun: run.dryRun,
       queuedAt: run.queuedAt.toISOString(),
       finishedAt: isoOrNull(run.finishedAt),
-      counts: run.counts ?? null,
+      counts: storedRunCounts(run.counts, run),
     })),
   };
 }

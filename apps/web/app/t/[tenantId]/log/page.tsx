@@ -1,12 +1,12 @@
+import { LOG_LEVELS, type LogLevel } from "@techsync/api-contract";
 import Link from "next/link";
 import { formatWhen } from "../../../../src/runs/run-words";
 import { requireTenantApi } from "../../../../src/server/portal-session";
 
 export const dynamic = "force-dynamic";
 
-const levels = ["debug", "info", "warn", "error"] as const;
 // The API's level is a floor: "warn" gives warnings and errors.
-const levelWords: Record<(typeof levels)[number], string> = {
+const levelWords: Record<LogLevel, string> = {
   debug: "Debug and above",
   info: "Info and above",
   warn: "Warnings and errors",
@@ -42,7 +42,7 @@ export default async function SyncLog({
           <label htmlFor="log-level">Level</label>
           <select id="log-level" name="level" defaultValue={level ?? ""}>
             <option value="">Everything</option>
-            {levels.map((l) => (
+            {LOG_LEVELS.map((l) => (
               <option key={l} value={l}>
                 {levelWords[l]}
               </option>

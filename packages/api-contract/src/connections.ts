@@ -1,0 +1,106 @@
+// Connections to Rescue and Entra ID: the saved settings (never a secret) and the connection tests.
+import { ENTRA_CLOUD_NAMES, RESCUE_REGION_NAMES } from "@techsync/config/destinations";
+import { z } from "zod";
+import { ZEmail, ZIsoDate, ZSecret } from "./common";
+/** Where the connection's calls go: a region name, never a URL (`sandbox`: the server's emulator, sandbox tenants only). */
+export const ZRescueRegion = z.enum(RESCUE_REGION_NAMES);
+
+export const ZRescueConnection = z.object({
+  email: z.string(),
+  region: ZRescueRegion,
+  hasPassword: z.boolean(),
+  hasApiToken: z.boolean(),
+  lastTestedAt: ZIsoDate.nullable(),
+  lastTestOk: z.boolean().nullable(),
+  lastTestMessage: z.string().nullable(),
+});
+export type RescueConnectionView = z.infer<typeof ZRescueConnection>;
+
+/**
+ * The API token is required on first set and whenever the region changes (stored secrets never follow a new
+ * destination); otherwise an absent secret is kept. The password is optional: empty or absent means "not given".
+ */
+export const ZSetRescueConnectionBody = z.strictObject({
+  email: ZEmail,
+  /** The Admin Center's Global Settings › "Generate API token" value. */
+  apiToken: ZSecret.optional(),
+  /** The Master Account Holder's password, only for organisations that allow the login endpoint. */
+  password: z.union([z.literal(""), ZSecret]).optional(),
+  /** Absent: keep the current region (global on first set). */
+  region: ZRescueRegion.optional(),
+});
+
+/** Each credential is checked on its own; `result` names the first that failed ("connected" when none did). */
+export const ZRescueConnectionTest = z.object({
+  ok: z.boolean(),
+  result: z.enum([
+    "connected",
+    "token_missing",
+    "token_invalid",
+    "account_disabled",
+    "email_mismatch",
+    "not_administrator",
+    "password_invalid",
+    "login_limit_reached",
+    "login_endpoint_denied",
+    "login_unavailable",
+    "unreachable",
+  ]),
+  message: z.string(),
+  checks: z.array(
+    z.object({
+      credential: z.enum(["apiToken", "email", "password"]),
+      outcome: z.enum(["passed", "failed", "skipped"]),
+      message: z.string(),
+    }),
+  ),
+  account: z.object({ organization: z.string(), accountId: z.number() }).optional(),
+  /** Whether the token's user is a Master Administrator (bulk creation needs one); null when unknown. */
+  masterAdministrator: z.boolean().nullable(),
+  warnings: z.array(z.string()),
+});
+
+/** The Microsoft cloud, by name, never a URL (`sandbox`: the server's Graph emulator, sandbox tenants only). */
+export const ZEntraCloud = z.enum(ENTRA_CLOUD_NAMES);
+
+export const ZEntraConnection = z.object({
+  directoryId: z.string(),
+  clientId: z.string(),
+  hasClientSecret: z.boolean(),
+  cloud: ZEntraCloud,
+  lastTestedAt: ZIsoDate.nullable(),
+  lastTestOk: z.boolean().nullable(),
+  lastTestMessage: z.string().nullable(),
+});
+export type EntraConnectionView = z.infer<typeof ZEntraConnection>;
+
+export const ZSetEntraConnectionBody = z.strictObject({
+  /** The directory (tenant) id, or its verified domain. */
+  directoryId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, "must be a directory id (GUID) or a verified domain"),
+  clientId: z.guid(),
+  /** Required on first set and whenever the cloud changes (a stored secret never follows a new destination). */
+  clientSecret: ZSecret.optional(),
+  /** Absent: keep the current cloud (global on first set). */
+  cloud: ZEntraCloud.optional(),
+});
+
+export const ZEntraConnectionTest = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  permissions: z.array(
+    z.object({ permission: z.enum(["User.Read.All", "Group.Read.All", "Directory.Read.All"]), granted: z.boolean() }),
+  ),
+  summary: z.array(z.string()),
+});
+
+export type RescueRegion = z.infer<typeof ZRescueRegion>;
+export type SetRescueConnectionBody = z.input<typeof ZSetRescueConnectionBody>;
+export type RescueConnectionTest = z.infer<typeof ZRescueConnectionTest>;
+export type EntraCloud = z.infer<typeof ZEntraCloud>;
+export type SetEntraConnectionBody = z.input<typeof ZSetEntraConnectionBody>;
+export type EntraConnectionTest = z.infer<typeof ZEntraConnectionTest>;

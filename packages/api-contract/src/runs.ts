@@ -1,0 +1,238 @@
+// Runs: what a run is, what it counted and reported, its actions and its log.
+import { z } from "zod";
+import { bigintCursor, ZIsoDate, ZLimit, ZTenantParams } from "./common";
+import { ACTION_KINDS, type ActionKind, ZActionKind, ZActionStatus, ZLogLevel, ZRunStatus, ZRunTrigger } from "./enums";
+
+const ZCount = z.number().int().min(0);
+
+/** One action kind's actions of a run, by status. */
+export const ZActionCounts = z.object({ planned: ZCount, succeeded: ZCount, failed: ZCount, skipped: ZCount });
+export type ActionCounts = z.infer<typeof ZActionCounts>;
+
+const ZSafety = z.object({
+  disableCount: ZCount,
+  linkedCount: ZCount,
+  /** The most disables a run may apply without approval. */
+  allowed: ZCount,
+  blocked: z.boolean(),
+});
+
+const kindCells = Object.fromEntries(ACTION_KINDS.map((kind) => [kind, ZActionCounts])) as {
+  [K in ActionKind]: typeof ZActionCounts;
+};
+
+/**
+ * A run's counts, the one shape the worker records: every action kind by status (after planning everything is
+ * `planned`; when the run finishes, each action where it ended), plus what planning and the finish add.
+ */
+export const ZRunCounts = z.object({
+  ...kindCells,
+  /** Directory users the mappings took in (from planning on). */
+  usersInScope: ZCount.optional(),
+  /** The safety threshold check of the plan (from planning on). */
+  safety: ZSafety.optional(),
+  /** Calls made to each system (when the run finished). */
+  calls: z.object({ entra: ZCount, rescue: ZCount }).optional(),
+});
+export type RunCounts = z.infer<typeof ZRunCounts>;
+
+export function emptyRunCounts(): RunCounts {
+  const cells = Object.fromEntries(
+    ACTION_KINDS.map((kind) => [kind, { planned: 0, succeeded: 0, failed: 0, skipped: 0 }]),
+  ) as Record<ActionKind, ActionCounts>;
+  return cells;
+}
+
+/** A plan's warning, as the engine words it. */
+const ZRunWarning = z.object({
+  code: z.string(),
+  message: z.string(),
+  entraUserId: z.string().optional(),
+  rescueNodeId: z.number().int().optional(),
+  mappingId: z.string().optional(),
+  field: z.string().optional(),
+  actionId: z.string().optional(),
+  refusalCode: z.string().optional(),
+});
+
+/** Members of one mapping's group that got no technician, tallied by reason and kind with a few examples. */
+const ZSkippedMembers = z.object({
+  mappingId: z.string(),
+  entraGroupId: z.string().optional(),
+  reason: z.string(),
+  kind: z.string(),
+  count: ZCount,
+  examples: z.array(z.object({ id: z.string(), displayName: z.string().nullable() })).optional(),
+  message: z.string(),
+});
+
+const ZActionFailure = z.object({
+  actionId: z.string(),
+  kind: ZActionKind,
+  entraUserId: z.string(),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+});
+
+/** What a finished run reports; lists are cut to their first entries, the `*Count` fields say how many there were. */
+export const ZRunReport = z.looseObject({
+  status: z.enum(["succeeded", "completed-with-failures", "blocked", "dry-run", "cancelled"]).optional(),
+  dryRun: z.boolean().optional(),
+  durationMs: z.number().optional(),
+  calls: z
+    .looseObject({ entra: ZCount, rescue: ZCount, rescueByMethod: z.record(z.string(), ZCount).optional() })
+    .optional(),
+  retries: z.looseObject({ graph: ZCount, graphThrottled: ZCount, rescue: ZCount, engine: ZCount }).optional(),
+  safety: ZSafety.optional(),
+  warningCount: ZCount.optional(),
+  warnings: z.array(ZRunWarning).optional(),
+  skippedMemberCount: ZCount.optional(),
+  /** Members of mapped groups that got no technician, one tally per mapping, reason and kind. */
+  skippedMembers: z.array(ZSkippedMembers).optional(),
+  failureCount: ZCount.optional(),
+  failures: z.array(ZActionFailure).optional(),
+});
+export type RunReport = z.infer<typeof ZRunReport>;
+
+export const ZRun = z.object({
+  id: z.uuid(),
+  trigger: ZRunTrigger,
+  dryRun: z.boolean(),
+  status: ZRunStatus,
+  requestedBy: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+  approvedAt: ZIsoDate.nullable(),
+  counts: ZRunCounts.nullable(),
+  report: ZRunReport.nullable(),
+  phase: z.string().nullable(),
+  progress: z.object({ done: z.number().int(), total: z.number().int() }),
+  error: z.string().nullable(),
+  queuedAt: ZIsoDate,
+  startedAt: ZIsoDate.nullable(),
+  finishedAt: ZIsoDate.nullable(),
+});
+export type Run = z.infer<typeof ZRun>;
+
+/** A run as the tenant's summary lists its recent ones. */
+export const ZRunSummary = z.object({
+  id: z.uuid(),
+  status: ZRunStatus,
+  dryRun: z.boolean(),
+  queuedAt: ZIsoDate,
+  finishedAt: ZIsoDate.nullable(),
+  counts: ZRunCounts.nullable(),
+});
+export type RunSummary = z.infer<typeof ZRunSummary>;
+
+export const ZRunParams = ZTenantParams.extend({ runId: z.uuid() }).strict();
+
+export const ZStartRunBody = z.strictObject({ dryRun: z.boolean() });
+export const ZStartRunReply = z.object({ run: ZRun, deduplicated: z.boolean() });
+export type StartRunReply = z.infer<typeof ZStartRunReply>;
+
+export const ZListRunsQuery = z.strictObject({
+  status: ZRunStatus.optional(),
+  limit: ZLimit,
+  /** The id of the last run of the previous page. */
+  cursor: z.uuid().optional(),
+});
+export const ZRunsReply = z.object({ runs: z.array(ZRun), nextCursor: z.string().optional() });
+export type RunsReply = z.infer<typeof ZRunsReply>;
+
+export const ZListActionsQuery = z.strictObject({
+  kind: ZActionKind.optional(),
+  status: ZActionStatus.optional(),
+  /** Part of a name or email, any case. */
+  q: z.string().trim().min(1).max(200).optional(),
+  limit: ZLimit,
+  /** The seq of the last action of the previous page. */
+  cursor: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
+});
+export const ZAction = z.object({
+  seq: z.number().int(),
+  kind: ZActionKind,
+  status: ZActionStatus,
+  entraUserId: z.string().nullable(),
+  rescueNodeId: z.number().int().nullable(),
+  rescueGroupId: z.number().int().nullable(),
+  displayName: z.string().nullable(),
+  email: z.string().nullable(),
+  reason: z.string(),
+  changes: z.unknown().nullable(),
+  errorCode: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type Action = z.infer<typeof ZAction>;
+export const ZActionsReply = z.object({ actions: z.array(ZAction), nextCursor: z.string().optional() });
+export type ActionsReply = z.infer<typeof ZActionsReply>;
+
+export const ZLogEntry = z.object({
+  id: z.string(),
+  runId: z.string().nullable(),
+  level: ZLogLevel,
+  message: z.string(),
+  context: z.unknown().nullable(),
+  createdAt: ZIsoDate,
+});
+export type LogEntry = z.infer<typeof ZLogEntry>;
+export const ZRunLogQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  /** The id of the last entry of the previous page. */
+  cursor: bigintCursor("a log entry").optional(),
+});
+export const ZRunLogReply = z.object({ entries: z.array(ZLogEntry), nextCursor: z.string().optional() });
+
+const ZLogFilter = {
+  level: ZLogLevel.optional(),
+  runId: z.uuid().optional(),
+};
+export const ZListLogsQuery = z.strictObject({
+  ...ZLogFilter,
+  limit: ZLimit,
+  /** The id of the last entry of the previous page. */
+  cursor: bigintCursor("a log entry").optional(),
+});
+export const ZDownloadLogsQuery = z.strictObject(ZLogFilter);
+export const ZLogsReply = z.object({ entries: z.array(ZLogEntry), nextCursor: z.string().optional() });
+export type LogsReply = z.infer<typeof ZLogsReply>;
+
+export const ZListAuditEventsQuery = z.strictObject({
+  limit: ZLimit,
+  /** The id of the last event of the previous page. */
+  cursor: bigintCursor("an audit event").optional(),
+});
+export const ZAuditEventsReply = z.object({
+  events: z.array(
+    z.object({
+      id: z.string(),
+      actorType: z.enum(["portal_user", "api_key", "system"]),
+      actorId: z.string().nullable(),
+      action: z.string(),
+      target: z.string().nullable(),
+      details: z.unknown().nullable(),
+      createdAt: ZIsoDate,
+    }),
+  ),
+  nextCursor: z.string().optional(),
+});
+
+export const ZListTechniciansQuery = z.strictObject({
+  /** Part of a name or email, any case. */
+  q: z.string().trim().min(1).max(200).optional(),
+  limit: ZLimit,
+  /** The entraUserId of the last technician of the previous page. */
+  cursor: z.string().min(1).max(64).optional(),
+});
+export const ZTechnician = z.object({
+  entraUserId: z.string(),
+  rescueNodeId: z.number().int(),
+  name: z.string(),
+  email: z.string(),
+  lastOutcome: z.string().nullable(),
+  lastRunId: z.string().nullable(),
+  updatedAt: ZIsoDate,
+});
+export type Technician = z.infer<typeof ZTechnician>;
+export const ZTechniciansReply = z.object({ technicians: z.array(ZTechnician), nextCursor: z.string().optional() });
+export type TechniciansReply = z.infer<typeof ZTechniciansReply>;

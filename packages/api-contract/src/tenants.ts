@@ -1,0 +1,163 @@
+// A tenant: its settings and summary, its group mappings and the pickers that fill them.
+import { FILTER_ATTRIBUTES, FILTER_OPERATORS, SSO_ID_SOURCES } from "@techsync/sync-core";
+import { z } from "zod";
+import { ZIsoDate, ZName, ZSecret, ZTenantParams } from "./common";
+import { ZRun, ZRunSummary } from "./runs";
+
+/** sync-core's AttributeSource: where a technician field's value comes from, first non-empty wins. */
+const ATTRIBUTE_SOURCES = [
+  "displayName",
+  "givenName",
+  "surname",
+  "mail",
+  "userPrincipalName",
+  "mailLocalPart",
+  "userPrincipalNameLocalPart",
+  "employeeId",
+] as const;
+const ZAttributeSources = z.array(z.enum(ATTRIBUTE_SOURCES)).min(1).max(ATTRIBUTE_SOURCES.length);
+export const ZAttributeMapping = z.strictObject({
+  name: ZAttributeSources.optional(),
+  nick: ZAttributeSources.optional(),
+  email: ZAttributeSources.optional(),
+  ssoId: ZAttributeSources.optional(),
+});
+
+/** rule 16: who owns a technician's SSO id; "rescue" keeps every non-empty SSO id Rescue holds. */
+export const ZSsoIdSource = z.enum(SSO_ID_SOURCES);
+
+export const ZSafetyThreshold = z.strictObject({
+  percent: z.number().int().min(0).max(100),
+  minimum: z.number().int().min(0).max(1_000_000),
+});
+
+export const ZTenantSettings = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  scheduleIntervalMinutes: z.number().int(),
+  paused: z.boolean(),
+  sandboxMode: z.boolean(),
+  safetyThreshold: z.object({ percent: z.number().int(), minimum: z.number().int() }),
+  attributeMapping: ZAttributeMapping.nullable(),
+  /** Provision guest users of mapped groups too (off: they are skipped, and each run's plan says so). */
+  includeGuests: z.boolean(),
+  ssoIdSource: ZSsoIdSource,
+  hasDefaultPassword: z.boolean(),
+  attentionReason: z.string().nullable(),
+  quarantinedUntil: ZIsoDate.nullable(),
+  nextRunAt: ZIsoDate.nullable().optional(),
+  createdAt: ZIsoDate,
+});
+export type TenantSettings = z.infer<typeof ZTenantSettings>;
+
+export const ZCreateTenantBody = z.strictObject({ name: ZName });
+
+export const ZUpdateTenantBody = z
+  .strictObject({
+    name: ZName.optional(),
+    scheduleIntervalMinutes: z.number().int().min(5).max(1440).optional(),
+    paused: z.boolean().optional(),
+    sandboxMode: z.boolean().optional(),
+    safetyThreshold: ZSafetyThreshold.optional(),
+    /** null returns to sync-core's defaults. */
+    attributeMapping: ZAttributeMapping.nullable().optional(),
+    includeGuests: z.boolean().optional(),
+    /** rule 16: "entra" lets runs overwrite SSO ids Rescue holds; "rescue" (default) keeps them. */
+    ssoIdSource: ZSsoIdSource.optional(),
+    /** Write-only: answered as hasDefaultPassword. */
+    defaultPassword: ZSecret.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, "send at least one field to change");
+export type UpdateTenantBody = z.infer<typeof ZUpdateTenantBody>;
+
+export const ZTenantSummary = z.object({
+  lastRun: ZRun.nullable(),
+  nextRunAt: ZIsoDate.nullable(),
+  linkedTechnicians: z.number().int(),
+  recentRuns: z.array(ZRunSummary),
+});
+
+export const ZMappingFilter = z.strictObject({
+  attribute: z.enum(FILTER_ATTRIBUTES),
+  operator: z.enum(FILTER_OPERATORS),
+  value: z.string().trim().min(1).max(256),
+});
+
+const ZEntraGroupId = z.string().trim().min(1).max(64);
+const ZRescueGroupId = z.number().int().min(1).max(2_147_483_647);
+const ZPriority = z.number().int().min(0).max(1_000_000);
+
+export const ZMapping = z.object({
+  id: z.uuid(),
+  entraGroupId: z.string(),
+  entraGroupName: z.string(),
+  rescueGroupId: z.number().int(),
+  rescueGroupName: z.string(),
+  priority: z.number().int(),
+  transitive: z.boolean(),
+  filter: z
+    .object({ attribute: z.enum(FILTER_ATTRIBUTES), operator: z.enum(FILTER_OPERATORS), value: z.string() })
+    .nullable(),
+});
+export type MappingView = z.infer<typeof ZMapping>;
+export const ZMappingsReply = z.object({ mappings: z.array(ZMapping) });
+export const ZMappingParams = ZTenantParams.extend({ mappingId: z.uuid() }).strict();
+
+export const ZCreateMappingBody = z.strictObject({
+  entraGroupId: ZEntraGroupId,
+  entraGroupName: ZName,
+  rescueGroupId: ZRescueGroupId,
+  /** Taken from the Rescue tree; accepted so the portal can send back what it showed. */
+  rescueGroupName: ZName.optional(),
+  priority: ZPriority.default(100),
+  transitive: z.boolean().default(true),
+  filter: ZMappingFilter.nullable().default(null),
+});
+export const ZUpdateMappingBody = z
+  .strictObject({
+    entraGroupId: ZEntraGroupId.optional(),
+    entraGroupName: ZName.optional(),
+    rescueGroupId: ZRescueGroupId.optional(),
+    rescueGroupName: ZName.optional(),
+    priority: ZPriority.optional(),
+    transitive: z.boolean().optional(),
+    filter: ZMappingFilter.nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, "send at least one field to change");
+
+export const ZEntraGroupsQuery = z.strictObject({
+  search: z.string().trim().max(256).default(""),
+  pageToken: z.string().min(1).max(4096).optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(25),
+});
+export const ZEntraGroupsReply = z.object({
+  groups: z.array(z.object({ id: z.string(), displayName: z.string(), description: z.string().nullable() })),
+  nextPageToken: z.string().optional(),
+});
+
+export const ZRescueGroupsReply = z.object({
+  groups: z.array(
+    z.object({
+      id: z.number().int(),
+      parentId: z.number().int().nullable(),
+      name: z.string(),
+      path: z.array(z.string()),
+    }),
+  ),
+});
+
+export type AttributeMapping = z.infer<typeof ZAttributeMapping>;
+export type SafetyThreshold = z.infer<typeof ZSafetyThreshold>;
+export type TenantSummary = z.infer<typeof ZTenantSummary>;
+export type TenantSettingsPatch = z.input<typeof ZUpdateTenantBody>;
+export type MappingFilter = z.infer<typeof ZMappingFilter>;
+export type Mapping = MappingView;
+export type MappingsReply = z.infer<typeof ZMappingsReply>;
+export type CreateMappingBody = z.input<typeof ZCreateMappingBody>;
+export type EntraGroupsReply = z.infer<typeof ZEntraGroupsReply>;
+export type EntraGroup = EntraGroupsReply["groups"][number];
+export type RescueGroupsReply = z.infer<typeof ZRescueGroupsReply>;
+export type RescueGroup = RescueGroupsReply["groups"][number];
+
+// The filter vocabulary is the engine's: one list, so no form offers what the planner cannot apply.
+export { FILTER_ATTRIBUTES, FILTER_OPERATORS, type FilterAttribute, type FilterOperator } from "@techsync/sync-core";
