@@ -1,0 +1,2 @@
+export * from "./approve-run";
+export * from "./create-run";
