@@ -1,6 +1,6 @@
 // Composition root of the API process.
 import { readFileSync } from "node:fs";
-import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
+import { createPrismaClient, parseMasterKeyring, pingDatabase, SecretBox } from "@techsync/db";
 import { createSyncQueue } from "@techsync/jobs";
 import { Redis } from "ioredis";
 import { buildApp } from "./app";
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       rateLimitRedis: redis,
       attemptCounter: redisAttemptCounter(redis),
       readiness: {
-        database: () => prisma.$queryRaw`SELECT 1`,
+        database: () => pingDatabase(prisma),
         redis: () => redis.ping(),
       },
     },

@@ -5,6 +5,7 @@ import { loadTenantSyncConfig, type PrismaClient, type SecretBox, TenantNotConne
 import { EntraError } from "@techsync/entra";
 import type { TenantScheduleSettings } from "@techsync/jobs";
 import { type RescueClient, RescueError } from "@techsync/rescue";
+import { DatabaseRunRecorder } from "@techsync/runs";
 import {
   type AttributeMapping,
   type Clock,
@@ -28,7 +29,6 @@ import {
   type TenantSyncSettings,
 } from "@techsync/sync-core";
 import type { Logger } from "pino";
-import { DatabaseRunRecorder } from "./database-run-recorder";
 import { rememberBulkCreate } from "./remember-bulk-create";
 import { type AdapterSystem, buildTenantAdapters, type TenantAdapterOptions } from "./tenant-adapters";
 import { recordTenantRunFailure, recordTenantRunSuccess } from "./tenant-health";

@@ -2,7 +2,7 @@
 // derivation (hashtext of a text key) lives here only, so two callers guarding the same thing cannot drift apart.
 import type { Prisma, PrismaClient } from "./client";
 
-type LockingClient = Pick<Prisma.TransactionClient, "$queryRaw">;
+export type AdvisoryLockClient = Pick<Prisma.TransactionClient, "$queryRaw">;
 
 /** What a lock serialises. A tenant's run lock and its owner lock are different keys, so they never wait on each other. */
 export type AdvisoryLockScope =
@@ -24,7 +24,7 @@ function lockKey(scope: AdvisoryLockScope): string {
  * Take a transaction-scoped advisory lock inside an open transaction; it is released when the transaction ends.
  * Blocks until the lock is free.
  */
-export async function takeTransactionLock(tx: LockingClient, scope: AdvisoryLockScope): Promise<void> {
+export async function takeTransactionLock(tx: AdvisoryLockClient, scope: AdvisoryLockScope): Promise<void> {
   await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${lockKey(scope)}))::text`;
 }
 

@@ -1,9 +1,9 @@
-import { type Prisma, takeTransactionLock } from "@techsync/db";
+import { type AdvisoryLockClient, type Prisma, takeTransactionLock } from "@techsync/db";
 import { AppError } from "../../errors";
 
 /** A tenant always keeps an owner: the last one can be neither demoted nor removed. Call inside the change's transaction. */
 export async function ensureAnotherOwnerRemains(
-  tx: Pick<Prisma.TransactionClient, "membership" | "$queryRaw">,
+  tx: Pick<Prisma.TransactionClient, "membership"> & AdvisoryLockClient,
   tenantId: string,
   userId: string,
 ): Promise<void> {

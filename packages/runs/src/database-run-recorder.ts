@@ -12,7 +12,6 @@ import type {
   SyncAction,
   SyncActionKind,
 } from "@techsync/sync-core";
-import type { Logger } from "pino";
 
 /** Actions per INSERT statement. */
 const PLAN_INSERT_CHUNK = 5000;
@@ -27,11 +26,14 @@ const PAST_TENSE: Record<SyncActionKind, string> = {
   disable: "disabled",
 };
 
+/** The process log the recorder mirrors the run's log to (a pino logger fits). */
+export type RecorderLog = Record<LogLevel, (details: object, message: string) => void>;
+
 export interface DatabaseRunRecorderOptions {
   prisma: PrismaClient;
   tenantId: string;
   runId: string;
-  log: Logger;
+  log: RecorderLog;
   /** Progress for the job (BullMQ job.updateProgress), beside the database's copy. */
   onProgress?: (progress: RunProgress) => Promise<void> | void;
 }
