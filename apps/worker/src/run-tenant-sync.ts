@@ -53,7 +53,6 @@ export interface TenantRunRequest {
   runId: string;
   /** Aborted on SIGTERM: the run stops at the next batch boundary. */
   signal?: AbortSignal;
-  onProgress?: (progress: RunProgress) => Promise<void> | void;
 }
 
 export type TenantRunResult =
@@ -195,7 +194,6 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     tenantId,
     runId,
     log,
-    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   // rule 12: a run found "running" was left by a worker that died; planning again from the current state converges
   if (run.status === "running") recorder.log("warn", "resuming the run: the worker running it stopped part-way");

@@ -34,8 +34,6 @@ export interface DatabaseRunRecorderOptions {
   tenantId: string;
   runId: string;
   log: RecorderLog;
-  /** Progress for the job (BullMQ job.updateProgress), beside the database's copy. */
-  onProgress?: (progress: RunProgress) => Promise<void> | void;
 }
 
 function actionNode(action: SyncAction): number | null {
@@ -335,13 +333,12 @@ export class DatabaseRunRecorder implements RunRecorder {
     if (!progress) return;
     this.latestProgress = undefined;
     this.lastProgressWrite = Date.now();
-    const { prisma, runId, log, onProgress } = this.options;
+    const { prisma, runId, log } = this.options;
     try {
       await prisma.syncRun.update({
         where: { id: runId },
         data: { phase: progress.phase, progressDone: progress.done, progressTotal: progress.total },
       });
-      await onProgress?.(progress);
     } catch (error) {
       log.warn({ err: error, runId }, "could not record the run's progress");
     }
