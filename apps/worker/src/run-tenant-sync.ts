@@ -19,7 +19,6 @@ import {
   type Plan,
   planRun,
   type RetryPolicy,
-  type RunProgress,
   type RunReport,
   readDirectory,
   runSync,
