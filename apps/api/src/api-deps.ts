@@ -21,6 +21,8 @@ export interface ApiDeps {
   outbound: OutboundSettings;
   /** How often the run event stream re-reads the run (~1 s). */
   runEventsPollMs: number;
+  /** How often an open run event stream sends an SSE comment line, so proxies keep it open (default 15 s). */
+  runEventsHeartbeatMs?: number;
   /** Failed sign-ins and bad credentials, for the limits that pace guessing (auth/auth-limits.ts). */
   attemptCounter: AttemptCounter;
   /** Upper bound for one Rescue or Graph call of a connection test or picker (the outbound policy's total timeout). */

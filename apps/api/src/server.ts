@@ -1,6 +1,6 @@
 // Composition root of the API process.
 import { readFileSync } from "node:fs";
-import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
+import { createPrismaClient, parseMasterKeyring, pingDatabase, SecretBox } from "@techsync/db";
 import { connectApiRedis } from "./api-redis";
 import { buildApp } from "./app";
 import { portalTokenKey } from "./auth/portal-token";
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       rateLimitNameSpace: apiRedis.rateLimitNameSpace,
       attemptCounter: apiRedis.attemptCounter,
       readiness: {
-        database: () => prisma.$queryRaw`SELECT 1`,
+        database: () => pingDatabase(prisma),
         redis: () => redis.ping(),
       },
     },

@@ -1,7 +1,7 @@
 // One API per test file on a database and a Redis prefix of its own, playing the portal's
 // server where a test needs tokens. Not a test file itself.
 import { randomUUID } from "node:crypto";
-import { generateMasterKey, type PrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
+import { generateMasterKey, type PrismaClient, parseMasterKeyring, pingDatabase, SecretBox } from "@techsync/db";
 import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
 import { createSyncQueue, type SyncQueue } from "@techsync/jobs";
 import type { OutboundSettings, Resolve } from "@techsync/outbound";
@@ -104,7 +104,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
         : {}),
       portalOrigin: TEST_PORTAL_ORIGIN,
       readiness: options.readiness ?? {
-        database: () => db.prisma.$queryRaw`SELECT 1`,
+        database: () => pingDatabase(db.prisma),
         redis: () => connection.ping(),
       },
     },

@@ -1,30 +1,37 @@
 // A tenant's job scheduler fired: create its SyncRun (trigger "schedule"), unless the tenant cannot or need not run.
 import type { PrismaClient } from "@techsync/db";
+import { createRun } from "@techsync/runs";
 
 export type ScheduledRunDecision = { runId: string } | { skipped: string };
 
 /**
- * At most one run per tenant is queued or running: the tenant is locked while we look, so a
- * "sync now" from the API and a scheduled run cannot both start. Tenants that are paused or not yet set up
- * get no run at all (a run that can only fail would just fill the log).
+ * At most one run per tenant is queued or running (createRun holds the tenant's run lock, the same one "sync now"
+ * and "approve" take), so a scheduled run and a person's run can never both be created. Tenants that are paused or
+ * not yet set up get no run at all (a run that can only fail would just fill the log).
  */
 export async function createScheduledRun(prisma: PrismaClient, tenantId: string): Promise<ScheduledRunDecision> {
-  return prisma.$transaction(async (tx) => {
-    // The same per-tenant lock the API's "sync now" and "approve" take (apps/api start-run.ts), so a scheduled run
-    // and a person's run can never both be created.
-    await tx.$queryRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))::text", tenantId);
-    const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { paused: true } });
-    if (!tenant) return { skipped: "the tenant no longer exists" };
-    if (tenant.paused) return { skipped: "the tenant is paused" };
-    const [rescue, entra, mappings, active] = await Promise.all([
-      tx.rescueConnection.count({ where: { tenantId } }),
-      tx.entraConnection.count({ where: { tenantId } }),
-      tx.groupMapping.count({ where: { tenantId } }),
-      tx.syncRun.findFirst({ where: { tenantId, status: { in: ["queued", "running"] } }, select: { id: true } }),
-    ]);
-    if (rescue === 0 || entra === 0 || mappings === 0) return { skipped: "the tenant is not fully set up yet" };
-    if (active) return { skipped: `run ${active.id} is already queued or running` };
-    const run = await tx.syncRun.create({ data: { tenantId, trigger: "schedule", dryRun: false, status: "queued" } });
-    return { runId: run.id };
+  const created = await createRun(prisma, {
+    tenantId,
+    trigger: "schedule",
+    dryRun: false,
+    refuse: async (tx) => {
+      const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { paused: true } });
+      if (!tenant) return "the tenant no longer exists";
+      if (tenant.paused) return "the tenant is paused";
+      const [rescue, entra, mappings] = await Promise.all([
+        tx.rescueConnection.count({ where: { tenantId } }),
+        tx.entraConnection.count({ where: { tenantId } }),
+        tx.groupMapping.count({ where: { tenantId } }),
+      ]);
+      return rescue === 0 || entra === 0 || mappings === 0 ? "the tenant is not fully set up yet" : null;
+    },
   });
+  switch (created.outcome) {
+    case "refused":
+      return { skipped: created.reason };
+    case "existing":
+      return { skipped: `run ${created.run.id} is already queued or running` };
+    case "created":
+      return { runId: created.run.id };
+  }
 }

@@ -6,6 +6,7 @@ import { loadTenantSyncConfig, type PrismaClient, type SecretBox, TenantNotConne
 import { EntraError } from "@techsync/entra";
 import type { TenantScheduleSettings } from "@techsync/jobs";
 import { type RescueClient, RescueError } from "@techsync/rescue";
+import { DatabaseRunRecorder } from "@techsync/runs";
 import {
   type AttributeMapping,
   type Clock,
@@ -19,7 +20,6 @@ import {
   type Plan,
   planRun,
   type RetryPolicy,
-  type RunProgress,
   type RunReport,
   readDirectory,
   runSync,
@@ -29,7 +29,6 @@ import {
   type TenantSyncSettings,
 } from "@techsync/sync-core";
 import type { Logger } from "pino";
-import { DatabaseRunRecorder } from "./database-run-recorder";
 import { rememberBulkCreate } from "./remember-bulk-create";
 import { type AdapterSystem, buildTenantAdapters, type TenantAdapterOptions } from "./tenant-adapters";
 import { recordTenantRunFailure, recordTenantRunSuccess } from "./tenant-health";
@@ -54,7 +53,6 @@ export interface TenantRunRequest {
   runId: string;
   /** Aborted on SIGTERM: the run stops at the next batch boundary. */
   signal?: AbortSignal;
-  onProgress?: (progress: RunProgress) => Promise<void> | void;
 }
 
 export type TenantRunResult =
@@ -196,7 +194,6 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     tenantId,
     runId,
     log,
-    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   // rule 12: a run found "running" was left by a worker that died; planning again from the current state converges
   if (run.status === "running") recorder.log("warn", "resuming the run: the worker running it stopped part-way");

@@ -102,7 +102,6 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
             tenantId,
             runId,
             signal: context.signal,
-            onProgress: (progress) => context.job.updateProgress({ ...progress }),
           }),
           context,
         ),
@@ -127,7 +126,6 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
             tenantId,
             runId,
             signal: context.signal,
-            onProgress: (progress) => context.job.updateProgress({ ...progress }),
           }),
           context,
         );

@@ -16,3 +16,8 @@ export function createPrismaClient(options: DatabaseOptions): PrismaClient {
   const adapter = new PrismaPg({ connectionString: options.url, max: options.maxConnections });
   return new PrismaClient({ adapter });
 }
+
+/** The readiness probe: one round trip to the database; throws when it cannot answer. */
+export async function pingDatabase(prisma: Pick<PrismaClient, "$queryRaw">): Promise<void> {
+  await prisma.$queryRaw`SELECT 1`;
+}

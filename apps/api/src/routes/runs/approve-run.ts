@@ -1,4 +1,5 @@
 import { enqueueRun } from "@techsync/jobs";
+import { approveBlockedRun } from "@techsync/runs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../../api-deps";
 import { recordAuditEvent } from "../../audit/record-audit-event";
@@ -19,29 +20,24 @@ export async function approveRun(
   runId: string,
 ): Promise<RunView> {
   const { tenantId } = access;
-  const run = await deps.prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${tenantId}))::text`;
-    const current = await tx.syncRun.findFirst({ where: { id: runId, tenantId } });
-    if (!current) throw notFound("The run");
-    if (current.status !== "blocked") {
-      throw new AppError("conflict", `runId: only a blocked run can be approved; this one is ${current.status}.`);
-    }
-    const approved = await tx.syncRun.update({
-      where: { id: runId },
-      data: {
-        status: "queued",
-        approvedBy: `${access.actor.actorType}:${access.actor.actorId}`,
-        approvedAt: new Date(),
-      },
-    });
-    await recordAuditEvent(tx, access, { action: "run.approved", target: `run:${runId}` });
-    // The first job of this run keeps the run id in BullMQ's completed set, where a second add with that id
-    // would be ignored: remove it first. Inside the transaction, so a Redis failure leaves the run blocked.
-    const finishedJob = await deps.syncQueue.getJob(runId);
-    if (finishedJob && !(await finishedJob.isActive())) await finishedJob.remove();
-    await enqueueRun(deps.syncQueue, { tenantId, runId });
-    return approved;
+  const result = await approveBlockedRun(deps.prisma, {
+    tenantId,
+    runId,
+    approvedBy: `${access.actor.actorType}:${access.actor.actorId}`,
+    onApproved: async (tx) => {
+      await recordAuditEvent(tx, access, { action: "run.approved", target: `run:${runId}` });
+      // The first job of this run keeps the run id in BullMQ's completed set, where a second add with that id
+      // would be ignored: remove it first. Inside the transaction, so a Redis failure leaves the run blocked.
+      const finishedJob = await deps.syncQueue.getJob(runId);
+      if (finishedJob && !(await finishedJob.isActive())) await finishedJob.remove();
+      await enqueueRun(deps.syncQueue, { tenantId, runId });
+    },
   });
+  if (result.outcome === "not_found") throw notFound("The run");
+  if (result.outcome === "not_blocked") {
+    throw new AppError("conflict", `runId: only a blocked run can be approved; this one is ${result.status}.`);
+  }
+  const { run } = result;
   return runView(run);
 }
 

@@ -1,53 +1,28 @@
+import { queryRunActionPage } from "@techsync/runs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
 import { notFound } from "../../errors";
 import { AUTHENTICATED_ERRORS } from "../common.types";
 import { keysetPage } from "../keyset-page";
-import { type ZAction, ZActionsReply, ZListActionsQuery, ZRunParams } from "./runs.types";
+import { ZActionsReply, ZListActionsQuery, ZRunParams } from "./runs.types";
 
-const ACTION_COLUMNS = `seq, kind::text AS kind, status::text AS status, entra_user_id AS "entraUserId",
-  rescue_node_id AS "rescueNodeId", rescue_group_id AS "rescueGroupId", display_name AS "displayName", email, reason,
-  changes, error_code AS "errorCode", error`;
-
-/** `q` matched literally: its own % and _ are not wildcards. */
-function containsPattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, "\\$&")}%`;
-}
-
-/**
- * In plan order, keyset-paged on seq. Hand-written SQL like the run list (a run may have 10,000 actions and
- * the portal pages through them); values only ever travel as parameters.
- */
+/** In plan order, keyset-paged on seq (@techsync/runs' queryRunActionPage: a run may have 10,000 actions). */
 export async function listRunActions(
   deps: Pick<ApiDeps, "prisma">,
   tenantId: string,
   runId: string,
   query: z.infer<typeof ZListActionsQuery>,
 ): Promise<z.infer<typeof ZActionsReply>> {
-  const params: unknown[] = [runId, tenantId];
-  const where = ["run_id = $1::uuid", "tenant_id = $2::uuid"];
-  if (query.kind) {
-    params.push(query.kind);
-    where.push(`kind = $${params.length}::"ActionKind"`);
-  }
-  if (query.status) {
-    params.push(query.status);
-    where.push(`status = $${params.length}::"ActionStatus"`);
-  }
-  if (query.cursor !== undefined) {
-    params.push(query.cursor);
-    where.push(`seq > $${params.length}`);
-  }
-  if (query.q) {
-    params.push(containsPattern(query.q));
-    where.push(`(display_name ILIKE $${params.length} OR email ILIKE $${params.length})`);
-  }
-  params.push(query.limit + 1);
-  const rows = await deps.prisma.$queryRawUnsafe<z.infer<typeof ZAction>[]>(
-    `SELECT ${ACTION_COLUMNS} FROM sync_actions WHERE ${where.join(" AND ")} ORDER BY seq ASC LIMIT $${params.length}`,
-    ...params,
-  );
+  const rows = await queryRunActionPage(deps.prisma, {
+    tenantId,
+    runId,
+    ...(query.kind ? { kind: query.kind } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.cursor !== undefined ? { afterSeq: query.cursor } : {}),
+    ...(query.q ? { search: query.q } : {}),
+    take: query.limit + 1,
+  });
   // Scoped by tenant above; only an empty page needs to tell "no such run" from "no matching actions".
   if (rows.length === 0) {
     const run = await deps.prisma.syncRun.findFirst({ where: { id: runId, tenantId }, select: { id: true } });

@@ -1,4 +1,5 @@
 import { enqueueRun } from "@techsync/jobs";
+import { createRun } from "@techsync/runs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
@@ -10,8 +11,8 @@ import { runView } from "./run-view";
 import { ZStartRunBody, ZStartRunReply } from "./runs.types";
 
 /**
- * One run per tenant at a time: the check and the insert happen under a per-tenant advisory lock, so two
- * simultaneous "sync now" give one run; the second caller gets the first one's run back.
+ * One run per tenant at a time (createRun holds the tenant's run lock), so two simultaneous "sync now" give one
+ * run; the second caller gets the first one's run back.
  */
 export async function startRun(
   deps: Pick<ApiDeps, "prisma" | "syncQueue" | "metrics">,
@@ -19,24 +20,16 @@ export async function startRun(
   body: z.infer<typeof ZStartRunBody>,
 ): Promise<z.infer<typeof ZStartRunReply>> {
   const { tenantId } = access;
-  const { run, deduplicated } = await deps.prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${tenantId}))::text`;
-    const inFlight = await tx.syncRun.findFirst({
-      where: { tenantId, status: { in: ["queued", "running"] } },
-      orderBy: { queuedAt: "desc" },
-    });
-    if (inFlight) return { run: inFlight, deduplicated: true };
-    const created = await tx.syncRun.create({
-      data: {
-        tenantId,
-        trigger: access.actor.actorType === "api_key" ? "api" : "portal",
-        dryRun: body.dryRun,
-        status: "queued",
-        requestedBy: `${access.actor.actorType}:${access.actor.actorId}`,
-      },
-    });
-    return { run: created, deduplicated: false };
+  const created = await createRun(deps.prisma, {
+    tenantId,
+    trigger: access.actor.actorType === "api_key" ? "api" : "portal",
+    dryRun: body.dryRun,
+    requestedBy: `${access.actor.actorType}:${access.actor.actorId}`,
   });
+  // Only the schedule passes a refusal check, so a person's request always gets a run.
+  if (created.outcome === "refused") throw new AppError("conflict", created.reason);
+  const { run } = created;
+  const deduplicated = created.outcome === "existing";
   if (!deduplicated) {
     try {
       await enqueueRun(deps.syncQueue, { tenantId, runId: run.id });

@@ -9,16 +9,21 @@ import { ZRunParams } from "./runs.types";
 /** What the stream needs to say: a progress event per change, an end event once the run settles. */
 export interface RunEventSink {
   send(event: "progress" | "end", data: string): void;
+  /** A comment line that keeps idle proxies from closing the stream; clients ignore it. */
+  heartbeat(): void;
   /** Resolves when the client goes away. */
   closed: Promise<void>;
 }
+
+/** An SSE comment every this often while a stream is open (proxies commonly drop connections idle for 30-60 s). */
+export const DEFAULT_RUN_EVENTS_HEARTBEAT_MS = 15_000;
 
 /**
  * Re-reads the run every poll interval and pushes it when it changed. Polling the row (rather than a
  * pub/sub) keeps the API stateless: any instance can serve any stream.
  */
 export async function streamRunEvents(
-  deps: Pick<ApiDeps, "prisma" | "runEventsPollMs">,
+  deps: Pick<ApiDeps, "prisma" | "runEventsPollMs" | "runEventsHeartbeatMs">,
   tenantId: string,
   runId: string,
   sink: RunEventSink,
@@ -27,8 +32,23 @@ export async function streamRunEvents(
   void sink.closed.then(() => {
     open = false;
   });
+  const heartbeat = setInterval(() => sink.heartbeat(), deps.runEventsHeartbeatMs ?? DEFAULT_RUN_EVENTS_HEARTBEAT_MS);
+  try {
+    await pushChanges(deps, tenantId, runId, sink, () => open);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function pushChanges(
+  deps: Pick<ApiDeps, "prisma" | "runEventsPollMs">,
+  tenantId: string,
+  runId: string,
+  sink: RunEventSink,
+  isOpen: () => boolean,
+): Promise<void> {
   let last = "";
-  while (open) {
+  while (isOpen()) {
     const run = await deps.prisma.syncRun.findFirst({ where: { id: runId, tenantId } });
     if (!run) break;
     const data = JSON.stringify(runView(run));
@@ -89,6 +109,7 @@ export const streamRunEventsRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, 
       try {
         await streamRunEvents(deps, tenantId, runId, {
           send: (event, data) => raw.write(`event: ${event}\ndata: ${data}\n\n`),
+          heartbeat: () => raw.write(": heartbeat\n\n"),
           closed,
         });
       } catch (error) {

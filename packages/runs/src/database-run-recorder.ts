@@ -13,7 +13,6 @@ import type {
   SyncAction,
   SyncActionKind,
 } from "@techsync/sync-core";
-import type { Logger } from "pino";
 
 /** Actions per INSERT statement. */
 const PLAN_INSERT_CHUNK = 5000;
@@ -28,13 +27,14 @@ const PAST_TENSE: Record<SyncActionKind, string> = {
   disable: "disabled",
 };
 
+/** The process log the recorder mirrors the run's log to (a pino logger fits). */
+export type RecorderLog = Record<LogLevel, (details: object, message: string) => void>;
+
 export interface DatabaseRunRecorderOptions {
   prisma: PrismaClient;
   tenantId: string;
   runId: string;
-  log: Logger;
-  /** Progress for the job (BullMQ job.updateProgress), beside the database's copy. */
-  onProgress?: (progress: RunProgress) => Promise<void> | void;
+  log: RecorderLog;
 }
 
 function actionNode(action: SyncAction): number | null {
@@ -334,13 +334,12 @@ export class DatabaseRunRecorder implements RunRecorder {
     if (!progress) return;
     this.latestProgress = undefined;
     this.lastProgressWrite = Date.now();
-    const { prisma, runId, log, onProgress } = this.options;
+    const { prisma, runId, log } = this.options;
     try {
       await prisma.syncRun.update({
         where: { id: runId },
         data: { phase: progress.phase, progressDone: progress.done, progressTotal: progress.total },
       });
-      await onProgress?.(progress);
     } catch (error) {
       log.warn({ err: error, runId }, "could not record the run's progress");
     }

@@ -1,0 +1,4 @@
+export * from "./approve-run";
+export * from "./create-run";
+export * from "./database-run-recorder";
+export * from "./run-pages";
