@@ -82,7 +82,7 @@ const BACKOFF_LOG_LIMIT = 25;
 const ADAPTER_LABEL: Record<AdapterSystem | "engine", string> = {
   entra: "Microsoft Graph",
   rescue: "LogMeIn Rescue",
-  engine: "A sync call",
+  engine: "A sync",
 };
 
 function mappingOf(row: {
