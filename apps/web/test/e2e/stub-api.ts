@@ -6,6 +6,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { jwtVerify } from "jose";
 
+/** A run's counts as the API answers them: every action kind has its cell (the contract's one shape). */
+function countsWith(cells: Record<string, { planned: number; succeeded: number; failed: number; skipped: number }>) {
+  const zero = () => ({ planned: 0, succeeded: 0, failed: 0, skipped: 0 });
+  return { create: zero(), adopt: zero(), update: zero(), enable: zero(), disable: zero(), ...cells };
+}
+
 interface StubUser {
   id: string;
   email: string;
@@ -509,7 +515,7 @@ export async function startStubApi(
         setTimeout(() => {
           run.status = "succeeded";
           run.finishedAt = now();
-          run.counts = { disable: { planned: 0, succeeded: actions.length, failed: 0, skipped: 0 } };
+          run.counts = countsWith({ disable: { planned: 0, succeeded: actions.length, failed: 0, skipped: 0 } });
           for (const action of actions) action.status = "succeeded";
         }, stepMs);
         return { status: 202, body: shown };
@@ -656,7 +662,7 @@ export async function startStubApi(
         status: "blocked",
         requestedBy: "schedule",
         approvedBy: null,
-        counts: { disable: { planned: count, succeeded: 0, failed: 0, skipped: 0 } },
+        counts: countsWith({ disable: { planned: count, succeeded: 0, failed: 0, skipped: 0 } }),
         report: null,
         phase: "done",
         progress: { done: 0, total: count },

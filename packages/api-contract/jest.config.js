@@ -1,1 +1,0 @@
-module.exports = require("@techsync/jest-presets/node")({ rootDir: __dirname });
