@@ -1,18 +1,16 @@
 // A mapped group as real tenants have them: member users, guests (some without mail), an organisational contact,
 // devices and a service principal. Only users get technicians; the run says who was skipped and why.
-import pino from "pino";
-import { Registry } from "prom-client";
 import {
   createSyncWorld,
   createTestTenant,
-  REDIS_URL,
   requestRun,
   type SyncWorld,
+  startTestWorker,
   type TestTenant,
   techniciansByEmail,
   waitForRun,
 } from "../test/sync-world";
-import { type SyncWorker, startSyncWorker } from "./sync-worker";
+import type { SyncWorker } from "./sync-worker";
 
 jest.setTimeout(30_000);
 
@@ -21,17 +19,7 @@ let worker: SyncWorker;
 
 beforeAll(async () => {
   world = await createSyncWorld("guests");
-  worker = startSyncWorker({
-    prisma: world.db.prisma,
-    secretBox: world.secretBox,
-    log: pino({ level: "silent" }),
-    metricsRegistry: new Registry(),
-    redisUrl: REDIS_URL,
-    prefix: world.prefix,
-    concurrency: 2,
-    adapters: { outbound: world.outbound, rescueRetryDelayMs: 20, graphBaseBackoffMs: 20 },
-    retry: { baseDelayMs: 20, maxDelayMs: 200 },
-  });
+  worker = startTestWorker(world);
 });
 afterAll(async () => {
   await worker?.close();

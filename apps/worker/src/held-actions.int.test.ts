@@ -1,18 +1,16 @@
 // Runs against the emulators for two rules about what a run must NOT write: an action Rescue refused with a code
 // nobody documented is not tried again until its input changes, and an SSO id Rescue holds is not overwritten
 // unless the tenant chose Entra as the source of SSO ids (rule 16).
-import pino from "pino";
-import { Registry } from "prom-client";
 import {
   createSyncWorld,
   createTestTenant,
-  REDIS_URL,
   requestRun,
   type SyncWorld,
+  startTestWorker,
   type TestTenant,
   waitForRun,
 } from "../test/sync-world";
-import { type SyncWorker, startSyncWorker } from "./sync-worker";
+import type { SyncWorker } from "./sync-worker";
 
 jest.setTimeout(60_000);
 
@@ -21,17 +19,7 @@ let worker: SyncWorker;
 
 beforeAll(async () => {
   world = await createSyncWorld("held");
-  worker = startSyncWorker({
-    prisma: world.db.prisma,
-    secretBox: world.secretBox,
-    log: pino({ level: "silent" }),
-    metricsRegistry: new Registry(),
-    redisUrl: REDIS_URL,
-    prefix: world.prefix,
-    concurrency: 2,
-    adapters: { outbound: world.outbound, rescueRetryDelayMs: 20, graphBaseBackoffMs: 20 },
-    retry: { baseDelayMs: 20, maxDelayMs: 200 },
-  });
+  worker = startTestWorker(world);
 });
 afterAll(async () => {
   await worker?.close();

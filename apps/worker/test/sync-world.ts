@@ -28,6 +28,9 @@ import {
 import { createSyncQueue, enqueueRun, type SyncQueue } from "@techsync/jobs";
 import type { OutboundSettings } from "@techsync/outbound";
 import { Redis } from "ioredis";
+import pino from "pino";
+import { Registry } from "prom-client";
+import { type SyncWorker, type SyncWorkerOptions, startSyncWorker } from "../src/sync-worker";
 import { type RescueRouter, startRescueRouter } from "./rescue-router";
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -268,4 +271,20 @@ export function techniciansByEmail(tenant: TestTenant): Map<string, number> {
     counts.set(email, (counts.get(email) ?? 0) + 1);
   }
   return counts;
+}
+
+/** A worker on the world's database, queue prefix and emulators, with short back-offs so tests stay quick. */
+export function startTestWorker(world: SyncWorld, overrides: Partial<SyncWorkerOptions> = {}): SyncWorker {
+  return startSyncWorker({
+    prisma: world.db.prisma,
+    secretBox: world.secretBox,
+    log: pino({ level: "silent" }),
+    metricsRegistry: new Registry(),
+    redisUrl: REDIS_URL,
+    prefix: world.prefix,
+    concurrency: 2,
+    adapters: { outbound: world.outbound, rescueRetryDelayMs: 20, graphBaseBackoffMs: 20 },
+    retry: { baseDelayMs: 20, maxDelayMs: 200 },
+    ...overrides,
+  });
 }
