@@ -1,19 +1,18 @@
 import { entraSecretField } from "@techsync/db";
 import { enqueueRun, RUN_JOB, SCHEDULED_RUN_JOB, syncTenantSchedule, tenantSchedulerId } from "@techsync/jobs";
-import pino from "pino";
 import { Registry } from "prom-client";
 import {
   CLIENT_SECRET,
   createSyncWorld,
   createTestTenant,
-  REDIS_URL,
   requestRun,
   type SyncWorld,
+  startTestWorker,
   techniciansByEmail,
   waitForRun,
 } from "../test/sync-world";
 import { reconcileTenantSchedules, requeueQueuedRuns } from "./reconcile-tenant-schedules";
-import { type SyncWorker, type SyncWorkerOptions, startSyncWorker } from "./sync-worker";
+import type { SyncWorker, SyncWorkerOptions } from "./sync-worker";
 
 jest.setTimeout(30_000);
 
@@ -21,19 +20,9 @@ let world: SyncWorld;
 let worker: SyncWorker;
 let metricsRegistry: Registry;
 
+/** The test world's worker, with 4 jobs at once (several tests run tenants side by side). */
 function startWorker(overrides: Partial<SyncWorkerOptions> = {}): SyncWorker {
-  return startSyncWorker({
-    prisma: world.db.prisma,
-    secretBox: world.secretBox,
-    log: pino({ level: "silent" }),
-    metricsRegistry: new Registry(),
-    redisUrl: REDIS_URL,
-    prefix: world.prefix,
-    concurrency: 4,
-    adapters: { outbound: world.outbound, rescueRetryDelayMs: 20, graphBaseBackoffMs: 20 },
-    retry: { baseDelayMs: 20, maxDelayMs: 200 },
-    ...overrides,
-  });
+  return startTestWorker(world, { concurrency: 4, ...overrides });
 }
 
 beforeAll(async () => {
