@@ -18,7 +18,13 @@ export const WorkerEnvSchema = z.object({
    */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
-  /** Reconcile every tenant's job scheduler with the database at start. */
+  /** A claimed run's lease in Postgres: a run whose worker stops renewing it is resumed by another after this. */
+  RUN_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** How often the reaper looks for runs nobody executes (expired leases, queued runs without a job); 0: never. */
+  REAPER_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How often every tenant's schedule is re-derived from the database (0: only at start). */
+  SCHEDULE_RECONCILE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Reconcile every tenant's job scheduler with the database (at start and every SCHEDULE_RECONCILE_MS). */
   WORKER_RECONCILE_SCHEDULES: z
     .enum(["true", "false"])
     .default("true")

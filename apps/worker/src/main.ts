@@ -6,7 +6,8 @@ import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db"
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { loadWorkerEnv } from "./env";
 import { createOpsServer } from "./ops-server";
-import { reconcileTenantSchedules, requeueQueuedRuns } from "./reconcile-tenant-schedules";
+import { reconcileTenantSchedules } from "./reconcile-tenant-schedules";
+import { reapRuns } from "./run-maintenance";
 import { startSyncWorker } from "./sync-worker";
 import { createWorkerLogger } from "./worker-logger";
 
@@ -30,6 +31,15 @@ async function main(): Promise<void> {
     concurrency: env.WORKER_CONCURRENCY,
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    runLeaseMs: env.RUN_LEASE_MS,
+    ...(env.REAPER_INTERVAL_MS > 0
+      ? {
+          maintenance: {
+            reaperIntervalMs: env.REAPER_INTERVAL_MS,
+            scheduleReconcileMs: env.WORKER_RECONCILE_SCHEDULES ? env.SCHEDULE_RECONCILE_MS : 0,
+          },
+        }
+      : {}),
     adapters: {
       outbound: {
         emulators: { rescueUrl: env.RESCUE_EMULATOR_URL, graphUrl: env.GRAPH_EMULATOR_URL },
@@ -38,11 +48,10 @@ async function main(): Promise<void> {
     },
   });
 
-  if (env.WORKER_RECONCILE_SCHEDULES) {
-    const reconciled = await reconcileTenantSchedules(prisma, sync.queue);
-    const requeued = await requeueQueuedRuns(prisma, sync.queue);
-    log.info({ ...reconciled, queuedRuns: requeued }, "tenant schedules and queued runs reconciled");
-  }
+  // At start, before the timer's first pass: runs nobody executes get their job back, schedules follow the database.
+  const reaped = await reapRuns(prisma, sync.queue, 0);
+  const reconciled = env.WORKER_RECONCILE_SCHEDULES ? await reconcileTenantSchedules(prisma, sync.queue) : undefined;
+  log.info({ ...reaped, ...reconciled }, "runs and tenant schedules reconciled");
 
   const ops = createOpsServer({ registry: metricsRegistry, isHealthy: () => sync.worker.isRunning() });
   await new Promise<void>((resolve) => ops.listen(env.WORKER_PORT, env.WORKER_HOST, resolve));

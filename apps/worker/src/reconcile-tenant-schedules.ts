@@ -1,13 +1,30 @@
-// At start, Redis is made to match the database: every tenant's job scheduler (the API keeps them in
-// step on each settings change, but Redis may have been flushed, or a tenant deleted while no API was up), and
-// the job of every queued run.
+// Redis is made to match the database: every tenant's job scheduler follows its settings (Redis may have lost its
+// data, or a tenant was deleted while no API was up). Run at start and on a timer (run-maintenance.ts). A scheduler
+// that already matches is left alone: re-writing it would move its next firing.
 import type { PrismaClient } from "@techsync/db";
-import { enqueueRun, type SyncQueue, syncTenantSchedule, tenantScheduleOf, tenantSchedulerId } from "@techsync/jobs";
+import { type SyncQueue, syncTenantSchedule, tenantScheduleOf, tenantSchedulerId } from "@techsync/jobs";
+
+export interface ScheduleReconcileResult {
+  created: number;
+  unchanged: number;
+  removed: number;
+}
+
+async function existingSchedulers(queue: SyncQueue): Promise<Map<string, number | undefined>> {
+  const every = new Map<string, number | undefined>();
+  for (let start = 0; ; start += 1000) {
+    const schedulers = await queue.getJobSchedulers(start, start + 999, true);
+    for (const scheduler of schedulers) {
+      if (scheduler.key.startsWith(tenantSchedulerId(""))) every.set(scheduler.key, scheduler.every ?? undefined);
+    }
+    if (schedulers.length < 1000) return every;
+  }
+}
 
 export async function reconcileTenantSchedules(
   prisma: PrismaClient,
   queue: SyncQueue,
-): Promise<{ scheduled: number; removed: number }> {
+): Promise<ScheduleReconcileResult> {
   const tenants = await prisma.tenant.findMany({
     select: {
       id: true,
@@ -18,38 +35,26 @@ export async function reconcileTenantSchedules(
       attentionReason: true,
     },
   });
-  let scheduled = 0;
-  let removed = 0;
-  const known = new Set<string>();
+  const existing = await existingSchedulers(queue);
+  const result: ScheduleReconcileResult = { created: 0, unchanged: 0, removed: 0 };
   for (const tenant of tenants) {
-    known.add(tenantSchedulerId(tenant.id));
-    if ((await syncTenantSchedule(queue, tenantScheduleOf(tenant))) === "scheduled") scheduled += 1;
-    else removed += 1;
+    const key = tenantSchedulerId(tenant.id);
+    const schedule = tenantScheduleOf(tenant);
+    const every = (schedule.quarantineIntervalMinutes ?? schedule.scheduleIntervalMinutes) * 60_000;
+    const present = existing.has(key);
+    const current = existing.get(key);
+    existing.delete(key);
+    if (schedule.paused ? !present : present && current === every) {
+      result.unchanged += 1;
+      continue;
+    }
+    if ((await syncTenantSchedule(queue, schedule)) === "scheduled") result.created += 1;
+    else result.removed += 1;
   }
   // Schedulers of tenants that no longer exist (only ours: the ids tenantSchedulerId makes).
-  for (let start = 0; ; start += 1000) {
-    const schedulers = await queue.getJobSchedulers(start, start + 999, true);
-    for (const scheduler of schedulers) {
-      if (scheduler.key.startsWith(tenantSchedulerId("")) && !known.has(scheduler.key)) {
-        await queue.removeJobScheduler(scheduler.key);
-        removed += 1;
-      }
-    }
-    if (schedulers.length < 1000) break;
+  for (const key of existing.keys()) {
+    await queue.removeJobScheduler(key);
+    result.removed += 1;
   }
-  return { scheduled, removed };
-}
-
-/**
- * Runs the database holds as queued get their job back (Redis lost, or the API failed between the row and the
- * enqueue). Jobs that exist are untouched: BullMQ ignores a job id it has, and deduplicates per tenant.
- */
-export async function requeueQueuedRuns(prisma: PrismaClient, queue: SyncQueue): Promise<number> {
-  const runs = await prisma.syncRun.findMany({
-    where: { status: "queued" },
-    select: { id: true, tenantId: true },
-    orderBy: { queuedAt: "asc" },
-  });
-  for (const run of runs) await enqueueRun(queue, { tenantId: run.tenantId, runId: run.id });
-  return runs.length;
+  return result;
 }

@@ -1,37 +1,14 @@
-// One run of one tenant: claim the SyncRun row, load and decrypt the tenant, build the
-// adapters, then runSync with a database-backed recorder, and finish as succeeded / partial / failed / blocked.
-import type { RunCounts, RunReport as StoredRunReport } from "@techsync/api-contract";
-import { DestinationError } from "@techsync/config/destinations";
-import { loadTenantSyncConfig, type PrismaClient, type SecretBox, TenantNotConnectedError } from "@techsync/db";
-import { EntraError } from "@techsync/entra";
+// One run of one tenant, composed from @techsync/runs (claim, lease, input, settle) and sync-core's runSync.
+import { randomUUID } from "node:crypto";
+import type { PrismaClient, SecretBox } from "@techsync/db";
 import type { TenantScheduleSettings } from "@techsync/jobs";
-import { type RescueClient, RescueError } from "@techsync/rescue";
-import { DatabaseRunRecorder } from "@techsync/runs";
-import {
-  type AttributeMapping,
-  type Clock,
-  DEFAULT_RETRY_POLICY,
-  executePlan,
-  type FilterAttribute,
-  type FilterOperator,
-  type GroupMapping,
-  type HeldAction,
-  type Link,
-  type Plan,
-  planRun,
-  type RetryPolicy,
-  type RunReport,
-  readDirectory,
-  runSync,
-  SYNC_ACTION_KINDS,
-  type SyncActionKind,
-  SyncPortError,
-  type TenantSyncSettings,
-} from "@techsync/sync-core";
+import * as runs from "@techsync/runs";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, runSync } from "@techsync/sync-core";
 import type { Logger } from "pino";
-import { rememberBulkCreate } from "./remember-bulk-create";
-import { type AdapterSystem, buildTenantAdapters, type TenantAdapterOptions } from "./tenant-adapters";
-import { recordTenantRunFailure, recordTenantRunSuccess } from "./tenant-health";
+import { describeRunFailure, settleTenantAfterFailure } from "./run-failure";
+import { RunTelemetryCollector } from "./run-telemetry";
+import { buildTenantAdapters, type TenantAdapterOptions } from "./tenant-adapters";
+import { recordTenantRunSuccess } from "./tenant-health";
 import type { WorkerMetrics } from "./worker-metrics";
 
 export interface TenantRunDeps {
@@ -42,407 +19,101 @@ export interface TenantRunDeps {
   adapters: Omit<TenantAdapterOptions, "onBackoff">;
   /** After the tenant's health changed (quarantine entered, stepped or lifted): re-sync its job scheduler. */
   rescheduleTenant: (tenant: TenantScheduleSettings) => Promise<void>;
-  /** sync-core's retry policy for port calls (tests shorten it). */
+  /** This worker's id (a claim's lease owner adds a random part), and how long a lease lasts unrenewed. */
+  workerId: string;
+  leaseMs: number;
+  /** sync-core's retry policy for port calls (tests shorten it), and Rescue writes in flight per run. */
   retry?: Partial<RetryPolicy>;
-  /** Rescue updates and status changes in flight per run. */
   concurrency?: number;
 }
 
 export interface TenantRunRequest {
   tenantId: string;
   runId: string;
-  /** Aborted on SIGTERM: the run stops at the next batch boundary. */
+  /** Aborted on SIGTERM: the run stops at the next batch boundary and goes back to the queue. */
   signal?: AbortSignal;
 }
 
 export type TenantRunResult =
-  | { kind: "finished"; status: "succeeded" | "partial" | "blocked" | "cancelled" }
+  | { kind: "finished"; status: runs.FinishedRunStatus }
   | { kind: "skipped"; reason: string }
-  /** Stopped by shutdown; the run is queued again where it stands, for another worker to resume. */
+  | { kind: "wait"; behindRunId: string } // another run of the tenant is executing
+  /** Handed back to the queue at shutdown, or stopped because another worker took the lease. */
   | { kind: "interrupted" }
   | { kind: "failed"; message: string; needsAttention: boolean };
 
-/** What a person must fix before runs can work again (not a transient failure). */
-class RunSetupError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-    this.name = "RunSetupError";
-  }
-}
-
-const FINAL_STATUSES = new Set(["succeeded", "partial", "failed", "cancelled"]);
-/** Failure lists kept in the run report (the actions table holds them all). */
-const REPORT_LIST_LIMIT = 200;
-/** Back-offs logged one by one per system; beyond that only the totals at the end. */
-const BACKOFF_LOG_LIMIT = 25;
-
-const ADAPTER_LABEL: Record<AdapterSystem | "engine", string> = {
-  entra: "Microsoft Graph",
-  rescue: "LogMeIn Rescue",
-  engine: "A sync",
-};
-
-function mappingOf(row: {
-  id: string;
-  entraGroupId: string;
-  entraGroupName: string;
-  rescueGroupId: number;
-  priority: number;
-  transitive: boolean;
-  filterAttribute: string | null;
-  filterOperator: string | null;
-  filterValue: string | null;
-}): GroupMapping {
-  return {
-    id: row.id,
-    entraGroupId: row.entraGroupId,
-    entraGroupName: row.entraGroupName,
-    rescueGroupId: row.rescueGroupId,
-    priority: row.priority,
-    transitive: row.transitive,
-    filter:
-      row.filterAttribute && row.filterOperator && row.filterValue !== null
-        ? {
-            attribute: row.filterAttribute as FilterAttribute,
-            operator: row.filterOperator as FilterOperator,
-            value: row.filterValue,
-          }
-        : null,
-  };
-}
-
-/** Stored links; empty key data means "not known" (an adoption whose nick and SSO id Rescue did not show). */
-function linkOf(row: {
-  entraUserId: string;
-  rescueNodeId: number;
-  name: string;
-  nick: string;
-  email: string;
-  ssoId: string;
-}): Link {
-  const known = row.name !== "" || row.nick !== "" || row.email !== "" || row.ssoId !== "";
-  return {
-    entraUserId: row.entraUserId,
-    rescueNodeId: row.rescueNodeId,
-    ...(known ? { fields: { name: row.name, nick: row.nick, email: row.email, ssoId: row.ssoId } } : {}),
-  };
-}
-
-function describeFailure(error: unknown): { message: string; needsAttention: boolean; system?: AdapterSystem } {
-  const unwrapped = error instanceof Error && error.name === "RetryFailure" && error.cause ? error.cause : error;
-  if (unwrapped instanceof SyncPortError) {
-    const message = [unwrapped.message, unwrapped.hint].filter(Boolean).join(" ");
-    // Retryable errors that outlasted their retries are an outage, not something a person must fix.
-    return {
-      message,
-      needsAttention: !unwrapped.retryable && !unwrapped.sessionExpired,
-      ...(unwrapped instanceof RescueError ? { system: "rescue" as const } : {}),
-      ...(unwrapped instanceof EntraError ? { system: "entra" as const } : {}),
-    };
-  }
-  if (unwrapped instanceof RunSetupError)
-    return { message: `${unwrapped.message} ${unwrapped.hint}`, needsAttention: true };
-  if (unwrapped instanceof TenantNotConnectedError) {
-    return { message: `${unwrapped.message} Complete the tenant's connections in the portal.`, needsAttention: true };
-  }
-  if (unwrapped instanceof DestinationError) {
-    return {
-      message: `The connection's ${unwrapped.field} cannot be used: ${unwrapped.message} Choose another in the portal.`,
-      needsAttention: true,
-    };
-  }
-  return { message: unwrapped instanceof Error ? unwrapped.message : String(unwrapped), needsAttention: false };
-}
-
-function countByKind(actions: Plan["actions"]): Record<SyncActionKind, number> {
-  const counts = Object.fromEntries(SYNC_ACTION_KINDS.map((kind) => [kind, 0])) as Record<SyncActionKind, number>;
-  for (const action of actions) counts[action.kind] += 1;
-  return counts;
-}
-
-/** Counts of the run's actions by kind and status, from the table (a resumed run's attempts together). */
-async function actionCounts(prisma: PrismaClient, runId: string) {
-  const groups = await prisma.syncAction.groupBy({ by: ["kind", "status"], where: { runId }, _count: { _all: true } });
-  const counts = Object.fromEntries(
-    SYNC_ACTION_KINDS.map((kind) => [kind, { planned: 0, succeeded: 0, failed: 0, skipped: 0 }]),
-  ) as Record<SyncActionKind, Record<"planned" | "succeeded" | "failed" | "skipped", number>>;
-  for (const group of groups) counts[group.kind][group.status] = group._count._all;
-  return counts;
-}
-
 export async function runTenantSync(deps: TenantRunDeps, request: TenantRunRequest): Promise<TenantRunResult> {
-  const { prisma, log, metrics } = deps;
-  const { tenantId, runId, signal } = request;
-  const run = await prisma.syncRun.findUnique({ where: { id: runId } });
-  if (!run || run.tenantId !== tenantId) return { kind: "skipped", reason: "no such run for this tenant" };
-  const approved = run.approvedAt !== null;
-  // A job delivered again after its run finished (or a blocked run nobody approved) has nothing to do.
-  if (FINAL_STATUSES.has(run.status)) return { kind: "skipped", reason: `the run is already ${run.status}` };
-  if (run.status === "blocked" && !approved) return { kind: "skipped", reason: "the run is blocked until approved" };
+  const { prisma, log } = deps;
+  const { tenantId, runId } = request;
+  const holder = { owner: `${deps.workerId}/${randomUUID()}`, leaseMs: deps.leaseMs };
+  const claim = await runs.claimRun(prisma, { tenantId, runId, ...holder });
+  if (claim.outcome === "wait") return { kind: "wait", behindRunId: claim.behindRunId };
+  if (claim.outcome === "skipped") return { kind: "skipped", reason: claim.reason };
 
-  const claimed = await prisma.syncRun.updateMany({
-    where: { id: runId, status: run.status },
-    data: { status: "running", startedAt: run.startedAt ?? new Date(), finishedAt: null, error: null },
-  });
-  if (claimed.count === 0) return { kind: "skipped", reason: "another worker took the run" };
-
-  const recorder = new DatabaseRunRecorder({
-    prisma,
-    tenantId,
-    runId,
-    log,
-  });
-  // rule 12: a run found "running" was left by a worker that died; planning again from the current state converges
-  if (run.status === "running") recorder.log("warn", "resuming the run: the worker running it stopped part-way");
-  const startedAt = Date.now();
-  const backoffs: Record<AdapterSystem | "engine", number> = { entra: 0, rescue: 0, engine: 0 };
-  const noteBackoff = (system: AdapterSystem | "engine", waitMs: number) => {
-    backoffs[system] += 1;
-    // "engine": sync-core's own retries around a port call (a group read or a Rescue action).
-    metrics.apiErrors.inc({ system });
-    if (backoffs[system] <= BACKOFF_LOG_LIMIT) {
-      recorder.log("warn", `${ADAPTER_LABEL[system]} call failed transiently; retrying in ${Math.round(waitMs)} ms`, {
-        system,
-        waitMs: Math.round(waitMs),
-      });
-    }
+  const lease = runs.keepLease(prisma, runId, holder, (err) => log.warn({ err, runId }, "lease not renewed"));
+  const retryDb = {
+    until: lease.heldUntil,
+    onWait: (waitMs: number, err: unknown) => log.warn({ err, runId, waitMs }, "Postgres unreachable; waiting"),
   };
-  let callsCounted = { entra: 0, rescue: 0 };
-  let rescueUsed: { client: RescueClient; email: string; region: string } | undefined;
-  /** Which create path the run took, in the run log, and what it learned about createUsers, for the next run. */
-  const settleCreatePath = async () => {
-    if (!rescueUsed) return;
-    const { client } = rescueUsed;
-    const createPath = client.describeCreatePath();
-    if (createPath) {
-      const stats = client.createPathStats();
-      recorder.log("info", createPath, {
-        bulkCreate: client.bulkCreateCapability,
-        createdInBulk: stats.createdInBulk,
-        bulkCalls: stats.bulkCalls,
-        createdOneByOne: stats.createdOneByOne,
-        adoptedAfterRefusal: stats.adoptedAfterRefusal,
-      });
-    }
-    await rememberBulkCreate(prisma, { tenantId, ...rescueUsed }, client);
-    rescueUsed = undefined;
-  };
-  const interrupt = async (): Promise<TenantRunResult> => {
-    // Where the run stands is in its actions; the job goes back to the queue and a worker resumes it (rule 12).
+  const recorder = new runs.DatabaseRunRecorder({ prisma, tenantId, runId, log });
+  const telemetry = new RunTelemetryCollector(recorder, deps.metrics);
+  // rule 12: a run claimed again was left by a worker that stopped; planning again from the current state converges
+  if (claim.resumed) recorder.log("warn", "resuming the run: the worker running it stopped part-way");
+  // Shutdown hands the run back to the queue; a lost lease drops it (the new owner goes on).
+  const stopped = async (): Promise<TenantRunResult | undefined> => {
+    if (lease.signal.reason === "lease-lost") return { kind: "interrupted" };
+    if (!request.signal?.aborted || lease.signal.aborted) return undefined;
     recorder.log("warn", "the worker is shutting down: run interrupted at a batch boundary; another worker resumes it");
     await recorder.flush();
-    await prisma.syncRun.update({ where: { id: runId }, data: { status: "queued", phase: "interrupted" } });
-    metrics.runs.inc({ outcome: "interrupted" });
+    await runs.retryWhileDatabaseDown(() => runs.handBackRun(prisma, runId, holder), retryDb);
+    telemetry.observe("interrupted");
     return { kind: "interrupted" };
   };
 
   try {
-    const config = await loadTenantSyncConfig({ prisma, secretBox: deps.secretBox }, tenantId);
-    if (!config.entra) throw new TenantNotConnectedError(tenantId, "entra");
-    if (!config.rescue) throw new TenantNotConnectedError(tenantId, "rescue");
-    if (config.defaultPassword === null && !run.dryRun) throw new TenantNotConnectedError(tenantId, "defaultPassword");
-    const [tenant, mappingRows, linkRows, holdRows] = await Promise.all([
-      prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
-      prisma.groupMapping.findMany({ where: { tenantId }, orderBy: { priority: "asc" } }),
-      prisma.link.findMany({
-        where: { tenantId },
-        select: { entraUserId: true, rescueNodeId: true, name: true, nick: true, email: true, ssoId: true },
-      }),
-      prisma.heldAction.findMany({ where: { tenantId } }),
-    ]);
-    // The unknown-code rule: actions refused with a code nobody documented wait until their input changes.
-    const heldActions: HeldAction[] = holdRows.map((row) => ({
-      actionId: row.actionId,
-      inputFingerprint: row.inputFingerprint,
-      code: row.code,
-      message: row.message,
-      refusedAt: row.updatedAt.toISOString(),
-    }));
-    // rule 6 would read "no mapping" as "everyone left": never run without one.
-    if (mappingRows.length === 0) {
-      throw new RunSetupError(
-        "The tenant has no group mappings.",
-        "Map at least one Entra group to a Rescue technician group.",
-      );
-    }
-    const settings: TenantSyncSettings = {
-      safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },
-      ssoIdSource: tenant.ssoIdSource,
-      includeGuests: tenant.includeGuests,
-      ...(tenant.attributeMapping && typeof tenant.attributeMapping === "object"
-        ? { attributeMapping: tenant.attributeMapping as Partial<AttributeMapping> }
-        : {}),
-    };
-    const { directory, rescue } = buildTenantAdapters(
-      { sandboxMode: config.sandboxMode, entra: config.entra, rescue: config.rescue },
-      { ...deps.adapters, onBackoff: noteBackoff },
+    const input = await runs.loadRunInput(deps, claim.run);
+    const adapters = buildTenantAdapters(input.config, { ...deps.adapters, onBackoff: telemetry.noteBackoff });
+    telemetry.watchRescue(adapters.rescue, input.config.rescue);
+    const { report } = await runSync(
+      { ...adapters, recorder: runs.retryingRecorder(recorder, retryDb), clock: telemetry.clock },
+      {
+        ...input.engine,
+        retry: { ...DEFAULT_RETRY_POLICY, ...deps.retry },
+        signal: AbortSignal.any([lease.signal, ...(request.signal ? [request.signal] : [])]),
+        ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+      },
     );
-    rescueUsed = { client: rescue, email: config.rescue.email, region: config.rescue.region };
-    const clock: Clock = {
-      now: () => new Date(),
-      sleep: (ms) => {
-        noteBackoff("engine", ms);
-        return new Promise((resolve) => setTimeout(resolve, ms));
-      },
-    };
-    const mappings = mappingRows.map(mappingOf);
-    const links = linkRows.map(linkOf);
-    const retry = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
-    const options = {
-      defaultPassword: config.defaultPassword ?? "",
-      dryRun: run.dryRun,
-      retry,
-      ...(signal ? { signal } : {}),
-      ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
-    };
-
-    let report: RunReport;
-    if (approved) {
-      // rule 11: apply what the person approved, re-checked against the current state: the actions of a fresh plan
-      // that were in the approved one. Anything new waits for the next run (and its own safety check).
-      const approvedRows = await prisma.syncAction.findMany({
-        where: { runId, status: "planned" },
-        select: { kind: true, entraUserId: true },
-      });
-      const approvedIds = new Set(approvedRows.map((row) => `${row.kind}:${row.entraUserId}`));
-      const [directoryRead, tree] = await Promise.all([
-        readDirectory(directory, mappings, {
-          retry: { clock, policy: retry, random: Math.random, ...(signal ? { signal } : {}) },
-        }),
-        rescue.getTree(),
-      ]);
-      const fresh = planRun({
-        tenantId,
-        mappings,
-        directory: directoryRead.members,
-        skippedMembers: directoryRead.skippedMembers,
-        tree,
-        links,
-        settings,
-        heldActions,
-      });
-      const actions = fresh.actions.filter((action) => approvedIds.has(action.id));
-      recorder.log("info", "approved run: applying the approved actions that still apply", {
-        approved: approvedIds.size,
-        stillApply: actions.length,
-        newSinceApproval: fresh.actions.length - actions.length,
-      });
-      report = await executePlan(
-        { ...fresh, actions, counts: countByKind(actions) },
-        { rescue, recorder, clock },
-        { ...options, approved: true },
-      );
-    } else {
-      ({ report } = await runSync(
-        { directory, rescue, recorder, clock },
-        { tenantId, mappings, links, settings, heldActions, ...options },
-      ));
-    }
-    await settleCreatePath();
-    // One line per mapping, reason and kind (a count with examples), never one per skipped member.
-    for (const skipped of report.skippedMembers) {
-      recorder.log("info", skipped.message, {
-        mappingId: skipped.mappingId,
-        reason: skipped.reason,
-        kind: skipped.kind,
-        count: skipped.count,
-      });
-    }
-    callsCounted = { entra: directory.callCount(), rescue: rescue.callCount() };
-    metrics.apiCalls.inc({ system: "entra" }, callsCounted.entra);
-    metrics.apiCalls.inc({ system: "rescue" }, callsCounted.rescue);
-    metrics.apiErrors.inc({ system: "rescue" }, report.failures.length);
-
-    const stats = directory.callStats();
-    if (backoffs.entra + backoffs.rescue + backoffs.engine > 0 || stats.throttled > 0) {
-      recorder.log("info", "retries during the run", {
-        graphRetries: stats.retries,
-        graphThrottled: stats.throttled,
-        rescueBackoffs: backoffs.rescue,
-        engineRetries: backoffs.engine,
-        rescueCalls: rescue.callCounts(),
-      });
-    }
-
-    if (report.status === "cancelled" && signal?.aborted) return await interrupt();
-
-    const status =
-      report.status === "completed-with-failures"
-        ? "partial"
-        : report.status === "blocked"
-          ? "blocked"
-          : report.status === "cancelled"
-            ? "cancelled"
-            : "succeeded";
+    await telemetry.settleCreatePath(prisma, tenantId);
+    const summary = telemetry.summarise(adapters, report);
+    const early = report.status === "cancelled" ? await stopped() : undefined;
+    if (early) return early;
     await recorder.flush();
-    const counts = await actionCounts(prisma, runId);
-    await prisma.syncRun.update({
-      where: { id: runId },
-      data: {
-        status,
-        phase: "done",
-        finishedAt: new Date(),
-        counts: { ...counts, calls: { entra: callsCounted.entra, rescue: callsCounted.rescue } } satisfies RunCounts,
-        report: {
-          status: report.status,
-          dryRun: report.dryRun,
-          durationMs: Date.now() - startedAt,
-          calls: { entra: callsCounted.entra, rescue: callsCounted.rescue, rescueByMethod: rescue.callCounts() },
-          retries: {
-            graph: stats.retries,
-            graphThrottled: stats.throttled,
-            rescue: backoffs.rescue,
-            engine: backoffs.engine,
-          },
-          safety: report.safety,
-          warningCount: report.warnings.length,
-          warnings: report.warnings.slice(0, REPORT_LIST_LIMIT),
-          skippedMemberCount: report.skippedMembers.reduce((sum, skipped) => sum + skipped.count, 0),
-          skippedMembers: report.skippedMembers.slice(0, REPORT_LIST_LIMIT),
-          failureCount: report.failures.length,
-          failures: report.failures.slice(0, REPORT_LIST_LIMIT),
-        } satisfies StoredRunReport as object,
-        error:
-          status === "partial"
-            ? `${report.failures.length} action(s) failed; see the run's actions for each reason.`
-            : status === "blocked"
-              ? `Safety threshold: ${report.safety.disableCount} disables planned, ${report.safety.allowed} allowed without approval.`
-              : null,
-      },
-    });
+    const finish = () => runs.finishRun(prisma, runId, holder, report, summary);
+    const { status, settled } = await runs.retryWhileDatabaseDown(finish, retryDb);
+    if (!settled) return { kind: "interrupted" };
     const lifted = await recordTenantRunSuccess(prisma, tenantId);
     if (lifted) await deps.rescheduleTenant(lifted);
-    metrics.runs.inc({ outcome: status });
-    metrics.runDuration.observe({ outcome: status }, (Date.now() - startedAt) / 1000);
+    telemetry.observe(status);
     return { kind: "finished", status };
   } catch (error) {
     // What was learned before the failure still holds.
-    await settleCreatePath().catch((cause: unknown) =>
-      log.warn({ err: cause, tenantId }, "could not keep what the run learned about createUsers"),
+    await telemetry.settleCreatePath(prisma, tenantId).catch((err: unknown) => log.warn({ err }, "createUsers lost"));
+    const early = await stopped();
+    if (early) return early;
+    const failure = describeRunFailure(error);
+    if (failure.system) deps.metrics.apiErrors.inc({ system: failure.system });
+    recorder.log(
+      "error",
+      `run failed: ${failure.message}`,
+      failure.needsAttention ? { needsAttention: true } : undefined,
     );
-    if (signal?.aborted) return await interrupt();
-    const { message, needsAttention, system } = describeFailure(error);
-    if (system) metrics.apiErrors.inc({ system });
-    recorder.log("error", `run failed: ${message}`, needsAttention ? { needsAttention } : undefined);
     await recorder.flush();
-    await prisma.syncRun.update({
-      where: { id: runId },
-      data: { status: "failed", phase: "done", finishedAt: new Date(), error: message },
-    });
-    const health = await recordTenantRunFailure(prisma, tenantId, needsAttention ? message : null);
-    if (health?.quarantinedUntil) {
-      recorder.log("warn", "the tenant is quarantined: its scheduled runs back off until a run succeeds", {
-        until: health.quarantinedUntil.toISOString(),
-        consecutiveFailures: health.consecutiveFailures,
-      });
-      await recorder.flush();
-      await deps.rescheduleTenant(health);
-    }
-    metrics.runs.inc({ outcome: "failed" });
-    metrics.runDuration.observe({ outcome: "failed" }, (Date.now() - startedAt) / 1000);
-    return { kind: "failed", message, needsAttention };
+    const fail = () => runs.failRun(prisma, runId, holder, failure.message);
+    if (!(await runs.retryWhileDatabaseDown(fail, retryDb))) return { kind: "interrupted" };
+    await settleTenantAfterFailure(deps, recorder, tenantId, failure);
+    telemetry.observe("failed");
+    return { kind: "failed", ...failure };
+  } finally {
+    lease.stop();
   }
 }

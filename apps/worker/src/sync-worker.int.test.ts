@@ -11,7 +11,8 @@ import {
   techniciansByEmail,
   waitForRun,
 } from "../test/sync-world";
-import { reconcileTenantSchedules, requeueQueuedRuns } from "./reconcile-tenant-schedules";
+import { reconcileTenantSchedules } from "./reconcile-tenant-schedules";
+import { reapRuns } from "./run-maintenance";
 import type { SyncWorker, SyncWorkerOptions } from "./sync-worker";
 
 jest.setTimeout(30_000);
@@ -365,7 +366,7 @@ describe("a tenant's runs against the emulators", () => {
     const orphan = await world.db.prisma.syncRun.create({
       data: { tenantId: tenant.id, trigger: "api", dryRun: false, status: "queued" },
     });
-    expect(await requeueQueuedRuns(world.db.prisma, world.queue)).toBeGreaterThanOrEqual(1);
+    expect((await reapRuns(world.db.prisma, world.queue, 0)).reenqueued).toBeGreaterThanOrEqual(1);
     expect((await waitForRun(world, orphan.id)).status).toBe("succeeded");
     expect(tenant.rescue.organisation.technicians()).toHaveLength(3);
     await tenant.rescue.close();

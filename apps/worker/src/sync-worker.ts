@@ -1,8 +1,11 @@
 // The sync queue's consumer: the job registry, the BullMQ Worker and the queue it reports on,
 // wired to the run use case. main.ts composes it from the environment; tests and benchmarks start it directly.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { PrismaClient, SecretBox } from "@techsync/db";
 import {
   createSyncQueue,
+  enqueueRun,
   RUN_JOB,
   SCHEDULED_RUN_JOB,
   SYNC_QUEUE,
@@ -19,6 +22,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createScheduledRun } from "./create-scheduled-run";
 import { createJobProcessor, createJobRegistry, defineJob, type JobContext } from "./job-registry";
+import { type RunMaintenanceOptions, startRunMaintenance } from "./run-maintenance";
 import { runTenantSync, type TenantRunDeps, type TenantRunResult } from "./run-tenant-sync";
 import type { TenantAdapterOptions } from "./tenant-adapters";
 import { createWorkerMetrics } from "./worker-metrics";
@@ -40,12 +44,18 @@ export interface SyncWorkerOptions {
   runConcurrency?: number;
   /** Delay before an interrupted run's job is picked up again (default 1 s). */
   resumeDelayMs?: number;
+  /** A claimed run's lease in Postgres, renewed every third of it (default 30 s). */
+  runLeaseMs?: number;
+  /** The reaper and schedule reconciliation on a timer (off unless given: tests drive them themselves). */
+  maintenance?: RunMaintenanceOptions;
 }
 
 export interface SyncWorker {
   worker: Worker;
   /** The producer side, for schedules and queue depth. */
   queue: SyncQueue;
+  /** This worker's id, the prefix of its runs' lease owners. */
+  workerId: string;
   /** Shutdown: stop taking jobs, let the current runs stop at a batch boundary, then close. */
   close(): Promise<void>;
 }
@@ -62,8 +72,12 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
   });
   const metrics = createWorkerMetrics(options.metricsRegistry, queue);
   const shutdown = new AbortController();
+  const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.runLeaseMs ?? 30_000;
 
   const runDeps: TenantRunDeps = {
+    workerId,
+    leaseMs,
     prisma,
     secretBox: options.secretBox,
     log,
@@ -80,12 +94,17 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
     ...(options.runConcurrency ? { concurrency: options.runConcurrency } : {}),
   };
 
-  /** Turns a run's result into the job's: failures fail once (no retry storm), interruptions go back to the queue. */
+  /**
+   * Turns a run's result into the job's: failures fail once (no retry storm); an interrupted run, or one that waits
+   * behind another run of its tenant or behind a lease that may still be live, is tried again later — delayed, not
+   * failed, since waiting is not an attempt.
+   */
   const settle = async (result: TenantRunResult, context: JobContext): Promise<TenantRunResult> => {
     if (result.kind === "failed") throw new UnrecoverableError(result.message);
-    if (result.kind === "interrupted") {
-      // Delayed, not failed: an interruption is not an attempt, and the tenant's deduplication key stays held.
-      await context.job.moveToDelayed(Date.now() + (options.resumeDelayMs ?? 1000), context.token);
+    if (result.kind === "interrupted" || result.kind === "wait") {
+      const delay = result.kind === "wait" ? Math.max(1000, Math.round(leaseMs / 3)) : (options.resumeDelayMs ?? 1000);
+      if (result.kind === "wait") log.info({ runId: context.job.id, behind: result.behindRunId }, "run waits");
+      await context.job.moveToDelayed(Date.now() + delay, context.token);
       throw new DelayedError();
     }
     if (result.kind === "skipped") log.info({ jobId: context.job.id, reason: result.reason }, "run skipped");
@@ -109,26 +128,15 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
     defineJob({
       name: SCHEDULED_RUN_JOB,
       schema: ZScheduledRunJob,
-      handler: async ({ tenantId, runId: createdRunId }, context) => {
-        let runId = createdRunId;
-        if (!runId) {
-          const decision = await createScheduledRun(prisma, tenantId);
-          if ("skipped" in decision) {
-            log.info({ tenantId, reason: decision.skipped }, "scheduled run skipped");
-            return decision;
-          }
-          runId = decision.runId;
-          // Remembered in the job, so a stalled job resumes this run (rule 12) rather than creating another.
-          await context.job.updateData({ tenantId, runId });
+      // The schedule only creates the run; the run's own job (its id is the run's) executes it.
+      handler: async ({ tenantId, runId: earlierRunId }) => {
+        const decision = earlierRunId ? { runId: earlierRunId } : await createScheduledRun(prisma, tenantId);
+        if ("skipped" in decision) {
+          log.info({ tenantId, reason: decision.skipped }, "scheduled run skipped");
+          return decision;
         }
-        return settle(
-          await runTenantSync(runDeps, {
-            tenantId,
-            runId,
-            signal: context.signal,
-          }),
-          context,
-        );
+        await enqueueRun(queue, { tenantId, runId: decision.runId });
+        return decision;
       },
     }),
   ]);
@@ -143,6 +151,9 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
     maxStalledCount: 2,
   });
   worker.on("error", (error) => log.error({ err: error }, "worker error"));
+  const maintenance = options.maintenance
+    ? startRunMaintenance({ prisma, queue, log }, options.maintenance)
+    : undefined;
   worker.on("failed", (job, error) =>
     log.warn({ jobId: job?.id, jobName: job?.name, err: error.message }, "job failed"),
   );
@@ -152,6 +163,7 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
     closing ??= (async () => {
       // Close order: stop taking jobs and abort the runs (they stop at a batch boundary), then the
       // worker (waits for them to record where they stand), then the queue, then the connections.
+      maintenance?.stop();
       const closed = worker.close();
       shutdown.abort();
       await closed;
@@ -160,5 +172,5 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
     })();
     return closing;
   };
-  return { worker, queue, close };
+  return { worker, queue, workerId, close };
 }

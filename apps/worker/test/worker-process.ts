@@ -8,6 +8,9 @@ export interface WorkerProcessOptions {
   concurrency?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** A claimed run's lease (default: the lock duration, so a killed worker's run is resumed as soon as its job). */
+  runLeaseMs?: number;
+  reaperIntervalMs?: number;
   logLevel?: string;
   /** V8's old-space limit (--max-old-space-size): without one V8 grows the heap lazily toward its default limit. */
   maxOldSpaceMb?: number;
@@ -27,6 +30,8 @@ export async function startWorkerProcess(world: SyncWorld, options: WorkerProces
       WORKER_CONCURRENCY: String(options.concurrency ?? 2),
       WORKER_LOCK_DURATION_MS: String(options.lockDurationMs ?? 30_000),
       WORKER_STALLED_INTERVAL_MS: String(options.stalledIntervalMs ?? 30_000),
+      RUN_LEASE_MS: String(options.runLeaseMs ?? options.lockDurationMs ?? 30_000),
+      REAPER_INTERVAL_MS: String(options.reaperIntervalMs ?? 2000),
       WORKER_RECONCILE_SCHEDULES: "false",
       LOG_LEVEL: options.logLevel ?? "info",
       SECRET_BOX_MASTER_KEYS: world.masterKeys,

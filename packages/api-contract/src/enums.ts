@@ -7,11 +7,27 @@ export const ROLES = ["owner", "admin", "viewer"] as const;
 export const ZRole = z.enum(ROLES);
 export type Role = z.infer<typeof ZRole>;
 
-export const RUN_STATUSES = ["queued", "running", "succeeded", "partial", "failed", "blocked", "cancelled"] as const;
+export const RUN_STATUSES = [
+  "queued",
+  "running",
+  "succeeded",
+  "partial",
+  "failed",
+  "blocked",
+  "cancelled",
+  "interrupted",
+] as const;
 export const ZRunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof ZRunStatus>;
 /** Statuses after which a run changes no more until a person acts (blocked waits for approval). */
-export const SETTLED_RUN_STATUSES: readonly RunStatus[] = ["succeeded", "partial", "failed", "blocked", "cancelled"];
+export const SETTLED_RUN_STATUSES: readonly RunStatus[] = [
+  "succeeded",
+  "partial",
+  "failed",
+  "blocked",
+  "cancelled",
+  "interrupted",
+];
 
 export const RUN_TRIGGERS = ["schedule", "portal", "api", "notification"] as const;
 export const ZRunTrigger = z.enum(RUN_TRIGGERS);

@@ -1,5 +1,6 @@
 export * from "./advisory-lock";
 export * from "./client";
+export * from "./database-unavailable";
 export * from "./generated/prisma/enums";
 export * from "./migrator";
 export * from "./secret-box";

@@ -10,19 +10,14 @@ export const RUN_JOB = "sync-run";
 export const ZRunJob = z.object({ tenantId: z.string().uuid(), runId: z.string().uuid() });
 export type RunJob = z.infer<typeof ZRunJob>;
 
-/** Fired by a tenant's job scheduler; the worker creates the SyncRun (trigger "schedule"). */
+/** Fired by a tenant's job scheduler; the worker creates the SyncRun (trigger "schedule") and enqueues its run job. */
 export const SCHEDULED_RUN_JOB = "scheduled-sync";
 export const ZScheduledRunJob = z.object({
   tenantId: z.string().uuid(),
-  /** Set by the worker once it created the run, so a stalled job resumes that run instead of starting another. */
+  /** Jobs of earlier versions carried the run they had created: that run is enqueued. */
   runId: z.string().uuid().optional(),
 });
 export type ScheduledRunJob = z.infer<typeof ZScheduledRunJob>;
-
-/** BullMQ deduplication id: at most one job per tenant is waiting or active. */
-export function tenantDeduplicationId(tenantId: string): string {
-  return `tenant:${tenantId}`;
-}
 
 /** The id of a tenant's job scheduler. */
 export function tenantSchedulerId(tenantId: string): string {

@@ -1,14 +1,6 @@
 // Producer side, used by the API: enqueue runs and keep each tenant's schedule in step with its settings.
 import { type ConnectionOptions, Queue } from "bullmq";
-import {
-  RUN_JOB,
-  type RunJob,
-  SCHEDULED_RUN_JOB,
-  SYNC_QUEUE,
-  tenantDeduplicationId,
-  tenantSchedulerId,
-  ZRunJob,
-} from "./definitions";
+import { RUN_JOB, type RunJob, SCHEDULED_RUN_JOB, SYNC_QUEUE, tenantSchedulerId, ZRunJob } from "./definitions";
 
 export type SyncQueue = Queue;
 
@@ -32,10 +24,21 @@ export function createSyncQueue(options: SyncQueueOptions): SyncQueue {
   });
 }
 
-/** Enqueues a run whose SyncRun row already exists; deduplicated per tenant. */
-export async function enqueueRun(queue: SyncQueue, job: RunJob): Promise<void> {
+/**
+ * Puts a run whose SyncRun row exists on the queue. The job's id is the run's id (job identity = run identity), so a
+ * run has at most one live job, and nothing meant for another run (a tenant's other run, its schedule) can drop it.
+ * A finished job of the same run (the run was approved, handed back, or resumed by the reaper) is replaced.
+ */
+export async function enqueueRun(queue: SyncQueue, job: RunJob): Promise<"added" | "present"> {
   const data = ZRunJob.parse(job);
-  await queue.add(RUN_JOB, data, { jobId: data.runId, deduplication: { id: tenantDeduplicationId(data.tenantId) } });
+  const existing = await queue.getJob(data.runId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state !== "completed" && state !== "failed" && state !== "unknown") return "present";
+    await existing.remove().catch(() => undefined);
+  }
+  await queue.add(RUN_JOB, data, { jobId: data.runId });
+  return "added";
 }
 
 export interface TenantSchedule {

@@ -7,7 +7,7 @@ import {
   SessionRenewal,
 } from "./executor/call-with-retry";
 import { type ExecuteOptions, type ExecutorRescue, executePlan } from "./executor/execute-plan";
-import type { HeldAction, Plan } from "./plan";
+import { type HeldAction, type Plan, SYNC_ACTION_KINDS } from "./plan";
 import { planRun } from "./planner/plan-run";
 import type { Clock, DirectorySource, RescueDirectory, RunRecorder } from "./ports";
 import { readDirectory } from "./read-directory-snapshot";
@@ -30,11 +30,29 @@ export interface RunSyncInput extends ExecuteOptions {
   heldActions?: readonly HeldAction[];
   /** Entra groups read at once (default 4). */
   directoryConcurrency?: number;
+  /**
+   * rule 11: the run a person approved. Only the actions of the fresh plan that were in the approved one are applied
+   * (re-checked against the current state); anything new waits for the next run and its own safety check.
+   */
+  approvedActionIds?: ReadonlySet<string>;
 }
 
 export interface RunSyncResult {
   plan: Plan;
   report: RunReport;
+}
+
+/** The fresh plan cut down to the approved actions that still apply; the log says how many no longer do. */
+function keepApproved(plan: Plan, approvedIds: ReadonlySet<string>, recorder: RunRecorder): Plan {
+  const actions = plan.actions.filter((action) => approvedIds.has(action.id));
+  const counts = Object.fromEntries(SYNC_ACTION_KINDS.map((kind) => [kind, 0])) as Plan["counts"];
+  for (const action of actions) counts[action.kind] += 1;
+  recorder.log("info", "approved run: applying the approved actions that still apply", {
+    approved: approvedIds.size,
+    stillApply: actions.length,
+    newSinceApproval: plan.actions.length - actions.length,
+  });
+  return { ...plan, actions, counts };
 }
 
 /**
@@ -88,7 +106,13 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
   });
   recorder.progress({ phase: "plan", done: 1, total: 1 });
 
-  const report = await executePlan(plan, { rescue, recorder, clock }, input);
+  const approved = input.approvedActionIds;
+  const toApply = approved ? keepApproved(plan, approved, recorder) : plan;
+  const report = await executePlan(
+    toApply,
+    { rescue, recorder, clock },
+    approved ? { ...input, approved: true } : input,
+  );
   const finishedAt = clock.now();
   return {
     plan,

@@ -31,6 +31,7 @@ const statusWords: Record<RunStatus, string> = {
   failed: "Failed",
   blocked: "Blocked by the safety threshold",
   cancelled: "Cancelled",
+  interrupted: "Interrupted (the next run picks up where it stopped)",
 };
 
 export function runStatusLabel(status: RunStatus): string {

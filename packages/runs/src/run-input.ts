@@ -1,0 +1,145 @@
+// What a run needs from the database, as sync-core's domain types: the tenant's connections (decrypted), mappings,
+// links, settings, held actions and, for an approved run, the actions the person approved.
+import {
+  loadTenantSyncConfig,
+  type Prisma,
+  type PrismaClient,
+  type SecretBox,
+  TenantNotConnectedError,
+  type TenantSyncConfig,
+} from "@techsync/db";
+import type {
+  AttributeMapping,
+  FilterAttribute,
+  FilterOperator,
+  GroupMapping,
+  HeldAction,
+  Link,
+  TenantSyncSettings,
+} from "@techsync/sync-core";
+
+/** What a person must fix before runs can work again (not a transient failure). */
+export class RunSetupError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = "RunSetupError";
+  }
+}
+
+export interface RunInput {
+  config: TenantSyncConfig & {
+    entra: NonNullable<TenantSyncConfig["entra"]>;
+    rescue: NonNullable<TenantSyncConfig["rescue"]>;
+  };
+  /** What runSync takes from the database (the worker adds retry, signal and concurrency). */
+  engine: {
+    tenantId: string;
+    mappings: GroupMapping[];
+    links: Link[];
+    settings: TenantSyncSettings;
+    heldActions: HeldAction[];
+    /** rule 11: set for an approved run — the ids (`kind:entraUserId`) of the actions the person approved. */
+    approvedActionIds?: ReadonlySet<string>;
+    defaultPassword: string;
+    dryRun: boolean;
+  };
+}
+
+function mappingOf(row: Prisma.GroupMappingModel): GroupMapping {
+  return {
+    id: row.id,
+    entraGroupId: row.entraGroupId,
+    entraGroupName: row.entraGroupName,
+    rescueGroupId: row.rescueGroupId,
+    priority: row.priority,
+    transitive: row.transitive,
+    filter:
+      row.filterAttribute && row.filterOperator && row.filterValue !== null
+        ? {
+            attribute: row.filterAttribute as FilterAttribute,
+            operator: row.filterOperator as FilterOperator,
+            value: row.filterValue,
+          }
+        : null,
+  };
+}
+
+/** Stored links; empty key data means "not known" (an adoption whose nick and SSO id Rescue did not show). */
+function linkOf(
+  row: Pick<Prisma.LinkModel, "entraUserId" | "rescueNodeId" | "name" | "nick" | "email" | "ssoId">,
+): Link {
+  const known = row.name !== "" || row.nick !== "" || row.email !== "" || row.ssoId !== "";
+  return {
+    entraUserId: row.entraUserId,
+    rescueNodeId: row.rescueNodeId,
+    ...(known ? { fields: { name: row.name, nick: row.nick, email: row.email, ssoId: row.ssoId } } : {}),
+  };
+}
+
+/** Loads the run's input; rejects with TenantNotConnectedError or RunSetupError when the tenant cannot run. */
+export async function loadRunInput(
+  deps: { prisma: PrismaClient; secretBox: SecretBox },
+  run: Pick<Prisma.SyncRunModel, "id" | "tenantId" | "dryRun" | "approvedAt">,
+): Promise<RunInput> {
+  const { prisma } = deps;
+  const { tenantId } = run;
+  const config = await loadTenantSyncConfig(deps, tenantId);
+  if (!config.entra) throw new TenantNotConnectedError(tenantId, "entra");
+  if (!config.rescue) throw new TenantNotConnectedError(tenantId, "rescue");
+  if (config.defaultPassword === null && !run.dryRun) throw new TenantNotConnectedError(tenantId, "defaultPassword");
+  const [tenant, mappingRows, linkRows, holdRows, approvedRows] = await Promise.all([
+    prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
+    prisma.groupMapping.findMany({ where: { tenantId }, orderBy: { priority: "asc" } }),
+    prisma.link.findMany({
+      where: { tenantId },
+      select: { entraUserId: true, rescueNodeId: true, name: true, nick: true, email: true, ssoId: true },
+    }),
+    prisma.heldAction.findMany({ where: { tenantId } }),
+    // The approved plan's actions not yet applied (a resumed approved run has applied some already).
+    run.approvedAt
+      ? prisma.syncAction.findMany({
+          where: { runId: run.id, status: "planned" },
+          select: { kind: true, entraUserId: true },
+        })
+      : Promise.resolve([]),
+  ]);
+  // rule 6 would read "no mapping" as "everyone left": never run without one.
+  if (mappingRows.length === 0) {
+    throw new RunSetupError(
+      "The tenant has no group mappings.",
+      "Map at least one Entra group to a Rescue technician group.",
+    );
+  }
+  return {
+    config: { ...config, entra: config.entra, rescue: config.rescue },
+    engine: {
+      tenantId,
+      defaultPassword: config.defaultPassword ?? "",
+      dryRun: run.dryRun,
+      mappings: mappingRows.map(mappingOf),
+      links: linkRows.map(linkOf),
+      settings: {
+        safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },
+        ssoIdSource: tenant.ssoIdSource,
+        includeGuests: tenant.includeGuests,
+        ...(tenant.attributeMapping && typeof tenant.attributeMapping === "object"
+          ? { attributeMapping: tenant.attributeMapping as Partial<AttributeMapping> }
+          : {}),
+      },
+      // The unknown-code rule: actions refused with a code nobody documented wait until their input changes.
+      heldActions: holdRows.map((row) => ({
+        actionId: row.actionId,
+        inputFingerprint: row.inputFingerprint,
+        code: row.code,
+        message: row.message,
+        refusedAt: row.updatedAt.toISOString(),
+      })),
+      ...(run.approvedAt
+        ? { approvedActionIds: new Set(approvedRows.map((row) => `${row.kind}:${row.entraUserId}`)) }
+        : {}),
+    },
+  };
+}
