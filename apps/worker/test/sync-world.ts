@@ -27,6 +27,7 @@ import {
 } from "@techsync/emulators/rescue";
 import { createSyncQueue, enqueueRun, type SyncQueue } from "@techsync/jobs";
 import type { OutboundSettings } from "@techsync/outbound";
+import { approveBlockedRun, createRun } from "@techsync/runs";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { Registry } from "prom-client";
@@ -245,13 +246,28 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
 }
 
 /** What the API does for "sync now": a queued SyncRun row, then enqueueRun. */
+/** As the API's "sync now": a run through createRun (the tenant's queued or running one if it has one), enqueued. */
 export async function requestRun(world: SyncWorld, tenantId: string, dryRun = false): Promise<string> {
-  const run = await world.db.prisma.syncRun.create({ data: { tenantId, trigger: "portal", dryRun, status: "queued" } });
-  await enqueueRun(world.queue, { tenantId, runId: run.id });
-  return run.id;
+  const created = await createRun(world.db.prisma, { tenantId, trigger: "portal", dryRun });
+  if (created.outcome === "refused") throw new Error(created.reason);
+  await enqueueRun(world.queue, { tenantId, runId: created.run.id });
+  return created.run.id;
 }
 
-const FINAL = new Set(["succeeded", "partial", "failed", "blocked", "cancelled"]);
+/** As the API's approve route: the blocked run is queued again under its id, and its job put back. */
+export async function approveRun(world: SyncWorld, tenantId: string, runId: string): Promise<void> {
+  const result = await approveBlockedRun(world.db.prisma, {
+    tenantId,
+    runId,
+    approvedBy: "member:test-owner",
+    onApproved: async () => {
+      await enqueueRun(world.queue, { tenantId, runId });
+    },
+  });
+  if (result.outcome !== "approved") throw new Error(`not approved: ${result.outcome}`);
+}
+
+const FINAL = new Set(["succeeded", "partial", "failed", "blocked", "cancelled", "interrupted"]);
 
 export async function waitForRun(world: SyncWorld, runId: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
