@@ -6,7 +6,7 @@ import { loadTenantSyncConfig, type PrismaClient, type SecretBox, TenantNotConne
 import { EntraError } from "@techsync/entra";
 import type { TenantScheduleSettings } from "@techsync/jobs";
 import { type RescueClient, RescueError } from "@techsync/rescue";
-import { DatabaseRunRecorder } from "@techsync/runs";
+import { DatabaseRunRecorder, writeWithRunEvent } from "@techsync/runs";
 import {
   type AttributeMapping,
   type Clock,
@@ -183,10 +183,16 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
   if (FINAL_STATUSES.has(run.status)) return { kind: "skipped", reason: `the run is already ${run.status}` };
   if (run.status === "blocked" && !approved) return { kind: "skipped", reason: "the run is blocked until approved" };
 
-  const claimed = await prisma.syncRun.updateMany({
-    where: { id: runId, status: run.status },
-    data: { status: "running", startedAt: run.startedAt ?? new Date(), finishedAt: null, error: null },
-  });
+  // Every status change below is announced with the write, so an open run page re-reads the run at once.
+  const statusEvent = { runId, tenantId, change: "status" } as const;
+  const claimed = await writeWithRunEvent(
+    prisma,
+    statusEvent,
+    prisma.syncRun.updateMany({
+      where: { id: runId, status: run.status },
+      data: { status: "running", startedAt: run.startedAt ?? new Date(), finishedAt: null, error: null },
+    }),
+  );
   if (claimed.count === 0) return { kind: "skipped", reason: "another worker took the run" };
 
   const recorder = new DatabaseRunRecorder({
@@ -234,7 +240,11 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     // Where the run stands is in its actions; the job goes back to the queue and a worker resumes it (rule 12).
     recorder.log("warn", "the worker is shutting down: run interrupted at a batch boundary; another worker resumes it");
     await recorder.flush();
-    await prisma.syncRun.update({ where: { id: runId }, data: { status: "queued", phase: "interrupted" } });
+    await writeWithRunEvent(
+      prisma,
+      statusEvent,
+      prisma.syncRun.update({ where: { id: runId }, data: { status: "queued", phase: "interrupted" } }),
+    );
     metrics.runs.inc({ outcome: "interrupted" });
     return { kind: "interrupted" };
   };
@@ -379,7 +389,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
             : "succeeded";
     await recorder.flush();
     const counts = await actionCounts(prisma, runId);
-    await prisma.syncRun.update({
+    const finished = prisma.syncRun.update({
       where: { id: runId },
       data: {
         status,
@@ -413,6 +423,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
               : null,
       },
     });
+    await writeWithRunEvent(prisma, statusEvent, finished);
     const lifted = await recordTenantRunSuccess(prisma, tenantId);
     if (lifted) await deps.rescheduleTenant(lifted);
     metrics.runs.inc({ outcome: status });
@@ -428,10 +439,14 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     if (system) metrics.apiErrors.inc({ system });
     recorder.log("error", `run failed: ${message}`, needsAttention ? { needsAttention } : undefined);
     await recorder.flush();
-    await prisma.syncRun.update({
-      where: { id: runId },
-      data: { status: "failed", phase: "done", finishedAt: new Date(), error: message },
-    });
+    await writeWithRunEvent(
+      prisma,
+      statusEvent,
+      prisma.syncRun.update({
+        where: { id: runId },
+        data: { status: "failed", phase: "done", finishedAt: new Date(), error: message },
+      }),
+    );
     const health = await recordTenantRunFailure(prisma, tenantId, needsAttention ? message : null);
     if (health?.quarantinedUntil) {
       recorder.log("warn", "the tenant is quarantined: its scheduled runs back off until a run succeeds", {
