@@ -63,6 +63,7 @@ export interface HarnessOptions {
   runEventsPollMs?: number;
   /** Run event streams hear of changes through a LISTEN connection of their own, as in production. */
   runEvents?: boolean;
+  runEventsHeartbeatMs?: number;
   /** The server's emulators (the sandbox destination) and the Graph emulator's CA, as the environment gives them. */
   outbound?: OutboundSettings;
   /** The outbound policy's total timeout per call (default 10 s). */
@@ -102,6 +103,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       outbound: { resolve: offlineResolve, ...(options.outbound ?? { emulators: {} }) },
       ...(runEvents ? { runEvents } : {}),
       runEventsPollMs: options.runEventsPollMs ?? 50,
+      ...(options.runEventsHeartbeatMs ? { runEventsHeartbeatMs: options.runEventsHeartbeatMs } : {}),
       upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
       attemptCounter: options.attemptCounter ?? memoryAttemptCounter(),
       ...(options.rateLimitRedisPrefix
