@@ -49,7 +49,12 @@ describe("pushed by Postgres notifications", () => {
     writer = createPrismaClient({ url: db.url, maxConnections: 2 });
   });
   afterAll(() => writer.$disconnect());
-  afterEach(() => listener?.close());
+  /** Streams a test opened: left after each test, passed or failed, so none keeps the process alive. */
+  const openStreams: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(openStreams.splice(0).map((leave) => leave()));
+    await listener?.close();
+  });
 
   const quiet: RecorderLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
   /** Polling so slow that only a notification can explain an event within a test. */
@@ -101,15 +106,12 @@ describe("pushed by Postgres notifications", () => {
       heartbeat: () => {},
       closed,
     });
-    return {
-      events,
-      streaming,
-      last: () => events[events.length - 1],
-      async leave() {
-        leave();
-        await streaming;
-      },
+    const leaveStream = async () => {
+      leave();
+      await streaming;
     };
+    openStreams.push(leaveStream);
+    return { events, streaming, last: () => events[events.length - 1], leave: leaveStream };
   }
 
   test("a change written by another connection reaches an open stream at once, without waiting for a poll", async () => {
