@@ -149,7 +149,12 @@ test("a write that fails announces nothing: the notification commits with the wr
 
 test("approving a blocked run announces its status change", async () => {
   const { tenantId, runId } = await newRun("blocked");
-  const result = await approveBlockedRun(prisma, { tenantId, runId, approvedBy: "user:u1", onApproved: async () => {} });
+  const result = await approveBlockedRun(prisma, {
+    tenantId,
+    runId,
+    approvedBy: "user:u1",
+    onApproved: async () => {},
+  });
   expect(result.outcome).toBe("approved");
   expect(await changesOf(runId, 1)).toEqual(["status"]);
 });
