@@ -4,6 +4,7 @@ import type { KeyObject } from "node:crypto";
 import type { PrismaClient, SecretBox } from "@techsync/db";
 import type { SyncQueue } from "@techsync/jobs";
 import type { OutboundSettings } from "@techsync/outbound";
+import type { RunEventSource } from "@techsync/runs";
 import type { AttemptCounter } from "./auth/attempt-counter";
 import type { ApiMetrics } from "./metrics";
 
@@ -19,7 +20,12 @@ export interface ApiDeps {
    * only) and the Graph emulator's CA. From the environment, never from a tenant.
    */
   outbound: OutboundSettings;
-  /** How often the run event stream re-reads the run (~1 s). */
+  /**
+   * Tells open run event streams that their run changed (Postgres LISTEN on one connection per process, from
+   * `@techsync/runs`); without it, or while it is disconnected, streams re-read every `runEventsPollMs`.
+   */
+  runEvents?: RunEventSource;
+  /** How often a run event stream re-reads the run when no change notification can arrive (~5 s). */
   runEventsPollMs: number;
   /** How often an open run event stream sends an SSE comment line, so proxies keep it open (default 15 s). */
   runEventsHeartbeatMs?: number;

@@ -1,6 +1,7 @@
 // Composition root of the API process.
 import { readFileSync } from "node:fs";
 import { createPrismaClient, parseMasterKeyring, pingDatabase, SecretBox } from "@techsync/db";
+import { RunEventListener } from "@techsync/runs";
 import { connectApiRedis } from "./api-redis";
 import { buildApp } from "./app";
 import { portalTokenKey } from "./auth/portal-token";
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient({ url: env.DATABASE_URL });
   const apiRedis = connectApiRedis({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX });
   const { redis, syncQueue } = apiRedis;
+  // One LISTEN connection for the process: it tells the open run event streams when their run changed.
+  const runEvents = new RunEventListener({ connectionString: env.DATABASE_URL });
   const app = await buildApp(
     {
       prisma,
@@ -23,7 +26,9 @@ async function main(): Promise<void> {
         emulators: { rescueUrl: env.RESCUE_EMULATOR_URL, graphUrl: env.GRAPH_EMULATOR_URL },
         graphEmulatorCa: env.GRAPH_EMULATOR_CA_PATH ? readFileSync(env.GRAPH_EMULATOR_CA_PATH, "utf8") : undefined,
       },
-      runEventsPollMs: 1000,
+      runEvents,
+      // Only while the listener is down: notifications drive the streams otherwise.
+      runEventsPollMs: 5000,
       upstreamTimeoutMs: 15_000,
       portalOrigin: env.PORTAL_ORIGIN,
       rateLimitRedis: redis,
@@ -43,13 +48,15 @@ async function main(): Promise<void> {
     },
   );
 
+  await runEvents.start(app.log.child({ component: "run-events" }));
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, "shutting down");
     await app.close();
-    await Promise.allSettled([prisma.$disconnect(), apiRedis.close()]);
+    await Promise.allSettled([prisma.$disconnect(), apiRedis.close(), runEvents.close()]);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

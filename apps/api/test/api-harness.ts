@@ -5,6 +5,7 @@ import { generateMasterKey, type PrismaClient, parseMasterKeyring, pingDatabase,
 import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
 import { createSyncQueue, type SyncQueue } from "@techsync/jobs";
 import type { OutboundSettings, Resolve } from "@techsync/outbound";
+import { RunEventListener } from "@techsync/runs";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
@@ -29,6 +30,8 @@ export interface ApiHarness {
   prisma: PrismaClient;
   secretBox: SecretBox;
   syncQueue: SyncQueue;
+  /** The run events listener, when the harness was started with `runEvents: true`. */
+  runEvents?: RunEventListener;
   /** A portal user token for this user id. */
   userToken(userId: string): Promise<string>;
   /** The portal's service token, for /v1/auth/*. */
@@ -58,6 +61,9 @@ export interface HarnessOptions {
   logStream?: DestinationStream;
   rateLimitPerMinute?: number;
   runEventsPollMs?: number;
+  /** Run event streams hear of changes through a LISTEN connection of their own, as in production. */
+  runEvents?: boolean;
+  runEventsHeartbeatMs?: number;
   /** The server's emulators (the sandbox destination) and the Graph emulator's CA, as the environment gives them. */
   outbound?: OutboundSettings;
   /** The outbound policy's total timeout per call (default 10 s). */
@@ -84,6 +90,8 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const syncQueue = createSyncQueue({ connection, prefix: `test-api-${process.pid}-${randomUUID().slice(0, 8)}` });
   const secretBox = new SecretBox(parseMasterKeyring(`test:${generateMasterKey()}`, "test"));
   const key = portalTokenKey(TEST_TOKEN_SECRET);
+  const runEvents = options.runEvents ? new RunEventListener({ connectionString: db.url }) : undefined;
+  await runEvents?.start();
   const app = await buildApp(
     {
       prisma: db.prisma,
@@ -93,7 +101,9 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       portalTokenKey: key,
       // Tests never resolve a real host: a call to a public destination is refused before it leaves the machine.
       outbound: { resolve: offlineResolve, ...(options.outbound ?? { emulators: {} }) },
+      ...(runEvents ? { runEvents } : {}),
       runEventsPollMs: options.runEventsPollMs ?? 50,
+      ...(options.runEventsHeartbeatMs ? { runEventsHeartbeatMs: options.runEventsHeartbeatMs } : {}),
       upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
       attemptCounter: options.attemptCounter ?? memoryAttemptCounter(),
       ...(options.rateLimitRedisPrefix
@@ -140,6 +150,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     prisma: db.prisma,
     secretBox,
     syncQueue,
+    ...(runEvents ? { runEvents } : {}),
     userToken,
     serviceToken: () => signPortalToken(key, { sub: "portal", scope: PORTAL_AUTH_SCOPE }),
     call,
@@ -193,6 +204,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     },
     async close() {
       await app.close();
+      await runEvents?.close();
       await syncQueue.obliterate({ force: true });
       await syncQueue.close();
       await connection.quit();

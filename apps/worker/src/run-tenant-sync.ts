@@ -65,7 +65,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     if (!request.signal?.aborted || lease.signal.aborted) return undefined;
     recorder.log("warn", "the worker is shutting down: run interrupted at a batch boundary; another worker resumes it");
     await recorder.flush();
-    await runs.retryWhileDatabaseDown(() => runs.handBackRun(prisma, runId, holder), retryDb);
+    await runs.retryWhileDatabaseDown(() => runs.handBackRun(prisma, claim.run, holder), retryDb);
     telemetry.observe("interrupted");
     return { kind: "interrupted" };
   };
@@ -88,7 +88,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const early = report.status === "cancelled" ? await stopped() : undefined;
     if (early) return early;
     await recorder.flush();
-    const finish = () => runs.finishRun(prisma, runId, holder, report, summary);
+    const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary);
     const { status, settled } = await runs.retryWhileDatabaseDown(finish, retryDb);
     if (!settled) return { kind: "interrupted" };
     const lifted = await recordTenantRunSuccess(prisma, tenantId);
@@ -108,7 +108,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
       failure.needsAttention ? { needsAttention: true } : undefined,
     );
     await recorder.flush();
-    const fail = () => runs.failRun(prisma, runId, holder, failure.message);
+    const fail = () => runs.failRun(prisma, claim.run, holder, failure.message);
     if (!(await runs.retryWhileDatabaseDown(fail, retryDb))) return { kind: "interrupted" };
     await settleTenantAfterFailure(deps, recorder, tenantId, failure);
     telemetry.observe("failed");

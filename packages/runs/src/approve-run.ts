@@ -1,5 +1,6 @@
 // A person approves a run the safety threshold blocked: it is queued again under the same id, under the run lock.
 import { type Prisma, type PrismaClient, type RunStatus, withTenantRunLock } from "@techsync/db";
+import { notifyRunEvent } from "./run-events";
 
 export interface ApprovalRequest {
   tenantId: string;
@@ -28,6 +29,7 @@ export function approveBlockedRun(prisma: PrismaClient, request: ApprovalRequest
       where: { id: runId },
       data: { status: "queued", approvedBy: request.approvedBy, approvedAt: new Date() },
     });
+    await notifyRunEvent(tx, { runId, tenantId, change: "status" });
     await request.onApproved(tx, run);
     return { outcome: "approved", run };
   });

@@ -1,8 +1,9 @@
 // sync-core's RunRecorder over Postgres: the run's trace the portal shows (actions, links, log, progress).
 // Calls arrive in batches (sync-core's contract), and each batch is one or two statements, so a 100,000-user
-// run writes in a few hundred round trips rather than a few hundred thousand.
+// run writes in a few hundred round trips rather than a few hundred thousand. Each write a live run page shows
+// (progress, log lines, action outcomes) announces itself on the run events channel in its own transaction.
 import { ACTION_KINDS, type RunCounts } from "@techsync/api-contract";
-import type { PrismaClient } from "@techsync/db";
+import type { Prisma, PrismaClient } from "@techsync/db";
 import type {
   ActionOutcome,
   Link,
@@ -13,6 +14,7 @@ import type {
   SyncAction,
   SyncActionKind,
 } from "@techsync/sync-core";
+import { type RunChange, writeWithRunEvent } from "./run-events";
 
 /** Actions per INSERT statement. */
 const PLAN_INSERT_CHUNK = 5000;
@@ -57,7 +59,9 @@ export class DatabaseRunRecorder implements RunRecorder {
   private readonly fingerprintByActionId = new Map<string, string>();
   /** Actions with a hold recorded before this run: a success releases it. */
   private heldActionIds = new Set<string>();
-  private logChain: Promise<void> = Promise.resolve();
+  /** Log lines not written yet, and the write under way (one at a time, so lines keep their order). */
+  private pendingLog: Prisma.LogEntryCreateManyInput[] = [];
+  private logWriter: Promise<void> | undefined;
   private latestProgress: RunProgress | undefined;
   private progressWriter: Promise<void> | undefined;
   private lastProgressWrite = 0;
@@ -108,15 +112,19 @@ export class DatabaseRunRecorder implements RunRecorder {
         chunk.map((action) => (action.kind === "update" ? JSON.stringify(action.changes) : null)),
       );
     }
-    await prisma.syncRun.update({
-      where: { id: runId },
-      data: {
-        phase: context.dryRun ? "plan" : "apply",
-        progressDone: 0,
-        progressTotal: plan.actions.length,
-        counts: plannedCounts(plan),
-      },
-    });
+    await writeWithRunEvent(
+      prisma,
+      this.event("progress"),
+      prisma.syncRun.update({
+        where: { id: runId },
+        data: {
+          phase: context.dryRun ? "plan" : "apply",
+          progressDone: 0,
+          progressTotal: plan.actions.length,
+          counts: plannedCounts(plan),
+        },
+      }),
+    );
   }
 
   /**
@@ -211,18 +219,22 @@ export class DatabaseRunRecorder implements RunRecorder {
       }
     }
     if (seqs.length === 0) return;
-    await prisma.$executeRawUnsafe(
-      `UPDATE sync_actions AS a
-          SET status = v.status::"ActionStatus", rescue_node_id = COALESCE(v.node, a.rescue_node_id),
-              error_code = v.code, error = v.error, updated_at = now()
-         FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[]) AS v(seq, status, node, code, error)
-        WHERE a.run_id = $1::uuid AND a.seq = v.seq`,
-      runId,
-      seqs,
-      statuses,
-      nodes,
-      codes,
-      errors,
+    await writeWithRunEvent(
+      prisma,
+      this.event("actions"),
+      prisma.$executeRawUnsafe(
+        `UPDATE sync_actions AS a
+            SET status = v.status::"ActionStatus", rescue_node_id = COALESCE(v.node, a.rescue_node_id),
+                error_code = v.code, error = v.error, updated_at = now()
+           FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[]) AS v(seq, status, node, code, error)
+          WHERE a.run_id = $1::uuid AND a.seq = v.seq`,
+        runId,
+        seqs,
+        statuses,
+        nodes,
+        codes,
+        errors,
+      ),
     );
     if (linkedUsers.length > 0) {
       await prisma.$executeRawUnsafe(
@@ -295,26 +307,46 @@ export class DatabaseRunRecorder implements RunRecorder {
     );
   }
 
-  /** Never throws (the port's contract): a log line that cannot be written goes to the process log instead. */
+  /**
+   * Never throws (the port's contract): a log line that cannot be written goes to the process log instead. Lines
+   * logged while a write is under way go together in the next one.
+   */
   log(level: LogLevel, message: string, context?: Record<string, unknown>): void {
-    const { prisma, runId, tenantId, log } = this.options;
+    const { runId, tenantId, log } = this.options;
     log[level]({ tenantId, runId, ...context }, message);
-    this.logChain = this.logChain.then(() =>
-      prisma.logEntry
-        .create({
-          data: {
-            tenantId,
-            runId,
-            level,
-            message,
-            ...(context ? { context: JSON.parse(JSON.stringify(context)) as object } : {}),
-          },
-        })
-        .then(
-          () => undefined,
-          (error: unknown) => log.error({ err: error, runId }, "could not write a sync log entry"),
-        ),
-    );
+    this.pendingLog.push({
+      tenantId,
+      runId,
+      level,
+      message,
+      ...(context ? { context: storedContext(context) } : {}),
+    });
+    this.logWriter ??= this.writeLog();
+  }
+
+  private async writeLog(): Promise<void> {
+    const { prisma, runId, log } = this.options;
+    try {
+      // Yield once, so the lines of one synchronous burst share a write.
+      await Promise.resolve();
+      while (this.pendingLog.length > 0) {
+        const lines = this.pendingLog;
+        this.pendingLog = [];
+        try {
+          await writeWithRunEvent(prisma, this.event("log"), prisma.logEntry.createMany({ data: lines }));
+        } catch {
+          // One bad line must not cost the others: write them one by one, and name what could not be written.
+          for (const line of lines) {
+            await writeWithRunEvent(prisma, this.event("log"), prisma.logEntry.create({ data: line })).catch(
+              (error: unknown) => log.error({ err: error, runId }, "could not write a sync log entry"),
+            );
+          }
+        }
+      }
+    } finally {
+      // In the same synchronous step as the loop's last check: a line logged later starts a new write.
+      this.logWriter = undefined;
+    }
   }
 
   /** Never throws; coalesced, so a burst of progress calls costs one write per interval. */
@@ -336,10 +368,14 @@ export class DatabaseRunRecorder implements RunRecorder {
     this.lastProgressWrite = Date.now();
     const { prisma, runId, log } = this.options;
     try {
-      await prisma.syncRun.update({
-        where: { id: runId },
-        data: { phase: progress.phase, progressDone: progress.done, progressTotal: progress.total },
-      });
+      await writeWithRunEvent(
+        prisma,
+        this.event("progress"),
+        prisma.syncRun.update({
+          where: { id: runId },
+          data: { phase: progress.phase, progressDone: progress.done, progressTotal: progress.total },
+        }),
+      );
     } catch (error) {
       log.warn({ err: error, runId }, "could not record the run's progress");
     }
@@ -349,7 +385,20 @@ export class DatabaseRunRecorder implements RunRecorder {
   async flush(): Promise<void> {
     await this.progressWriter;
     if (this.latestProgress) await this.writeProgress();
-    await this.logChain;
+    await this.logWriter;
+  }
+
+  private event(change: RunChange) {
+    return { runId: this.options.runId, tenantId: this.options.tenantId, change };
+  }
+}
+
+/** The context as JSON; one that cannot be (a cycle, a bigint) is replaced by a note rather than lose the line. */
+function storedContext(context: Record<string, unknown>): object {
+  try {
+    return JSON.parse(JSON.stringify(context)) as object;
+  } catch {
+    return { unrecorded: "the context could not be stored as JSON" };
   }
 }
 

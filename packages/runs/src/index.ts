@@ -4,6 +4,8 @@ export * from "./database-retry";
 export * from "./database-run-recorder";
 export * from "./lease-keeper";
 export * from "./reap-runs";
+export * from "./run-event-listener";
+export * from "./run-events";
 export * from "./run-input";
 export * from "./run-lease";
 export * from "./run-pages";

@@ -2,6 +2,7 @@
 // Postgres for longer than the lease) goes back to `queued` to be resumed, or ends `interrupted` once it has been
 // tried too often. `queued` runs are listed for the worker to check against the queue (a run whose job Redis lost).
 import type { PrismaClient } from "@techsync/db";
+import { notifyRunEvent } from "./run-events";
 import { endInterrupted, MAX_RUN_ATTEMPTS } from "./run-lease";
 
 const DB_NOW = "timezone('UTC', now())";
@@ -29,17 +30,21 @@ export async function reapExpiredRuns(prisma: PrismaClient): Promise<ReapResult>
   for (const row of expired) {
     const ref = { id: row.id, tenantId: row.tenant_id };
     if (row.attempts >= MAX_RUN_ATTEMPTS) {
-      await endInterrupted(prisma, row.id, `The run was started ${row.attempts} times and never finished.`);
+      const reason = `The run was started ${row.attempts} times and never finished.`;
+      await prisma.$transaction((tx) => endInterrupted(tx, ref, reason));
       result.interrupted.push(ref);
       continue;
     }
     // Compare-and-set: a worker that renewed the lease in the meantime keeps its run.
-    const count = await prisma.$executeRawUnsafe(
-      `UPDATE sync_runs SET status = 'queued', phase = 'resuming: the worker running it stopped answering',
+    const [count] = await prisma.$transaction([
+      prisma.$executeRawUnsafe(
+        `UPDATE sync_runs SET status = 'queued', phase = 'resuming: the worker running it stopped answering',
          lease_owner = NULL, lease_expires_at = NULL
        WHERE id = $1::uuid AND status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at < ${DB_NOW})`,
-      row.id,
-    );
+        row.id,
+      ),
+      notifyRunEvent(prisma, { runId: row.id, tenantId: row.tenant_id, change: "status" }),
+    ]);
     if (count === 1) result.requeued.push(ref);
   }
   return result;

@@ -3,6 +3,7 @@
 // lease held and waits (then finds the run finished). A run whose lease nobody renews is found by the reaper.
 // Times are the database's (UTC, as Prisma stores them), so clock skew between workers cannot break a lease.
 import { type Prisma, type PrismaClient, withTenantRunLock } from "@techsync/db";
+import { notifyRunEvent } from "./run-events";
 
 /** The database's clock in the zone Prisma stores timestamps in. */
 const DB_NOW = "timezone('UTC', now())";
@@ -53,10 +54,15 @@ export function claimRun(
         where: { id: runId, status: "queued" },
         data: { phase: `waiting for run ${active.id} of this tenant to finish` },
       });
+      await notifyRunEvent(tx, { runId, tenantId, change: "status" });
       return { outcome: "wait", behindRunId: active.id };
     }
     if (run.attempts >= MAX_RUN_ATTEMPTS) {
-      await endInterrupted(tx, runId, `The run was started ${run.attempts} times and never finished.`);
+      await endInterrupted(
+        tx,
+        { id: runId, tenantId },
+        `The run was started ${run.attempts} times and never finished.`,
+      );
       return { outcome: "skipped", reason: `the run was interrupted ${run.attempts} times; ended` };
     }
     const claimed = await tx.$queryRawUnsafe<Prisma.SyncRunModel[]>(
@@ -70,6 +76,8 @@ export function claimRun(
       leaseMs,
     );
     if (claimed.length === 0) return { outcome: "wait", behindRunId: runId };
+    // Every status change is announced with its write, so an open run page re-reads the run at once.
+    await notifyRunEvent(tx, { runId, tenantId, change: "status" });
     const fresh = await tx.syncRun.findUniqueOrThrow({ where: { id: runId } });
     return { outcome: "claimed", run: fresh, resumed: run.status === "running" || run.attempts > 0 };
   });
@@ -95,26 +103,30 @@ export async function renewLease(prisma: PrismaClient, runId: string, holder: Le
  * lease (it stalled past the expiry and another resumed the run) cannot overwrite the new owner's work.
  */
 export async function settleRun(
-  prisma: PrismaClient | Prisma.TransactionClient,
-  runId: string,
+  prisma: PrismaClient,
+  run: { id: string; tenantId: string },
   holder: Pick<LeaseHolder, "owner">,
   data: Prisma.SyncRunUpdateManyMutationInput,
 ): Promise<boolean> {
-  const updated = await prisma.syncRun.updateMany({
-    where: { id: runId, leaseOwner: holder.owner, status: "running" },
-    data: { ...data, leaseOwner: null, leaseExpiresAt: null },
-  });
+  const [updated] = await prisma.$transaction([
+    prisma.syncRun.updateMany({
+      where: { id: run.id, leaseOwner: holder.owner, status: "running" },
+      data: { ...data, leaseOwner: null, leaseExpiresAt: null },
+    }),
+    notifyRunEvent(prisma, { runId: run.id, tenantId: run.tenantId, change: "status" }),
+  ]);
   return updated.count === 1;
 }
 
 /** Ends a run that cannot go on as `interrupted`, with the reason a person reads. */
 export async function endInterrupted(
-  prisma: PrismaClient | Prisma.TransactionClient,
-  runId: string,
+  tx: Prisma.TransactionClient,
+  run: { id: string; tenantId: string },
   reason: string,
 ): Promise<void> {
-  await prisma.syncRun.updateMany({
-    where: { id: runId, status: { in: ["queued", "running"] } },
+  await notifyRunEvent(tx, { runId: run.id, tenantId: run.tenantId, change: "status" });
+  await tx.syncRun.updateMany({
+    where: { id: run.id, status: { in: ["queued", "running"] } },
     data: {
       status: "interrupted",
       phase: "done",

@@ -44,14 +44,14 @@ async function actionCounts(prisma: PrismaClient, runId: string) {
 /** Records the finished run; false when the holder no longer owns it (nothing written). */
 export async function finishRun(
   prisma: PrismaClient,
-  runId: string,
+  run: { id: string; tenantId: string },
   holder: Pick<LeaseHolder, "owner">,
   report: RunReport,
   telemetry: RunTelemetry,
 ): Promise<{ status: FinishedRunStatus; settled: boolean }> {
   const status = finishedStatusOf(report);
-  const counts = await actionCounts(prisma, runId);
-  const settled = await settleRun(prisma, runId, holder, {
+  const counts = await actionCounts(prisma, run.id);
+  const settled = await settleRun(prisma, run, holder, {
     status,
     phase: "done",
     finishedAt: new Date(),
@@ -82,11 +82,13 @@ export async function finishRun(
   return { status, settled };
 }
 
-export function failRun(prisma: PrismaClient, runId: string, holder: Pick<LeaseHolder, "owner">, message: string) {
-  return settleRun(prisma, runId, holder, { status: "failed", phase: "done", finishedAt: new Date(), error: message });
+type RunRef = { id: string; tenantId: string };
+
+export function failRun(prisma: PrismaClient, run: RunRef, holder: Pick<LeaseHolder, "owner">, message: string) {
+  return settleRun(prisma, run, holder, { status: "failed", phase: "done", finishedAt: new Date(), error: message });
 }
 
 /** Shutdown: the run goes back to the queue where it stands (its actions say how far it got), for any worker. */
-export function handBackRun(prisma: PrismaClient, runId: string, holder: Pick<LeaseHolder, "owner">) {
-  return settleRun(prisma, runId, holder, { status: "queued", phase: "interrupted" });
+export function handBackRun(prisma: PrismaClient, run: RunRef, holder: Pick<LeaseHolder, "owner">) {
+  return settleRun(prisma, run, holder, { status: "queued", phase: "interrupted" });
 }

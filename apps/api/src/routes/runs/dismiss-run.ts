@@ -1,3 +1,4 @@
+import { notifyRunEvent } from "@techsync/runs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../../api-deps";
 import { recordAuditEvent } from "../../audit/record-audit-event";
@@ -21,6 +22,7 @@ export async function dismissRun(deps: Pick<ApiDeps, "prisma">, access: TenantAc
       data: { status: "cancelled", finishedAt: current.finishedAt ?? new Date() },
     });
     if (count === 0) throw new AppError("conflict", "runId: the run changed meanwhile; reload it.");
+    await notifyRunEvent(tx, { runId, tenantId: access.tenantId, change: "status" });
     await recordAuditEvent(tx, access, { action: "run.dismissed", target: `run:${runId}` });
     return runView(await tx.syncRun.findUniqueOrThrow({ where: { id: runId } }));
   });

@@ -1,5 +1,5 @@
 import { enqueueRun } from "@techsync/jobs";
-import { createRun } from "@techsync/runs";
+import { createRun, writeWithRunEvent } from "@techsync/runs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
@@ -35,10 +35,14 @@ export async function startRun(
       await enqueueRun(deps.syncQueue, { tenantId, runId: run.id });
     } catch {
       // The row is committed but no worker will ever see it: close it rather than leave it queued forever.
-      await deps.prisma.syncRun.update({
-        where: { id: run.id },
-        data: { status: "failed", error: "The run could not be queued.", finishedAt: new Date() },
-      });
+      await writeWithRunEvent(
+        deps.prisma,
+        { runId: run.id, tenantId, change: "status" },
+        deps.prisma.syncRun.update({
+          where: { id: run.id },
+          data: { status: "failed", error: "The run could not be queued.", finishedAt: new Date() },
+        }),
+      );
       throw new AppError("upstream_unavailable", "The run queue is unavailable; try again shortly.");
     }
     deps.metrics.runsStarted.inc({ trigger: run.trigger, dry_run: String(run.dryRun) });

@@ -18,37 +18,50 @@ export interface RunEventSink {
 /** An SSE comment every this often while a stream is open (proxies commonly drop connections idle for 30-60 s). */
 export const DEFAULT_RUN_EVENTS_HEARTBEAT_MS = 15_000;
 
+/** At most one re-read of the run per stream this often, however many notifications a burst of writes sends. */
+export const RUN_EVENTS_COALESCE_MS = 250;
+
 /**
- * Re-reads the run every poll interval and pushes it when it changed. Polling the row (rather than a
- * pub/sub) keeps the API stateless: any instance can serve any stream.
+ * Reads the run and pushes it whenever it changed, until it settles or the client leaves. Postgres is the one
+ * source: a notification from `deps.runEvents` (a write announced on the run events channel) only says when to
+ * read again. While no notification can come (no listener, or its connection is down) the stream re-reads every
+ * `runEventsPollMs` instead, so nothing freezes.
  */
 export async function streamRunEvents(
-  deps: Pick<ApiDeps, "prisma" | "runEventsPollMs" | "runEventsHeartbeatMs">,
+  deps: Pick<ApiDeps, "prisma" | "runEvents" | "runEventsPollMs" | "runEventsHeartbeatMs">,
   tenantId: string,
   runId: string,
   sink: RunEventSink,
 ): Promise<void> {
+  const wakeUp = new WakeUp();
   let open = true;
   void sink.closed.then(() => {
     open = false;
+    wakeUp.wake();
   });
+  const unsubscribe = deps.runEvents?.subscribe(runId, () => wakeUp.wake()) ?? (() => {});
   const heartbeat = setInterval(() => sink.heartbeat(), deps.runEventsHeartbeatMs ?? DEFAULT_RUN_EVENTS_HEARTBEAT_MS);
   try {
-    await pushChanges(deps, tenantId, runId, sink, () => open);
+    await pushChanges(deps, tenantId, runId, sink, () => open, wakeUp);
   } finally {
+    unsubscribe();
     clearInterval(heartbeat);
   }
 }
 
 async function pushChanges(
-  deps: Pick<ApiDeps, "prisma" | "runEventsPollMs">,
+  deps: Pick<ApiDeps, "prisma" | "runEvents" | "runEventsPollMs">,
   tenantId: string,
   runId: string,
   sink: RunEventSink,
   isOpen: () => boolean,
+  wakeUp: WakeUp,
 ): Promise<void> {
   let last = "";
   while (isOpen()) {
+    // A notification that arrives while the row is being read asks for the next read.
+    wakeUp.reset();
+    const readAt = Date.now();
     const run = await deps.prisma.syncRun.findFirst({ where: { id: runId, tenantId } });
     if (!run) break;
     const data = JSON.stringify(runView(run));
@@ -60,8 +73,47 @@ async function pushChanges(
       sink.send("end", data);
       break;
     }
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, deps.runEventsPollMs)), sink.closed]);
+    const notified = await wakeUp.wait(deps.runEvents?.connected ? undefined : deps.runEventsPollMs);
+    if (notified && isOpen()) {
+      await pause(readAt + RUN_EVENTS_COALESCE_MS - Date.now(), sink.closed);
+    }
   }
+}
+
+/** A flag set by notifications, and a wait that ends when it is set (or after a timeout, when given one). */
+class WakeUp {
+  private woken = false;
+  private resolve: (() => void) | undefined;
+
+  wake(): void {
+    this.woken = true;
+    this.resolve?.();
+  }
+
+  reset(): void {
+    this.woken = false;
+  }
+
+  /** Resolves true when woken, false when the timeout passed first. */
+  async wait(timeoutMs: number | undefined): Promise<boolean> {
+    if (this.woken) return true;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.resolve = resolve;
+      if (timeoutMs !== undefined) timer = setTimeout(resolve, timeoutMs);
+    });
+    clearTimeout(timer);
+    this.resolve = undefined;
+    return this.woken;
+  }
+}
+
+/** Waits `ms`, or less if `until` settles first; leaves no timer behind. */
+async function pause(ms: number, until: Promise<void>): Promise<void> {
+  if (ms <= 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), until]);
+  clearTimeout(timer);
 }
 
 export const streamRunEventsRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
