@@ -1,4 +1,5 @@
 export * from "./approve-run";
+export * from "./cancel-run";
 export * from "./create-run";
 export * from "./database-retry";
 export * from "./database-run-recorder";
