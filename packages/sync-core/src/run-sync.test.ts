@@ -1,6 +1,6 @@
 import type { DirectoryUser, GroupMapping } from "./domain";
 import { SyncPortError } from "./ports";
-import { runSync } from "./run-sync";
+import { type RunSyncInput, runSync } from "./run-sync";
 import {
   directoryUser,
   FakeClock,
@@ -20,7 +20,10 @@ function setup(users: DirectoryUser[], groups: InMemoryGroup[], options: { pageS
   const directory = new InMemoryDirectorySource({ users, groups, ...options });
   const rescue = InMemoryRescueDirectory.withTechnicianGroups([GROUP_A, GROUP_B], [], { maxCreateBatch: 1000 });
   const recorder = new RecordingRunRecorder();
-  const run = (mappings: GroupMapping[], extra: { dryRun?: boolean; approved?: boolean; tenantId?: string } = {}) =>
+  const run = (
+    mappings: GroupMapping[],
+    extra: Partial<Pick<RunSyncInput, "dryRun" | "approved" | "tenantId" | "approvedActionIds" | "settings">> = {},
+  ) =>
     runSync(
       { directory, rescue, recorder, clock },
       { mappings, links: recorder.links(), defaultPassword: "Default-Pa55word!", random: seededRandom(3), ...extra },
@@ -156,5 +159,37 @@ describe("rule 12: runs are idempotent and convergent", () => {
     expect(new Set(emails).size).toBe(emails.length);
     expect(emails.sort()).toEqual(["u1@example.com", "u3@example.com"]);
     expect(healthy.links()).toHaveLength(2);
+  });
+});
+
+describe("rule 11: an approved run applies only what was approved and still applies", () => {
+  it("applies the approved actions of a fresh plan, holds back new ones and drops those that no longer apply", async () => {
+    const users = ["u1", "u2", "u3", "u4", "u5"].map((id) => directoryUser(id));
+    const { directory, rescue, recorder, run } = setup(users, [group("g1", ["u1", "u2", "u3", "u4", "u5"])]);
+    const mappings = [groupMapping("m1", "g1", GROUP_A)];
+    await run(mappings);
+    expect(rescue.technicians().filter((t) => t.status === "enabled")).toHaveLength(5);
+
+    // Three leave: blocked (over max(2, 10 %)); the person approves those three disables.
+    directory.setGroup(group("g1", ["u4", "u5"]));
+    const settings = { safetyThreshold: { percent: 10, minimum: 2 } };
+    const blocked = await run(mappings, { settings });
+    expect(blocked.report.status).toBe("blocked");
+    const approved = new Set(blocked.plan.actions.map((action) => action.id));
+    expect([...approved].sort()).toEqual(["disable:u1", "disable:u2", "disable:u3"]);
+
+    // Before the approved run: u1 comes back (its disable no longer applies), u4 leaves too (not approved).
+    directory.setGroup(group("g1", ["u1", "u5"]));
+    const { report } = await run(mappings, { settings, approvedActionIds: approved });
+    expect(report.counts.disable.succeeded).toBe(2);
+    const disabled = rescue
+      .technicians()
+      .filter((t) => t.status === "disabled")
+      .map((t) => t.email)
+      .sort();
+    expect(disabled).toEqual(["u2@example.com", "u3@example.com"]);
+    expect(recorder.logs.map((line) => line.message)).toContain(
+      "approved run: applying the approved actions that still apply",
+    );
   });
 });
