@@ -6,6 +6,7 @@ export {
   ZActionsReply,
   ZListActionsQuery,
   ZListRunsQuery,
+  ZRetryRunReply,
   ZLogEntry,
   ZLogLevel,
   ZRunLogQuery,
