@@ -5,8 +5,8 @@ import {
   createSyncWorld,
   createTestTenant,
   requestRun,
-  startTestWorker,
   type SyncWorld,
+  startTestWorker,
   techniciansByEmail,
   waitForRun,
 } from "../test/sync-world";
