@@ -39,7 +39,7 @@ export function RunView({
         </span>
         {run.error ? <span className="error-text"> {run.error}</span> : null}
       </p>
-      <RunControls run={run} runAgain={runAgain} />
+      <RunControls run={{ status: run.status, cancelRequestedAt: run.cancelRequestedAt }} runAgain={runAgain} />
       <RunCountsList run={shown} />
       <RunSkippedMembers run={run} />
       <RunActionsTable

@@ -119,7 +119,7 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
                     <td>{runCount(run, "failed")}</td>
                     <td>
                       <RunControls
-                        run={run}
+                        run={{ status: run.status, cancelRequestedAt: run.cancelRequestedAt }}
                         cancel={cancelRun.bind(null, tenantId, run.id)}
                         runAgain={runAgain.bind(null, tenantId, run.id)}
                       />
