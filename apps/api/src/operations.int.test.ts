@@ -21,6 +21,8 @@ describe("documentation and operations", () => {
         "PATCH /v1/tenants/{tenantId}",
         "GET /v1/tenants/{tenantId}/runs/{runId}/actions",
         "GET /v1/tenants/{tenantId}/runs/{runId}/events",
+        "POST /v1/tenants/{tenantId}/runs/{runId}/cancel",
+        "POST /v1/tenants/{tenantId}/runs/{runId}/retry",
         "DELETE /v1/tenants/{tenantId}/api-keys/{keyId}",
         "POST /v1/tenants/{tenantId}/invitations",
         "POST /v1/invitations/{token}/accept",
@@ -28,7 +30,11 @@ describe("documentation and operations", () => {
         "GET /metrics",
       ]),
     );
-    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(44);
+    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(46);
+    // Cancel answers 200 when the run ended at once, 202 when its worker is stopping it.
+    expect(Object.keys(doc.paths["/v1/tenants/{tenantId}/runs/{runId}/cancel"].post.responses)).toEqual(
+      expect.arrayContaining(["200", "202", "404", "409"]),
+    );
     expect(doc.paths["/v1/tenants/{tenantId}/mappings"].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths["/v1/tenants/{tenantId}/mappings"].post.requestBody).toBeDefined();
   });

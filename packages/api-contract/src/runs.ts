@@ -1,7 +1,16 @@
 // Runs: what a run is, what it counted and reported, its actions and its log.
 import { z } from "zod";
 import { bigintCursor, ZIsoDate, ZLimit, ZTenantParams } from "./common";
-import { ACTION_KINDS, type ActionKind, ZActionKind, ZActionStatus, ZLogLevel, ZRunStatus, ZRunTrigger } from "./enums";
+import {
+  ACTION_KINDS,
+  type ActionKind,
+  type RunStatus,
+  ZActionKind,
+  ZActionStatus,
+  ZLogLevel,
+  ZRunStatus,
+  ZRunTrigger,
+} from "./enums";
 
 const ZCount = z.number().int().min(0);
 
@@ -103,6 +112,8 @@ export const ZRun = z.object({
   requestedBy: z.string().nullable(),
   approvedBy: z.string().nullable(),
   approvedAt: ZIsoDate.nullable(),
+  /** When a person asked to cancel the run; while it is still running, its worker is stopping it ("Cancelling…"). */
+  cancelRequestedAt: ZIsoDate.nullable(),
   counts: ZRunCounts.nullable(),
   report: ZRunReport.nullable(),
   phase: z.string().nullable(),
@@ -130,6 +141,20 @@ export const ZRunParams = ZTenantParams.extend({ runId: z.uuid() }).strict();
 export const ZStartRunBody = z.strictObject({ dryRun: z.boolean() });
 export const ZStartRunReply = z.object({ run: ZRun, deduplicated: z.boolean() });
 export type StartRunReply = z.infer<typeof ZStartRunReply>;
+/**
+ * "Run again" of a run that ended failed, interrupted, cancelled or partial: a new run with the same dryRun, or the
+ * tenant's run already queued or running (`deduplicated: true`), as "sync now" answers.
+ */
+export const ZRetryRunReply = ZStartRunReply;
+export type RetryRunReply = StartRunReply;
+/** Statuses a run may be cancelled in, and those "run again" starts a new run from. */
+export const CANCELLABLE_RUN_STATUSES = ["queued", "running"] as const satisfies readonly RunStatus[];
+export const RETRYABLE_RUN_STATUSES = [
+  "failed",
+  "interrupted",
+  "cancelled",
+  "partial",
+] as const satisfies readonly RunStatus[];
 
 export const ZListRunsQuery = z.strictObject({
   status: ZRunStatus.optional(),

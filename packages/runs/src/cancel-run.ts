@@ -13,10 +13,22 @@ export type CancelResult =
   | { outcome: "not_found" }
   | { outcome: "not_cancellable"; status: RunStatus };
 
-export function cancelRun(
-  prisma: PrismaClient,
-  request: { tenantId: string; runId: string; requestedBy: string },
-): Promise<CancelResult> {
+export interface CancelRequest {
+  tenantId: string;
+  runId: string;
+  /** "<actorType>:<actorId>" of the person or key that asked. */
+  requestedBy: string;
+  /**
+   * Inside the same transaction, after the run was ended or its cancel requested (not when a cancel was already
+   * requested): audit it. If this throws, nothing changes.
+   */
+  onChanged?: (
+    tx: Prisma.TransactionClient,
+    change: { outcome: "cancelled" | "cancel_requested"; run: Prisma.SyncRunModel },
+  ) => Promise<void>;
+}
+
+export function cancelRun(prisma: PrismaClient, request: CancelRequest): Promise<CancelResult> {
   const { tenantId, runId } = request;
   return withTenantRunLock(prisma, tenantId, async (tx): Promise<CancelResult> => {
     const run = await tx.syncRun.findFirst({ where: { id: runId, tenantId } });
@@ -32,10 +44,13 @@ export function cancelRun(
         runId,
       );
       if (live?.live) {
+        // Asked twice: the first request stands (its time is what the portal shows).
+        if (run.cancelRequestedAt) return { outcome: "cancel_requested", run };
         const requested = await tx.syncRun.update({
           where: { id: runId },
           data: { cancelRequestedAt: new Date(), cancelRequestedBy: request.requestedBy },
         });
+        await request.onChanged?.(tx, { outcome: "cancel_requested", run: requested });
         return { outcome: "cancel_requested", run: requested };
       }
     }
@@ -45,13 +60,14 @@ export function cancelRun(
         status: "cancelled",
         phase: "done",
         finishedAt: new Date(),
-        cancelRequestedAt: new Date(),
-        cancelRequestedBy: request.requestedBy,
+        cancelRequestedAt: run.cancelRequestedAt ?? new Date(),
+        cancelRequestedBy: run.cancelRequestedBy ?? request.requestedBy,
         leaseOwner: null,
         leaseExpiresAt: null,
         error: "Cancelled by a person before it finished; what it had applied stays applied.",
       },
     });
+    await request.onChanged?.(tx, { outcome: "cancelled", run: cancelled });
     return { outcome: "cancelled", run: cancelled };
   });
 }

@@ -12,6 +12,8 @@ export interface RunRequest {
    * The schedule uses it to skip paused and half-configured tenants.
    */
   refuse?: (tx: Prisma.TransactionClient) => Promise<string | null>;
+  /** Inside the same transaction, after a new run was inserted (not when the active run is answered): audit it. */
+  onCreated?: (tx: Prisma.TransactionClient, run: Prisma.SyncRunModel) => Promise<void>;
 }
 
 export type CreateRunResult =
@@ -40,6 +42,7 @@ export function createRun(prisma: PrismaClient, request: RunRequest): Promise<Cr
         ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
       },
     });
+    await request.onCreated?.(tx, run);
     return { outcome: "created", run };
   });
 }

@@ -4,7 +4,8 @@ import type { ActionKind, ActionStatus, Prisma, PrismaClient, RunStatus } from "
 
 /** A run's columns under the model's field names. */
 const RUN_COLUMNS = `id, tenant_id AS "tenantId", trigger::text AS trigger, dry_run AS "dryRun", status::text AS status,
-  requested_by AS "requestedBy", approved_by AS "approvedBy", approved_at AS "approvedAt", counts, report, phase,
+  requested_by AS "requestedBy", approved_by AS "approvedBy", approved_at AS "approvedAt",
+  cancel_requested_at AS "cancelRequestedAt", counts, report, phase,
   progress_done AS "progressDone", progress_total AS "progressTotal", error, queued_at AS "queuedAt",
   started_at AS "startedAt", finished_at AS "finishedAt"`;
 

@@ -36,11 +36,13 @@ import { getRescueConnectionRoute } from "./rescue-connection/get-rescue-connect
 import { setRescueConnectionRoute } from "./rescue-connection/set-rescue-connection";
 import { testRescueConnectionRoute } from "./rescue-connection/test-rescue-connection";
 import { approveRunRoute } from "./runs/approve-run";
+import { cancelRunRoute } from "./runs/cancel-run";
 import { dismissRunRoute } from "./runs/dismiss-run";
 import { getRunRoute } from "./runs/get-run";
 import { getRunLogRoute } from "./runs/get-run-log";
 import { listRunActionsRoute } from "./runs/list-run-actions";
 import { listRunsRoute } from "./runs/list-runs";
+import { retryRunRoute } from "./runs/retry-run";
 import { startRunRoute } from "./runs/start-run";
 import { streamRunEventsRoute } from "./runs/stream-run-events";
 import { listTechniciansRoute } from "./technicians/list-technicians";
@@ -105,6 +107,8 @@ const ROUTES = [
   getRunLogRoute,
   approveRunRoute,
   dismissRunRoute,
+  cancelRunRoute,
+  retryRunRoute,
   streamRunEventsRoute,
   listTechniciansRoute,
   listLogsRoute,

@@ -27,6 +27,7 @@ import type {
   RescueConnectionTest,
   RescueConnectionView,
   RescueGroupsReply,
+  RetryRunReply,
   Role,
   Run,
   RunStatus,
@@ -258,6 +259,16 @@ export class TenantApi {
   }
   dismissRun(runId: string) {
     return this.transport.json<SyncRun>("POST", this.path(`/runs/${encodeURIComponent(runId)}/dismiss`), { body: {} });
+  }
+  /** A queued run answers `cancelled` (200); a running one stays `running` with `cancelRequestedAt` set (202). */
+  cancelRun(runId: string) {
+    return this.transport.json<SyncRun>("POST", this.path(`/runs/${encodeURIComponent(runId)}/cancel`), { body: {} });
+  }
+  /** A new run like the ended one, or the tenant's run already queued or running (`deduplicated`). */
+  retryRun(runId: string) {
+    return this.transport.json<RetryRunReply>("POST", this.path(`/runs/${encodeURIComponent(runId)}/retry`), {
+      body: {},
+    });
   }
   /** The run's Server-Sent Events stream, as a raw response to pass through. */
   runEvents(runId: string, signal?: AbortSignal) {

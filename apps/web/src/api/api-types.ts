@@ -50,7 +50,12 @@ export type {
   TenantSummary,
   UserReply,
 } from "@techsync/api-contract";
-export { FILTER_ATTRIBUTES as filterAttributes, FILTER_OPERATORS as filterOperators } from "@techsync/api-contract";
+export {
+  CANCELLABLE_RUN_STATUSES,
+  FILTER_ATTRIBUTES as filterAttributes,
+  FILTER_OPERATORS as filterOperators,
+  RETRYABLE_RUN_STATUSES,
+} from "@techsync/api-contract";
 
 export type PortalUser = PortalUserView;
 export type SyncRun = Run;

@@ -4,9 +4,20 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { SyncRun } from "../api/api-types";
+import type { FormState } from "../forms/form-state";
+import { RunControls } from "./run-controls";
 import { runPhaseLabel, runStatusLabel } from "./run-words";
 
-export function RunProgress({ tenantId, initial }: { tenantId: string; initial: SyncRun }) {
+export function RunProgress({
+  tenantId,
+  initial,
+  cancel,
+}: {
+  tenantId: string;
+  initial: SyncRun;
+  /** "Cancel run", where the page offers it. */
+  cancel?: () => Promise<FormState>;
+}) {
   const router = useRouter();
   const [run, setRun] = useState(initial);
   const [attempt, setAttempt] = useState(0);
@@ -58,6 +69,11 @@ export function RunProgress({ tenantId, initial }: { tenantId: string; initial: 
         {total ? `${done} of ${total} (${percent}%)` : "Starting…"}
         {connection === "reconnecting" ? " — reconnecting…" : ""}
       </p>
+      {/* The stream carries the cancel request too; the page's own copy counts until the stream catches up. */}
+      <RunControls
+        run={{ status: run.status, cancelRequestedAt: run.cancelRequestedAt ?? initial.cancelRequestedAt }}
+        cancel={cancel}
+      />
     </section>
   );
 }

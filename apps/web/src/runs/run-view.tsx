@@ -1,6 +1,7 @@
 // One run: live progress while it works, then its counts and its action table.
 import type { GroupMapping, SyncAction, SyncRun } from "../api/api-types";
 import { type ActionFilters, RunActionsTable } from "./run-actions-table";
+import { type RunControlActions, RunControls } from "./run-controls";
 import { RunCountsList } from "./run-counts";
 import { RunProgress } from "./run-progress";
 import { RunSkippedMembers } from "./run-skipped-members";
@@ -14,7 +15,9 @@ export function RunView({
   hidden,
   more,
   mappingNames,
-}: {
+  cancel,
+  runAgain,
+}: RunControlActions & {
   tenantId: string;
   run: SyncRun;
   actions: SyncAction[];
@@ -23,7 +26,9 @@ export function RunView({
   more?: boolean;
   mappingNames?: Record<string, string>;
 }) {
-  if (runIsLive(run.status)) return <RunProgress key={run.status} tenantId={tenantId} initial={run} />;
+  if (runIsLive(run.status)) {
+    return <RunProgress key={run.status} tenantId={tenantId} initial={run} cancel={cancel} />;
+  }
   // A blocked run applied nothing: it reads like a preview ("will be disabled") until someone approves it.
   const shown = run.status === "blocked" ? { ...run, dryRun: true } : run;
   return (
@@ -34,6 +39,7 @@ export function RunView({
         </span>
         {run.error ? <span className="error-text"> {run.error}</span> : null}
       </p>
+      <RunControls run={{ status: run.status, cancelRequestedAt: run.cancelRequestedAt }} runAgain={runAgain} />
       <RunCountsList run={shown} />
       <RunSkippedMembers run={run} />
       <RunActionsTable

@@ -1,5 +1,11 @@
 // How runs and actions are named on screen.
-import type { ActionKind, RunCounts, RunStatus } from "../api/api-types";
+import {
+  type ActionKind,
+  CANCELLABLE_RUN_STATUSES,
+  RETRYABLE_RUN_STATUSES,
+  type RunCounts,
+  type RunStatus,
+} from "../api/api-types";
 
 const planned: Record<ActionKind, string> = {
   create: "Will be created",
@@ -38,8 +44,14 @@ export function runStatusLabel(status: RunStatus): string {
   return statusWords[status] ?? status;
 }
 
+/** Queued or running: a person may cancel it. */
 export function runIsLive(status: RunStatus): boolean {
-  return status === "queued" || status === "running";
+  return (CANCELLABLE_RUN_STATUSES as readonly RunStatus[]).includes(status);
+}
+
+/** Ended failed, interrupted, cancelled or partial: a person may run it again. */
+export function runCanRunAgain(status: RunStatus): boolean {
+  return (RETRYABLE_RUN_STATUSES as readonly RunStatus[]).includes(status);
 }
 
 /**

@@ -25,6 +25,7 @@ interface StubRun {
   status: string;
   requestedBy: string;
   approvedBy: null;
+  cancelRequestedAt: string | null;
   counts: Record<string, unknown> | null;
   report: null;
   phase: string | null;
@@ -473,6 +474,7 @@ export async function startStubApi(
           status: "queued",
           requestedBy: user.id,
           approvedBy: null,
+          cancelRequestedAt: null,
           counts: null,
           report: null,
           phase: null,
@@ -662,6 +664,7 @@ export async function startStubApi(
         status: "blocked",
         requestedBy: "schedule",
         approvedBy: null,
+        cancelRequestedAt: null,
         counts: countsWith({ disable: { planned: count, succeeded: 0, failed: 0, skipped: 0 } }),
         report: null,
         phase: "done",

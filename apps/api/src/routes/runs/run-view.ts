@@ -18,6 +18,7 @@ export function runView(run: Prisma.SyncRunModel): RunView {
     requestedBy: run.requestedBy,
     approvedBy: run.approvedBy,
     approvedAt: isoOrNull(run.approvedAt),
+    cancelRequestedAt: isoOrNull(run.cancelRequestedAt),
     counts: storedRunCounts(run.counts, run),
     report: storedRunReport(run.report),
     phase: run.phase,

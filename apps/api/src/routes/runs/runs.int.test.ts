@@ -398,3 +398,191 @@ describe("live progress", () => {
     expect(res.statusCode).toBe(404);
   });
 });
+
+describe("cancelling a run and running one again", () => {
+  type Status = "queued" | "running" | "succeeded" | "partial" | "failed" | "blocked" | "cancelled" | "interrupted";
+
+  /** A run as the worker would have left it: `leaseMs` > 0 is a worker executing it, < 0 one that stopped. */
+  async function runOf(tenantId: string, status: Status, options: { dryRun?: boolean; leaseMs?: number } = {}) {
+    const executing = options.leaseMs !== undefined;
+    return api.prisma.syncRun.create({
+      data: {
+        tenantId,
+        trigger: "schedule",
+        dryRun: options.dryRun ?? false,
+        status,
+        ...(executing
+          ? { leaseOwner: "worker-1/claim", leaseExpiresAt: new Date(Date.now() + (options.leaseMs ?? 0)) }
+          : {}),
+        ...(status === "queued" || status === "running" ? {} : { finishedAt: new Date() }),
+      },
+    });
+  }
+  const post = (token: string, url: string) => api.call(token, { method: "POST", url, payload: {} });
+  const lastAudit = async (owner: { tenantId: string; token: string }) =>
+    (await api.call(owner.token, { method: "GET", url: `/v1/tenants/${owner.tenantId}/audit-events?limit=1` })).json()
+      .events[0];
+
+  test("a queued run is cancelled at once (200), and says who asked and when", async () => {
+    const owner = await api.ownerWithTenant();
+    const run = await runOf(owner.tenantId, "queued");
+    const res = await post(owner.token, `/v1/tenants/${owner.tenantId}/runs/${run.id}/cancel`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: run.id, status: "cancelled", cancelRequestedAt: expect.any(String) });
+    expect(res.json().finishedAt).not.toBeNull();
+    const row = await api.prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(row).toMatchObject({ status: "cancelled", cancelRequestedBy: `portal_user:${owner.userId}` });
+    expect(await lastAudit(owner)).toMatchObject({ action: "run.cancelled", target: `run:${run.id}` });
+  });
+
+  test("a running run is asked to stop (202): still running, 'cancelling' in every view until its worker ends it", async () => {
+    const owner = await api.ownerWithTenant();
+    const run = await runOf(owner.tenantId, "running", { leaseMs: 60_000 });
+    const url = `/v1/tenants/${owner.tenantId}/runs/${run.id}`;
+    const res = await post(owner.token, `${url}/cancel`);
+    expect(res.statusCode).toBe(202);
+    const { cancelRequestedAt } = res.json();
+    expect(res.json()).toMatchObject({ id: run.id, status: "running", finishedAt: null });
+    expect(Number.isNaN(Date.parse(cancelRequestedAt))).toBe(false);
+    // The worker still owns it: its lease is untouched, so it stops the run itself.
+    expect(await api.prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: "running",
+      leaseOwner: "worker-1/claim",
+    });
+    expect(await lastAudit(owner)).toMatchObject({ action: "run.cancel_requested", target: `run:${run.id}` });
+
+    expect((await api.call(owner.token, { method: "GET", url })).json().cancelRequestedAt).toBe(cancelRequestedAt);
+    const listed = (await api.call(owner.token, { method: "GET", url: `/v1/tenants/${owner.tenantId}/runs` })).json();
+    expect(listed.runs[0]).toMatchObject({ id: run.id, cancelRequestedAt });
+
+    // Asking again changes nothing: the first request stands.
+    const again = await post(owner.token, `${url}/cancel`);
+    expect(again.statusCode).toBe(202);
+    expect(again.json().cancelRequestedAt).toBe(cancelRequestedAt);
+  });
+
+  test("a running run nobody executes any more (lease expired) is cancelled at once", async () => {
+    const owner = await api.ownerWithTenant();
+    const run = await runOf(owner.tenantId, "running", { leaseMs: -60_000 });
+    const res = await post(owner.token, `/v1/tenants/${owner.tenantId}/runs/${run.id}/cancel`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe("cancelled");
+    expect(await api.prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      leaseOwner: null,
+      leaseExpiresAt: null,
+    });
+  });
+
+  test("a run that ended, or is blocked, cannot be cancelled (409, saying why); nothing changes", async () => {
+    const owner = await api.ownerWithTenant();
+    for (const status of ["succeeded", "partial", "failed", "cancelled", "interrupted"] as const) {
+      const run = await runOf(owner.tenantId, status);
+      const res = await post(owner.token, `/v1/tenants/${owner.tenantId}/runs/${run.id}/cancel`);
+      expect({ status, code: res.statusCode, message: res.json().message }).toEqual({
+        status,
+        code: 409,
+        message: `runId: the run already ended (${status}); only a queued or running run can be cancelled.`,
+      });
+      expect((await api.prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).cancelRequestedAt).toBeNull();
+    }
+    const blocked = await runOf(owner.tenantId, "blocked");
+    const res = await post(owner.token, `/v1/tenants/${owner.tenantId}/runs/${blocked.id}/cancel`);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().message).toContain("dismiss it instead");
+  });
+
+  test("another tenant's run id is a 404 for cancel and retry, and that run is left as it was", async () => {
+    const owner = await api.ownerWithTenant();
+    const other = await api.ownerWithTenant();
+    const theirs = await runOf(other.tenantId, "running", { leaseMs: 60_000 });
+    const theirFailed = await runOf(other.tenantId, "failed");
+    const cancel = await post(owner.token, `/v1/tenants/${owner.tenantId}/runs/${theirs.id}/cancel`);
+    expect(cancel.statusCode).toBe(404);
+    expect(cancel.json().message).toBe("The run was not found.");
+    const retry = await post(owner.token, `/v1/tenants/${owner.tenantId}/runs/${theirFailed.id}/retry`);
+    expect(retry.statusCode).toBe(404);
+    expect(await api.prisma.syncRun.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({
+      status: "running",
+      cancelRequestedAt: null,
+    });
+    expect(await api.prisma.syncRun.count({ where: { tenantId: { in: [owner.tenantId, other.tenantId] } } })).toBe(2);
+  });
+
+  test("a viewer may neither cancel nor run again (403); a key with the run scope may", async () => {
+    const owner = await api.ownerWithTenant();
+    const viewer = await api.memberOf(owner.tenantId, "viewer");
+    const running = await runOf(owner.tenantId, "queued");
+    const failed = await runOf(owner.tenantId, "failed");
+    const base = `/v1/tenants/${owner.tenantId}/runs`;
+    expect((await post(viewer.token, `${base}/${running.id}/cancel`)).statusCode).toBe(403);
+    expect((await post(viewer.token, `${base}/${failed.id}/retry`)).statusCode).toBe(403);
+    expect((await api.prisma.syncRun.findUniqueOrThrow({ where: { id: running.id } })).status).toBe("queued");
+    expect(await api.prisma.syncRun.count({ where: { tenantId: owner.tenantId } })).toBe(2);
+
+    const key = async (scopes: string[]) =>
+      (
+        await api.call(owner.token, {
+          method: "POST",
+          url: `/v1/tenants/${owner.tenantId}/api-keys`,
+          payload: { name: scopes.join("-"), scopes },
+        })
+      ).json().key as string;
+    expect((await post(await key(["read"]), `${base}/${running.id}/cancel`)).statusCode).toBe(403);
+    expect((await post(await key(["run"]), `${base}/${running.id}/cancel`)).statusCode).toBe(200);
+  });
+
+  test.each(["failed", "interrupted", "cancelled", "partial"] as const)(
+    "run again after a run that ended %s: a new run, same dryRun, queued and enqueued, audited",
+    async (status) => {
+      const owner = await api.ownerWithTenant();
+      const previous = await runOf(owner.tenantId, status, { dryRun: true });
+      const res = await post(owner.token, `/v1/tenants/${owner.tenantId}/runs/${previous.id}/retry`);
+      expect(res.statusCode).toBe(202);
+      const { run, deduplicated } = res.json();
+      expect(deduplicated).toBe(false);
+      expect(run.id).not.toBe(previous.id);
+      expect(run).toMatchObject({
+        status: "queued",
+        dryRun: true,
+        trigger: "portal",
+        requestedBy: `portal_user:${owner.userId}`,
+      });
+      expect((await api.syncQueue.getJob(run.id))?.data).toEqual({ tenantId: owner.tenantId, runId: run.id });
+      // The run that ended stays as it ended.
+      expect((await api.prisma.syncRun.findUniqueOrThrow({ where: { id: previous.id } })).status).toBe(status);
+      expect(await lastAudit(owner)).toMatchObject({
+        action: "run.retried",
+        target: `run:${previous.id}`,
+        details: { newRunId: run.id, dryRun: true },
+      });
+    },
+  );
+
+  test("running again while the tenant has a run queued or running answers that run (deduplicated), no second run", async () => {
+    const owner = await api.ownerWithTenant();
+    const previous = await runOf(owner.tenantId, "failed");
+    const active = await runOf(owner.tenantId, "running", { leaseMs: 60_000 });
+    const res = await post(owner.token, `/v1/tenants/${owner.tenantId}/runs/${previous.id}/retry`);
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ deduplicated: true, run: { id: active.id, status: "running" } });
+    expect(await api.prisma.syncRun.count({ where: { tenantId: owner.tenantId } })).toBe(2);
+    expect(await api.syncQueue.getJob(active.id)).toBeUndefined();
+    expect((await lastAudit(owner))?.action).not.toBe("run.retried");
+  });
+
+  test("a run still queued, running or blocked, or one that succeeded, is not run again (409, saying why)", async () => {
+    const owner = await api.ownerWithTenant();
+    const expected: Record<string, string> = {
+      queued: "runId: the run is still queued; it can be run again once it has ended.",
+      running: "runId: the run is still running; it can be run again once it has ended.",
+      blocked: "runId: a blocked run waits for approval; approve or dismiss it.",
+      succeeded: "runId: the run succeeded; start a new run instead of running it again.",
+    };
+    for (const [status, message] of Object.entries(expected)) {
+      const run = await runOf(owner.tenantId, status as Status);
+      const res = await post(owner.token, `/v1/tenants/${owner.tenantId}/runs/${run.id}/retry`);
+      expect({ status, code: res.statusCode, message: res.json().message }).toEqual({ status, code: 409, message });
+    }
+    expect(await api.prisma.syncRun.count({ where: { tenantId: owner.tenantId } })).toBe(4);
+  });
+});

@@ -8,6 +8,7 @@ export {
   ZListRunsQuery,
   ZLogEntry,
   ZLogLevel,
+  ZRetryRunReply,
   ZRunLogQuery,
   ZRunLogReply,
   ZRunParams,

@@ -1,5 +1,5 @@
 import { enqueueRun } from "@techsync/jobs";
-import { createRun, writeWithRunEvent } from "@techsync/runs";
+import { createRun, type RunRequest, writeWithRunEvent } from "@techsync/runs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
@@ -12,12 +12,13 @@ import { ZStartRunBody, ZStartRunReply } from "./runs.types";
 
 /**
  * One run per tenant at a time (createRun holds the tenant's run lock), so two simultaneous "sync now" give one
- * run; the second caller gets the first one's run back.
+ * run; the second caller gets the first one's run back. "Run again" (retry-run.ts) starts its run here too.
  */
 export async function startRun(
   deps: Pick<ApiDeps, "prisma" | "syncQueue" | "metrics">,
   access: TenantAccess,
   body: z.infer<typeof ZStartRunBody>,
+  options: Pick<RunRequest, "onCreated"> = {},
 ): Promise<z.infer<typeof ZStartRunReply>> {
   const { tenantId } = access;
   const created = await createRun(deps.prisma, {
@@ -25,6 +26,7 @@ export async function startRun(
     trigger: access.actor.actorType === "api_key" ? "api" : "portal",
     dryRun: body.dryRun,
     requestedBy: `${access.actor.actorType}:${access.actor.actorId}`,
+    ...options,
   });
   // Only the schedule passes a refusal check, so a person's request always gets a run.
   if (created.outcome === "refused") throw new AppError("conflict", created.reason);

@@ -1,9 +1,10 @@
 import Link from "next/link";
 import { ActionButton } from "../../../src/components/action-button";
+import { RunControls } from "../../../src/runs/run-controls";
 import { formatWhen, runCount, runStatusLabel } from "../../../src/runs/run-words";
 import { RunsChart } from "../../../src/runs/runs-chart";
 import { requireTenantApi } from "../../../src/server/portal-session";
-import { startRunNow } from "./runs/actions";
+import { cancelRun, runAgain, startRunNow } from "./runs/actions";
 
 export const dynamic = "force-dynamic";
 
@@ -95,6 +96,9 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
                   <th scope="col">Updated</th>
                   <th scope="col">Disabled</th>
                   <th scope="col">Failed</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -113,6 +117,13 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
                     <td>{runCount(run, "update")}</td>
                     <td>{runCount(run, "disable")}</td>
                     <td>{runCount(run, "failed")}</td>
+                    <td>
+                      <RunControls
+                        run={{ status: run.status, cancelRequestedAt: run.cancelRequestedAt }}
+                        cancel={cancelRun.bind(null, tenantId, run.id)}
+                        runAgain={runAgain.bind(null, tenantId, run.id)}
+                      />
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -2,6 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { type FormState, formStateOfError } from "../../../../src/forms/form-state";
+import { runRefusalState } from "../../../../src/runs/run-refusal";
 import { requireTenantApi } from "../../../../src/server/portal-session";
 
 /** A blocked run (rule 11) goes ahead after a person approves it. */
@@ -23,6 +24,37 @@ export async function dismissRun(tenantId: string, runId: string): Promise<FormS
   }
   revalidatePath(`/t/${tenantId}/runs/${runId}`);
   return { ok: true, message: "Dismissed: nothing was applied." };
+}
+
+/**
+ * "Cancel run": a queued run ends at once; a running one is stopped by its worker within seconds, and the page says
+ * "Cancelling…" until then.
+ */
+export async function cancelRun(tenantId: string, runId: string): Promise<FormState> {
+  let status: string;
+  try {
+    status = (await (await requireTenantApi(tenantId)).cancelRun(runId)).status;
+  } catch (error) {
+    return runRefusalState(error);
+  }
+  revalidatePath(`/t/${tenantId}/runs/${runId}`);
+  revalidatePath(`/t/${tenantId}`);
+  return status === "cancelled"
+    ? { ok: true, message: "Cancelled. Actions already applied stay applied." }
+    : { ok: true, message: "Cancelling: the run stops within a few seconds. Actions already applied stay applied." };
+}
+
+/** "Run again" of a run that ended badly: a new run (or the one already going), watched on its page. */
+export async function runAgain(tenantId: string, runId: string): Promise<FormState> {
+  let next: { id: string; joined: boolean };
+  try {
+    const reply = await (await requireTenantApi(tenantId)).retryRun(runId);
+    next = { id: reply.run.id, joined: reply.deduplicated };
+  } catch (error) {
+    return runRefusalState(error);
+  }
+  revalidatePath(`/t/${tenantId}`);
+  redirect(`/t/${tenantId}/runs/${encodeURIComponent(next.id)}${next.joined ? "?joined=1" : ""}`);
 }
 
 /** "Sync now" / "Preview now" on the dashboard: start (or join) a run and watch it. */

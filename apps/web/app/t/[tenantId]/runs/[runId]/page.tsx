@@ -3,7 +3,7 @@ import { ActionButton } from "../../../../../src/components/action-button";
 import { mappingNamesOf, RunView } from "../../../../../src/runs/run-view";
 import { formatWhen, runIsLive } from "../../../../../src/runs/run-words";
 import { foundOrNotFound, requireTenantApi } from "../../../../../src/server/portal-session";
-import { approveRun, dismissRun } from "../actions";
+import { approveRun, cancelRun, dismissRun, runAgain } from "../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -12,10 +12,10 @@ export default async function RunDetail({
   searchParams,
 }: {
   params: Promise<{ tenantId: string; runId: string }>;
-  searchParams: Promise<{ q?: string; kind?: string; status?: string }>;
+  searchParams: Promise<{ q?: string; kind?: string; status?: string; joined?: string }>;
 }) {
   const { tenantId, runId } = await params;
-  const { q, kind, status } = await searchParams;
+  const { q, kind, status, joined } = await searchParams;
   const api = await requireTenantApi(tenantId);
   const run = await foundOrNotFound(api.run(runId));
   const blocked = run.status === "blocked";
@@ -38,6 +38,11 @@ export default async function RunDetail({
         {run.finishedAt ? ` · finished ${formatWhen(run.finishedAt)}` : ""} ·{" "}
         <Link href={`/t/${tenantId}/log?runId=${encodeURIComponent(run.id)}`}>Log of this run</Link>
       </p>
+      {joined && runIsLive(run.status) ? (
+        <div className="notice info" role="status">
+          A run was already in progress, so no new run was started: this is that run.
+        </div>
+      ) : null}
       {blocked ? (
         <div className="notice warn" role="alert">
           <p style={{ marginTop: 0 }}>
@@ -67,6 +72,8 @@ export default async function RunDetail({
         filters={filters}
         mappingNames={mappingNamesOf(mappings)}
         more={Boolean("nextCursor" in actions && actions.nextCursor)}
+        cancel={cancelRun.bind(null, tenantId, run.id)}
+        runAgain={runAgain.bind(null, tenantId, run.id)}
       />
     </>
   );
