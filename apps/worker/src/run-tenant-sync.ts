@@ -6,6 +6,7 @@ import * as runs from "@techsync/runs";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, runSync } from "@techsync/sync-core";
 import type { Logger } from "pino";
 import { describeRunFailure, settleTenantAfterFailure } from "./run-failure";
+import { settleStoppedRun } from "./run-stops";
 import { RunTelemetryCollector } from "./run-telemetry";
 import { buildTenantAdapters, type TenantAdapterOptions } from "./tenant-adapters";
 import { recordTenantRunSuccess } from "./tenant-health";
@@ -59,16 +60,8 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
   const telemetry = new RunTelemetryCollector(recorder, deps.metrics);
   // rule 12: a run claimed again was left by a worker that stopped; planning again from the current state converges
   if (claim.resumed) recorder.log("warn", "resuming the run: the worker running it stopped part-way");
-  // Shutdown hands the run back to the queue; a lost lease drops it (the new owner goes on).
-  const stopped = async (): Promise<TenantRunResult | undefined> => {
-    if (lease.signal.reason === "lease-lost") return { kind: "interrupted" };
-    if (!request.signal?.aborted || lease.signal.aborted) return undefined;
-    recorder.log("warn", "the worker is shutting down: run interrupted at a batch boundary; another worker resumes it");
-    await recorder.flush();
-    await runs.retryWhileDatabaseDown(() => runs.handBackRun(prisma, claim.run, holder), retryDb);
-    telemetry.observe("interrupted");
-    return { kind: "interrupted" };
-  };
+  const stop = { prisma, recorder, telemetry, lease, run: claim.run, holder, retryDb, shutdown: request.signal };
+  const stopped = (failed: boolean) => settleStoppedRun(stop, failed);
 
   try {
     const input = await runs.loadRunInput(deps, claim.run);
@@ -85,7 +78,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     );
     await telemetry.settleCreatePath(prisma, tenantId);
     const summary = telemetry.summarise(adapters, report);
-    const early = report.status === "cancelled" ? await stopped() : undefined;
+    const early = report.status === "cancelled" ? await stopped(false) : undefined;
     if (early) return early;
     await recorder.flush();
     const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary);
@@ -98,7 +91,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
   } catch (error) {
     // What was learned before the failure still holds.
     await telemetry.settleCreatePath(prisma, tenantId).catch((err: unknown) => log.warn({ err }, "createUsers lost"));
-    const early = await stopped();
+    const early = await stopped(true);
     if (early) return early;
     const failure = describeRunFailure(error);
     if (failure.system) deps.metrics.apiErrors.inc({ system: failure.system });

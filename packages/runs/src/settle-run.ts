@@ -92,3 +92,9 @@ export function failRun(prisma: PrismaClient, run: RunRef, holder: Pick<LeaseHol
 export function handBackRun(prisma: PrismaClient, run: RunRef, holder: Pick<LeaseHolder, "owner">) {
   return settleRun(prisma, run, holder, { status: "queued", phase: "interrupted" });
 }
+
+/** A person's cancel reached the run while it was failing (a read cut short by the abort): it ends as cancelled. */
+export function cancelClaimedRun(prisma: PrismaClient, run: RunRef, holder: Pick<LeaseHolder, "owner">) {
+  const error = "Cancelled by a person before it finished; what it had applied stays applied.";
+  return settleRun(prisma, run, holder, { status: "cancelled", phase: "done", finishedAt: new Date(), error });
+}
