@@ -166,7 +166,7 @@ export async function technicianState(stack: ChaosStack, tenant: ChaosTenant) {
     links: await stack.world.db.prisma.link.count({ where: { tenantId: tenant.id } }),
     /** In-scope users with no technician, or more than one. */
     missing: scope.filter((email) => (byEmail.get(email) ?? 0) === 0),
-    duplicated: [...byEmail].filter(([, count]) => count > 1).map(([email]) => email),
+    duplicated: [...byEmail].filter(([email, count]) => email !== "" && count > 1).map(([email]) => email),
     /** Technicians a create left without an email (a blank createUser never completed). */
     blank: byEmail.get("") ?? 0,
     inScope: scope.length,

@@ -42,6 +42,8 @@ export interface ChaosStack {
   startWorker(options?: { concurrency?: number }): Promise<ChaosWorker>;
   startApi(options?: { rateLimitPerMinute?: number }): Promise<ApiProcess>;
   createTenant(options: TestTenantOptions & { rescueLatencyMs?: number }): Promise<ChaosTenant>;
+  /** Another portal user of the tenant, with this role; returns the user's id. */
+  addMember(tenant: ChaosTenant, role: "owner" | "admin" | "viewer"): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -142,6 +144,13 @@ export async function createChaosStack(name: string): Promise<ChaosStack> {
   const databaseUrl = proxy.urlFor(stackWorld.db.url);
   let workers = 0;
   let apis = 0;
+  const addMember = async (tenantId: string, role: "owner" | "admin" | "viewer") => {
+    const user = await stackWorld.db.prisma.portalUser.create({
+      data: { email: `${role}-${randomUUID()}@chaos.example`, name: `Chaos ${role}` },
+    });
+    await stackWorld.db.prisma.membership.create({ data: { tenantId, portalUserId: user.id, role } });
+    return user.id;
+  };
 
   return {
     name,
@@ -186,16 +195,11 @@ export async function createChaosStack(name: string): Promise<ChaosStack> {
       const { rescueLatencyMs, ...tenantOptions } = options;
       const tenant = await createTestTenant(stackWorld, tenantOptions);
       if (rescueLatencyMs) tenant.rescue.faults.set({ ...tenant.rescue.faults.current, latencyMs: rescueLatencyMs });
-      const owner = await stackWorld.db.prisma.portalUser.create({
-        data: { email: `owner-${randomUUID()}@chaos.example`, name: "Olivia Owner" },
-      });
-      await stackWorld.db.prisma.membership.create({
-        data: { tenantId: tenant.id, portalUserId: owner.id, role: "owner" },
-      });
-      const chaosTenant = { ...tenant, ownerId: owner.id };
+      const chaosTenant = { ...tenant, ownerId: await addMember(tenant.id, "owner") };
       tenants.push(chaosTenant);
       return chaosTenant;
     },
+    addMember: (tenant, role) => addMember(tenant.id, role),
     close,
   };
 }
