@@ -35,7 +35,7 @@ test.each([
   ["long", chaosSettings.longOutageMs],
 ])(
   "Postgres down mid-run (%s outage, %i ms), then back: the run does not stay running and the tenant syncs again",
-  async (_, outageMs) => {
+  async (length, outageMs) => {
     const tenant = await stack.createTenant({
       users: chaosSettings.users,
       paused: true,
@@ -63,7 +63,7 @@ test.each([
     stack.postgres.restore();
     const causeEndedAt = Date.now();
 
-    const synced = await measureRecovery(1, causeEndedAt, () =>
+    const synced = await measureRecovery(`1 (${length} outage)`, causeEndedAt, () =>
       syncAgain(stack, api, tenant, causeEndedAt + chaosSettings.boundMs),
     );
     expect(synced.runId).toBeDefined();

@@ -38,7 +38,11 @@ function namesRedisDown(reply: ApiReply): boolean {
 
 test("Redis down: the API degrades (200 /healthz, 503 /readyz and Sync now, reads work), and recovers when it is back", async () => {
   const tenant = await stack.createTenant({ users: chaosSettings.users, paused: true });
-  expect((await api.request("GET", "/readyz")).status).toBe(200);
+  const ready = async () => ((await api.request("GET", "/readyz")).status === 200 ? true : undefined);
+  await waitFor("/readyz to answer 200 before the outage", ready, {
+    timeoutMs: chaosSettings.boundMs,
+    intervalMs: 250,
+  });
 
   await stack.redis.stop();
   const downAt = Date.now();
@@ -60,11 +64,7 @@ test("Redis down: the API degrades (200 /healthz, 503 /readyz and Sync now, read
   const causeEndedAt = Date.now();
 
   await measureRecovery(5, causeEndedAt, async () => {
-    await waitFor(
-      "/readyz to answer 200",
-      async () => ((await api.request("GET", "/readyz")).status === 200 ? true : undefined),
-      { timeoutMs: chaosSettings.boundMs, intervalMs: 250 },
-    );
+    await waitFor("/readyz to answer 200", ready, { timeoutMs: chaosSettings.boundMs, intervalMs: 250 });
     return syncAgain(stack, api, tenant, causeEndedAt + chaosSettings.boundMs);
   });
   // What the API answered while Redis was down (asserted after the recovery, so that is measured either way).

@@ -1,7 +1,8 @@
-// Scenario 8: Rescue's creates fail transiently (HTTP 503) for CHAOS_OUTAGE_MS while a run creates technicians in bulk
-// (createUsers, learned available for this organisation), longer than the run's own retries. Once Rescue answers
-// again, nobody presses anything: within the bound every in-scope user has exactly one technician, and the tenant
-// ends settled and converged.
+// Scenario 8: Rescue's creates fail transiently (HTTP 503) while a scheduled run creates technicians in bulk
+// (createUsers, learned available for this organisation). When only createUsers fails, the run finishes on the
+// confirmed path (createUser + setUser_v2). When every create fails for longer than the run's own retries (at least
+// CHAOS_OUTAGE_MS, and until the run has given up on them), nobody presses anything once Rescue answers again:
+// within the bound every in-scope user has exactly one technician, and the tenant ends settled and converged.
 import type { ApiProcess } from "./harness/api-process";
 import {
   activeRuns,
@@ -9,9 +10,10 @@ import {
   measureRecovery,
   technicianState,
   waitFor,
+  waitForRunToSettle,
 } from "./harness/chaos-checks";
 import { chaosSettings, scenarioTimeoutMs } from "./harness/chaos-settings";
-import { type ChaosStack, createChaosStack } from "./harness/chaos-stack";
+import { type ChaosStack, type ChaosTenant, createChaosStack } from "./harness/chaos-stack";
 
 jest.setTimeout(scenarioTimeoutMs());
 
@@ -26,9 +28,13 @@ afterAll(async () => {
   await stack?.close();
 });
 
-test("createUsers failing transiently for a while: the failed creates are made once Rescue answers, without a person", async () => {
-  const tenant = await stack.createTenant({ users: chaosSettings.users, rescueBehaviour: { createUsers: "enabled" } });
-  // An earlier run learned that this organisation's createUsers works.
+/** A scheduled tenant whose Rescue takes createUsers, as an earlier run learned; its creates then fail with 503. */
+async function tenantWithFailingCreates(seed: number, methods: string[]) {
+  const tenant = await stack.createTenant({
+    users: chaosSettings.users,
+    seed,
+    rescueBehaviour: { createUsers: "enabled" },
+  });
   await stack.world.db.prisma.rescueConnection.update({
     where: { tenantId: tenant.id },
     data: {
@@ -38,26 +44,49 @@ test("createUsers failing transiently for a while: the failed creates are made o
     },
   });
   const healthy = { ...tenant.rescue.faults.current };
-  tenant.rescue.faults.set({ ...healthy, http503Rate: 1, methods: ["createUsers", "createUser"] });
-  const faultStartedAt = Date.now();
+  tenant.rescue.faults.set({ ...healthy, http503Rate: 1, methods });
+  return { tenant, heal: () => tenant.rescue.faults.set(healthy) };
+}
 
-  // Its schedule is reconciled at the worker's start and fires at once: the run meets the failing creates.
+/** The tenant's first run: the one its schedule fires when a worker reconciles it at start. */
+function scheduledRun(tenant: ChaosTenant) {
+  return waitFor(
+    "the tenant's scheduled run",
+    async () => (await stack.world.db.prisma.syncRun.findFirst({ where: { tenantId: tenant.id } })) ?? undefined,
+    { timeoutMs: chaosSettings.boundMs },
+  );
+}
+
+test("only createUsers failing: the run creates every technician on the confirmed path", async () => {
+  const { tenant, heal } = await tenantWithFailingCreates(81, ["createUsers"]);
+  const worker = await stack.startWorker();
+  const run = await waitForRunToSettle(stack, (await scheduledRun(tenant)).id, chaosSettings.boundMs);
+  heal();
+  expect(run.status).toBe("succeeded");
+  await expectSettledAndConverged(stack, api, tenant);
+  await worker.stop();
+});
+
+test("every create failing for a while: the failed creates are made once Rescue answers, without a person", async () => {
+  const { tenant, heal } = await tenantWithFailingCreates(82, ["createUsers", "createUser"]);
+  const faultStartedAt = Date.now();
   await stack.startWorker();
+  const run = await scheduledRun(tenant);
   let last = "";
   await waitFor(
-    "the scheduled run to meet the failing creates and the outage to last its length",
+    "the scheduled run to give up on the failing creates, and the outage to last its length",
     async () => {
-      const run = await stack.world.db.prisma.syncRun.findFirst({ where: { tenantId: tenant.id } });
-      last = run ? `run ${run.status} (phase ${run.phase})` : "no run yet";
+      const now = await stack.world.db.prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } });
+      last = `run ${now.status} (phase ${now.phase})`;
       const failed = await stack.world.db.prisma.syncAction.count({
-        where: { tenantId: tenant.id, kind: "create", status: "failed" },
+        where: { runId: run.id, kind: "create", status: "failed" },
       });
-      const over = run && !["queued", "running"].includes(run.status);
+      const over = !["queued", "running"].includes(now.status);
       return (failed > 0 || over) && Date.now() - faultStartedAt >= chaosSettings.outageMs ? true : undefined;
     },
     { timeoutMs: chaosSettings.outageMs + chaosSettings.boundMs, lastSeen: () => last },
   );
-  tenant.rescue.faults.set(healthy);
+  heal();
   const causeEndedAt = Date.now();
   expect((await technicianState(stack, tenant)).missing.length).toBeGreaterThan(0);
 
@@ -78,9 +107,7 @@ test("createUsers failing transiently for a while: the failed creates are made o
   await waitFor(
     "the tenant's runs to settle",
     async () => ((await activeRuns(stack, tenant.id)).length === 0 ? true : undefined),
-    {
-      timeoutMs: chaosSettings.boundMs,
-    },
+    { timeoutMs: chaosSettings.boundMs },
   );
   await expectSettledAndConverged(stack, api, tenant);
 });

@@ -80,9 +80,12 @@ export async function createSyncWorld(name: string, options: SyncWorldOptions = 
   ]);
   const prefix = `test-worker-${name}-${process.pid}-${Date.now()}`;
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  // A Redis of the test's own goes down on purpose: its reconnect errors are the test's doing, not news.
-  if (options.redisUrl) connection.on("error", () => {});
   const queue = createSyncQueue({ connection, prefix });
+  if (options.redisUrl) {
+    // A Redis of the test's own goes down on purpose: its reconnect errors are the test's doing, not news.
+    connection.on("error", () => {});
+    queue.on("error", () => {});
+  }
   return {
     db,
     masterKeys,

@@ -237,7 +237,7 @@ export function watchRunStatus(stack: ChaosStack, runId: string) {
  * appends it as JSON to CHAOS_REPORT_FILE, then returns or rethrows what `recovery` did.
  */
 export async function measureRecovery<T>(
-  scenario: number,
+  scenario: number | `${number} (${string})`,
   causeEndedAt: number,
   recovery: () => Promise<T & { at: number }>,
 ): Promise<T & { at: number }> {
@@ -255,7 +255,7 @@ export async function measureRecovery<T>(
   }
 }
 
-function report(scenario: number, result: { recovered: boolean; seconds: number; reason?: string }): void {
+function report(scenario: number | string, result: { recovered: boolean; seconds: number; reason?: string }): void {
   const line = result.recovered
     ? `chaos: scenario ${scenario} recovered in ${result.seconds.toFixed(1)} s`
     : `chaos: scenario ${scenario} did not recover within ${result.seconds.toFixed(1)} s`;
