@@ -6,6 +6,7 @@ import type { ApiProcess } from "./harness/api-process";
 import {
   activeRuns,
   describeRun,
+  expectEndedWithReason,
   expectSettledAndConverged,
   measureRecovery,
   runOf,
@@ -68,9 +69,7 @@ test.each([
     );
     expect(synced.runId).toBeDefined();
     // The run cut by the outage ended (resumed to an end, or interrupted with a reason): none is left active.
-    const cut = await runOf(stack, runId);
-    expect(["queued", "running"]).not.toContain(cut.status);
-    if (cut.status !== "succeeded") expect(cut.error ?? "").not.toBe("");
+    await expectEndedWithReason(stack, runId);
     expect(await activeRuns(stack, tenant.id)).toEqual([]);
     await expectSettledAndConverged(stack, api, tenant);
   },

@@ -80,6 +80,23 @@ interface StartRunBody {
   deduplicated: boolean;
 }
 
+/**
+ * A run the cause cut short has ended: it is no longer queued or running, and unless it succeeded (resumed to the
+ * end) it says why, in its error or in a warning or error line of its log.
+ */
+export async function expectEndedWithReason(stack: ChaosStack, runId: string): Promise<void> {
+  const run = await runOf(stack, runId);
+  const reasons =
+    run.status === "succeeded"
+      ? 1
+      : (run.error ? 1 : 0) +
+        (await stack.world.db.prisma.logEntry.count({ where: { runId, level: { in: ["warn", "error"] } } }));
+  expect({ status: run.status, saysWhy: reasons > 0 }).toEqual({
+    status: expect.not.stringMatching(/^(queued|running)$/),
+    saysWhy: true,
+  });
+}
+
 /** "Sync now" as the portal sends it for the tenant's owner. */
 export async function syncNow(api: ApiProcess, tenant: ChaosTenant): Promise<ApiReply> {
   return api.request("POST", `/v1/tenants/${tenant.id}/runs`, { userId: tenant.ownerId, body: { dryRun: false } });
