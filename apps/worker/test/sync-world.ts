@@ -58,12 +58,20 @@ export interface SyncWorld {
   /** The worker's outbound settings: the emulators as the sandbox destination, the Graph emulator's CA. */
   outbound: OutboundSettings;
   prefix: string;
+  /** The Redis the world's queue and its workers use (REDIS_URL unless the world was given another). */
+  redisUrl: string;
   /** The producer side, as the API uses it. */
   queue: SyncQueue;
   close(): Promise<void>;
 }
 
-export async function createSyncWorld(name: string): Promise<SyncWorld> {
+export interface SyncWorldOptions {
+  /** A Redis of the test's own (the chaos suite stops and flushes it); default the shared one under a prefix. */
+  redisUrl?: string;
+}
+
+export async function createSyncWorld(name: string, options: SyncWorldOptions = {}): Promise<SyncWorld> {
+  const redisUrl = options.redisUrl ?? REDIS_URL;
   const masterKeys = `k1:${generateMasterKey()}`;
   const secretBox = new SecretBox(parseMasterKeyring(masterKeys, "k1"));
   const [db, graph, rescueRouter] = await Promise.all([
@@ -72,8 +80,13 @@ export async function createSyncWorld(name: string): Promise<SyncWorld> {
     startRescueRouter(),
   ]);
   const prefix = `test-worker-${name}-${process.pid}-${Date.now()}`;
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = createSyncQueue({ connection, prefix });
+  if (options.redisUrl) {
+    // A Redis of the test's own goes down on purpose: its reconnect errors are the test's doing, not news.
+    connection.on("error", () => {});
+    queue.on("error", () => {});
+  }
   return {
     db,
     masterKeys,
@@ -85,6 +98,7 @@ export async function createSyncWorld(name: string): Promise<SyncWorld> {
       graphEmulatorCa: graph.caCertPem,
     },
     prefix,
+    redisUrl,
     queue,
     close: async () => {
       await rescueRouter.close();
@@ -127,6 +141,8 @@ export interface TestTenantOptions {
   safetyThreshold?: { percent: number; minimum: number };
   /** The tenant's "Include guest users" setting (default off). */
   includeGuests?: boolean;
+  /** Paused: no scheduled runs (a worker that reconciles schedules gives it none); "Sync now" still runs it. */
+  paused?: boolean;
   /** More of the generator's options: guests, contacts, devices, service principals in the groups. */
   directory?: Pick<
     DirectoryGeneratorOptions,
@@ -198,6 +214,7 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
       dataKeyMasterKeyId: key.masterKeyId,
       defaultPasswordEnc: seal(SECRET_FIELDS.defaultPassword, DEFAULT_PASSWORD),
       ...(options.includeGuests ? { includeGuests: true } : {}),
+      ...(options.paused ? { paused: true } : {}),
       ...(options.safetyThreshold
         ? {
             safetyThresholdPercent: options.safetyThreshold.percent,
@@ -296,7 +313,7 @@ export function startTestWorker(world: SyncWorld, overrides: Partial<SyncWorkerO
     secretBox: world.secretBox,
     log: pino({ level: "silent" }),
     metricsRegistry: new Registry(),
-    redisUrl: REDIS_URL,
+    redisUrl: world.redisUrl,
     prefix: world.prefix,
     concurrency: 2,
     adapters: { outbound: world.outbound, rescueRetryDelayMs: 20, graphBaseBackoffMs: 20 },
