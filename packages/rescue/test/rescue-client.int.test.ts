@@ -283,6 +283,26 @@ describe("createTechnicians", () => {
     expect(rescue.emulator.organisation.technicians().filter((t) => t.name === "")).toHaveLength(0);
   });
 
+  it("a later run fills the blank user an earlier one left (killed between createUser and setUser_v2) instead of making another", async () => {
+    const tier2 = groupId(rescue.emulator, "Support Tier 2");
+    const credentials = { email: "sam.admin@contoso-demo.example", password: "Sam-Admin-2026!", apiToken: undefined };
+    const earlier = rescue.client(credentials);
+    const tooLong = {
+      ...createRequest(tier2, 1),
+      fields: { ...createRequest(tier2, 1).fields, name: "x".repeat(200) },
+    };
+    await earlier.createTechnicians([tooLong]);
+    expect(rescue.emulator.organisation.technicians().filter((t) => t.name === "")).toHaveLength(1);
+
+    // A new client, as the next run has: it reads the tree first, as every run does.
+    const later = rescue.client(credentials);
+    await later.getTree();
+    const [created] = await later.createTechnicians([createRequest(tier2, 2)]);
+    expect(created?.ok).toBe(true);
+    expect(later.callCounts().createUser).toBeUndefined();
+    expect(rescue.emulator.organisation.technicians().filter((t) => t.name === "")).toHaveLength(0);
+  });
+
   it("beyond the licence count: Rescue's undocumented refusal (ERROR by default) stays a retryable failure", async () => {
     await rescue.emulator.close();
     const seed = demoRescueOrganisation();
