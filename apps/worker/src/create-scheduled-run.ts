@@ -9,11 +9,16 @@ export type ScheduledRunDecision = { runId: string } | { skipped: string };
  * and "approve" take), so a scheduled run and a person's run can never both be created. Tenants that are paused or
  * not yet set up get no run at all (a run that can only fail would just fill the log).
  */
-export async function createScheduledRun(prisma: PrismaClient, tenantId: string): Promise<ScheduledRunDecision> {
+export async function createScheduledRun(
+  prisma: PrismaClient,
+  tenantId: string,
+  requestedBy?: string,
+): Promise<ScheduledRunDecision> {
   const created = await createRun(prisma, {
     tenantId,
     trigger: "schedule",
     dryRun: false,
+    ...(requestedBy ? { requestedBy } : {}),
     refuse: async (tx) => {
       const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { paused: true } });
       if (!tenant) return "the tenant no longer exists";

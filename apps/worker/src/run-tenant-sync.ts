@@ -36,7 +36,8 @@ export interface TenantRunRequest {
 }
 
 export type TenantRunResult =
-  | { kind: "finished"; status: runs.FinishedRunStatus }
+  /** retryLater: actions failed only transiently (an outage); a follow-up run soon will likely apply them. */
+  | { kind: "finished"; status: runs.FinishedRunStatus; retryLater?: boolean }
   | { kind: "skipped"; reason: string }
   | { kind: "wait"; behindRunId: string } // another run of the tenant is executing
   /** Handed back to the queue at shutdown, or stopped because another worker took the lease. */
@@ -87,7 +88,8 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const lifted = await recordTenantRunSuccess(prisma, tenantId);
     if (lifted) await deps.rescheduleTenant(lifted);
     telemetry.observe(status);
-    return { kind: "finished", status };
+    const transient = report.failures.length > 0 && report.failures.every((failure) => failure.retryable);
+    return { kind: "finished", status, ...(transient ? { retryLater: true } : {}) };
   } catch (error) {
     // What was learned before the failure still holds.
     await telemetry.settleCreatePath(prisma, tenantId).catch((err: unknown) => log.warn({ err }, "createUsers lost"));

@@ -6,6 +6,7 @@ import type { PrismaClient, SecretBox } from "@techsync/db";
 import {
   createSyncQueue,
   enqueueRun,
+  FOLLOW_UP_REQUESTER,
   RUN_JOB,
   SCHEDULED_RUN_JOB,
   SYNC_QUEUE,
@@ -21,6 +22,7 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createScheduledRun } from "./create-scheduled-run";
+import { scheduleFollowUpRun } from "./follow-up-run";
 import { createJobProcessor, createJobRegistry, defineJob, type JobContext } from "./job-registry";
 import { type RunMaintenanceOptions, startRunMaintenance } from "./run-maintenance";
 import { runTenantSync, type TenantRunDeps, type TenantRunResult } from "./run-tenant-sync";
@@ -108,6 +110,10 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
       throw new DelayedError();
     }
     if (result.kind === "skipped") log.info({ jobId: context.job.id, reason: result.reason }, "run skipped");
+    if (result.kind === "finished" && result.retryLater) {
+      const { tenantId, runId } = ZRunJob.parse(context.job.data);
+      await scheduleFollowUpRun({ prisma, queue, log }, { id: runId, tenantId });
+    }
     return result;
   };
 
@@ -129,8 +135,11 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
       name: SCHEDULED_RUN_JOB,
       schema: ZScheduledRunJob,
       // The schedule only creates the run; the run's own job (its id is the run's) executes it.
-      handler: async ({ tenantId, runId: earlierRunId }) => {
-        const decision = earlierRunId ? { runId: earlierRunId } : await createScheduledRun(prisma, tenantId);
+      handler: async ({ tenantId, runId: earlierRunId, followUpOf }) => {
+        const requestedBy = followUpOf ? FOLLOW_UP_REQUESTER : undefined;
+        const decision = earlierRunId
+          ? { runId: earlierRunId }
+          : await createScheduledRun(prisma, tenantId, requestedBy);
         if ("skipped" in decision) {
           log.info({ tenantId, reason: decision.skipped }, "scheduled run skipped");
           return decision;

@@ -16,7 +16,12 @@ export const ZScheduledRunJob = z.object({
   tenantId: z.string().uuid(),
   /** Jobs of earlier versions carried the run they had created: that run is enqueued. */
   runId: z.string().uuid().optional(),
+  /** A follow-up of a run whose actions failed transiently (an outage): the new run re-plans and applies them. */
+  followUpOf: z.string().uuid().optional(),
 });
+
+/** Who asked for a follow-up run (`requestedBy`), so consecutive follow-ups can back off. */
+export const FOLLOW_UP_REQUESTER = "system:follow-up";
 export type ScheduledRunJob = z.infer<typeof ZScheduledRunJob>;
 
 /** The id of a tenant's job scheduler. */

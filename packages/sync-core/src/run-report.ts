@@ -23,6 +23,8 @@ export interface ActionFailure {
   code: string;
   message: string;
   hint?: string;
+  /** Failed transiently (its retries ran out during an outage): a follow-up run is likely to apply it. */
+  retryable?: boolean;
 }
 
 export interface RunReport {

@@ -56,6 +56,8 @@ interface ActionError {
   message: string;
   hint?: string;
   holdUntilInputChanges?: boolean;
+  /** The target failed transiently (an outage, not a refusal): a later run may well succeed. */
+  retryable?: boolean;
 }
 
 function describeError(error: unknown): ActionError {
@@ -65,6 +67,7 @@ function describeError(error: unknown): ActionError {
       message: error.message,
       ...(error.hint ? { hint: error.hint } : {}),
       ...(error.holdUntilInputChanges ? { holdUntilInputChanges: true } : {}),
+      ...(error.retryable ? { retryable: true } : {}),
     };
   }
   return { code: "UNEXPECTED", message: error instanceof Error ? error.message : String(error) };
