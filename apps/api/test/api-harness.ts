@@ -8,7 +8,7 @@ import type { OutboundSettings, Resolve } from "@techsync/outbound";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
-import { apiRedisKeys } from "../src/api-redis";
+import { type ApiRedis, apiRedisKeys, connectApiRedis } from "../src/api-redis";
 import { buildApp } from "../src/app";
 import { type AttemptCounter, memoryAttemptCounter } from "../src/auth/attempt-counter";
 import { PORTAL_AUTH_SCOPE, portalTokenKey, signPortalToken } from "../src/auth/portal-token";
@@ -69,6 +69,11 @@ export interface HarnessOptions {
   attemptCounter?: AttemptCounter;
   /** Rate limits counted in Redis under this REDIS_PREFIX, as in production (default: in memory). */
   rateLimitRedisPrefix?: string;
+  /**
+   * Everything the API keeps in Redis (queue, rate limits, failed attempts, readiness) on this Redis, wired as
+   * server.ts wires it: a test's own redis-server (own-redis.ts) that it may kill.
+   */
+  redisUrl?: string;
 }
 
 /** The token at the end of an invitation link. */
@@ -80,8 +85,15 @@ export function invitationTokenOf(link: string): string {
 
 export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
-  const connection = new Redis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
-  const syncQueue = createSyncQueue({ connection, prefix: `test-api-${process.pid}-${randomUUID().slice(0, 8)}` });
+  const prefix = `test-api-${process.pid}-${randomUUID().slice(0, 8)}`;
+  // Production's wiring on the test's own Redis, or one connection to the shared Redis.
+  const apiRedis: ApiRedis | undefined = options.redisUrl
+    ? connectApiRedis({ url: options.redisUrl, prefix })
+    : undefined;
+  const connection = apiRedis
+    ? apiRedis.redis
+    : new Redis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const syncQueue = apiRedis ? apiRedis.syncQueue : createSyncQueue({ connection, prefix });
   const secretBox = new SecretBox(parseMasterKeyring(`test:${generateMasterKey()}`, "test"));
   const key = portalTokenKey(TEST_TOKEN_SECRET);
   const app = await buildApp(
@@ -95,7 +107,8 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       outbound: { resolve: offlineResolve, ...(options.outbound ?? { emulators: {} }) },
       runEventsPollMs: options.runEventsPollMs ?? 50,
       upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
-      attemptCounter: options.attemptCounter ?? memoryAttemptCounter(),
+      attemptCounter: options.attemptCounter ?? apiRedis?.attemptCounter ?? memoryAttemptCounter(),
+      ...(apiRedis ? { rateLimitRedis: apiRedis.redis, rateLimitNameSpace: apiRedis.rateLimitNameSpace } : {}),
       ...(options.rateLimitRedisPrefix
         ? {
             rateLimitRedis: connection,
@@ -193,9 +206,14 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     },
     async close() {
       await app.close();
-      await syncQueue.obliterate({ force: true });
-      await syncQueue.close();
-      await connection.quit();
+      if (apiRedis) {
+        // The test's own Redis may be down by now; it is thrown away with its data anyway.
+        await apiRedis.close().catch(() => {});
+      } else {
+        await syncQueue.obliterate({ force: true });
+        await syncQueue.close();
+        await connection.quit();
+      }
       await db.drop();
     },
   };

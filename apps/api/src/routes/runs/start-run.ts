@@ -6,6 +6,7 @@ import type { ApiDeps } from "../../api-deps";
 import { tenantAccessOf } from "../../auth/authenticate";
 import type { TenantAccess } from "../../auth/principal";
 import { AppError } from "../../errors";
+import { callQueue } from "../../job-queue";
 import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.types";
 import { runView } from "./run-view";
 import { ZStartRunBody, ZStartRunReply } from "./runs.types";
@@ -31,16 +32,12 @@ export async function startRun(
   const { run } = created;
   const deduplicated = created.outcome === "existing";
   if (!deduplicated) {
-    try {
-      await enqueueRun(deps.syncQueue, { tenantId, runId: run.id });
-    } catch {
-      // The row is committed but no worker will ever see it: close it rather than leave it queued forever.
-      await deps.prisma.syncRun.update({
-        where: { id: run.id },
-        data: { status: "failed", error: "The run could not be queued.", finishedAt: new Date() },
-      });
-      throw new AppError("upstream_unavailable", "The run queue is unavailable; try again shortly.");
-    }
+    // When the queue is down the run stays saved as queued, and goes on the queue once Redis is back (queued
+    // runs without a job are enqueued again); the caller is told so rather than given a run that looks started.
+    await callQueue(
+      () => enqueueRun(deps.syncQueue, { tenantId, runId: run.id }),
+      "the run is saved and will start when it returns.",
+    );
     deps.metrics.runsStarted.inc({ trigger: run.trigger, dry_run: String(run.dryRun) });
   }
   return { run: runView(run), deduplicated };
