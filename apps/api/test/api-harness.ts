@@ -74,6 +74,8 @@ export interface HarnessOptions {
    * server.ts wires it: a test's own redis-server (own-redis.ts) that it may kill.
    */
   redisUrl?: string;
+  /** With redisUrl: the deployment's REDIS_PREFIX, for two APIs of one deployment (default: one of its own). */
+  redisPrefix?: string;
 }
 
 /** The token at the end of an invitation link. */
@@ -85,7 +87,7 @@ export function invitationTokenOf(link: string): string {
 
 export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
-  const prefix = `test-api-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const prefix = options.redisPrefix ?? `test-api-${process.pid}-${randomUUID().slice(0, 8)}`;
   // Production's wiring on the test's own Redis, or one connection to the shared Redis.
   const apiRedis: ApiRedis | undefined = options.redisUrl
     ? connectApiRedis({ url: options.redisUrl, prefix })
