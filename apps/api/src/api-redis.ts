@@ -8,6 +8,7 @@
 import { createSyncQueue, type SyncQueue } from "@techsync/jobs";
 import { Redis } from "ioredis";
 import { type AttemptCounter, redisAttemptCounter } from "./auth/attempt-counter";
+import { QUEUE_CALL_TIMEOUT_MS, withinBound } from "./job-queue";
 
 /** The key prefixes of the API's own counters under a deployment's prefix. */
 export function apiRedisKeys(prefix: string): { rateLimitNameSpace: string; attemptPrefix: string } {
@@ -53,9 +54,12 @@ export function connectApiRedis(options: { url: string; prefix: string }): ApiRe
     syncQueue,
     attemptCounter: redisAttemptCounter(redis, keys.attemptPrefix),
     rateLimitNameSpace: keys.rateLimitNameSpace,
+    /** Bounded, and final even while Redis is down or hung: no connection keeps reconnecting afterwards. */
     async close() {
-      await syncQueue.close();
+      await withinBound(() => syncQueue.close(), QUEUE_CALL_TIMEOUT_MS).catch(() => {});
       await Promise.allSettled([redis.quit(), queueConnection.quit()]);
+      redis.disconnect();
+      queueConnection.disconnect();
     },
   };
 }

@@ -169,11 +169,24 @@ describe("Redis goes down under a running API", () => {
     const other = await api.ownerWithTenant("Hung Ltd");
     redis.freeze();
     try {
+      // Not a speed target: a guard so that a request waiting on the hung Redis fails the test instead of hanging it.
+      const answers = <T>(request: Promise<T>) =>
+        Promise.race([
+          request,
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error("no answer while Redis hangs")), 15_000).unref(),
+          ),
+        ]);
       const tenant = `/v1/tenants/${other.tenantId}`;
-      expect((await api.call(other.token, { method: "GET", url: `${tenant}/runs` })).statusCode).toBe(200);
-      expect((await api.call(other.token, { method: "GET", url: tenant })).statusCode).toBe(200);
-      expect((await readyz(api)).json()).toEqual({ status: "unavailable", checks: { database: "ok", redis: "down" } });
-      const sync = await api.call(other.token, { method: "POST", url: `${tenant}/runs`, payload: { dryRun: false } });
+      expect((await answers(api.call(other.token, { method: "GET", url: `${tenant}/runs` }))).statusCode).toBe(200);
+      expect((await answers(api.call(other.token, { method: "GET", url: tenant }))).statusCode).toBe(200);
+      expect((await answers(readyz(api))).json()).toEqual({
+        status: "unavailable",
+        checks: { database: "ok", redis: "down" },
+      });
+      const sync = await answers(
+        api.call(other.token, { method: "POST", url: `${tenant}/runs`, payload: { dryRun: false } }),
+      );
       expect(sync.statusCode).toBe(503);
       expect(sync.json().error).toBe("queue_unavailable");
     } finally {
