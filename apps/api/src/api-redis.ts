@@ -26,6 +26,8 @@ export interface ApiRedis {
   syncQueue: SyncQueue;
   attemptCounter: AttemptCounter;
   rateLimitNameSpace: string;
+  /** Resolves when both connections (counters, queue) answer: the readiness check. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,9 @@ export function connectApiRedis(options: { url: string; prefix: string }): ApiRe
     syncQueue,
     attemptCounter: redisAttemptCounter(redis, keys.attemptPrefix),
     rateLimitNameSpace: keys.rateLimitNameSpace,
+    async ping() {
+      await Promise.all([redis.ping(), queueConnection.ping()]);
+    },
     /** Bounded, and final even while Redis is down or hung: no connection keeps reconnecting afterwards. */
     async close() {
       await withinBound(() => syncQueue.close(), QUEUE_CALL_TIMEOUT_MS).catch(() => {});

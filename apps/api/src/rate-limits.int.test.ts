@@ -17,6 +17,7 @@ beforeAll(async () => {
   redis = await startOwnRedis();
   api = await startApiHarness({ redisUrl: redis.url, redisPrefix: prefix, rateLimitPerMinute: BUDGET });
   owner = await api.ownerWithTenant("Budget Ltd");
+  await eventually("the API is ready", async () => (await readyz(api)).statusCode === 200);
 });
 afterAll(async () => {
   await api.close();
@@ -35,6 +36,8 @@ async function statusesOf(count: number, send: () => Promise<{ statusCode: numbe
 }
 
 const spent = Array(BUDGET).fill(200);
+
+const readyz = (harness: ApiHarness) => harness.app.inject({ method: "GET", url: "/readyz" });
 
 /** Asks until `done` holds; a bounded wait, for what happens in the background (a connection coming back). */
 async function eventually(what: string, done: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -116,6 +119,8 @@ describe("what is never limited", () => {
     // minute; readiness is not part of it.
     const restarted = await startApiHarness({ redisUrl: redis.url, redisPrefix: prefix, rateLimitPerMinute: BUDGET });
     try {
+      // Traffic reaches it once it is ready (until its Redis connection is up it counts in its own memory).
+      await eventually("the restarted API is ready", async () => (await readyz(restarted)).statusCode === 200);
       await probes(restarted);
       expect((await docs(restarted)).statusCode).toBe(429);
     } finally {
@@ -134,9 +139,7 @@ describe("with Redis down", () => {
     } finally {
       await redis.start();
     }
-    await eventually("the API reconnects", async () => {
-      return (await api.app.inject({ method: "GET", url: "/readyz" })).statusCode === 200;
-    });
+    await eventually("the API reconnects", async () => (await readyz(api)).statusCode === 200);
     // Once the cool-down after the failure has passed, requests count in Redis again (a new member each time,
     // so the budget is not what is being watched).
     const probe = new Redis(redis.url);

@@ -61,7 +61,7 @@ describe("Redis goes down under a running API", () => {
       data: { tenantId: owner.tenantId, trigger: "portal", dryRun: false, status: "blocked" },
     });
     blockedRunId = blocked.id;
-    expect((await readyz(api)).statusCode).toBe(200);
+    await eventually("the API is ready", async () => (await readyz(api)).statusCode === 200);
     await redis.kill();
     await eventually("the API notices Redis is gone", async () => (await readyz(api)).statusCode === 503);
   });

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
       attemptCounter: apiRedis.attemptCounter,
       readiness: {
         database: () => pingDatabase(prisma),
-        redis: () => redis.ping(),
+        redis: () => apiRedis.ping(),
       },
     },
     {
