@@ -44,7 +44,7 @@ export interface AppOptions {
   operatorToken: string;
   /** Bull Board lets operators change jobs only when this is true; read-only otherwise. */
   queueBoardWritable?: boolean;
-  /** Requests per minute per API key, or per IP for everything else. */
+  /** Requests per minute per API key, per portal user, else per client address (rateLimitKey). */
   rateLimitPerMinute?: number;
   bodyLimitBytes?: number;
 }
