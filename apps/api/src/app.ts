@@ -18,6 +18,7 @@ import type { ApiDeps } from "./api-deps";
 import { RateLimitedError } from "./auth/auth-limits";
 import { withoutInvitationToken } from "./auth/invitation-token";
 import { errorReplyOf } from "./errors";
+import { fallbackRateLimitStore } from "./rate-limit-store";
 import { healthRoutes, type ReadinessChecks } from "./routes/health";
 import { metricsRoute } from "./routes/operations/metrics";
 import { QUEUE_BOARD_PATH, queueBoard } from "./routes/operations/queue-board";
@@ -25,7 +26,10 @@ import { v1Routes } from "./routes/v1-routes";
 
 export interface AppDeps extends ApiDeps {
   readiness: ReadinessChecks;
-  /** Shared rate-limit counters across API instances; without it each process counts on its own. */
+  /**
+   * Shared rate-limit counters across API instances; without it, and while it does not answer, each process
+   * counts on its own (rate-limit-store.ts).
+   */
   rateLimitRedis?: Redis;
   /** Key prefix of those counters in Redis, under the deployment's REDIS_PREFIX (api-redis.ts). */
   rateLimitNameSpace?: string;
@@ -40,13 +44,24 @@ export interface AppOptions {
   operatorToken: string;
   /** Bull Board lets operators change jobs only when this is true; read-only otherwise. */
   queueBoardWritable?: boolean;
-  /** Requests per minute per API key, or per IP for everything else. */
+  /** Requests per minute per API key, per portal user, else per client address (rateLimitKey). */
   rateLimitPerMinute?: number;
   bodyLimitBytes?: number;
 }
 
 /** Configuration bodies are small; 64 KiB leaves room for long mapping filters and nothing else. */
 const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/**
+ * Whose budget a request spends: the API key's, the signed-in portal user's, else the client's address (the
+ * browser's when the portal vouched for it in its signed token, the socket's otherwise).
+ */
+export function rateLimitKey(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.kind === "api_key") return `key:${principal.keyId}`;
+  if (principal?.kind === "portal_user") return `user:${principal.userId}`;
+  return `ip:${request.clientAddress || request.ip}`;
+}
 
 export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
   const redact = logRedaction();
@@ -106,19 +121,14 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: "1 minute",
-    ...(deps.rateLimitRedis
-      ? { redis: deps.rateLimitRedis, nameSpace: deps.rateLimitNameSpace ?? "techsync-api-rate:" }
-      : {}),
-    // Counted once the caller is known (authentication runs in onRequest): each API key and each portal user
-    // has a budget of its own, since all portal traffic arrives from the portal's one address. Bad
-    // credentials never get this far; auth/auth-limits.ts paces them per address.
-    hook: "preHandler",
-    keyGenerator: (request) => {
-      const principal = request.principal;
-      if (principal?.kind === "api_key") return `key:${principal.keyId}`;
-      if (principal?.kind === "portal_user") return `user:${principal.userId}`;
-      return `ip:${request.clientAddress || request.ip}`;
-    },
+    // In Redis while it answers, in this process otherwise: an outage neither fails nor slows a request.
+    store: fallbackRateLimitStore(deps.rateLimitRedis, deps.rateLimitNameSpace ?? "techsync-api-rate:"),
+    // Counted once the caller is known: a route's own onRequest hooks run after the scope's, and authentication
+    // is the /v1 scope's onRequest hook. Each API key and each portal user has a budget of its own, since all
+    // portal traffic arrives from the portal's one address; before anything else of the request is read.
+    // Bad credentials never get this far; auth/auth-limits.ts paces them per address.
+    hook: "onRequest",
+    keyGenerator: rateLimitKey,
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       message: `Too many requests: at most ${context.max} per ${context.after}; try again later.`,

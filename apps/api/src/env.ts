@@ -28,7 +28,7 @@ export const ApiEnvSchema = z.object({
   GRAPH_EMULATOR_URL: envShapes.emulatorUrl("https"),
   /** PEM file of the Graph emulator's CA, trusted for the sandbox destination only. */
   GRAPH_EMULATOR_CA_PATH: z.string().min(1).optional(),
-  /** Requests per minute per API key, or per IP otherwise. */
+  /** Requests per minute per API key, per portal user, else per client address (docs/security.md). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;

@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   upstream_error: 502,
   upstream_unavailable: 503,
+  /** Redis, which holds the job queue, does not answer (job-queue.ts). */
+  queue_unavailable: 503,
   internal_error: 500,
 } as const;
 export type AppErrorCode = keyof typeof ERROR_STATUS;
@@ -68,6 +70,25 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { code: AppErrorCode; message: strin
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: "bad_request", message: "Content-Length: does not match the body." },
 };
 
+/**
+ * What ioredis and BullMQ throw while Redis is down, unreachable, hung or refusing commands (out of memory,
+ * loading, read-only): BullMQ tells connection errors apart by the same messages.
+ */
+const REDIS_UNAVAILABLE_NAMES = new Set(["MaxRetriesPerRequestError", "ConnectionClosedError", "ReplyError"]);
+const REDIS_UNAVAILABLE_MESSAGES = [
+  "Stream isn't writeable",
+  "Connection is closed",
+  "Command timed out",
+  "ECONNREFUSED",
+  "ECONNRESET",
+];
+
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (REDIS_UNAVAILABLE_NAMES.has(error.name) || (error as { code?: string }).code === "ECONNREFUSED") return true;
+  return REDIS_UNAVAILABLE_MESSAGES.some((text) => error.message.includes(text));
+}
+
 interface ValidationIssue {
   instancePath: string;
   message?: string;
@@ -108,6 +129,13 @@ export function errorReplyOf(error: unknown): ErrorReply {
   if (known) return { status: ERROR_STATUS[known.code], body: { error: known.code, message: known.message } };
   if (e.name === "SyntaxError" && e.statusCode === 400) {
     return { status: 400, body: { error: "validation_failed", message: "body: is not valid JSON." } };
+  }
+  // A queue call no route bounded itself: an outage is a 503, never a 500.
+  if (isRedisUnavailable(error)) {
+    return {
+      status: 503,
+      body: { error: "queue_unavailable", message: "The job queue is unavailable; try again shortly." },
+    };
   }
   if (e.statusCode === 429) {
     return { status: 429, body: { error: "rate_limited", message: e.message ?? "Too many requests; slow down." } };

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       attemptCounter: apiRedis.attemptCounter,
       readiness: {
         database: () => pingDatabase(prisma),
-        redis: () => redis.ping(),
+        redis: () => apiRedis.ping(),
       },
     },
     {

@@ -9,7 +9,7 @@ import { RunEventListener } from "@techsync/runs";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
-import { apiRedisKeys } from "../src/api-redis";
+import { type ApiRedis, apiRedisKeys, connectApiRedis } from "../src/api-redis";
 import { buildApp } from "../src/app";
 import { type AttemptCounter, memoryAttemptCounter } from "../src/auth/attempt-counter";
 import { PORTAL_AUTH_SCOPE, portalTokenKey, signPortalToken } from "../src/auth/portal-token";
@@ -75,6 +75,13 @@ export interface HarnessOptions {
   attemptCounter?: AttemptCounter;
   /** Rate limits counted in Redis under this REDIS_PREFIX, as in production (default: in memory). */
   rateLimitRedisPrefix?: string;
+  /**
+   * Everything the API keeps in Redis (queue, rate limits, failed attempts, readiness) on this Redis, wired as
+   * server.ts wires it: a test's own redis-server (own-redis.ts) that it may kill.
+   */
+  redisUrl?: string;
+  /** With redisUrl: the deployment's REDIS_PREFIX, for two APIs of one deployment (default: one of its own). */
+  redisPrefix?: string;
 }
 
 /** The token at the end of an invitation link. */
@@ -86,8 +93,18 @@ export function invitationTokenOf(link: string): string {
 
 export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
-  const connection = new Redis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
-  const syncQueue = createSyncQueue({ connection, prefix: `test-api-${process.pid}-${randomUUID().slice(0, 8)}` });
+  const prefix = options.redisPrefix ?? `test-api-${process.pid}-${randomUUID().slice(0, 8)}`;
+  // Production's wiring on the test's own Redis, or one connection to the shared Redis.
+  const apiRedis: ApiRedis | undefined = options.redisUrl
+    ? connectApiRedis({ url: options.redisUrl, prefix })
+    : undefined;
+  const connection = apiRedis
+    ? apiRedis.redis
+    : new Redis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const syncQueue = apiRedis ? apiRedis.syncQueue : createSyncQueue({ connection, prefix });
+  // Connected before the first request, as a deployment's API is once /readyz says so: until then it counts
+  // rate limits in its own memory. (A test's own Redis may be down on purpose: its tests wait for /readyz.)
+  if (!apiRedis) await connection.ping();
   const secretBox = new SecretBox(parseMasterKeyring(`test:${generateMasterKey()}`, "test"));
   const key = portalTokenKey(TEST_TOKEN_SECRET);
   const runEvents = options.runEvents ? new RunEventListener({ connectionString: db.url }) : undefined;
@@ -105,7 +122,8 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       runEventsPollMs: options.runEventsPollMs ?? 50,
       ...(options.runEventsHeartbeatMs ? { runEventsHeartbeatMs: options.runEventsHeartbeatMs } : {}),
       upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
-      attemptCounter: options.attemptCounter ?? memoryAttemptCounter(),
+      attemptCounter: options.attemptCounter ?? apiRedis?.attemptCounter ?? memoryAttemptCounter(),
+      ...(apiRedis ? { rateLimitRedis: apiRedis.redis, rateLimitNameSpace: apiRedis.rateLimitNameSpace } : {}),
       ...(options.rateLimitRedisPrefix
         ? {
             rateLimitRedis: connection,
@@ -115,7 +133,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       portalOrigin: TEST_PORTAL_ORIGIN,
       readiness: options.readiness ?? {
         database: () => pingDatabase(db.prisma),
-        redis: () => connection.ping(),
+        redis: () => (apiRedis ? apiRedis.ping() : connection.ping()),
       },
     },
     {
@@ -205,9 +223,14 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     async close() {
       await app.close();
       await runEvents?.close();
-      await syncQueue.obliterate({ force: true });
-      await syncQueue.close();
-      await connection.quit();
+      if (apiRedis) {
+        // The test's own Redis may be down by now; it is thrown away with its data anyway.
+        await apiRedis.close().catch(() => {});
+      } else {
+        await syncQueue.obliterate({ force: true });
+        await syncQueue.close();
+        await connection.quit();
+      }
       await db.drop();
     },
   };

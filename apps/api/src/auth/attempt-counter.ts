@@ -1,7 +1,9 @@
 // Counts failed attempts (wrong passwords, bad keys and tokens) per key in a window that slides from the
 // last failure, so a patient attacker stays slowed. In Redis when the API has it (several API processes
-// share the counts), in memory otherwise.
+// share the counts), in memory otherwise, and in memory too while Redis is away (redis-gate.ts): every
+// authenticated request reads these counts, so an outage must cost it neither an error nor a wait.
 import type { Redis } from "ioredis";
+import { type RedisGate, redisGate } from "../redis-gate";
 
 export interface AttemptRecord {
   count: number;
@@ -48,7 +50,36 @@ export function memoryAttemptCounter(now: () => number = Date.now, maxKeys = 100
   };
 }
 
-export function redisAttemptCounter(redis: Redis, prefix = "techsync-api-attempts:"): AttemptCounter {
+export function redisAttemptCounter(
+  redis: Redis,
+  prefix = "techsync-api-attempts:",
+  gate: RedisGate = redisGate(redis),
+  fallback: AttemptCounter = memoryAttemptCounter(),
+): AttemptCounter {
+  const shared = sharedAttemptCounter(redis, prefix);
+  /** Redis while the gate is open; this process's counts when it is closed or the command fails. */
+  async function either<R>(call: (counter: AttemptCounter) => Promise<R>): Promise<R> {
+    if (gate.isOpen()) {
+      try {
+        return await call(shared);
+      } catch {
+        gate.failed();
+      }
+    }
+    return call(fallback);
+  }
+  return {
+    fail: (key, windowMs) => either((counter) => counter.fail(key, windowMs)),
+    read: (key) => either((counter) => counter.read(key)),
+    async clear(key) {
+      // Both: a count taken here during an outage is as cleared as the shared one.
+      await fallback.clear(key);
+      await either((counter) => counter.clear(key));
+    },
+  };
+}
+
+function sharedAttemptCounter(redis: Redis, prefix: string): AttemptCounter {
   return {
     async fail(key, windowMs) {
       const at = Date.now();

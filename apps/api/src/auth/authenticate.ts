@@ -18,8 +18,18 @@ export function authenticate(deps: Pick<ApiDeps, "prisma" | "portalTokenKey" | "
   const verifyPortalToken = cachedPortalTokenVerifier(deps.portalTokenKey);
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     request.clientAddress = request.ip;
-    if (!request.routeOptions.config.access) return;
     const token = bearerToken(request);
+    if (!request.routeOptions.config.access) {
+      // A public route the portal calls for a browser (an invitation's preview): the browser's address, for the
+      // rate limit, when the portal's valid signature vouches for it. Nothing else of the token matters here.
+      if (token && !isApiKeyToken(token)) {
+        const principal = await verifyPortalToken(token).catch(() => null);
+        if (principal?.kind === "portal_service" && principal.clientAddress) {
+          request.clientAddress = principal.clientAddress;
+        }
+      }
+      return;
+    }
     if (!token) throw new AppError("unauthorized", "Authorization: a Bearer token is required.");
     // Guessing keys or forging tokens is paced per address of the socket: a credential that failed vouches
     // for no other address.

@@ -6,6 +6,7 @@ import { recordAuditEvent } from "../../audit/record-audit-event";
 import { tenantAccessOf } from "../../auth/authenticate";
 import type { TenantAccess } from "../../auth/principal";
 import { AppError, notFound } from "../../errors";
+import { callQueue } from "../../job-queue";
 import { AUTHENTICATED_ERRORS, ZErrorReply } from "../common.types";
 import { type RunView, runView, ZRun } from "./run-view";
 import { ZRunParams } from "./runs.types";
@@ -28,9 +29,11 @@ export async function approveRun(
       await recordAuditEvent(tx, access, { action: "run.approved", target: `run:${runId}` });
       // The first job of this run keeps the run id in BullMQ's completed set, where a second add with that id
       // would be ignored: remove it first. Inside the transaction, so a Redis failure leaves the run blocked.
-      const finishedJob = await deps.syncQueue.getJob(runId);
-      if (finishedJob && !(await finishedJob.isActive())) await finishedJob.remove();
-      await enqueueRun(deps.syncQueue, { tenantId, runId });
+      await callQueue(async () => {
+        const finishedJob = await deps.syncQueue.getJob(runId);
+        if (finishedJob && !(await finishedJob.isActive())) await finishedJob.remove();
+        await enqueueRun(deps.syncQueue, { tenantId, runId });
+      }, "the run stays blocked; approve it again when the queue is back.");
     },
   });
   if (result.outcome === "not_found") throw notFound("The run");
@@ -49,7 +52,7 @@ export const approveRunRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
         tags: ["runs"],
         summary: "Approve a run blocked by the safety threshold; it is queued again",
         params: ZRunParams,
-        response: { 202: ZRun, 409: ZErrorReply, ...AUTHENTICATED_ERRORS },
+        response: { 202: ZRun, 409: ZErrorReply, 503: ZErrorReply, ...AUTHENTICATED_ERRORS },
       },
       config: { access: { tenant: "run" } },
     },

@@ -1,11 +1,12 @@
 import { enqueueRun } from "@techsync/jobs";
-import { createRun, type RunRequest, writeWithRunEvent } from "@techsync/runs";
+import { createRun, type RunRequest } from "@techsync/runs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
 import { tenantAccessOf } from "../../auth/authenticate";
 import type { TenantAccess } from "../../auth/principal";
 import { AppError } from "../../errors";
+import { callQueue } from "../../job-queue";
 import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.types";
 import { runView } from "./run-view";
 import { ZStartRunBody, ZStartRunReply } from "./runs.types";
@@ -32,23 +33,16 @@ export async function startRun(
   if (created.outcome === "refused") throw new AppError("conflict", created.reason);
   const { run } = created;
   const deduplicated = created.outcome === "existing";
-  if (!deduplicated) {
-    try {
-      await enqueueRun(deps.syncQueue, { tenantId, runId: run.id });
-    } catch {
-      // The row is committed but no worker will ever see it: close it rather than leave it queued forever.
-      await writeWithRunEvent(
-        deps.prisma,
-        { runId: run.id, tenantId, change: "status" },
-        deps.prisma.syncRun.update({
-          where: { id: run.id },
-          data: { status: "failed", error: "The run could not be queued.", finishedAt: new Date() },
-        }),
-      );
-      throw new AppError("upstream_unavailable", "The run queue is unavailable; try again shortly.");
-    }
-    deps.metrics.runsStarted.inc({ trigger: run.trigger, dry_run: String(run.dryRun) });
+  // When the queue is down the run stays saved as queued, and goes on the queue once Redis is back (queued runs
+  // without a job are enqueued again); the caller is told so rather than given a run that looks started. A queued
+  // run asked for again is put back too: its job id is its run id, so a job that exists is left as it is.
+  if (!deduplicated || run.status === "queued") {
+    await callQueue(
+      () => enqueueRun(deps.syncQueue, { tenantId, runId: run.id }),
+      "the run is saved and will start when it returns.",
+    );
   }
+  if (!deduplicated) deps.metrics.runsStarted.inc({ trigger: run.trigger, dry_run: String(run.dryRun) });
   return { run: runView(run), deduplicated };
 }
 

@@ -115,6 +115,36 @@ describe("tenant settings", () => {
     expect(back.json()).toMatchObject({ ssoIdSource: "rescue" });
   });
 
+  test("saving settings re-syncs the schedule but starts no run: the next one comes at its time", async () => {
+    const owner = await api.ownerWithTenant();
+    const url = `/v1/tenants/${owner.tenantId}`;
+    const save = async (payload: object) => {
+      const res = await api.call(owner.token, { method: "PATCH", url, payload });
+      expect(res.statusCode).toBe(200);
+      return res.json().nextRunAt as string | null;
+    };
+    /** Jobs of this tenant a worker could take now. */
+    const runnable = async () =>
+      (await api.syncQueue.getJobs(["waiting", "prioritized", "active"])).filter(
+        (job) => job.data.tenantId === owner.tenantId,
+      );
+    const minutesAhead = (iso: string | null) => (new Date(iso ?? 0).getTime() - Date.now()) / 60_000;
+
+    // The first save schedules the tenant, a changed interval re-schedules it, resuming schedules it again:
+    // each time the next run is one interval away, and nothing is there to run now.
+    const first = await save({ scheduleIntervalMinutes: 15 });
+    expect(minutesAhead(first)).toBeGreaterThan(14);
+    expect(await runnable()).toEqual([]);
+    expect(minutesAhead(await save({ scheduleIntervalMinutes: 60 }))).toBeGreaterThan(59);
+    expect(await runnable()).toEqual([]);
+    // A save that leaves the interval alone leaves the next run's time alone.
+    const before = await save({ scheduleIntervalMinutes: 60 });
+    expect(await save({ includeGuests: true })).toBe(before);
+    expect(await save({ paused: true })).toBeNull();
+    expect(minutesAhead(await save({ paused: false }))).toBeGreaterThan(59);
+    expect(await runnable()).toEqual([]);
+  });
+
   test("a settings change keeps a quarantined tenant's back-off", async () => {
     const owner = await api.ownerWithTenant();
     await api.prisma.tenant.update({

@@ -1,12 +1,13 @@
 import { SECRET_FIELDS, tenantDataKey } from "@techsync/db";
-import { syncTenantSchedule, tenantScheduleOf } from "@techsync/jobs";
+import { syncTenantSchedule, type TenantSchedule, type TenantScheduleSettings, tenantScheduleOf } from "@techsync/jobs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../../api-deps";
 import { recordAuditEvent } from "../../audit/record-audit-event";
 import { tenantAccessOf } from "../../auth/authenticate";
 import type { TenantAccess } from "../../auth/principal";
 import { notFound } from "../../errors";
-import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
+import { callQueue } from "../../job-queue";
+import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.types";
 import { nextRunAt } from "./next-run-at";
 import {
   type TenantSettings,
@@ -15,6 +16,18 @@ import {
   ZTenantSettings,
   ZUpdateTenantBody,
 } from "./tenants.types";
+
+/**
+ * The tenant's schedule after a settings change, which must not start a run: BullMQ fires a new schedule, or
+ * one whose interval changed, at once unless told when to start. It starts one interval from now (or when a
+ * quarantine ends: tenantScheduleOf keeps a quarantined tenant's back-off); an unchanged interval keeps the
+ * time its next run already had.
+ */
+function scheduleWithoutRunNow(tenant: TenantScheduleSettings, now = new Date()): TenantSchedule {
+  const schedule = tenantScheduleOf(tenant, now);
+  const interval = schedule.quarantineIntervalMinutes ?? schedule.scheduleIntervalMinutes;
+  return { ...schedule, quarantinedUntil: schedule.quarantinedUntil ?? new Date(now.getTime() + interval * 60_000) };
+}
 
 export async function updateTenant(
   deps: Pick<ApiDeps, "prisma" | "secretBox" | "syncQueue">,
@@ -59,8 +72,10 @@ export async function updateTenant(
       },
     });
     // In the transaction: when Redis refuses the schedule, the settings are not half-changed either.
-    // tenantScheduleOf keeps a quarantined tenant's back-off through a settings change.
-    await syncTenantSchedule(deps.syncQueue, tenantScheduleOf(next));
+    await callQueue(
+      () => syncTenantSchedule(deps.syncQueue, scheduleWithoutRunNow(next)),
+      "the settings were not saved; try again when it returns.",
+    );
     return next;
   });
   return tenantSettingsView(updated, await nextRunAt(deps.syncQueue, tenantId));
@@ -75,7 +90,7 @@ export const updateTenantRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         summary: "Change the tenant's settings; its sync schedule follows",
         params: ZTenantParams,
         body: ZUpdateTenantBody,
-        response: { 200: ZTenantSettings, ...AUTHENTICATED_ERRORS },
+        response: { 200: ZTenantSettings, 503: ZErrorReply, ...AUTHENTICATED_ERRORS },
       },
       config: { access: { tenant: "write" } },
     },
