@@ -107,6 +107,17 @@ describe("API client", () => {
     expect(error.message).toBe("The TechSync service had a problem (HTTP 500). Please try again; reference req-9.");
   });
 
+  test("an outage the API names (the job queue) is told in the API's words; a 503 without a name stays generic", async () => {
+    const message = "The job queue is unavailable; the run is saved and will start when it returns.";
+    const named = fakeFetch(json(503, { error: "queue_unavailable", message, requestId: "req-1" }));
+    await expect(userApi(named.impl).me()).rejects.toMatchObject({ status: 503, message });
+    const other = fakeFetch(json(503, { error: "internal", message: "pool exhausted at db.ts:9" }));
+    const error = (await userApi(other.impl)
+      .me()
+      .catch((e: unknown) => e)) as ApiError;
+    expect(error.message).toBe("The TechSync service had a problem (HTTP 503). Please try again.");
+  });
+
   test("an error without a JSON body falls back to words for its status", async () => {
     const { impl } = fakeFetch(new Response("<html>forbidden</html>", { status: 403 }));
     await expect(userApi(impl).tenant("t").settings()).rejects.toMatchObject({

@@ -54,7 +54,9 @@ export async function apiErrorFromResponse(response: Response): Promise<ApiError
     // not JSON (a proxy's error page): fall back to the status
   }
   const status = response.status;
-  const serverFault = status >= 500;
+  // An outage the API names (the job queue, a connected service) is told in its words; any other 5xx is generic.
+  const namedOutage = status === 503 && (body.error === "queue_unavailable" || body.error === "upstream_unavailable");
+  const serverFault = status >= 500 && !(namedOutage && body.message);
   const message = serverFault
     ? `The TechSync service had a problem (HTTP ${status}). Please try again${body.requestId ? `; reference ${body.requestId}` : ""}.`
     : body.message?.replace(/\b(body|query|params)\./g, "") ||
