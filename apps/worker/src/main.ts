@@ -49,9 +49,14 @@ async function main(): Promise<void> {
   });
 
   // At start, before the timer's first pass: runs nobody executes get their job back, schedules follow the database.
-  const reaped = await reapRuns(prisma, sync.queue, 0);
-  const reconciled = env.WORKER_RECONCILE_SCHEDULES ? await reconcileTenantSchedules(prisma, sync.queue) : undefined;
-  log.info({ ...reaped, ...reconciled }, "runs and tenant schedules reconciled");
+  // Postgres or Redis away at start is no reason to exit: the maintenance timer tries again on its next pass.
+  try {
+    const reaped = await reapRuns(prisma, sync.queue, 0);
+    const reconciled = env.WORKER_RECONCILE_SCHEDULES ? await reconcileTenantSchedules(prisma, sync.queue) : undefined;
+    log.info({ ...reaped, ...reconciled }, "runs and tenant schedules reconciled");
+  } catch (err) {
+    log.warn({ err }, "could not reconcile runs and schedules at start; the maintenance timer tries again");
+  }
 
   const ops = createOpsServer({ registry: metricsRegistry, isHealthy: () => sync.worker.isRunning() });
   await new Promise<void>((resolve) => ops.listen(env.WORKER_PORT, env.WORKER_HOST, resolve));
