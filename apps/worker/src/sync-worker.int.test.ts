@@ -1,5 +1,5 @@
 import { entraSecretField } from "@techsync/db";
-import { enqueueRun, RUN_JOB, SCHEDULED_RUN_JOB, syncTenantSchedule, tenantSchedulerId } from "@techsync/jobs";
+import { RUN_JOB, SCHEDULED_RUN_JOB, syncTenantSchedule, tenantSchedulerId } from "@techsync/jobs";
 import { Registry } from "prom-client";
 import {
   approveRun,

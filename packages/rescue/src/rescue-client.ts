@@ -303,12 +303,7 @@ export class RescueClient implements RescueDirectory {
       if (node.email) emails.set(node.email.toLowerCase(), { id: node.id, kind: node.kind });
       // rule 12: a blank technician (no name, no email) is what a createUser leaves when its setUser_v2 never came
       // (a worker killed between the two): the next create under that group fills it instead of making another.
-      else if (
-        node.kind === "technician" &&
-        !node.name &&
-        node.parentId !== null &&
-        !this.claimedBlanks.has(node.id)
-      ) {
+      else if (node.kind === "technician" && !node.name && node.parentId !== null && !this.claimedBlanks.has(node.id)) {
         const spares = this.blankUsers.get(node.parentId) ?? [];
         if (!spares.includes(node.id)) this.keepBlank(node.parentId, node.id);
       }
