@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { RUN_JOB, SCHEDULED_RUN_JOB, tenantSchedulerId } from "./definitions";
+import { RUN_JOB, SCHEDULED_RUN_JOB, SYNC_QUEUE, tenantSchedulerId } from "./definitions";
 import { createSyncQueue, enqueueRun, type SyncQueue, syncTenantSchedule } from "./producer";
 
 const prefix = `test-jobs-${process.pid}-${Date.now()}`;
@@ -18,15 +19,46 @@ afterAll(async () => {
 });
 
 describe("sync queue producer", () => {
-  test("two runs enqueued for one tenant at once give one waiting job (deduplicated per tenant)", async () => {
+  test("a run's job id is its run id: one job per run, however often it is enqueued", async () => {
     const tenantId = randomUUID();
-    await Promise.all([
-      enqueueRun(queue, { tenantId, runId: randomUUID() }),
-      enqueueRun(queue, { tenantId, runId: randomUUID() }),
-    ]);
+    const runId = randomUUID();
+    await Promise.all([enqueueRun(queue, { tenantId, runId }), enqueueRun(queue, { tenantId, runId })]);
+    expect(await enqueueRun(queue, { tenantId, runId })).toBe("present");
     const waiting = (await queue.getWaiting()).filter((j) => j.data.tenantId === tenantId);
-    expect(waiting).toHaveLength(1);
-    expect(waiting[0]!.name).toBe(RUN_JOB);
+    expect(waiting.map((job) => [job.id, job.name])).toEqual([[runId, RUN_JOB]]);
+  });
+
+  test("two runs of one tenant each keep their job: nothing meant for one run drops another's", async () => {
+    const tenantId = randomUUID();
+    const [first, second] = [randomUUID(), randomUUID()];
+    await Promise.all([enqueueRun(queue, { tenantId, runId: first }), enqueueRun(queue, { tenantId, runId: second })]);
+    const ids = (await queue.getWaiting()).filter((j) => j.data.tenantId === tenantId).map((job) => job.id);
+    expect(ids.sort()).toEqual([first, second].sort());
+  });
+
+  test("a finished job of the run (approved, handed back, resumed) is replaced by a new one", async () => {
+    const tenantId = randomUUID();
+    const runId = randomUUID();
+    // A queue of its own: the worker below takes the first waiting job.
+    const own = createSyncQueue({ connection, prefix: `${prefix}-finished` });
+    await enqueueRun(own, { tenantId, runId });
+    // A worker takes the job and finishes it, as the blocked run's first execution did.
+    const worker = new Worker(SYNC_QUEUE, null, { connection, prefix: `${prefix}-finished`, autorun: false });
+    try {
+      const taken = await worker.getNextJob("test-token");
+      expect(taken?.id).toBe(runId);
+      await taken!.moveToCompleted({ kind: "finished" }, "test-token", false);
+    } finally {
+      await worker.close();
+    }
+    try {
+      expect(await (await own.getJob(runId))!.getState()).toBe("completed");
+      expect(await enqueueRun(own, { tenantId, runId })).toBe("added");
+      expect(await (await own.getJob(runId))!.getState()).toBe("waiting");
+    } finally {
+      await own.obliterate({ force: true });
+      await own.close();
+    }
   });
 
   test("runs of different tenants are not deduplicated against each other", async () => {
