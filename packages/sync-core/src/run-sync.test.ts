@@ -22,7 +22,21 @@ function setup(users: DirectoryUser[], groups: InMemoryGroup[], options: { pageS
   const recorder = new RecordingRunRecorder();
   const run = (
     mappings: GroupMapping[],
-    extra: Partial<Pick<RunSyncInput, "dryRun" | "approved" | "tenantId" | "approvedActionIds" | "settings">> = {},
+    extra: Partial<
+      Pick<
+        RunSyncInput,
+        | "dryRun"
+        | "approved"
+        | "tenantId"
+        | "approvedActionIds"
+        | "settings"
+        | "heldActions"
+        | "retry"
+        | "random"
+        | "signal"
+        | "directoryConcurrency"
+      >
+    > = {},
   ) =>
     runSync(
       { directory, rescue, recorder, clock },
@@ -107,6 +121,125 @@ describe("runSync", () => {
   });
 });
 
+describe("runSync: reading both sides", () => {
+  const transient = (retryAfterMs?: number) =>
+    new SyncPortError("throttled", {
+      code: "TooManyRequests",
+      retryable: true,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+
+  it("retries a directory read with the run's retry policy: its jittered backoff, then gives up after its tries", async () => {
+    const { clock, directory, run } = setup([directoryUser("u1")], [group("g1", ["u1"])]);
+    directory.failNext(transient());
+    const { report } = await run([groupMapping("m1", "g1", GROUP_A)], {
+      retry: { baseDelayMs: 1000 },
+      random: () => 0,
+    });
+    expect(report.counts.create.succeeded).toBe(1);
+    expect(clock.sleeps).toEqual([500]);
+    // the report times the run on the run's clock, backoff included
+    expect(report.durationMs).toBe(500);
+
+    directory.failNext(transient(), transient());
+    await expect(run([groupMapping("m1", "g1", GROUP_A)], { retry: { maxAttempts: 2 } })).rejects.toMatchObject({
+      code: "TooManyRequests",
+    });
+  });
+
+  it("does not wait out a read's backoff once the run is cancelled", async () => {
+    const { clock, directory, rescue, run } = setup([directoryUser("u1")], [group("g1", ["u1"])]);
+    const controller = new AbortController();
+    controller.abort();
+    directory.failNext(transient(1000));
+    await expect(run([groupMapping("m1", "g1", GROUP_A)], { signal: controller.signal })).rejects.toMatchObject({
+      code: "TooManyRequests",
+    });
+    expect(clock.sleeps).toEqual([]);
+    expect(rescue.writeCount()).toBe(0);
+  });
+
+  it("fails the run with Rescue's own error when the tree cannot be read, recording no plan", async () => {
+    const { rescue, recorder, run } = setup([directoryUser("u1")], [group("g1", ["u1"])]);
+    rescue.failNext(new SyncPortError("bad authcode", { code: "INVALID_SECRETAUTHCODE" }));
+    const failure = run([groupMapping("m1", "g1", GROUP_A)]);
+    await expect(failure).rejects.toBeInstanceOf(SyncPortError);
+    await expect(failure).rejects.toMatchObject({ code: "INVALID_SECRETAUTHCODE" });
+    expect(recorder.plans).toEqual([]);
+    expect(rescue.writeCount()).toBe(0);
+  });
+
+  it("reports the calls of this run only, when the worker reuses its ports", async () => {
+    const { run } = setup([directoryUser("u1")], [group("g1", ["u1"])]);
+    await run([groupMapping("m1", "g1", GROUP_A)]);
+    const { report } = await run([groupMapping("m1", "g1", GROUP_A)]);
+    // one page of members, one tree, nothing to write
+    expect(report.calls).toEqual({ directory: 1, rescue: 1 });
+  });
+
+  it("reports progress phase by phase: each group read, the tree read, the plan, then the apply", async () => {
+    const { recorder, run } = setup(
+      [directoryUser("u1"), directoryUser("u2")],
+      [group("g1", ["u1"]), group("g2", ["u2"])],
+    );
+    await run([groupMapping("m1", "g1", GROUP_A), groupMapping("m2", "g2", GROUP_B)]);
+    const events = recorder.progressEvents;
+    const ofPhase = (phase: string) => events.filter((e) => e.phase === phase).map(({ done, total }) => [done, total]);
+    expect(ofPhase("read-directory")).toEqual([
+      [0, 2],
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(ofPhase("read-rescue")).toEqual([[1, 1]]);
+    expect(ofPhase("plan")).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
+    expect(events.at(-1)).toEqual({ phase: "apply", done: 2, total: 2 });
+    const firstOf = (phase: string) => events.findIndex((e) => e.phase === phase);
+    expect(firstOf("read-directory")).toBe(0);
+    expect(firstOf("plan")).toBeGreaterThan(events.findLastIndex((e) => e.phase.startsWith("read-")));
+    expect(firstOf("apply")).toBeGreaterThan(events.findLastIndex((e) => e.phase === "plan"));
+  });
+
+  it("reads at most 4 groups at once by default, or as many as the run says", async () => {
+    const groups = Array.from({ length: 6 }, (_, i) => group(`g${i}`, [`u${i}`]));
+    const users = groups.map((_, i) => directoryUser(`u${i}`));
+    const mappings = groups.map((g, i) => groupMapping(`m${i}`, g.id, GROUP_A));
+    const { directory, run } = setup(users, groups);
+    let inFlight = 0;
+    let most = 0;
+    const read = directory.groupMembers.bind(directory);
+    directory.groupMembers = async function* (groupId, options) {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      yield* read(groupId, options);
+      inFlight -= 1;
+    };
+    await run(mappings, { dryRun: true });
+    expect(most).toBe(4);
+    most = 0;
+    await run(mappings, { dryRun: true, directoryConcurrency: 2 });
+    expect(most).toBe(2);
+  });
+});
+
+describe("rule 9: runSync holds an action Rescue refused before with an unknown code", () => {
+  it("neither sends the held action nor fails the run; the plan warns that it is held", async () => {
+    const { rescue, run } = setup([directoryUser("u1")], [group("g1", ["u1"])]);
+    const mappings = [groupMapping("m1", "g1", GROUP_A)];
+    const preview = await run(mappings, { dryRun: true });
+    const create = preview.plan.actions[0]!;
+    const hold = { actionId: create.id, inputFingerprint: create.inputFingerprint!, code: "NEWCODE", message: "raw" };
+    const { plan, report } = await run(mappings, { heldActions: [hold] });
+    expect(plan.actions).toEqual([]);
+    expect(plan.warnings).toEqual([expect.objectContaining({ code: "action-held", actionId: "create:u1" })]);
+    expect(report.status).toBe("succeeded");
+    expect(rescue.writeCount()).toBe(0);
+  });
+});
+
 describe("rule 10: a dry run computes and records the plan and applies nothing", () => {
   it("reads both sides, records the plan, and makes no write call", async () => {
     const { rescue, recorder, run } = setup([directoryUser("u1"), directoryUser("u2")], [group("g1", ["u1", "u2"])]);
@@ -188,8 +321,12 @@ describe("rule 11: an approved run applies only what was approved and still appl
       .map((t) => t.email)
       .sort();
     expect(disabled).toEqual(["u2@example.com", "u3@example.com"]);
-    expect(recorder.logs.map((line) => line.message)).toContain(
-      "approved run: applying the approved actions that still apply",
-    );
+    // The recorded plan is what is applied; the log says what no longer applies and what waits for the next run.
+    expect(recorder.plans.at(-1)?.plan.counts).toEqual({ adopt: 0, create: 0, update: 0, enable: 0, disable: 2 });
+    expect(recorder.logs).toContainEqual({
+      level: "info",
+      message: "approved run: applying the approved actions that still apply",
+      context: { approved: 3, stillApply: 2, newSinceApproval: 1 },
+    });
   });
 });

@@ -139,10 +139,11 @@ describe("executePlan", () => {
     expect(most).toBe(3);
     expect(report.counts.update.succeeded).toBe(12);
     expect(report.counts.enable.succeeded).toBe(12);
+    expect(rescue.technicians().every((t) => t.status === "enabled")).toBe(true);
   });
 
   it("retries transient errors with exponential backoff and jitter, honouring Retry-After", async () => {
-    const { clock, rescue, plan, execute } = await world(users(1));
+    const { clock, rescue, recorder, plan, execute } = await world(users(1));
     rescue.failNext(
       new SyncPortError("busy", { code: "ERROR", retryable: true }),
       new SyncPortError("throttled", { code: "ERROR", retryable: true, retryAfterMs: 5000 }),
@@ -154,6 +155,16 @@ describe("executePlan", () => {
     expect(clock.sleeps[0]).toBeLessThanOrEqual(100);
     expect(clock.sleeps[1]).toBe(5000);
     expect(rescue.technicians()).toHaveLength(1);
+    expect(recorder.outcomes).toEqual([expect.objectContaining({ actionId: "create:u0", attempts: 3 })]);
+    // the report times the run on the run's clock, waits included
+    expect(report.durationMs).toBe(clock.sleeps[0]! + 5000);
+  });
+
+  it("draws the backoff's jitter from the run's random source", async () => {
+    const { clock, rescue, plan, execute } = await world(users(1));
+    rescue.failNext(new SyncPortError("busy", { code: "ERROR", retryable: true }));
+    await execute(plan, { retry: { baseDelayMs: 100 }, random: () => 0 });
+    expect(clock.sleeps).toEqual([50]);
   });
 
   it("gives up after maxAttempts and fails only that action", async () => {
@@ -255,6 +266,9 @@ describe("executePlan", () => {
     const report = await execute(plan, { retry: { maxAttempts: 3 } });
     expect(calls).toBe(3);
     expect(report.counts.create.failed).toBe(1);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ actionId: "create:u0", code: "ERROR", retryable: true }),
+    ]);
   });
 
   it("stops at a batch boundary when aborted, recording what did not start as cancelled", async () => {
@@ -272,12 +286,200 @@ describe("executePlan", () => {
     expect(recorder.outcomes.filter((o) => o.status === "cancelled")).toHaveLength(4);
   });
 
-  it("stops the run when the recorder fails, since it cannot go on without a trace", async () => {
-    const { recorder, plan, execute } = await world(users(3), { maxCreateBatch: 1 });
+  it("stops the run when the recorder fails, since it cannot go on without a trace: nothing more is written", async () => {
+    const { rescue, recorder, plan, execute } = await world(users(3), { maxCreateBatch: 1 });
     recorder.recordLinks = async () => {
       throw new Error("database down");
     };
     await expect(execute(plan)).rejects.toThrow("database down");
+    expect(rescue.technicians()).toHaveLength(1);
+  });
+
+  it("stops updates and status changes too when the recorder fails, and applies no later phase", async () => {
+    const nodes = users(4).map((u, i) => technicianNode(100 + i, GROUP_A, { name: "old", email: u.mail! }));
+    const links = nodes.map((node, i) => ({ entraUserId: `u${i}`, rescueNodeId: node.id }));
+    const { rescue, recorder, plan, execute } = await world(users(5), { nodes, links });
+    expect(plan.counts).toMatchObject({ update: 4, create: 1 });
+    let failures = 1;
+    const recordOutcomes = recorder.recordOutcomes.bind(recorder);
+    recorder.recordOutcomes = async (outcomes) => {
+      if (failures-- > 0) throw new Error("database down");
+      await recordOutcomes(outcomes);
+    };
+    await expect(execute(plan, { concurrency: 1, outcomeBatchSize: 1 })).rejects.toThrow("database down");
+    expect(rescue.technicians().filter((t) => t.name !== "old")).toHaveLength(1);
+    expect(rescue.technicians()).toHaveLength(4);
+  });
+
+  it("runs at most createConcurrency bulk creates at once", async () => {
+    const { rescue, plan, execute } = await world(users(8), { maxCreateBatch: 2 });
+    let inFlight = 0;
+    let most = 0;
+    const create = rescue.createTechnicians.bind(rescue);
+    rescue.createTechnicians = async (requests) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight -= 1;
+      return create(requests);
+    };
+    const report = await execute(plan, { createConcurrency: 2 });
+    expect(report.counts.create.succeeded).toBe(8);
+    expect(most).toBe(2);
+  });
+
+  it("fails as NO_RESULT a technician Rescue's bulk reply says nothing about, and creates the rest", async () => {
+    const { rescue, recorder, plan, execute } = await world(users(3));
+    const create = rescue.createTechnicians.bind(rescue);
+    rescue.createTechnicians = async (requests) => create(requests.filter((r) => r.ref !== "u1"));
+    const report = await execute(plan);
+    expect(report.counts.create).toMatchObject({ succeeded: 2, failed: 1 });
+    expect(report.failures).toEqual([
+      expect.objectContaining({
+        actionId: "create:u1",
+        code: "NO_RESULT",
+        message: "Rescue returned no result for this technician",
+      }),
+    ]);
+    expect(recorder.links().map((l) => l.entraUserId)).toEqual(["u0", "u2"]);
+  });
+
+  it("renews the session once for all creates that met it expired, and waits the longest Retry-After", async () => {
+    const { clock, rescue, plan, execute } = await world(users(4));
+    let renewals = 0;
+    const renew = rescue.renewSession.bind(rescue);
+    rescue.renewSession = async () => {
+      renewals += 1;
+      await renew();
+    };
+    const create = rescue.createTechnicians.bind(rescue);
+    let round = 0;
+    rescue.createTechnicians = async (requests) => {
+      round += 1;
+      if (round > 1) return create(requests);
+      const expired = new SyncPortError("expired", { code: "NOTLOGGEDIN", sessionExpired: true });
+      const busy = (retryAfterMs: number) =>
+        new SyncPortError("busy", { code: "ERROR", retryable: true, retryAfterMs });
+      return [
+        { ref: "u0", ok: false, error: expired },
+        { ref: "u1", ok: false, error: expired },
+        { ref: "u2", ok: false, error: busy(3000) },
+        ...(await create(requests.filter((r) => r.ref === "u3"))),
+      ];
+    };
+    const report = await execute(plan, { retry: { baseDelayMs: 100 } });
+    expect(report.counts.create.succeeded).toBe(4);
+    expect(renewals).toBe(1);
+    expect(clock.sleeps).toEqual([3000]);
+  });
+
+  it("renews again for a create that meets the session expired again in a later round", async () => {
+    const { rescue, plan, execute } = await world(users(1));
+    let renewals = 0;
+    rescue.renewSession = async () => {
+      renewals += 1;
+    };
+    const create = rescue.createTechnicians.bind(rescue);
+    let expiries = 2;
+    rescue.createTechnicians = async (requests) => {
+      if (expiries-- > 0) {
+        return requests.map((r) => ({
+          ref: r.ref,
+          ok: false as const,
+          error: new SyncPortError("expired", { code: "NOTLOGGEDIN", sessionExpired: true }),
+        }));
+      }
+      return create(requests);
+    };
+    const report = await execute(plan);
+    expect(report.counts.create.succeeded).toBe(1);
+    expect(renewals).toBe(2);
+  });
+
+  it("does not log in again for a create that failed only transiently", async () => {
+    const { rescue, plan, execute } = await world(users(1));
+    let renewals = 0;
+    rescue.renewSession = async () => {
+      renewals += 1;
+    };
+    const create = rescue.createTechnicians.bind(rescue);
+    let transient = 1;
+    rescue.createTechnicians = async (requests) =>
+      transient-- > 0
+        ? requests.map((r) => ({
+            ref: r.ref,
+            ok: false as const,
+            error: new SyncPortError("busy", { code: "ERROR", retryable: true }),
+          }))
+        : create(requests);
+    const report = await execute(plan);
+    expect(report.counts.create.succeeded).toBe(1);
+    expect(renewals).toBe(0);
+  });
+
+  it("when cancelled mid-way, fails the call in flight without waiting to retry it and cancels what did not start", async () => {
+    const nodes = users(3).map((u, i) => technicianNode(100 + i, GROUP_A, { name: "old", email: u.mail! }));
+    const links = nodes.map((node, i) => ({ entraUserId: `u${i}`, rescueNodeId: node.id }));
+    const { clock, rescue, recorder, plan, execute } = await world(users(3), { nodes, links });
+    const controller = new AbortController();
+    rescue.updateTechnician = async () => {
+      controller.abort();
+      throw new SyncPortError("busy", { code: "ERROR", retryable: true, retryAfterMs: 1000 });
+    };
+    const report = await execute(plan, { concurrency: 1, signal: controller.signal });
+    expect(report.status).toBe("cancelled");
+    expect(report.counts.update).toEqual({ planned: 3, succeeded: 0, failed: 1, cancelled: 2 });
+    expect(clock.sleeps).toEqual([]);
+    expect(recorder.outcomes.filter((o) => o.status === "cancelled")).toEqual([
+      expect.objectContaining({ actionId: "update:u1", rescueNodeId: 101, attempts: 0 }),
+      expect.objectContaining({ actionId: "update:u2", rescueNodeId: 102, attempts: 0 }),
+    ]);
+  });
+
+  it("rule 3: adopting an identical technician records the link with its key data and writes nothing", async () => {
+    const user = users(1)[0]!;
+    const nodes = [
+      technicianNode(100, GROUP_B, defaultFields(user), { nick: "Givenu0", ssoId: user.userPrincipalName }),
+    ];
+    const { rescue, recorder, execute } = await world([user], { nodes });
+    // planned from the full tree (as an adapter that reads nick and SSO id with getUser)
+    const plan = planRun({
+      mappings: [groupMapping("m1", "g1", GROUP_A)],
+      directory: directorySnapshot({ m1: [user] }),
+      tree: rescue.allNodes(),
+      links: [],
+    });
+    expect(plan.actions.map((a) => a.id)).toEqual(["adopt:u0"]);
+    const writes = rescue.writeCount();
+    const report = await execute(plan);
+    expect(report.counts.adopt).toEqual({ planned: 1, succeeded: 1, failed: 0, cancelled: 0 });
+    expect(recorder.outcomes).toEqual([
+      expect.objectContaining({ actionId: "adopt:u0", status: "succeeded", rescueNodeId: 100, attempts: 0 }),
+    ]);
+    expect(recorder.links()).toEqual([{ entraUserId: "u0", rescueNodeId: 100, fields: defaultFields(user) }]);
+    expect(rescue.writeCount()).toBe(writes);
+  });
+
+  it("ends the sync log with the run's outcome: info when everything succeeded, warn when an action failed", async () => {
+    const ok = await world(users(1));
+    await ok.execute(ok.plan);
+    expect(ok.recorder.logs.at(-1)).toEqual({
+      level: "info",
+      message: "run succeeded",
+      context: { failures: 0, rescueCalls: 1 },
+    });
+
+    const failing = await world(users(2));
+    failing.rescue.adminAddNode({
+      ...technicianNode(60, 3, { name: "Boss", email: "u1@example.com" }),
+      kind: "administrator",
+    });
+    await failing.execute(failing.plan);
+    expect(failing.recorder.logs.at(-1)).toEqual({
+      level: "warn",
+      message: "run completed-with-failures",
+      context: { failures: 1, rescueCalls: 1 },
+    });
   });
 
   it("forgets stale links and records adoptions as links", async () => {
@@ -289,6 +491,81 @@ describe("executePlan", () => {
     expect(plan.actions.map((a) => a.kind)).toEqual(["adopt", "update"]);
     await execute(plan);
     expect(recorder.links()).toEqual([{ entraUserId: "u0", rescueNodeId: 100, fields: defaultFields(users(1)[0]!) }]);
+  });
+});
+
+describe("executePlan: session renewal and errors that are not Rescue's", () => {
+  const linkedWorld = async (count: number) => {
+    const nodes = users(count).map((u, i) => technicianNode(100 + i, GROUP_A, { name: "old", email: u.mail! }));
+    const links = nodes.map((node, i) => ({ entraUserId: `u${i}`, rescueNodeId: node.id }));
+    return world(users(count), { nodes, links });
+  };
+  const expired = () => new SyncPortError("expired", { code: "NOTLOGGEDIN", sessionExpired: true });
+
+  it("repeats the call at once after renewing the session: no backoff, and not counted against the tries", async () => {
+    const { clock, rescue, plan, execute } = await linkedWorld(1);
+    rescue.failNext(expired());
+    const report = await execute(plan, { retry: { maxAttempts: 1 } });
+    expect(report.status).toBe("succeeded");
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it("a call that met the expired session before a renewal finished does not log in again after it", async () => {
+    const { rescue, plan, execute } = await linkedWorld(2);
+    let renewals = 0;
+    const renew = rescue.renewSession.bind(rescue);
+    rescue.renewSession = async () => {
+      renewals += 1;
+      await renew();
+    };
+    const update = rescue.updateTechnician.bind(rescue);
+    const expiredOnce = new Set<number>();
+    rescue.updateTechnician = async (nodeId, fields, options) => {
+      if (!expiredOnce.has(nodeId)) {
+        expiredOnce.add(nodeId);
+        // technician 101's call is slower: its failure arrives after 100's renewal is done
+        if (nodeId === 101) await new Promise((resolve) => setTimeout(resolve, 5));
+        throw expired();
+      }
+      return update(nodeId, fields, options);
+    };
+    const report = await execute(plan, { concurrency: 2 });
+    expect(report.counts.update.succeeded).toBe(2);
+    expect(renewals).toBe(1);
+  });
+
+  it("fails the action with the login's error when renewing the session fails, and goes on", async () => {
+    const { rescue, plan, execute } = await linkedWorld(2);
+    rescue.renewSession = async () => {
+      throw new SyncPortError("login refused", { code: "INVALID_SECRETAUTHCODE" });
+    };
+    rescue.failNext(expired());
+    const report = await execute(plan, { concurrency: 1 });
+    expect(report.status).toBe("completed-with-failures");
+    expect(report.failures).toEqual([
+      expect.objectContaining({ actionId: "update:u0", code: "INVALID_SECRETAUTHCODE" }),
+    ]);
+    expect(report.counts.update.succeeded).toBe(1);
+  });
+
+  it("fails an action once, as UNEXPECTED with the error's message, when the adapter throws something else", async () => {
+    const { clock, rescue, recorder, plan, execute } = await linkedWorld(2);
+    const update = rescue.updateTechnician.bind(rescue);
+    rescue.updateTechnician = async (nodeId, fields, options) => {
+      if (nodeId === 100) throw new TypeError("cannot read properties of undefined");
+      return update(nodeId, fields, options);
+    };
+    const report = await execute(plan);
+    expect(report.failures).toEqual([
+      expect.objectContaining({
+        actionId: "update:u0",
+        code: "UNEXPECTED",
+        message: "cannot read properties of undefined",
+      }),
+    ]);
+    expect(recorder.outcomes.find((o) => o.actionId === "update:u0")).toMatchObject({ status: "failed", attempts: 1 });
+    expect(clock.sleeps).toEqual([]);
+    expect(report.counts.update.succeeded).toBe(1);
   });
 });
 
@@ -350,10 +627,16 @@ describe("rule 9: a Rescue rule that refuses an action fails that one action wit
       nodes,
       links: [{ entraUserId: "u0", rescueNodeId: 100 }],
     });
-    rescue.refuseWritesTo(100, new SyncPortError("bad node", { code: "INVALIDPARAM_NODE" }));
+    const hint = "Check the technician in the Rescue Admin Center";
+    rescue.refuseWritesTo(100, new SyncPortError("bad node", { code: "INVALIDPARAM_NODE", hint }));
     const report = await execute(plan);
-    expect(report.failures).toEqual([expect.objectContaining({ code: "INVALIDPARAM_NODE" })]);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ code: "INVALIDPARAM_NODE", message: "bad node", hint }),
+    ]);
     expect(clock.sleeps).toEqual([]);
+    // a documented refusal is neither held for later runs nor worth a sooner re-run
+    expect(report.failures[0]).not.toHaveProperty("holdUntilInputChanges");
+    expect(report.failures[0]).not.toHaveProperty("retryable");
   });
 });
 
@@ -367,6 +650,13 @@ describe("rule 10: a dry run records the plan and applies nothing", () => {
     expect(recorder.plans).toEqual([{ plan, dryRun: true }]);
     expect(recorder.outcomes).toEqual([]);
     expect(report.counts.create).toEqual({ planned: 3, succeeded: 0, failed: 0, cancelled: 0 });
+    expect(recorder.logs).toEqual([
+      {
+        level: "info",
+        message: expect.stringMatching(/^dry run: .*nothing applied/),
+        context: { counts: plan.counts },
+      },
+    ]);
   });
 });
 
@@ -377,11 +667,19 @@ describe("rule 11: over the safety threshold nothing is applied until a person a
   const links = nodes.map((node, i) => ({ entraUserId: `u${i}`, rescueNodeId: node.id }));
 
   it("applies nothing for a blocked plan", async () => {
-    const { rescue, plan, execute } = await world([directoryUser("new")], { nodes, links });
+    const { rescue, recorder, plan, execute } = await world([directoryUser("new")], { nodes, links });
     expect(plan.status).toBe("blocked");
     const writes = rescue.writeCount();
     const report = await execute(plan);
     expect(report.status).toBe("blocked");
+    // the sync log says why, with the numbers a person weighs before approving
+    expect(recorder.logs).toEqual([
+      {
+        level: "warn",
+        message: expect.stringMatching(/safety threshold exceeded: nothing applied until a person approves/),
+        context: { safety: { disableCount: 6, linkedCount: 6, allowed: 5, blocked: true } },
+      },
+    ]);
     expect(rescue.writeCount()).toBe(writes);
     expect(rescue.technicians().every((t) => t.status === "enabled")).toBe(true);
   });

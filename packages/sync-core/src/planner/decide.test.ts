@@ -1,4 +1,4 @@
-import type { DirectoryUser, GroupMapping, Link, RescueNode } from "../domain";
+import type { DirectoryUser, GroupMapping, Link, RescueNode, TenantSyncSettings } from "../domain";
 import type { HeldAction } from "../plan";
 import { directorySnapshot, directoryUser, groupMapping, rescueTree, technicianNode } from "../testing";
 import { decideActions } from "./decide";
@@ -19,6 +19,7 @@ function decide(
     mappings?: GroupMapping[];
     ssoIdFromEntra?: boolean;
     heldActions?: HeldAction[];
+    settings?: TenantSyncSettings;
   } = {},
 ) {
   const mappings = options.mappings ?? [groupMapping("m1", "g1", GROUP_A)];
@@ -29,7 +30,7 @@ function decide(
     includeGuests: false,
     isTechnicianGroup: (id) => isTechnicianGroup(index, id),
   });
-  const guarded = guardFields(scope.entries.values(), compileFieldDerivation(resolveFieldRules(undefined)));
+  const guarded = guardFields(scope.entries.values(), compileFieldDerivation(resolveFieldRules(options.settings)));
   return decideActions({
     users: guarded.users,
     matches: matchUsers(index, guarded.users),
@@ -78,7 +79,7 @@ describe("decide phase — rule 2: create in the mapped group", () => {
     const result = decide([u1], { nodes: [node100()], links: [{ entraUserId: "other", rescueNodeId: 100 }] });
     expect(result.actions.map((a) => a.id)).toEqual(["disable:other"]);
     expect(result.warnings).toEqual([
-      expect.objectContaining({ code: "email-in-use", entraUserId: "u1", rescueNodeId: 100 }),
+      expect.objectContaining({ code: "email-in-use", entraUserId: "u1", rescueNodeId: 100, field: "email" }),
     ]);
   });
 });
@@ -123,6 +124,73 @@ describe("decide phase — rule 4: linked → update only the key data that chan
     ]);
   });
 
+  it.each([
+    ["name", { name: "Renamed by an admin" }, { field: "name", before: "Renamed by an admin", after: "User u1" }],
+    ["email", { email: "admin@example.com" }, { field: "email", before: "admin@example.com", after: "u1@example.com" }],
+  ] as const)(
+    "sets back a %s an admin changed in Rescue: the tree wins over what the link remembers",
+    (_f, tree, change) => {
+      const { actions } = decide([u1], { nodes: [node100(tree)], links: [link100()] });
+      expect(actions).toEqual([expect.objectContaining({ kind: "update", changes: [change] })]);
+    },
+  );
+
+  it("writes all four fields to a linked technician Rescue shows blank, with nothing remembered", () => {
+    const blank = node100({ name: "", email: "" });
+    const { actions } = decide([u1], { nodes: [blank], links: [{ entraUserId: "u1", rescueNodeId: 100 }] });
+    expect(actions).toEqual([
+      expect.objectContaining({
+        kind: "update",
+        fields: { name: "User u1", nick: "Givenu1", email: "u1@example.com", ssoId: "u1@corp.example.com" },
+        changes: [
+          { field: "name", before: null, after: "User u1" },
+          { field: "nick", before: null, after: "Givenu1" },
+          { field: "email", before: null, after: "u1@example.com" },
+          { field: "ssoId", before: null, after: "u1@corp.example.com" },
+        ],
+      }),
+    ]);
+  });
+
+  it("compares with what the link remembers where the tree shows nothing, and keeps that email", () => {
+    const blank = node100({ name: "", email: "", nick: "Givenu1" });
+    const { actions, warnings } = decide([directoryUser("u1", { displayName: "New Name" })], {
+      nodes: [blank],
+      links: [link100()],
+    });
+    expect(actions).toEqual([
+      expect.objectContaining({
+        changes: [{ field: "name", before: "User u1", after: "New Name" }],
+        fields: expect.objectContaining({ email: "u1@example.com" }),
+      }),
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it("writes nothing when the email is unknown and another technician holds the user's (the port writes all four)", () => {
+    const blank = node100({ name: "", email: "" });
+    const holder = technicianNode(101, GROUP_A, { name: "Other", email: "u1@example.com" });
+    const { actions, warnings } = decide([u1], {
+      nodes: [blank, holder],
+      links: [
+        { entraUserId: "u1", rescueNodeId: 100 },
+        { entraUserId: "other", rescueNodeId: 101 },
+      ],
+    });
+    expect(actions.map((a) => a.id)).toEqual(["disable:other"]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: "email-in-use", entraUserId: "u1", rescueNodeId: 100, field: "email" }),
+    ]);
+  });
+
+  it("adopts a technician Rescue shows without a name, and writes the user's", () => {
+    const { actions } = decide([u1], { nodes: [node100({ name: "" })] });
+    expect(actions.map((a) => a.id)).toEqual(["adopt:u1", "update:u1"]);
+    expect(actions[1]).toMatchObject({
+      changes: expect.arrayContaining([{ field: "name", before: null, after: "User u1" }]),
+    });
+  });
+
   it("plans nothing for a change of case in the email (rule 13)", () => {
     const result = decide([directoryUser("u1", { mail: "U1@EXAMPLE.com" })], {
       nodes: [node100()],
@@ -146,6 +214,29 @@ describe("decide phase — rule 16: a non-empty SSO id in Rescue is kept unless 
     ]);
   });
 
+  it("sets back an SSO id an admin changed in Rescue when Entra is the source, whatever the link remembers", () => {
+    const { actions } = decide([u1], {
+      nodes: [node100({ nick: "Givenu1", ssoId: "admin-set" })],
+      links: [link100()],
+      ssoIdFromEntra: true,
+    });
+    expect(actions).toEqual([
+      expect.objectContaining({ changes: [{ field: "ssoId", before: "admin-set", after: "u1@corp.example.com" }] }),
+    ]);
+  });
+
+  it("rule 13: leaves an empty SSO id empty when the user has none to give", () => {
+    const { actions } = decide([directoryUser("u1", { displayName: "New Name" })], {
+      nodes: [node100({ nick: "Givenu1", ssoId: "" })],
+      links: [link100({ ssoId: "" })],
+      settings: { attributeMapping: { ssoId: ["employeeId"] } },
+    });
+    expect(actions).toEqual([
+      expect.objectContaining({ changes: [{ field: "name", before: "User u1", after: "New Name" }] }),
+    ]);
+    expect(actions[0]).not.toHaveProperty("keepSsoIdIfSet");
+  });
+
   it("writes an SSO id it cannot see only if Rescue's is empty: the write checks", () => {
     const { actions } = decide([u1], { nodes: [node100({ nick: "Givenu1" })] });
     expect(actions.find((a) => a.kind === "update")).toMatchObject({ keepSsoIdIfSet: true });
@@ -163,7 +254,9 @@ describe("decide phase — rules 5 and 6: status", () => {
       nodes: [node100()],
       links: [link100()],
     });
-    expect(actions).toEqual([expect.objectContaining({ kind: "disable", disableReason: "disabled-in-entra" })]);
+    expect(actions).toEqual([
+      expect.objectContaining({ kind: "disable", id: "disable:u1", disableReason: "disabled-in-entra" }),
+    ]);
   });
 
   it("disables a linked technician out of every mapping's scope, named as Rescue knows it, never deletes", () => {
@@ -175,6 +268,14 @@ describe("decide phase — rules 5 and 6: status", () => {
         subject: { name: "User u1", email: "u1@example.com" },
       }),
     ]);
+  });
+
+  it("names a technician out of scope that Rescue shows without an email, and nothing remembered, by its name only", () => {
+    const { actions } = decide([], {
+      nodes: [node100({ email: null })],
+      links: [{ entraUserId: "u1", rescueNodeId: 100 }],
+    });
+    expect(actions).toEqual([expect.objectContaining({ subject: { name: "User u1", email: null } })]);
   });
 
   it("leaves an already-disabled technician out of scope alone", () => {

@@ -46,6 +46,78 @@ describe("guard phase — values Rescue would refuse leave that one user alone, 
       { mappingId: "m1", member: { id: "g1", kind: "guest", displayName: "Guest One", reason: "no-usable-email" } },
     ]);
   });
+
+  it("tallies an #EXT# account that is not marked guest as a user with no usable email", () => {
+    const external = directoryUser("x1", {
+      mail: null,
+      userPrincipalName: "x1_contoso.com#EXT#@fabrikam.onmicrosoft.com",
+    });
+    const result = guardFields([entry(external)], derive);
+    expect(result.skips).toEqual([expect.objectContaining({ member: expect.objectContaining({ kind: "user" }) })]);
+  });
+
+  it("tallies a guest without a mail as skipped even when its sign-in name is not #EXT# (the mapping reads the mail only)", () => {
+    const mailOnly = compileFieldDerivation({
+      mapping: { ...DEFAULT_ATTRIBUTE_MAPPING, email: ["mail"] },
+      limits: DEFAULT_FIELD_LIMITS,
+    });
+    const guest = directoryUser("g2", { userType: "guest", mail: null });
+    const result = guardFields([entry(guest)], mailOnly);
+    expect(result.warnings).toEqual([]);
+    expect(result.skips).toEqual([
+      expect.objectContaining({ member: expect.objectContaining({ id: "g2", kind: "guest" }) }),
+    ]);
+  });
+
+  it("still warns about a skipped guest's other problems (only the missing email becomes the tally)", () => {
+    const guest = directoryUser("g3", {
+      userType: "guest",
+      mail: null,
+      displayName: "A guest name longer than ten",
+      userPrincipalName: "g3_contoso.com#EXT#@fabrikam.onmicrosoft.com",
+    });
+    const result = guardFields([entry(guest)], derive);
+    expect(result.warnings).toEqual([expect.objectContaining({ code: "field-too-long", field: "name" })]);
+    expect(result.skips).toHaveLength(1);
+  });
+});
+
+describe("guard phase — field limits: Rescue takes a value up to the limit, not one character more", () => {
+  const limits = { name: 8, nick: 6, email: 20, ssoId: 10 };
+  const exact = compileFieldDerivation({ mapping: DEFAULT_ATTRIBUTE_MAPPING, limits });
+  // name 8, nick 6, email 20, SSO id 10 characters: each exactly at its limit
+  const atLimit = directoryUser("u1", {
+    displayName: "Ann Leee",
+    givenName: "Annnnn",
+    mail: "ann@example-mail.com",
+    userPrincipalName: "ann@x.corp",
+  });
+
+  it("accepts every field at its limit", () => {
+    expect(guardFields([entry(atLimit)], exact).warnings).toEqual([]);
+  });
+
+  it.each([
+    ["name", { displayName: "Ann Leeee" }],
+    ["nick", { givenName: "Annnnnn" }],
+    ["email", { mail: "ann@example-mails.com" }],
+    ["ssoId", { userPrincipalName: "ann@xy.corp" }],
+  ] as const)("warns about a %s one character over", (field, overrides) => {
+    const result = guardFields([entry({ ...atLimit, ...overrides })], exact);
+    expect(result.warnings).toEqual([expect.objectContaining({ code: "field-too-long", field })]);
+  });
+
+  it("names the user by sign-in name and id in a missing-field warning, so a person can find them", () => {
+    const mailOnly = compileFieldDerivation({
+      mapping: { ...DEFAULT_ATTRIBUTE_MAPPING, email: ["mail"] },
+      limits: DEFAULT_FIELD_LIMITS,
+    });
+    const result = guardFields([entry(directoryUser("u8", { displayName: null, mail: null }))], mailOnly);
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "u8@corp.example.com (u8) has no name",
+      "u8@corp.example.com (u8) has no email",
+    ]);
+  });
 });
 
 const disable = (entraUserId: string): SyncAction => ({

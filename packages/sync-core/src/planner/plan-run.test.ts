@@ -34,6 +34,8 @@ describe("rule 1: a member of a mapped group who passes the filter is in scope",
     const result = plan({ m1: [directoryUser("u1"), directoryUser("u2")] });
     expect(kinds(result.actions)).toEqual(["create:u1", "create:u2"]);
     expect(result.usersInScope).toBe(2);
+    // nothing was held, so nothing is released
+    expect(result.releasedHolds).toEqual([]);
   });
 
   it.each([
@@ -254,6 +256,7 @@ describe("rule 4: linked → update only the key data that changed in Entra", ()
         fields: expect.objectContaining({ email: "u1@example.com" }),
       }),
     ]);
+    expect(result.warnings).toEqual([]);
   });
 
   it("orders a chain of email changes so the freed email is taken one stage later", () => {
@@ -305,7 +308,12 @@ describe("rule 4: linked → update only the key data that changed in Entra", ()
         fields: expect.objectContaining({ email: "a@example.com" }),
       }),
     ]);
-    expect(result.warnings.filter((w) => w.code === "email-in-use").map((w) => w.entraUserId)).toEqual(["u1", "u2"]);
+    expect(
+      result.warnings.filter((w) => w.code === "email-in-use").map((w) => [w.entraUserId, w.rescueNodeId, w.field]),
+    ).toEqual([
+      ["u1", 50, "email"],
+      ["u2", 51, "email"],
+    ]);
   });
 });
 
@@ -521,6 +529,14 @@ describe("every planned action says who it is about (the portal's action table a
       const user = users.find((u) => u.id === action.entraUserId)!;
       expect(action.subject).toEqual({ name: user.displayName, email: user.mail });
     }
+  });
+
+  it("shows the email the technician gets under the tenant's attribute mapping, not the user's mail", () => {
+    const result = plan(
+      { m1: [directoryUser("u1", { mail: "ann@example.com" })] },
+      { settings: { attributeMapping: { email: ["userPrincipalName"] } } },
+    );
+    expect(result.actions[0]?.subject).toEqual({ name: "User u1", email: "u1@corp.example.com" });
   });
 });
 

@@ -238,4 +238,26 @@ describe("tallies", () => {
       },
     ]);
   });
+
+  it("merging two reads that share a member lists it once among the examples", () => {
+    const tallies = new SkippedMemberTallies();
+    const device = (id: string) => ({ id, displayName: null });
+    tallies.merge([{ reason: "not-a-user", kind: "device", count: 2, examples: [device("a"), device("c")] }]);
+    tallies.merge([{ reason: "not-a-user", kind: "device", count: 2, examples: [device("a"), device("b")] }]);
+    expect(tallies.toArray()[0]?.examples).toEqual([device("a"), device("b"), device("c")]);
+  });
+
+  it("are listed by reason, then kind, in a fixed order whatever order members arrive in", () => {
+    const tallies = new SkippedMemberTallies();
+    tallies.add({ id: "g", kind: "guest", displayName: null, reason: "no-usable-email" });
+    tallies.add({ id: "s", kind: "servicePrincipal", displayName: null, reason: "not-a-user" });
+    tallies.add({ id: "c", kind: "orgContact", displayName: null, reason: "not-a-user" });
+    tallies.add({ id: "n", kind: "group", displayName: null, reason: "nested-group-not-read" });
+    expect(tallies.toArray().map((t) => [t.reason, t.kind])).toEqual([
+      ["not-a-user", "orgContact"],
+      ["not-a-user", "servicePrincipal"],
+      ["nested-group-not-read", "group"],
+      ["no-usable-email", "guest"],
+    ]);
+  });
 });
