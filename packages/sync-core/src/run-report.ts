@@ -41,6 +41,8 @@ export interface RunReport {
   skippedMembers: SkippedMembers[];
   failures: ActionFailure[];
   safety: SafetyCheck;
+  /** Why a `blocked` run waits for a person when it is not the safety threshold (rule 14: a changed configuration). */
+  approvalReason?: string;
 }
 
 export function emptyActionCounts(): Record<SyncActionKind, ActionCounts> {

@@ -35,6 +35,7 @@ function setup(users: DirectoryUser[], groups: InMemoryGroup[], options: { pageS
         | "random"
         | "signal"
         | "directoryConcurrency"
+        | "requireApprovalForDisables"
       >
     > = {},
   ) =>
@@ -328,5 +329,43 @@ describe("rule 11: an approved run applies only what was approved and still appl
       message: "approved run: applying the approved actions that still apply",
       context: { approved: 3, stillApply: 2, newSinceApproval: 1 },
     });
+  });
+});
+
+describe("rule 14: a changed configuration asks before it disables anyone", () => {
+  const reason = (count: number) => `The configuration changed since the last preview: approve these ${count} disables.`;
+
+  it("stops blocked, applying nothing, when the plan disables anyone; says why; an approval applies it", async () => {
+    const users = ["u1", "u2", "u3"].map((id) => directoryUser(id));
+    const { directory, rescue, recorder, run } = setup(users, [group("g1", ["u1", "u2", "u3"])]);
+    const mappings = [groupMapping("m1", "g1", GROUP_A)];
+    await run(mappings);
+    // One leaves and one joins: one disable (under the safety threshold) and one create.
+    directory.setGroup(group("g1", ["u2", "u3", "u4"]));
+    directory.setUser(directoryUser("u4"));
+    const writes = rescue.writeCount();
+    const blocked = await run(mappings, { requireApprovalForDisables: reason });
+    expect(blocked.report.status).toBe("blocked");
+    expect(blocked.report.approvalReason).toBe(reason(1));
+    expect(blocked.report.safety.blocked).toBe(false);
+    expect(rescue.writeCount()).toBe(writes);
+    expect(recorder.logs).toContainEqual({ level: "warn", message: reason(1), context: { disables: 1 } });
+
+    const approved = new Set(blocked.plan.actions.map((action) => action.id));
+    const { report } = await run(mappings, { requireApprovalForDisables: reason, approvedActionIds: approved });
+    expect(report.status).toBe("succeeded");
+    expect(report.counts.disable.succeeded).toBe(1);
+  });
+
+  it("applies a plan without disables as usual, and never blocks a dry run", async () => {
+    const { directory, run } = setup([directoryUser("u1"), directoryUser("u2")], [group("g1", ["u1"])]);
+    const mappings = [groupMapping("m1", "g1", GROUP_A)];
+    const created = await run(mappings, { requireApprovalForDisables: reason });
+    expect(created.report).toMatchObject({ status: "succeeded", counts: { create: { succeeded: 1 } } });
+    expect(created.report.approvalReason).toBeUndefined();
+    directory.setGroup(group("g1", ["u2"]));
+    const preview = await run(mappings, { requireApprovalForDisables: reason, dryRun: true });
+    expect(preview.report.status).toBe("dry-run");
+    expect(preview.plan.counts.disable).toBe(1);
   });
 });

@@ -35,6 +35,11 @@ export interface RunSyncInput extends ExecuteOptions {
    * (re-checked against the current state); anything new waits for the next run and its own safety check.
    */
   approvedActionIds?: ReadonlySet<string>;
+  /**
+   * rule 14: the configuration changed since a person last saw a plan of it. A plan with any disable then stops
+   * `blocked` (as rule 11 does), with the reason this returns for its disable count, until a person approves it.
+   */
+  requireApprovalForDisables?: (disableCount: number) => string;
 }
 
 export interface RunSyncResult {
@@ -107,7 +112,17 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
   recorder.progress({ phase: "plan", done: 1, total: 1 });
 
   const approved = input.approvedActionIds;
-  const toApply = approved ? keepApproved(plan, approved, recorder) : plan;
+  // rule 14: a changed configuration may not disable anyone unseen; over the threshold, rule 11 already asks.
+  const approvalReason =
+    !approved && !input.dryRun && plan.status === "ready" && plan.counts.disable > 0
+      ? input.requireApprovalForDisables?.(plan.counts.disable)
+      : undefined;
+  if (approvalReason) recorder.log("warn", approvalReason, { disables: plan.counts.disable });
+  const toApply = approved
+    ? keepApproved(plan, approved, recorder)
+    : approvalReason
+      ? { ...plan, status: "blocked" as const }
+      : plan;
   const report = await executePlan(
     toApply,
     { rescue, recorder, clock },
@@ -118,6 +133,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
     plan,
     report: {
       ...report,
+      ...(approvalReason ? { approvalReason } : {}),
       startedAt,
       finishedAt,
       durationMs: finishedAt.getTime() - startedAt.getTime(),

@@ -110,10 +110,9 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
     return finish("dry-run");
   }
   if (plan.status === "blocked" && !options.approved) {
-    // rule 11
-    recorder.log("warn", "safety threshold exceeded: nothing applied until a person approves this run", {
-      safety: plan.safety,
-    });
+    // rule 11 (or rule 14: runSync blocked a changed configuration's disables, and logged why)
+    const why = plan.safety.blocked ? "safety threshold exceeded: " : "";
+    recorder.log("warn", `${why}nothing applied until a person approves this run`, { safety: plan.safety });
     return finish("blocked");
   }
 
