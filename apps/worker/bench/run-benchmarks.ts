@@ -65,7 +65,7 @@ async function benchManyTenants(tenantCount: number, usersPerTenant: number) {
     const started = Date.now();
     await Promise.all(
       tenants.map((tenant) =>
-        syncTenantSchedule(world.queue, { id: tenant.id, scheduleIntervalMinutes: 30, paused: false }),
+        syncTenantSchedule(world.queue, { id: tenant.id, scheduleIntervalMinutes: 30, paused: false, activated: true }),
       ),
     );
     const final = ["succeeded", "partial", "failed", "blocked", "cancelled"] as const;

@@ -6,8 +6,8 @@ export type ScheduledRunDecision = { runId: string } | { skipped: string };
 
 /**
  * At most one run per tenant is queued or running (createRun holds the tenant's run lock, the same one "sync now"
- * and "approve" take), so a scheduled run and a person's run can never both be created. Tenants that are paused or
- * not yet set up get no run at all (a run that can only fail would just fill the log).
+ * and "approve" take), so a scheduled run and a person's run can never both be created. Tenants that are paused,
+ * not yet started (rule 14) or not yet set up get no run at all (a run that can only fail would just fill the log).
  */
 export async function createScheduledRun(
   prisma: PrismaClient,
@@ -20,8 +20,13 @@ export async function createScheduledRun(
     dryRun: false,
     ...(requestedBy ? { requestedBy } : {}),
     refuse: async (tx) => {
-      const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { paused: true } });
+      const tenant = await tx.tenant.findUnique({
+        where: { id: tenantId },
+        select: { paused: true, activatedAt: true },
+      });
       if (!tenant) return "the tenant no longer exists";
+      // rule 14: a scheduler left behind (Redis kept it, or a follow-up) never runs a tenant nobody started.
+      if (tenant.activatedAt === null) return "the tenant has not started syncing yet";
       if (tenant.paused) return "the tenant is paused";
       const [rescue, entra, mappings] = await Promise.all([
         tx.rescueConnection.count({ where: { tenantId } }),

@@ -15,7 +15,10 @@ export async function scheduleFollowUpRun(
 ): Promise<number> {
   const { prisma, queue } = deps;
   const [tenant, recent] = await Promise.all([
-    prisma.tenant.findUnique({ where: { id: run.tenantId }, select: { scheduleIntervalMinutes: true, paused: true } }),
+    prisma.tenant.findUnique({
+      where: { id: run.tenantId },
+      select: { scheduleIntervalMinutes: true, paused: true, activatedAt: true },
+    }),
     prisma.syncRun.findMany({
       where: { tenantId: run.tenantId },
       orderBy: { queuedAt: "desc" },
@@ -23,7 +26,8 @@ export async function scheduleFollowUpRun(
       select: { requestedBy: true },
     }),
   ]);
-  if (!tenant || tenant.paused) return 0;
+  // rule 14: no automatic run for a tenant nobody started (createScheduledRun refuses it too, when it fires).
+  if (!tenant || tenant.paused || tenant.activatedAt === null) return 0;
   let consecutive = 0;
   for (const earlier of recent) {
     if (earlier.requestedBy !== FOLLOW_UP_REQUESTER) break;

@@ -2,7 +2,7 @@
 // data, or a tenant was deleted while no API was up). Run at start and on a timer (run-maintenance.ts). A scheduler
 // that already matches is left alone: re-writing it would move its next firing.
 import type { PrismaClient } from "@techsync/db";
-import { type SyncQueue, syncTenantSchedule, tenantScheduleOf, tenantSchedulerId } from "@techsync/jobs";
+import { isScheduled, type SyncQueue, syncTenantSchedule, tenantScheduleOf, tenantSchedulerId } from "@techsync/jobs";
 
 export interface ScheduleReconcileResult {
   created: number;
@@ -30,6 +30,7 @@ export async function reconcileTenantSchedules(
       id: true,
       scheduleIntervalMinutes: true,
       paused: true,
+      activatedAt: true,
       consecutiveFailures: true,
       quarantinedUntil: true,
       attentionReason: true,
@@ -44,7 +45,7 @@ export async function reconcileTenantSchedules(
     const present = existing.has(key);
     const current = existing.get(key);
     existing.delete(key);
-    if (schedule.paused ? !present : present && current === every) {
+    if (isScheduled(schedule) ? present && current === every : !present) {
       result.unchanged += 1;
       continue;
     }

@@ -66,6 +66,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
 
   try {
     const input = await runs.loadRunInput(deps, claim.run);
+    await runs.recordRunConfigFingerprint(prisma, claim.run, holder, input.configFingerprint);
     const adapters = buildTenantAdapters(input.config, { ...deps.adapters, onBackoff: telemetry.noteBackoff });
     telemetry.watchRescue(adapters.rescue, input.config.rescue);
     const { report } = await runSync(
@@ -85,6 +86,11 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary);
     const { status, settled } = await runs.retryWhileDatabaseDown(finish, retryDb);
     if (!settled) return { kind: "interrupted" };
+    // rule 14: a preview a person asked for, or a run that went through without disabling anyone unseen, makes this
+    // configuration the acknowledged one (an approved run was acknowledged by its approval).
+    if ((status === "succeeded" || status === "partial") && !claim.run.approvedAt) {
+      await runs.acknowledgeConfigFingerprint(prisma, tenantId, input.configFingerprint);
+    }
     const lifted = await recordTenantRunSuccess(prisma, tenantId);
     if (lifted) await deps.rescheduleTenant(lifted);
     telemetry.observe(status);

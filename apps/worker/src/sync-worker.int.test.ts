@@ -344,9 +344,14 @@ describe("a tenant's runs against the emulators", () => {
       data: { consecutiveFailures: 4, quarantinedUntil: new Date(Date.now() + 3_600_000) },
     });
     await world.db.prisma.tenant.update({ where: { id: paused.id }, data: { paused: true } });
-    await syncTenantSchedule(world.queue, { id: paused.id, scheduleIntervalMinutes: 30, paused: false });
+    await syncTenantSchedule(world.queue, {
+      id: paused.id,
+      scheduleIntervalMinutes: 30,
+      paused: false,
+      activated: true,
+    });
     const gone = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d";
-    await syncTenantSchedule(world.queue, { id: gone, scheduleIntervalMinutes: 30, paused: false });
+    await syncTenantSchedule(world.queue, { id: gone, scheduleIntervalMinutes: 30, paused: false, activated: true });
 
     await reconcileTenantSchedules(world.db.prisma, world.queue);
     expect((await world.queue.getJobScheduler(tenantSchedulerId(quarantined.id)))?.every).toBe(240 * 60_000);

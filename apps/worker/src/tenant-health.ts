@@ -7,6 +7,7 @@ const SCHEDULE_FIELDS = {
   id: true,
   scheduleIntervalMinutes: true,
   paused: true,
+  activatedAt: true,
   consecutiveFailures: true,
   quarantinedUntil: true,
   attentionReason: true,

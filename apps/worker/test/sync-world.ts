@@ -143,6 +143,8 @@ export interface TestTenantOptions {
   includeGuests?: boolean;
   /** Paused: no scheduled runs (a worker that reconciles schedules gives it none); "Sync now" still runs it. */
   paused?: boolean;
+  /** rule 14: false for a tenant nobody started syncing yet (no schedule, no real run); default true. */
+  activated?: boolean;
   /** More of the generator's options: guests, contacts, devices, service principals in the groups. */
   directory?: Pick<
     DirectoryGeneratorOptions,
@@ -215,6 +217,7 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
       defaultPasswordEnc: seal(SECRET_FIELDS.defaultPassword, DEFAULT_PASSWORD),
       ...(options.includeGuests ? { includeGuests: true } : {}),
       ...(options.paused ? { paused: true } : {}),
+      ...(options.activated === false ? {} : { activatedAt: new Date(), activatedBy: "system:test-world" }),
       ...(options.safetyThreshold
         ? {
             safetyThresholdPercent: options.safetyThreshold.percent,

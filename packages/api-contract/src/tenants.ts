@@ -2,6 +2,7 @@
 import { FILTER_ATTRIBUTES, FILTER_OPERATORS, SSO_ID_SOURCES } from "@techsync/sync-core";
 import { z } from "zod";
 import { ZIsoDate, ZName, ZSecret, ZTenantParams } from "./common";
+import { ZRunStatus } from "./enums";
 import { ZRun, ZRunSummary } from "./runs";
 
 /** sync-core's AttributeSource: where a technician field's value comes from, first non-empty wins. */
@@ -46,9 +47,34 @@ export const ZTenantSettings = z.object({
   attentionReason: z.string().nullable(),
   quarantinedUntil: ZIsoDate.nullable(),
   nextRunAt: ZIsoDate.nullable().optional(),
+  /** rule 14: when a person started syncing; null: no schedule and no real run yet (previews only). */
+  activatedAt: ZIsoDate.nullable(),
   createdAt: ZIsoDate,
 });
 export type TenantSettings = z.infer<typeof ZTenantSettings>;
+
+/**
+ * rule 14: whether "Start syncing" is possible now. It is once the tenant's latest preview succeeded and was of the
+ * configuration as it is now; otherwise `reason` says, in words, what to do first.
+ */
+export const ZActivation = z.object({
+  activatedAt: ZIsoDate.nullable(),
+  activatedBy: z.string().nullable(),
+  canStart: z.boolean(),
+  reason: z.string().nullable(),
+  /** The latest preview (dry run), if any, and whether it was of the current configuration. */
+  preview: z
+    .object({
+      runId: z.uuid(),
+      status: ZRunStatus,
+      finishedAt: ZIsoDate.nullable(),
+      current: z.boolean(),
+    })
+    .nullable(),
+});
+export type Activation = z.infer<typeof ZActivation>;
+export const ZStartSyncingReply = z.object({ activation: ZActivation, run: ZRun });
+export type StartSyncingReply = z.infer<typeof ZStartSyncingReply>;
 
 export const ZCreateTenantBody = z.strictObject({ name: ZName });
 
@@ -71,6 +97,8 @@ export const ZUpdateTenantBody = z
 export type UpdateTenantBody = z.infer<typeof ZUpdateTenantBody>;
 
 export const ZTenantSummary = z.object({
+  /** rule 14: null until a person started syncing (then nextRunAt is null too). */
+  activatedAt: ZIsoDate.nullable(),
   lastRun: ZRun.nullable(),
   nextRunAt: ZIsoDate.nullable(),
   linkedTechnicians: z.number().int(),

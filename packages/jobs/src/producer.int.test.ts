@@ -75,16 +75,29 @@ describe("sync queue producer", () => {
 
   test("a tenant's schedule follows its settings: interval, change, pause", async () => {
     const tenantId = randomUUID();
-    await syncTenantSchedule(queue, { id: tenantId, scheduleIntervalMinutes: 30, paused: false });
+    await syncTenantSchedule(queue, { id: tenantId, scheduleIntervalMinutes: 30, paused: false, activated: true });
     let scheduler = await queue.getJobScheduler(tenantSchedulerId(tenantId));
     expect(scheduler?.every).toBe(30 * 60_000);
     expect(scheduler?.name).toBe(SCHEDULED_RUN_JOB);
 
-    await syncTenantSchedule(queue, { id: tenantId, scheduleIntervalMinutes: 5, paused: false });
+    await syncTenantSchedule(queue, { id: tenantId, scheduleIntervalMinutes: 5, paused: false, activated: true });
     scheduler = await queue.getJobScheduler(tenantSchedulerId(tenantId));
     expect(scheduler?.every).toBe(5 * 60_000);
 
-    expect(await syncTenantSchedule(queue, { id: tenantId, scheduleIntervalMinutes: 5, paused: true })).toBe("removed");
+    expect(
+      await syncTenantSchedule(queue, { id: tenantId, scheduleIntervalMinutes: 5, paused: true, activated: true }),
+    ).toBe("removed");
+    expect(await queue.getJobScheduler(tenantSchedulerId(tenantId))).toBeFalsy();
+  });
+
+  test("rule 14: a tenant that has not started syncing gets no scheduler, and loses one it had", async () => {
+    const tenantId = randomUUID();
+    const schedule = { id: tenantId, scheduleIntervalMinutes: 30, paused: false, activated: false };
+    expect(await syncTenantSchedule(queue, schedule)).toBe("removed");
+    expect(await queue.getJobScheduler(tenantSchedulerId(tenantId))).toBeFalsy();
+    await syncTenantSchedule(queue, { ...schedule, activated: true });
+    expect(await queue.getJobScheduler(tenantSchedulerId(tenantId))).toBeTruthy();
+    expect(await syncTenantSchedule(queue, schedule)).toBe("removed");
     expect(await queue.getJobScheduler(tenantSchedulerId(tenantId))).toBeFalsy();
   });
 });

@@ -45,16 +45,23 @@ export interface TenantSchedule {
   id: string;
   scheduleIntervalMinutes: number;
   paused: boolean;
+  /** rule 14: false until a person started syncing; such a tenant has no scheduler at all. */
+  activated: boolean;
   /** While quarantined, the schedule fires no earlier than this. */
   quarantinedUntil?: Date | null;
   /** Interval override while quarantined (1 h, 4 h, daily…). */
   quarantineIntervalMinutes?: number | null;
 }
 
+/** Whether the tenant should have a job scheduler at all: started syncing (rule 14) and not paused. */
+export function isScheduled(tenant: Pick<TenantSchedule, "paused" | "activated">): boolean {
+  return tenant.activated && !tenant.paused;
+}
+
 /** Creates, changes or removes the tenant's job scheduler to match its settings. */
 export async function syncTenantSchedule(queue: SyncQueue, tenant: TenantSchedule): Promise<"scheduled" | "removed"> {
   const schedulerId = tenantSchedulerId(tenant.id);
-  if (tenant.paused) {
+  if (!isScheduled(tenant)) {
     await queue.removeJobScheduler(schedulerId);
     return "removed";
   }

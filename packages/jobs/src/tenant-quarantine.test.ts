@@ -16,6 +16,7 @@ describe("tenant quarantine", () => {
       id: "t",
       scheduleIntervalMinutes: 30,
       paused: false,
+      activatedAt: new Date("2026-11-01T00:00:00Z"),
       consecutiveFailures: 4,
       quarantinedUntil: until,
     };
@@ -25,5 +26,17 @@ describe("tenant quarantine", () => {
       quarantineIntervalMinutes: null,
       scheduleIntervalMinutes: 30,
     });
+  });
+
+  test("rule 14: a tenant nobody started syncing is not scheduled, quarantined or not", () => {
+    const tenant = {
+      id: "t",
+      scheduleIntervalMinutes: 30,
+      paused: false,
+      consecutiveFailures: 0,
+      quarantinedUntil: null,
+    };
+    expect(tenantScheduleOf({ ...tenant, activatedAt: null })).toMatchObject({ activated: false });
+    expect(tenantScheduleOf({ ...tenant, activatedAt: new Date() })).toMatchObject({ activated: true });
   });
 });

@@ -21,6 +21,8 @@ export interface TenantScheduleSettings {
   id: string;
   scheduleIntervalMinutes: number;
   paused: boolean;
+  /** rule 14: null until a person started syncing. */
+  activatedAt: Date | null;
   consecutiveFailures: number;
   quarantinedUntil: Date | null;
   attentionReason?: string | null;
@@ -39,6 +41,7 @@ export function tenantScheduleOf(tenant: TenantScheduleSettings, now = new Date(
     id: tenant.id,
     scheduleIntervalMinutes: tenant.scheduleIntervalMinutes,
     paused: tenant.paused,
+    activated: tenant.activatedAt !== null,
     quarantinedUntil: quarantined ? tenant.quarantinedUntil : null,
     // Never back off to less than the tenant's own interval.
     quarantineIntervalMinutes: interval === null ? null : Math.max(interval, tenant.scheduleIntervalMinutes),

@@ -1,5 +1,6 @@
 // A person approves a run the safety threshold blocked: it is queued again under the same id, under the run lock.
 import { type Prisma, type PrismaClient, type RunStatus, withTenantRunLock } from "@techsync/db";
+import { acknowledgeConfigFingerprint } from "./config-fingerprint";
 import { notifyRunEvent } from "./run-events";
 
 export interface ApprovalRequest {
@@ -30,6 +31,8 @@ export function approveBlockedRun(prisma: PrismaClient, request: ApprovalRequest
       data: { status: "queued", approvedBy: request.approvedBy, approvedAt: new Date() },
     });
     await notifyRunEvent(tx, { runId, tenantId, change: "status" });
+    // rule 14: approving a changed configuration's run is seeing what it does.
+    if (current.configFingerprint) await acknowledgeConfigFingerprint(tx, tenantId, current.configFingerprint);
     await request.onApproved(tx, run);
     return { outcome: "approved", run };
   });

@@ -3,6 +3,7 @@
 // (recorded on the run row); both go through this one function.
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "@techsync/db";
+import { notifyRunEvent } from "./run-events";
 
 /** The rows a fingerprint is made of, as loaded from the database. */
 export interface ConfigFingerprintSource {
@@ -11,13 +12,7 @@ export interface ConfigFingerprintSource {
   entraConnection: Pick<Prisma.EntraConnectionModel, "directoryId" | "clientId" | "cloud" | "clientSecretEnc"> | null;
   mappings: readonly Pick<
     Prisma.GroupMappingModel,
-    | "entraGroupId"
-    | "rescueGroupId"
-    | "priority"
-    | "transitive"
-    | "filterAttribute"
-    | "filterOperator"
-    | "filterValue"
+    "entraGroupId" | "rescueGroupId" | "priority" | "transitive" | "filterAttribute" | "filterOperator" | "filterValue"
   >[];
 }
 
@@ -104,4 +99,35 @@ export async function loadConfigFingerprint(
     entraConnection: tenant.entraConnection,
     mappings,
   });
+}
+
+/**
+ * The worker notes on the run the fingerprint of the configuration it loaded (only while it still holds the run),
+ * so "Start syncing" can tell whether the last preview was of the configuration as it is now.
+ */
+export async function recordRunConfigFingerprint(
+  prisma: PrismaClient,
+  run: { id: string; tenantId: string },
+  holder: { owner: string },
+  fingerprint: string,
+): Promise<void> {
+  await prisma.$transaction([
+    prisma.syncRun.updateMany({
+      where: { id: run.id, leaseOwner: holder.owner, status: "running" },
+      data: { configFingerprint: fingerprint },
+    }),
+    notifyRunEvent(prisma, { runId: run.id, tenantId: run.tenantId, change: "progress" }),
+  ]);
+}
+
+/**
+ * rule 14: a person has seen what this configuration does (its preview succeeded, syncing started from it, a run of
+ * it was approved, or a run of it went through without disabling anyone unseen): its real runs no longer ask first.
+ */
+export async function acknowledgeConfigFingerprint(
+  tx: Prisma.TransactionClient | PrismaClient,
+  tenantId: string,
+  fingerprint: string,
+): Promise<void> {
+  await tx.tenant.updateMany({ where: { id: tenantId }, data: { acknowledgedConfigFingerprint: fingerprint } });
 }

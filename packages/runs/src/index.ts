@@ -1,5 +1,6 @@
 export * from "./approve-run";
 export * from "./cancel-run";
+export * from "./config-fingerprint";
 export * from "./create-run";
 export * from "./database-retry";
 export * from "./database-run-recorder";

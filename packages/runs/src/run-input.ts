@@ -17,6 +17,7 @@ import type {
   Link,
   TenantSyncSettings,
 } from "@techsync/sync-core";
+import { configFingerprint } from "./config-fingerprint";
 
 /** What a person must fix before runs can work again (not a transient failure). */
 export class RunSetupError extends Error {
@@ -30,6 +31,8 @@ export class RunSetupError extends Error {
 }
 
 export interface RunInput {
+  /** rule 14: the fingerprint of the configuration loaded here (mappings, connections, plan settings). */
+  configFingerprint: string;
   config: TenantSyncConfig & {
     entra: NonNullable<TenantSyncConfig["entra"]>;
     rescue: NonNullable<TenantSyncConfig["rescue"]>;
@@ -45,7 +48,15 @@ export interface RunInput {
     approvedActionIds?: ReadonlySet<string>;
     defaultPassword: string;
     dryRun: boolean;
+    /** rule 14: set when this configuration is not the one a person last acknowledged. */
+    requireApprovalForDisables?: (disableCount: number) => string;
   };
+}
+
+/** rule 14: what a real run of a configuration nobody has seen must ask before it disables anyone. */
+export function changedConfigurationReason(disableCount: number): string {
+  const these = disableCount === 1 ? "this disable" : `these ${disableCount} disables`;
+  return `The configuration changed since the last preview: approve to apply ${these}, or preview again.`;
 }
 
 function mappingOf(row: Prisma.GroupMappingModel): GroupMapping {
@@ -91,7 +102,10 @@ export async function loadRunInput(
   if (!config.rescue) throw new TenantNotConnectedError(tenantId, "rescue");
   if (config.defaultPassword === null && !run.dryRun) throw new TenantNotConnectedError(tenantId, "defaultPassword");
   const [tenant, mappingRows, linkRows, holdRows, approvedRows] = await Promise.all([
-    prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
+    prisma.tenant.findUniqueOrThrow({
+      where: { id: tenantId },
+      include: { rescueConnection: true, entraConnection: true },
+    }),
     prisma.groupMapping.findMany({ where: { tenantId }, orderBy: { priority: "asc" } }),
     prisma.link.findMany({
       where: { tenantId },
@@ -113,7 +127,24 @@ export async function loadRunInput(
       "Map at least one Entra group to a Rescue technician group.",
     );
   }
+  // rule 14: whatever queued it, a real run waits for a person to start syncing.
+  if (!run.dryRun && tenant.activatedAt === null) {
+    throw new RunSetupError(
+      "Syncing has not been started for this tenant.",
+      "Preview the current configuration, then press Start syncing.",
+    );
+  }
+  const fingerprint = configFingerprint({
+    tenant,
+    rescueConnection: tenant.rescueConnection,
+    entraConnection: tenant.entraConnection,
+    mappings: mappingRows,
+  });
+  // Unknown (a tenant syncing from before fingerprints) asks nothing; an approved run was seen by its approver.
+  const acknowledged = tenant.acknowledgedConfigFingerprint;
+  const unseen = !run.dryRun && !run.approvedAt && acknowledged !== null && acknowledged !== fingerprint;
   return {
+    configFingerprint: fingerprint,
     config: { ...config, entra: config.entra, rescue: config.rescue },
     engine: {
       tenantId,
@@ -140,6 +171,7 @@ export async function loadRunInput(
       ...(run.approvedAt
         ? { approvedActionIds: new Set(approvedRows.map((row) => `${row.kind}:${row.entraUserId}`)) }
         : {}),
+      ...(unseen ? { requireApprovalForDisables: changedConfigurationReason } : {}),
     },
   };
 }

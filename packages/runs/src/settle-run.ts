@@ -74,7 +74,8 @@ export async function finishRun(
       status === "partial"
         ? `${report.failures.length} action(s) failed; see the run's actions for each reason.`
         : status === "blocked"
-          ? `Safety threshold: ${report.safety.disableCount} disables planned, ${report.safety.allowed} allowed without approval.`
+          ? (report.approvalReason ??
+            `Safety threshold: ${report.safety.disableCount} disables planned, ${report.safety.allowed} allowed without approval.`)
           : status === "cancelled"
             ? "Cancelled by a person; actions not started were not applied."
             : null,

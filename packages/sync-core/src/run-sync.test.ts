@@ -333,7 +333,8 @@ describe("rule 11: an approved run applies only what was approved and still appl
 });
 
 describe("rule 14: a changed configuration asks before it disables anyone", () => {
-  const reason = (count: number) => `The configuration changed since the last preview: approve these ${count} disables.`;
+  const reason = (count: number) =>
+    `The configuration changed since the last preview: approve these ${count} disables.`;
 
   it("stops blocked, applying nothing, when the plan disables anyone; says why; an approval applies it", async () => {
     const users = ["u1", "u2", "u3"].map((id) => directoryUser(id));
