@@ -39,7 +39,11 @@ export interface ApiHarness {
   /** A portal user (created directly) who owns a new tenant (created through the API); `sandbox` turns sandbox mode on. */
   ownerWithTenant(
     name?: string,
-    options?: { sandbox?: boolean },
+    options?: {
+      sandbox?: boolean;
+      /** rule 14: as if a person had started syncing (real runs and a schedule allowed); default: not yet. */
+      activated?: boolean;
+    },
   ): Promise<{ userId: string; tenantId: string; token: string }>;
   /** A user added to the tenant with this role. */
   memberOf(tenantId: string, role: "owner" | "admin" | "viewer"): Promise<{ userId: string; token: string }>;
@@ -180,6 +184,12 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       const tenantId = res.json().id as string;
       if (tenantOptions.sandbox)
         await db.prisma.tenant.update({ where: { id: tenantId }, data: { sandboxMode: true } });
+      if (tenantOptions.activated) {
+        await db.prisma.tenant.update({
+          where: { id: tenantId },
+          data: { activatedAt: new Date(), activatedBy: `portal_user:${userId}` },
+        });
+      }
       return { userId, tenantId, token };
     },
     memberOf,

@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { ApiDeps } from "../api-deps";
 import { authenticate, authorize } from "../auth/authenticate";
 import { invalidField } from "../errors";
+import { getActivationRoute } from "./activation/get-activation";
+import { startSyncingRoute } from "./activation/start-syncing";
 import { createApiKeyRoute } from "./api-keys/create-api-key";
 import { listApiKeysRoute } from "./api-keys/list-api-keys";
 import { revokeApiKeyRoute } from "./api-keys/revoke-api-key";
@@ -80,6 +82,8 @@ const ROUTES = [
   getTenantRoute,
   updateTenantRoute,
   getTenantSummaryRoute,
+  getActivationRoute,
+  startSyncingRoute,
   listMembersRoute,
   changeMemberRoleRoute,
   removeMemberRoute,

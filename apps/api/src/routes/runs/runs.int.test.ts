@@ -33,7 +33,7 @@ describe("starting runs", () => {
   });
 
   test("two simultaneous 'sync now' give one run; the second caller gets the first one's run", async () => {
-    const owner = await api.ownerWithTenant();
+    const owner = await api.ownerWithTenant("Contoso", { activated: true });
     const start = () =>
       api.call(owner.token, { method: "POST", url: `/v1/tenants/${owner.tenantId}/runs`, payload: { dryRun: false } });
     const [a, b, c] = await Promise.all([start(), start(), start()]);
@@ -267,7 +267,7 @@ describe("blocked runs", () => {
   }
 
   async function blockedRun() {
-    const owner = await api.ownerWithTenant();
+    const owner = await api.ownerWithTenant("Contoso", { activated: true });
     const started = (
       await api.call(owner.token, {
         method: "POST",
@@ -559,7 +559,7 @@ describe("cancelling a run and running one again", () => {
   );
 
   test("running again while the tenant has a run queued or running answers that run (deduplicated), no second run", async () => {
-    const owner = await api.ownerWithTenant();
+    const owner = await api.ownerWithTenant("Contoso", { activated: true });
     const previous = await runOf(owner.tenantId, "failed");
     const active = await runOf(owner.tenantId, "running", { leaseMs: 60_000 });
     const res = await post(owner.token, `/v1/tenants/${owner.tenantId}/runs/${previous.id}/retry`);

@@ -11,6 +11,16 @@ import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.type
 import { runView } from "./run-view";
 import { ZStartRunBody, ZStartRunReply } from "./runs.types";
 
+/** Answers, under the run lock, why a real run may not start yet: the tenant has not started syncing. */
+function refuseBeforeActivation(tenantId: string): NonNullable<RunRequest["refuse"]> {
+  return async (tx) => {
+    const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { activatedAt: true } });
+    return tenant?.activatedAt
+      ? null
+      : "Start syncing first: preview the current configuration, then press Start syncing.";
+  };
+}
+
 /**
  * One run per tenant at a time (createRun holds the tenant's run lock), so two simultaneous "sync now" give one
  * run; the second caller gets the first one's run back. "Run again" (retry-run.ts) starts its run here too.
@@ -27,9 +37,10 @@ export async function startRun(
     trigger: access.actor.actorType === "api_key" ? "api" : "portal",
     dryRun: body.dryRun,
     requestedBy: `${access.actor.actorType}:${access.actor.actorId}`,
+    // rule 14: previews are always allowed; a real run only once a person started syncing (activation route).
+    ...(body.dryRun ? {} : { refuse: refuseBeforeActivation(tenantId) }),
     ...options,
   });
-  // Only the schedule passes a refusal check, so a person's request always gets a run.
   if (created.outcome === "refused") throw new AppError("conflict", created.reason);
   const { run } = created;
   const deduplicated = created.outcome === "existing";
@@ -55,7 +66,7 @@ export const startRunRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         summary: "Start a run (dry or real); answers the run already queued or running, if any",
         params: ZTenantParams,
         body: ZStartRunBody,
-        response: { 202: ZStartRunReply, 503: ZErrorReply, ...AUTHENTICATED_ERRORS },
+        response: { 202: ZStartRunReply, 409: ZErrorReply, 503: ZErrorReply, ...AUTHENTICATED_ERRORS },
       },
       config: { access: { tenant: "run" } },
     },

@@ -14,7 +14,8 @@ export async function getTenantSummary(
   deps: Pick<ApiDeps, "prisma" | "syncQueue">,
   tenantId: string,
 ): Promise<z.infer<typeof ZTenantSummary>> {
-  const [runs, linkedTechnicians, next] = await Promise.all([
+  const [tenant, runs, linkedTechnicians, next] = await Promise.all([
+    deps.prisma.tenant.findUnique({ where: { id: tenantId }, select: { activatedAt: true } }),
     deps.prisma.syncRun.findMany({
       where: { tenantId },
       orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
@@ -24,9 +25,12 @@ export async function getTenantSummary(
     nextRunAt(deps.syncQueue, tenantId),
   ]);
   const last = runs[0];
+  const activatedAt = tenant?.activatedAt ?? null;
   return {
+    activatedAt: isoOrNull(activatedAt),
     lastRun: last ? runView(last) : null,
-    nextRunAt: isoOrNull(next),
+    // rule 14: nothing is scheduled before a person started syncing, whatever Redis still holds.
+    nextRunAt: activatedAt ? isoOrNull(next) : null,
     linkedTechnicians,
     recentRuns: runs.map((run) => ({
       id: run.id,

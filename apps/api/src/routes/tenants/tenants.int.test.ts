@@ -43,7 +43,7 @@ describe("tenant settings", () => {
   });
 
   test("an admin's PATCH changes the settings, keeps the default password write-only and syncs the schedule", async () => {
-    const owner = await api.ownerWithTenant();
+    const owner = await api.ownerWithTenant("Contoso", { activated: true });
     const admin = await api.memberOf(owner.tenantId, "admin");
     const res = await api.call(admin.token, {
       method: "PATCH",
@@ -116,7 +116,7 @@ describe("tenant settings", () => {
   });
 
   test("saving settings re-syncs the schedule but starts no run: the next one comes at its time", async () => {
-    const owner = await api.ownerWithTenant();
+    const owner = await api.ownerWithTenant("Contoso", { activated: true });
     const url = `/v1/tenants/${owner.tenantId}`;
     const save = async (payload: object) => {
       const res = await api.call(owner.token, { method: "PATCH", url, payload });
@@ -146,7 +146,7 @@ describe("tenant settings", () => {
   });
 
   test("a settings change keeps a quarantined tenant's back-off", async () => {
-    const owner = await api.ownerWithTenant();
+    const owner = await api.ownerWithTenant("Contoso", { activated: true });
     await api.prisma.tenant.update({
       where: { id: owner.tenantId },
       data: { consecutiveFailures: 3, quarantinedUntil: new Date(Date.now() + 3600_000) },

@@ -32,7 +32,9 @@ export function tenantSettingsView(tenant: Prisma.TenantModel, nextRunAt?: Date 
     hasDefaultPassword: tenant.defaultPasswordEnc !== null,
     attentionReason: tenant.attentionReason,
     quarantinedUntil: isoOrNull(tenant.quarantinedUntil),
-    ...(nextRunAt === undefined ? {} : { nextRunAt: isoOrNull(nextRunAt) }),
+    // rule 14: nothing is scheduled before a person started syncing, whatever Redis still holds.
+    ...(nextRunAt === undefined ? {} : { nextRunAt: tenant.activatedAt ? isoOrNull(nextRunAt) : null }),
+    activatedAt: isoOrNull(tenant.activatedAt),
     createdAt: tenant.createdAt.toISOString(),
   };
 }

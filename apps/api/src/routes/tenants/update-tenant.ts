@@ -23,7 +23,7 @@ import {
  * quarantine ends: tenantScheduleOf keeps a quarantined tenant's back-off); an unchanged interval keeps the
  * time its next run already had.
  */
-function scheduleWithoutRunNow(tenant: TenantScheduleSettings, now = new Date()): TenantSchedule {
+export function scheduleWithoutRunNow(tenant: TenantScheduleSettings, now = new Date()): TenantSchedule {
   const schedule = tenantScheduleOf(tenant, now);
   const interval = schedule.quarantineIntervalMinutes ?? schedule.scheduleIntervalMinutes;
   return { ...schedule, quarantinedUntil: schedule.quarantinedUntil ?? new Date(now.getTime() + interval * 60_000) };
