@@ -4,6 +4,7 @@
 import type {
   AcceptedInvitation,
   ActionsReply,
+  Activation,
   ApiKey,
   ApiKeyScope,
   ApiKeysReply,
@@ -37,6 +38,7 @@ import type {
   SignUpBody,
   SignUpReply,
   StartRunReply,
+  StartSyncingReply,
   TechniciansReply,
   TenantSettings,
   TenantSettingsPatch,
@@ -237,6 +239,15 @@ export class TenantApi {
   }
   deleteMapping(mappingId: string) {
     return this.transport.json<void>("DELETE", this.path(`/mappings/${encodeURIComponent(mappingId)}`));
+  }
+
+  /** rule 14: whether syncing started, and whether "Start syncing" is possible now (and if not, why). */
+  activation() {
+    return this.transport.json<Activation>("GET", this.path("/activation"));
+  }
+  /** rule 14: the schedule on and the first real run, once a preview of the current configuration succeeded. */
+  startSyncing() {
+    return this.transport.json<StartSyncingReply>("POST", this.path("/activation"), { body: {} });
   }
 
   startRun(dryRun: boolean) {

@@ -35,6 +35,8 @@ interface StubRun {
   startedAt: string | null;
   finishedAt: string | null;
   actions: Record<string, unknown>[];
+  /** rule 14: the tenant's configuration version when the run started (the API's configuration fingerprint). */
+  configVersion?: number;
 }
 interface StubTenant {
   id: string;
@@ -50,6 +52,8 @@ interface StubTenant {
   logs: { id: string; level: string; message: string; context: unknown; createdAt: string; runId: string }[];
   apiKeys: Record<string, unknown>[];
   invitations: StubInvitation[];
+  /** rule 14: bumped by every change that alters a plan (pairs, connections, plan settings). */
+  configVersion: number;
 }
 interface StubInvitation {
   id: string;
@@ -128,8 +132,10 @@ export async function startStubApi(
         attentionReason: null,
         quarantinedUntil: null,
         nextRunAt: null,
+        activatedAt: null,
         createdAt: now(),
       },
+      configVersion: 0,
       mappings: [],
       runs: [],
       technicians: [],
@@ -143,6 +149,30 @@ export async function startStubApi(
 
   function tenantView(t: StubTenant) {
     return { id: t.id, name: t.name, ...t.settings, hasDefaultPassword: Boolean(t.defaultPassword) };
+  }
+
+  /** rule 14, as the API answers it: Start syncing only after a successful preview of the current configuration. */
+  function activationOf(t: StubTenant) {
+    const preview = t.runs.find((r) => r.dryRun);
+    const current = preview?.configVersion === t.configVersion;
+    const reason = t.settings.activatedAt
+      ? `Syncing already started on ${t.settings.activatedAt}.`
+      : !preview
+        ? "No preview yet: preview the current configuration, then press Start syncing."
+        : preview.status === "queued" || preview.status === "running"
+          ? "The preview is still running: wait for it to finish, then press Start syncing."
+          : preview.status !== "succeeded"
+            ? "The last preview did not succeed: fix what it reports and preview again."
+            : !current
+              ? "The configuration changed since the preview: preview it again, then press Start syncing."
+              : null;
+    return {
+      activatedAt: t.settings.activatedAt ?? null,
+      activatedBy: null,
+      canStart: reason === null,
+      reason,
+      preview: preview ? { runId: preview.id, status: preview.status, finishedAt: preview.finishedAt, current } : null,
+    };
   }
 
   function advance(tenant: StubTenant, run: StubRun) {
@@ -327,7 +357,12 @@ export async function startStubApi(
         if (typeof rest.name === "string") tenant.name = rest.name;
         delete rest.name;
         Object.assign(tenant.settings, rest);
-        tenant.settings.nextRunAt = tenant.settings.paused ? null : new Date(Date.now() + 3_600_000).toISOString();
+        if (["sandboxMode", "includeGuests", "ssoIdSource", "attributeMapping"].some((k) => k in rest))
+          tenant.configVersion += 1;
+        tenant.settings.nextRunAt =
+          tenant.settings.paused || !tenant.settings.activatedAt
+            ? null
+            : new Date(Date.now() + 3_600_000).toISOString();
       }
       return { status: 200, body: tenantView(tenant) };
     }
@@ -335,6 +370,7 @@ export async function startStubApi(
       return {
         status: 200,
         body: {
+          activatedAt: tenant.settings.activatedAt ?? null,
           lastRun: tenant.runs.find((r) => !r.dryRun) ?? null,
           nextRunAt: tenant.settings.nextRunAt,
           linkedTechnicians: tenant.technicians.length,
@@ -377,6 +413,7 @@ export async function startStubApi(
         };
       }
       if (method === "PUT") {
+        tenant.configVersion += 1;
         const region = body.region ?? tenant.rescue?.region ?? "global";
         const moved = tenant.rescue !== undefined && tenant.rescue.region !== region;
         if ((!tenant.rescue || moved) && !body.apiToken)
@@ -420,6 +457,7 @@ export async function startStubApi(
         };
       }
       if (method === "PUT") {
+        tenant.configVersion += 1;
         tenant.entra = {
           ...tenant.entra,
           directoryId: body.directoryId,
@@ -455,16 +493,34 @@ export async function startStubApi(
           return error(409, "conflict", "These two groups are already paired.");
         const mapping = { id: randomUUID(), ...body };
         tenant.mappings.push(mapping);
+        tenant.configVersion += 1;
         return { status: 201, body: mapping };
       }
       if (method === "DELETE") {
         tenant.mappings = tenant.mappings.filter((m) => m.id !== id);
+        tenant.configVersion += 1;
         return { status: 204, body: undefined };
       }
       return { status: 200, body: { mappings: tenant.mappings } };
     }
-    if (resource === "runs") {
+    if (resource === "activation") {
+      if (method === "POST") {
+        const state = activationOf(tenant);
+        if (!state.canStart) return error(409, "conflict", String(state.reason));
+        tenant.settings.activatedAt = now();
+        tenant.settings.paused = false;
+        tenant.settings.nextRunAt = new Date(Date.now() + 3_600_000).toISOString();
+      }
+      if (method === "GET") return { status: 200, body: activationOf(tenant) };
+    }
+    if (resource === "runs" || resource === "activation") {
       if (!id && method === "POST") {
+        if (resource === "runs" && !body.dryRun && !tenant.settings.activatedAt)
+          return error(
+            409,
+            "conflict",
+            "Start syncing first: preview the current configuration, then press Start syncing.",
+          );
         const live = tenant.runs.find((r) => r.status === "queued" || r.status === "running");
         if (live) return { status: 202, body: { run: live, deduplicated: true } };
         const run: StubRun = {
@@ -484,9 +540,11 @@ export async function startStubApi(
           startedAt: null,
           finishedAt: null,
           actions: [],
+          configVersion: tenant.configVersion,
         };
         tenant.runs.unshift(run);
         setTimeout(() => advance(tenant, run), stepMs);
+        if (resource === "activation") return { status: 202, body: { activation: activationOf(tenant), run } };
         return { status: 202, body: { run, deduplicated: false } };
       }
       if (!id) return { status: 200, body: { runs: tenant.runs.map(({ actions: _a, ...r }) => r) } };

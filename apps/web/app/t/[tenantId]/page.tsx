@@ -18,12 +18,16 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
     api.runs({ limit: 20 }),
   ]);
   const last = summary.lastRun;
+  // rule 14: before a person pressed Start syncing there is no schedule and no real run, only previews.
+  const syncing = summary.activatedAt !== null;
   return (
     <>
       <h1>Dashboard</h1>
       {rescue ? (
         <div className="actions" style={{ marginTop: 0, marginBottom: 12 }}>
-          <ActionButton action={startRunNow.bind(null, tenantId, false)} label="Sync now" pendingLabel="Starting…" />
+          {syncing ? (
+            <ActionButton action={startRunNow.bind(null, tenantId, false)} label="Sync now" pendingLabel="Starting…" />
+          ) : null}
           <ActionButton
             action={startRunNow.bind(null, tenantId, true)}
             label="Preview now"
@@ -35,6 +39,12 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
       {!rescue ? (
         <div className="notice info">
           TechSync is not set up yet. <Link href={`/t/${tenantId}/onboarding/rescue`}>Start the five-step setup</Link>.
+        </div>
+      ) : null}
+      {rescue && !syncing ? (
+        <div className="notice info" role="status">
+          Not syncing yet: nothing changes in Rescue and no run is scheduled until you preview the configuration and
+          press Start syncing. <Link href={`/t/${tenantId}/onboarding/confirm`}>Go to step 5, Start syncing</Link>.
         </div>
       ) : null}
       {settings.attentionReason ? (
@@ -64,7 +74,9 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
         </div>
         <div className="stat">
           <div className="label">Next scheduled run</div>
-          <div className="value">{settings.paused ? "Paused" : formatWhen(summary.nextRunAt)}</div>
+          <div className="value">
+            {!syncing ? "Not syncing yet" : settings.paused ? "Paused" : formatWhen(summary.nextRunAt)}
+          </div>
           <div className="hint">Every {settings.scheduleIntervalMinutes} minutes</div>
         </div>
         <div className="stat">

@@ -7,6 +7,11 @@ import { entraConnectionForm, rescueConnectionForm } from "../../../../src/forms
 import { type FormState, fieldErrorsOfZod, formStateOfError, formValues } from "../../../../src/forms/form-state";
 import { ZMappingForm } from "../../../../src/forms/mapping-form";
 import {
+  type DemoDataReplacement,
+  demoDataReplacement,
+  replacementKey,
+} from "../../../../src/sandbox/demo-data-replacement";
+import {
   sandboxDefaultPassword,
   sandboxEntraConnection,
   sandboxRescueConnection,
@@ -54,13 +59,15 @@ export async function saveRescueStep(
     return { ...formStateOfError(error), values: kept };
   }
   revalidatePath(`/t/${tenantId}/onboarding`, "layout");
-  if (formData.get("intent") === "next") redirect(`/t/${tenantId}/onboarding/entra`);
+  // "Save and continue" tests too: a connection that fails keeps the person here, with the result shown.
+  let test: RescueConnectionTest;
   try {
-    const test = await api.testRescueConnection();
-    return { ok: test.ok, values: kept, test, message: test.ok ? "Saved." : undefined };
+    test = await api.testRescueConnection();
   } catch (error) {
     return { ...formStateOfError(error), values: kept };
   }
+  if (test.ok && formData.get("intent") === "next") redirect(`/t/${tenantId}/onboarding/entra`);
+  return { ok: test.ok, values: kept, test, message: test.ok ? "Saved." : undefined };
 }
 
 export async function saveEntraStep(
@@ -83,19 +90,51 @@ export async function saveEntraStep(
     return { ...formStateOfError(error), values: kept };
   }
   revalidatePath(`/t/${tenantId}/onboarding`, "layout");
-  if (formData.get("intent") === "next") redirect(`/t/${tenantId}/onboarding/mappings`);
+  // "Save and continue" tests too: a connection that fails keeps the person here, with the result shown.
+  let test: EntraConnectionTest;
   try {
-    const test = await api.testEntraConnection();
-    return { ok: test.ok, values: kept, test };
+    test = await api.testEntraConnection();
   } catch (error) {
     return { ...formStateOfError(error), values: kept };
   }
+  if (test.ok && formData.get("intent") === "next") redirect(`/t/${tenantId}/onboarding/mappings`);
+  return { ok: test.ok, values: kept, test };
 }
 
-/** "Try with demo data": the tenant in sandbox mode, and steps 1 and 2 on the sandbox destination (the emulators). */
-export async function fillWithDemoData(tenantId: string, step: "rescue" | "entra"): Promise<FormState> {
+export interface DemoDataState extends FormState {
+  /** What the demo values would replace: shown for the person to confirm; the confirm sends `confirmed` back. */
+  replacement?: DemoDataReplacement & { key: string };
+}
+
+/**
+ * "Try with demo data": the tenant in sandbox mode, and steps 1 and 2 on the sandbox destination (the emulators).
+ * Never overwrites silently: when the tenant has connections of its own, the first press only answers what would be
+ * replaced (its Rescue and Entra connections, and the pairs made with them, which are removed); only a form that
+ * confirms exactly that replaces them.
+ */
+export async function fillWithDemoData(
+  tenantId: string,
+  step: "rescue" | "entra",
+  _previous: DemoDataState,
+  formData: FormData,
+): Promise<DemoDataState> {
+  if (formData.get("intent") === "keep") return {};
   const api = await requireTenantApi(tenantId);
   try {
+    const [rescue, entra, { mappings }] = await Promise.all([
+      api.rescueConnection(),
+      api.entraConnection(),
+      api.mappings(),
+    ]);
+    const replacement = demoDataReplacement(rescue, entra, mappings);
+    if (replacement) {
+      const key = replacementKey(replacement);
+      // The confirm counts only for what was shown: anything changed meanwhile is shown again.
+      if (formData.get("intent") !== "replace" || formData.get("confirmed") !== key) {
+        return { replacement: { ...replacement, key } };
+      }
+      for (const pair of replacement.pairs) await api.deleteMapping(pair.id);
+    }
     await api.updateSettings({ sandboxMode: true, defaultPassword: sandboxDefaultPassword });
     await api.saveRescueConnection(sandboxRescueConnection);
     await api.saveEntraConnection(sandboxEntraConnection);
@@ -143,13 +182,15 @@ export async function startPreview(tenantId: string): Promise<FormState> {
   redirect(`/t/${tenantId}/onboarding/preview?runId=${encodeURIComponent(runId)}`);
 }
 
-/** Step 5: the schedule on, and the first real run now. */
+/**
+ * Step 5 (rule 14): the schedule on, and the first real run now. The API allows it only after a successful preview
+ * of the configuration as it is now, and answers why not otherwise.
+ */
 export async function startSyncing(tenantId: string): Promise<FormState> {
   const api = await requireTenantApi(tenantId);
   let runId: string;
   try {
-    await api.updateSettings({ paused: false });
-    runId = (await api.startRun(false)).run.id;
+    runId = (await api.startSyncing()).run.id;
   } catch (error) {
     return formStateOfError(error);
   }

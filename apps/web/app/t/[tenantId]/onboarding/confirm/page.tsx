@@ -17,14 +17,16 @@ export default async function ConfirmStep({
   const { tenantId } = await params;
   const { runId } = await searchParams;
   const api = await requireTenantApi(tenantId);
-  const [settings, rescue, entra, { mappings }, preview] = await Promise.all([
+  const [settings, rescue, entra, { mappings }, preview, activation] = await Promise.all([
     api.settings(),
     api.rescueConnection(),
     api.entraConnection(),
     api.mappings(),
     runId ? api.run(runId) : Promise.resolve(undefined),
+    api.activation(),
   ]);
-  const ready = Boolean(rescue && entra && mappings.length);
+  // rule 14: only a successful preview of the configuration as it is now allows starting; the API says why not.
+  const previewHref = `/t/${tenantId}/onboarding/preview${runId ? `?runId=${encodeURIComponent(runId)}` : ""}`;
   return (
     <>
       <WizardSteps tenantId={tenantId} current="confirm" />
@@ -72,22 +74,38 @@ export default async function ConfirmStep({
         updated and disabled in Rescue — never deleted.
       </p>
       <div className="actions">
-        <Link
-          className="button secondary"
-          href={`/t/${tenantId}/onboarding/preview${runId ? `?runId=${encodeURIComponent(runId)}` : ""}`}
-        >
+        <Link className="button secondary" href={previewHref}>
           Back
         </Link>
-        {ready ? (
+        {activation.activatedAt ? (
+          <Link className="button" href={`/t/${tenantId}`}>
+            Go to the dashboard
+          </Link>
+        ) : activation.canStart ? (
           <ActionButton
             action={startSyncing.bind(null, tenantId)}
             label="Start syncing"
             pendingLabel="Starting the first sync…"
           />
         ) : (
-          <span className="hint">Finish the earlier steps first.</span>
+          <button type="button" disabled aria-describedby="start-syncing-reason">
+            Start syncing
+          </button>
         )}
       </div>
+      {activation.canStart || activation.activatedAt ? null : (
+        <p id="start-syncing-reason" className="notice warn" role="status">
+          {activation.reason}{" "}
+          {activation.reason?.includes("preview") ? (
+            <Link href={`/t/${tenantId}/onboarding/preview`}>Preview the current configuration</Link>
+          ) : null}
+        </p>
+      )}
+      {activation.activatedAt ? (
+        <p className="notice ok" role="status">
+          Syncing started on {new Date(activation.activatedAt).toLocaleString()}.
+        </p>
+      ) : null}
     </>
   );
 }

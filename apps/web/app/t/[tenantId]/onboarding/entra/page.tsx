@@ -1,6 +1,6 @@
-import { ActionButton } from "../../../../../src/components/action-button";
 import { stepHeading, WizardSteps } from "../../../../../src/components/wizard-steps";
 import { entraCloudOptions } from "../../../../../src/forms/destination-options";
+import { DemoDataButton } from "../../../../../src/sandbox/demo-data-button";
 import { requireTenantApi } from "../../../../../src/server/portal-session";
 import { fillWithDemoData, saveEntraStep } from "../actions";
 import { AppRegistrationGuide } from "./app-registration-guide";
@@ -34,14 +34,7 @@ export default async function EntraStep({
       ) : null}
       <AppRegistrationGuide />
       <div className="card">
-        {connection ? null : (
-          <ActionButton
-            action={fillWithDemoData.bind(null, tenantId, "entra")}
-            label="Try with demo data"
-            pendingLabel="Filling in the demo values…"
-            className="secondary"
-          />
-        )}
+        {connection ? null : <DemoDataButton action={fillWithDemoData.bind(null, tenantId, "entra")} />}
         <EntraStepForm
           key={demo ? "demo" : "saved"}
           tenantId={tenantId}

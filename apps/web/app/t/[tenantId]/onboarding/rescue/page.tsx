@@ -1,6 +1,6 @@
-import { ActionButton } from "../../../../../src/components/action-button";
 import { stepHeading, WizardSteps } from "../../../../../src/components/wizard-steps";
 import { rescueRegionOptions } from "../../../../../src/forms/destination-options";
+import { DemoDataButton } from "../../../../../src/sandbox/demo-data-button";
 import { requireTenantApi } from "../../../../../src/server/portal-session";
 import { fillWithDemoData, saveRescueStep } from "../actions";
 import { RescueStepForm } from "./rescue-step-form";
@@ -28,12 +28,7 @@ export default async function RescueStep({
       </p>
       <div className="card">
         <p className="hint">No Rescue or Microsoft account at hand? Walk through the whole flow with the sandbox.</p>
-        <ActionButton
-          action={fillWithDemoData.bind(null, tenantId, "rescue")}
-          label="Try with demo data"
-          pendingLabel="Filling in the demo values…"
-          className="secondary"
-        />
+        <DemoDataButton action={fillWithDemoData.bind(null, tenantId, "rescue")} />
       </div>
       {demo ? (
         <div className="notice info" role="status">
