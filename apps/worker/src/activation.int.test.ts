@@ -132,3 +132,19 @@ describe("rule 14: nothing before activation", () => {
     expect(enabledTechnicians(tenant)).toBe(0);
   });
 });
+
+describe("a pair whose Entra group does not exist", () => {
+  test("fails the preview with an error naming the pair's group, not only Graph's words", async () => {
+    const tenant = await createTestTenant(world, { users: 2, activated: false });
+    // As after a directory swap: the pair still names a group of the old directory.
+    await world.db.prisma.groupMapping.updateMany({
+      where: { tenantId: tenant.id },
+      data: { entraGroupId: "0b5e6d1c-0000-4000-8000-00000000dead", entraGroupName: "Old Helpdesk" },
+    });
+    const preview = await waitForRun(world, await requestRun(world, tenant.id, true));
+    expect(preview.status).toBe("failed");
+    expect(preview.error).toMatch(
+      /^The Entra group “Old Helpdesk” \(0b5e6d1c-0000-4000-8000-00000000dead\) of a group pair does not exist in the directory( \(request-id [^)]+\))?\. It was deleted in Entra, or the pair was made with another directory/,
+    );
+  });
+});

@@ -5,6 +5,7 @@ import type { TenantScheduleSettings } from "@techsync/jobs";
 import * as runs from "@techsync/runs";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, runSync } from "@techsync/sync-core";
 import type { Logger } from "pino";
+import { namingMissingGroups } from "./missing-group";
 import { describeRunFailure, settleTenantAfterFailure } from "./run-failure";
 import { settleStoppedRun } from "./run-stops";
 import { RunTelemetryCollector } from "./run-telemetry";
@@ -67,7 +68,8 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
   try {
     const input = await runs.loadRunInput(deps, claim.run);
     await runs.recordRunConfigFingerprint(prisma, claim.run, holder, input.configFingerprint);
-    const adapters = buildTenantAdapters(input.config, { ...deps.adapters, onBackoff: telemetry.noteBackoff });
+    const built = buildTenantAdapters(input.config, { ...deps.adapters, onBackoff: telemetry.noteBackoff });
+    const adapters = { ...built, directory: namingMissingGroups(built.directory, input.engine.mappings) };
     telemetry.watchRescue(adapters.rescue, input.config.rescue);
     const { report } = await runSync(
       { ...adapters, recorder: runs.retryingRecorder(recorder, retryDb), clock: telemetry.clock },
