@@ -26,7 +26,7 @@ export function RunActionsTable({
   more,
   mappingNames = {},
 }: {
-  run: Pick<SyncRun, "dryRun">;
+  run: Pick<SyncRun, "dryRun"> & Partial<Pick<SyncRun, "status">>;
   actions: SyncAction[];
   filters: ActionFilters;
   hidden?: Record<string, string>;
@@ -73,7 +73,11 @@ export function RunActionsTable({
       </form>
       {actions.length === 0 ? (
         <p className="hint">
-          {filtered ? "No user matches these filters." : "Nothing to do: Rescue already matches Entra ID."}
+          {filtered
+            ? "No user matches these filters."
+            : run.status === "failed"
+              ? "Nothing was planned: the run stopped before it could compare Entra ID with Rescue (see why above)."
+              : "Nothing to do: Rescue already matches Entra ID."}
         </p>
       ) : (
         <div className="table-wrap">
