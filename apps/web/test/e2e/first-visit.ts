@@ -27,6 +27,8 @@ export interface FirstVisitPlan {
   pairs: GroupPair[];
   /** Run after each screen worth keeping. */
   shot: (name: string) => Promise<void>;
+  /** Just before "Start syncing" is pressed (rule 14: nothing may have changed in Rescue yet). */
+  beforeStartSyncing?: (tenantId: string) => Promise<void>;
 }
 
 export interface FirstVisitOutcome {
@@ -38,6 +40,42 @@ export interface FirstVisitOutcome {
 
 async function visible(page: Page, text: string | RegExp) {
   await page.getByText(text).first().waitFor({ state: "visible" });
+}
+
+/** rule 14: step 5 offers "Start syncing" only after a successful preview of the configuration as it is now. */
+async function expectStartSyncingUnavailable(page: Page, portalUrl: string, tenantId: string, reason: string | RegExp) {
+  await page.goto(`${portalUrl}/t/${tenantId}/onboarding/confirm`);
+  await visible(page, reason);
+  const button = page.getByRole("button", { name: "Start syncing" });
+  if (!(await button.isDisabled())) throw new Error(`"Start syncing" is offered although: ${reason}`);
+}
+
+async function addPair(page: Page, pair: GroupPair, count: number) {
+  const entra = page.getByRole("radio", { name: pair.entraGroup, exact: true });
+  const rescue = page.getByRole("radio", { name: pair.rescueGroup, exact: true });
+  if (pair.searchFor) {
+    await page.getByLabel("Search Entra groups").fill(pair.searchFor);
+    await visible(page, `matching “${pair.searchFor}”`);
+    await entra.focus();
+    await page.keyboard.press("Space");
+    await rescue.focus();
+    await page.keyboard.press("Space");
+    await page.getByRole("button", { name: "Add pair" }).focus();
+    await page.keyboard.press("Enter");
+  } else {
+    await entra.check();
+    await rescue.check();
+    await page.getByRole("button", { name: "Add pair" }).click();
+  }
+  await visible(page, `Selected pairs (${count})`);
+}
+
+/** Step 4: a preview from the start, until its counts show; answers how many it would create. */
+async function preview(page: Page): Promise<number> {
+  await page.getByRole("button", { name: /^(Start preview|Preview again)$/ }).click();
+  await page.waitForURL(/\/onboarding\/preview\?runId=/);
+  await page.locator('[data-count="create"]').waitFor({ timeout: 90_000 });
+  return Number(await page.locator('[data-count="create"]').textContent());
 }
 
 export async function walkFirstVisit(page: Page, portalUrl: string, plan: FirstVisitPlan): Promise<FirstVisitOutcome> {
@@ -84,34 +122,36 @@ export async function walkFirstVisit(page: Page, portalUrl: string, plan: FirstV
   await page.getByRole("button", { name: "Save and continue" }).click();
   await page.waitForURL(/\/onboarding\/mappings$/);
 
-  // Step 3: the pairs; some found through the server-side search and chosen by keyboard alone.
-  for (const [index, pair] of plan.pairs.entries()) {
-    const entra = page.getByRole("radio", { name: pair.entraGroup, exact: true });
-    const rescue = page.getByRole("radio", { name: pair.rescueGroup, exact: true });
-    if (pair.searchFor) {
-      await page.getByLabel("Search Entra groups").fill(pair.searchFor);
-      await visible(page, `matching “${pair.searchFor}”`);
-      await entra.focus();
-      await page.keyboard.press("Space");
-      await rescue.focus();
-      await page.keyboard.press("Space");
-      await page.getByRole("button", { name: "Add pair" }).focus();
-      await page.keyboard.press("Enter");
-    } else {
-      await entra.check();
-      await rescue.check();
-      await page.getByRole("button", { name: "Add pair" }).click();
-    }
-    await visible(page, `Selected pairs (${index + 1})`);
-  }
+  // Step 3: the pairs but the last; some found through the server-side search and chosen by keyboard alone.
+  const last = plan.pairs.at(-1);
+  if (!last || plan.pairs.length < 2) throw new Error("the first visit pairs at least two groups");
+  for (const [index, pair] of plan.pairs.slice(0, -1).entries()) await addPair(page, pair, index + 1);
+  // rule 14: no preview yet, so step 5 does not offer "Start syncing".
+  await expectStartSyncingUnavailable(
+    page,
+    portalUrl,
+    tenantId,
+    "No preview yet: preview the current configuration, then press Start syncing.",
+  );
+  await page.goto(`${portalUrl}/t/${tenantId}/onboarding/preview`);
+  await preview(page);
+  await page.getByRole("link", { name: "Continue" }).click();
+  await page.waitForURL(/\/onboarding\/confirm/);
+  await page.getByRole("button", { name: "Start syncing" }).waitFor();
+  if (await page.getByRole("button", { name: "Start syncing" }).isDisabled())
+    throw new Error('"Start syncing" is unavailable after a successful preview of the current configuration');
+
+  // Then the last pair: the configuration changed since that preview, so step 5 waits for another.
+  await page.goto(`${portalUrl}/t/${tenantId}/onboarding/mappings`);
+  await addPair(page, last, plan.pairs.length);
   await plan.shot("03-mappings");
+  await expectStartSyncingUnavailable(page, portalUrl, tenantId, /The configuration changed since the preview/);
+  await plan.shot("05-confirm-stale-preview");
+  await page.goto(`${portalUrl}/t/${tenantId}/onboarding/mappings`);
   await page.getByRole("link", { name: "Continue to preview" }).click();
 
   // Step 4: a dry run with live progress, then counts per action and a searchable table.
-  await page.getByRole("button", { name: "Start preview" }).click();
-  await page.waitForURL(/\/onboarding\/preview\?runId=/);
-  await page.locator('[data-count="create"]').waitFor({ timeout: 90_000 });
-  const previewCreates = Number(await page.locator('[data-count="create"]').textContent());
+  const previewCreates = await preview(page);
   await plan.shot("04-preview");
   await page.getByLabel("Action", { exact: true }).selectOption("create");
   await page.getByRole("button", { name: "Filter" }).click();
@@ -124,6 +164,7 @@ export async function walkFirstVisit(page: Page, portalUrl: string, plan: FirstV
   // Step 5: start syncing → the schedule is on and the first run completes.
   await page.waitForURL(/\/onboarding\/confirm/);
   await plan.shot("05-confirm");
+  await plan.beforeStartSyncing?.(tenantId);
   await page.getByRole("button", { name: "Start syncing" }).click();
   await page.waitForURL(/\/runs\//);
   await page.locator("[data-run-status]").waitFor({ timeout: 120_000 });

@@ -78,6 +78,20 @@ test("a new Master Account Holder syncs the sandbox from sign-up to the dashboar
         { entraGroup: "Field Support", rescueGroup: "Field Engineers › Field Engineers North", searchFor: "field" },
       ],
       shot,
+      // rule 14: up to "Start syncing", previews only: no real run, no technician changed in Rescue, not syncing.
+      beforeStartSyncing: async (tenantId) => {
+        const runs = (dryRun: boolean) =>
+          Number(
+            stack.queryValue(`SELECT count(*) FROM sync_runs WHERE tenant_id = '${tenantId}' AND dry_run = ${dryRun}`),
+          );
+        expect(runs(false)).toBe(0);
+        expect(runs(true)).toBe(2);
+        if (stack.freshEmulators) expect(await rescueTechnicians()).toEqual(before);
+        const dashboard = await page.context().newPage();
+        await dashboard.goto(`${portal.url}/t/${tenantId}`);
+        await dashboard.getByText("Not syncing yet").first().waitFor();
+        await dashboard.close();
+      },
     });
   } catch (error) {
     await shot("failure").catch(() => undefined);
@@ -92,6 +106,13 @@ test("a new Master Account Holder syncs the sandbox from sign-up to the dashboar
   expect(outcome.previewCreates).toBeGreaterThan(0);
   expect(outcome.previewEmails).toHaveLength(outcome.previewCreates);
   expect(outcome.runCreates).toBe(outcome.previewCreates);
+  // rule 14: "Start syncing" made the first real run, and the tenant is now syncing on its schedule.
+  const tenantRow = (column: string) =>
+    stack.queryValue(`SELECT ${column} FROM tenants WHERE id = '${outcome.tenantId}'`);
+  expect(tenantRow("activated_at IS NOT NULL")).toBe("t");
+  expect(
+    stack.queryValue(`SELECT count(*) FROM sync_runs WHERE tenant_id = '${outcome.tenantId}' AND dry_run = false`),
+  ).toBe("1");
   const after = await rescueTechnicians();
   for (const email of outcome.previewEmails) {
     expect(before.has(email.toLowerCase())).toBe(false);

@@ -14,6 +14,8 @@ export interface SandboxStack {
   rescueEmulatorUrl: string;
   /** False when emulators already served 4010/4020 (then their state may not be the fresh seed). */
   freshEmulators: boolean;
+  /** One value from the stack's own database (a test's check of what the API and worker wrote). */
+  queryValue(sql: string): string;
   /** Everything the processes printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -132,6 +134,11 @@ export async function startSandboxStack(options: { tokenSecret: string; portalOr
     apiUrl,
     rescueEmulatorUrl: "http://127.0.0.1:4010",
     freshEmulators: !emulatorsRunning,
+    queryValue: (sql) => {
+      const result = spawnSync("psql", [databaseUrl, "-qtAX", "-c", sql], { encoding: "utf8" });
+      if (result.status !== 0) throw new Error(`query failed: ${result.stderr}`);
+      return result.stdout.trim();
+    },
     output: () => output,
     stop: async () => {
       await Promise.all(
