@@ -2,6 +2,7 @@
 // of this file's own (test/own-redis.ts), wired as server.ts wires production; the shared Redis is never touched.
 import { randomUUID } from "node:crypto";
 import { type ApiHarness, startApiHarness, TEST_TOKEN_SECRET } from "../test/api-harness";
+import { configuredTenantOf, finishedPreviewOf } from "../test/configured-tenant";
 import { type OwnRedis, startOwnRedis } from "../test/own-redis";
 import { PORTAL_AUTH_SCOPE, portalTokenKey, signPortalToken } from "./auth/portal-token";
 
@@ -50,7 +51,7 @@ describe("Redis goes down under a running API", () => {
 
   beforeAll(async () => {
     api = await startApiHarness({ redisUrl: redis.url, rateLimitPerMinute: 10_000 });
-    owner = await api.ownerWithTenant("Outage Ltd");
+    owner = await api.ownerWithTenant("Outage Ltd", { activated: true });
     const key = await api.call(owner.token, {
       method: "POST",
       url: `/v1/tenants/${owner.tenantId}/api-keys`,
@@ -95,7 +96,7 @@ describe("Redis goes down under a running API", () => {
 
   test("sync now and preview answer 503 naming the queue; the run is saved, queued for when it returns", async () => {
     for (const dryRun of [false, true]) {
-      const tenant = await api.ownerWithTenant(dryRun ? "Preview Ltd" : "Sync Ltd");
+      const tenant = await api.ownerWithTenant(dryRun ? "Preview Ltd" : "Sync Ltd", { activated: true });
       const res = await api.call(tenant.token, {
         method: "POST",
         url: `/v1/tenants/${tenant.tenantId}/runs`,
@@ -129,6 +130,25 @@ describe("Redis goes down under a running API", () => {
     expect(res.json()).toMatchObject({ error: "queue_unavailable", message: expect.stringContaining("stays blocked") });
     const run = await api.prisma.syncRun.findUniqueOrThrow({ where: { id: blockedRunId } });
     expect(run).toMatchObject({ status: "blocked", approvedBy: null });
+  });
+
+  test("rule 14: Start syncing answers 503 and records nothing: not activated, no run, still the same preview", async () => {
+    const tenant = await configuredTenantOf(api);
+    await finishedPreviewOf(api, tenant.tenantId);
+    const res = await api.call(tenant.token, { method: "POST", url: `/v1/tenants/${tenant.tenantId}/activation` });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({
+      error: "queue_unavailable",
+      message: "The job queue is unavailable; syncing has not started; press Start syncing again when it returns.",
+    });
+    const row = await api.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.tenantId } });
+    expect(row).toMatchObject({ activatedAt: null, acknowledgedConfigFingerprint: null });
+    expect(await api.prisma.syncRun.count({ where: { tenantId: tenant.tenantId, dryRun: false } })).toBe(0);
+    expect(
+      await api.prisma.auditEvent.count({ where: { tenantId: tenant.tenantId, action: "tenant.sync_started" } }),
+    ).toBe(0);
+    const state = await api.call(tenant.token, { method: "GET", url: `/v1/tenants/${tenant.tenantId}/activation` });
+    expect(state.json()).toMatchObject({ canStart: true, activatedAt: null });
   });
 
   test("saving settings answers 503 and changes nothing: the schedule could not follow", async () => {
@@ -166,7 +186,7 @@ describe("Redis goes down under a running API", () => {
   test("a hung Redis (not answering, connection open) is waited on boundedly: reads answer, the queue is 503", async () => {
     await redis.start();
     await eventually("the API reconnects", async () => (await readyz(api)).statusCode === 200);
-    const other = await api.ownerWithTenant("Hung Ltd");
+    const other = await api.ownerWithTenant("Hung Ltd", { activated: true });
     redis.freeze();
     try {
       // Not a speed target: a guard so that a request waiting on the hung Redis fails the test instead of hanging it.
@@ -197,7 +217,7 @@ describe("Redis goes down under a running API", () => {
   test("once Redis is back the API is ready again and runs go on the queue", async () => {
     if (!(await redis.isRunning())) await redis.start();
     await eventually("the API reconnects", async () => (await readyz(api)).statusCode === 200);
-    const tenant = await api.ownerWithTenant("Back Again Ltd");
+    const tenant = await api.ownerWithTenant("Back Again Ltd", { activated: true });
     const res = await api.call(tenant.token, {
       method: "POST",
       url: `/v1/tenants/${tenant.tenantId}/runs`,
@@ -213,7 +233,7 @@ describe("an API started while Redis is down", () => {
     await redis.kill();
     const api = await startApiHarness({ redisUrl: redis.url, rateLimitPerMinute: 10_000 });
     try {
-      const owner = await api.ownerWithTenant("Cold Start Ltd");
+      const owner = await api.ownerWithTenant("Cold Start Ltd", { activated: true });
       expect((await api.app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
       expect((await readyz(api)).statusCode).toBe(503);
       expect((await api.call(owner.token, { method: "GET", url: `/v1/tenants/${owner.tenantId}` })).statusCode).toBe(

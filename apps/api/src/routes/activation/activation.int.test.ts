@@ -1,10 +1,11 @@
 // rule 14 at the API: no real run before a person starts syncing, and "Start syncing" only after a successful
 // preview of the configuration as it is now. The worker's part (what a preview records, what a run does after a
 // change) is in apps/worker's activation tests; here a finished preview is written as the worker writes it.
-import { entraSecretField, rescueSecretField, SECRET_FIELDS, tenantDataKey } from "@techsync/db";
+import { rescueSecretField, SECRET_FIELDS, tenantDataKey } from "@techsync/db";
 import { tenantSchedulerId } from "@techsync/jobs";
 import { loadConfigFingerprint } from "@techsync/runs";
 import { type ApiHarness, startApiHarness } from "../../../test/api-harness";
+import { configuredTenantOf, finishedPreviewOf, type Owner } from "../../../test/configured-tenant";
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -12,61 +13,9 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-type Owner = { tenantId: string; token: string; userId: string };
-
-/** A tenant with both connections, a default password and one pair: everything but a preview. */
-async function configuredTenant(): Promise<Owner> {
-  const owner = await api.ownerWithTenant("Contoso");
-  const { tenantId } = owner;
-  const tenant = await api.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } });
-  const seal = (field: string, value: string) => api.secretBox.encrypt(tenantId, tenantDataKey(tenant), field, value);
-  await api.prisma.tenant.update({
-    where: { id: tenantId },
-    data: {
-      defaultPasswordEnc: seal(SECRET_FIELDS.defaultPassword, "Default-Pa55word!"),
-      rescueConnection: {
-        create: {
-          email: "mah@contoso.example",
-          apiTokenEnc: seal(rescueSecretField(SECRET_FIELDS.rescueApiToken, "global"), "token-1"),
-        },
-      },
-      entraConnection: {
-        create: {
-          directoryId: "11111111-1111-1111-1111-111111111111",
-          clientId: "22222222-2222-2222-2222-222222222222",
-          clientSecretEnc: seal(entraSecretField("global"), "secret-1"),
-        },
-      },
-      mappings: {
-        create: [
-          { entraGroupId: "g-helpdesk", entraGroupName: "Helpdesk", rescueGroupId: 10, rescueGroupName: "Help" },
-        ],
-      },
-    },
-  });
-  return owner;
-}
-
-/** What the worker leaves behind after a preview: a finished dry run with the fingerprint it loaded. */
-async function finishedPreview(
-  tenantId: string,
-  status: "succeeded" | "failed" = "succeeded",
-  fingerprint?: string | null,
-): Promise<string> {
-  const configFingerprint = fingerprint === undefined ? await loadConfigFingerprint(api.prisma, tenantId) : fingerprint;
-  const run = await api.prisma.syncRun.create({
-    data: {
-      tenantId,
-      trigger: "portal",
-      dryRun: true,
-      status,
-      finishedAt: new Date("2026-12-02T05:41:00Z"),
-      configFingerprint,
-      ...(status === "failed" ? { error: "The group Helpdesk does not exist in the directory." } : {}),
-    },
-  });
-  return run.id;
-}
+const configuredTenant = () => configuredTenantOf(api);
+const finishedPreview = (tenantId: string, status?: "succeeded" | "failed", fingerprint?: string | null) =>
+  finishedPreviewOf(api, tenantId, status, fingerprint);
 
 const post = (owner: Owner, url: string, payload?: object) =>
   api.call(owner.token, {
