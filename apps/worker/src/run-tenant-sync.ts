@@ -90,8 +90,12 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     if (!settled) return { kind: "interrupted" };
     // rule 14: a preview a person asked for, or a run that went through without disabling anyone unseen, makes this
     // configuration the acknowledged one (an approved run was acknowledged by its approval).
+    // The run is settled: a lost acknowledgement only makes the next run of this configuration ask first.
     if ((status === "succeeded" || status === "partial") && !claim.run.approvedAt) {
-      await runs.acknowledgeConfigFingerprint(prisma, tenantId, input.configFingerprint);
+      const acknowledge = () => runs.acknowledgeConfigFingerprint(prisma, tenantId, input.configFingerprint);
+      await runs
+        .retryWhileDatabaseDown(acknowledge, retryDb)
+        .catch((err: unknown) => log.warn({ err, runId }, "configuration not acknowledged"));
     }
     const lifted = await recordTenantRunSuccess(prisma, tenantId);
     if (lifted) await deps.rescheduleTenant(lifted);

@@ -87,10 +87,10 @@ test("a new Master Account Holder syncs the sandbox from sign-up to the dashboar
         expect(runs(false)).toBe(0);
         expect(runs(true)).toBe(2);
         if (stack.freshEmulators) expect(await rescueTechnicians()).toEqual(before);
-        const dashboard = await page.context().newPage();
-        await dashboard.goto(`${portal.url}/t/${tenantId}`);
-        await dashboard.getByText("Not syncing yet").first().waitFor();
-        await dashboard.close();
+        const confirmStep = page.url();
+        await page.goto(`${portal.url}/t/${tenantId}`);
+        await page.getByText("Not syncing yet").first().waitFor();
+        await page.goto(confirmStep);
       },
     });
   } catch (error) {
