@@ -26,11 +26,13 @@ describe("documentation and operations", () => {
         "DELETE /v1/tenants/{tenantId}/api-keys/{keyId}",
         "POST /v1/tenants/{tenantId}/invitations",
         "POST /v1/invitations/{token}/accept",
+        "GET /v1/tenants/{tenantId}/activation",
+        "POST /v1/tenants/{tenantId}/activation",
         "GET /healthz",
         "GET /metrics",
       ]),
     );
-    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(46);
+    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(48);
     // Cancel answers 200 when the run ended at once, 202 when its worker is stopping it.
     expect(Object.keys(doc.paths["/v1/tenants/{tenantId}/runs/{runId}/cancel"].post.responses)).toEqual(
       expect.arrayContaining(["200", "202", "404", "409"]),

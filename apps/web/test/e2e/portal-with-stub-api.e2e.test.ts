@@ -233,3 +233,41 @@ test("a second organisation starts its own setup, and the switcher moves between
   await page.waitForURL(new RegExp(`/t/${first}$`));
   expect(await page.getByLabel("Organisation").inputValue()).toBe(first);
 }, 60_000);
+
+test("demo data on an organisation with its own connections asks first, naming what it replaces; Keep changes nothing", async () => {
+  const second = [...api.tenants.values()].find((t) => t.name === "Fabrikam Field Service");
+  expect(second).toBeDefined();
+  const tenant = second!;
+  // The organisation's own connections and one pair, as its steps 1–3 would have saved them.
+  tenant.rescue = { email: "mah@fabrikam.example", region: "global", apiToken: "fabrikam-token" };
+  tenant.entra = {
+    directoryId: "0c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+    clientId: "c",
+    cloud: "global",
+    clientSecret: "x",
+  };
+  tenant.mappings = [
+    { id: "pair-1", entraGroupId: "g-old", entraGroupName: "Old Helpdesk", rescueGroupId: 7, rescueGroupName: "Old" },
+  ];
+  await page.goto(`${portal.url}/t/${tenant.id}/onboarding/rescue`);
+  await page.getByRole("button", { name: "Try with demo data" }).click();
+  const confirmation = page.getByRole("region", { name: "Replace your own connections with the demo data?" });
+  await confirmation.waitFor();
+  await confirmation.getByText("mah@fabrikam.example").waitFor();
+  await confirmation.getByText("0c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f").waitFor();
+  expect(await confirmation.getByRole("list", { name: "Group pairs that would be removed" }).textContent()).toBe(
+    "Old Helpdesk → Old",
+  );
+  await shot("demo-data-confirmation");
+  await confirmation.getByRole("button", { name: "Keep my connections" }).click();
+  await page.getByRole("button", { name: "Try with demo data" }).waitFor();
+  expect(tenant.rescue?.email).toBe("mah@fabrikam.example");
+  expect(tenant.mappings).toHaveLength(1);
+
+  await page.getByRole("button", { name: "Try with demo data" }).click();
+  await page.getByRole("button", { name: "Replace with demo data" }).click();
+  await page.waitForURL(/\/onboarding\/rescue\?demo=1$/);
+  expect(tenant.rescue?.email).toBe("mah@contoso-demo.example");
+  expect(tenant.entra?.directoryId).toBe("7d3b3f4e-5c2a-4e1b-9a6f-2c8d1e0f4a10");
+  expect(tenant.mappings).toEqual([]);
+}, 60_000);
