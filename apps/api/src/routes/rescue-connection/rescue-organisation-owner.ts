@@ -125,18 +125,26 @@ export async function moveOrganisationHere(
   for (const run of active) await notifyRunEvent(tx, { runId: run.id, tenantId: holder.tenantId, change: "status" });
   await tx.syncRun.updateMany({
     where: { tenantId: holder.tenantId, status: "queued" },
-    data: { status: "cancelled", finishedAt: new Date(), error: "The Rescue organisation was moved to another tenant." },
+    data: {
+      status: "cancelled",
+      finishedAt: new Date(),
+      error: "The Rescue organisation was moved to another tenant.",
+    },
   });
   await tx.syncRun.updateMany({
     where: { tenantId: holder.tenantId, status: "running", cancelRequestedAt: null },
     data: { cancelRequestedAt: new Date(), cancelRequestedBy: `${access.actor.actorType}:${access.actor.actorId}` },
   });
   const details = { accountId: organisation.accountId, organization: organisation.name };
-  await recordAuditEvent(tx, { ...access, tenantId: holder.tenantId }, {
-    action: "rescue_connection.moved_away",
-    target: `tenant:${access.tenantId}`,
-    details: { ...details, toTenantId: access.tenantId, toTenantName: here.name },
-  });
+  await recordAuditEvent(
+    tx,
+    { ...access, tenantId: holder.tenantId },
+    {
+      action: "rescue_connection.moved_away",
+      target: `tenant:${access.tenantId}`,
+      details: { ...details, toTenantId: access.tenantId, toTenantName: here.name },
+    },
+  );
   await recordAuditEvent(tx, access, {
     action: "rescue_connection.moved_here",
     target: `tenant:${holder.tenantId}`,

@@ -17,6 +17,13 @@ import type { TenantAccess } from "../../auth/principal";
 import { invalidField, notFound } from "../../errors";
 import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
 import {
+  type RescueConnectionView,
+  rescueConnectionView,
+  ZRescueConnection,
+  ZRescueOrganisationTaken,
+  ZSetRescueConnectionBody,
+} from "./rescue-connection.types";
+import {
   callerOwns,
   findOrganisationHolder,
   moveOrganisationHere,
@@ -24,13 +31,6 @@ import {
   type RescueOrganisation,
   readRescueOrganisation,
 } from "./rescue-organisation-owner";
-import {
-  type RescueConnectionView,
-  rescueConnectionView,
-  ZRescueConnection,
-  ZRescueOrganisationTaken,
-  ZSetRescueConnectionBody,
-} from "./rescue-connection.types";
 
 type SetBody = z.infer<typeof ZSetRescueConnectionBody>;
 

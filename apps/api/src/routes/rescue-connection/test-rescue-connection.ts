@@ -2,17 +2,13 @@ import { loadTenantSyncConfig, type TenantSyncConfig } from "@techsync/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
-import { rescueClientOf } from "../../connections/tenant-connections";
 import { tenantAccessOf } from "../../auth/authenticate";
 import type { TenantAccess } from "../../auth/principal";
+import { rescueClientOf } from "../../connections/tenant-connections";
 import { AppError } from "../../errors";
 import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
 import { ZRescueConnectionTest, ZRescueOrganisationTaken } from "./rescue-connection.types";
-import {
-  findOrganisationHolder,
-  organisationTaken,
-  type RescueOrganisation,
-} from "./rescue-organisation-owner";
+import { findOrganisationHolder, organisationTaken, type RescueOrganisation } from "./rescue-organisation-owner";
 
 type RescueConnectionTest = z.infer<typeof ZRescueConnectionTest>;
 
