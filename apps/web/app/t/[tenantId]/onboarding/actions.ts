@@ -97,7 +97,7 @@ export async function fillWithDemoData(tenantId: string, step: "rescue" | "entra
   const api = await requireTenantApi(tenantId);
   try {
     await api.updateSettings({ sandboxMode: true, defaultPassword: sandboxDefaultPassword });
-    await api.saveRescueConnection(sandboxRescueConnection);
+    await api.saveRescueConnection(sandboxRescueConnection(tenantId));
     await api.saveEntraConnection(sandboxEntraConnection);
   } catch (error) {
     return formStateOfError(error);
