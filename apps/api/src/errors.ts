@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   not_connected: 409,
+  /** rule 15: the Rescue organisation is connected to another tenant. */
+  organisation_taken: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -26,6 +28,8 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly details?: unknown[],
+    /** More fields of the reply body, which the route's error schema declares (e.g. a move offer). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "AppError";
@@ -45,7 +49,7 @@ export function invalidField(field: string, message: string): AppError {
 
 export interface ErrorReply {
   status: number;
-  body: { error: string; message: string; details?: unknown[] };
+  body: { error: string; message: string; details?: unknown[]; [field: string]: unknown };
 }
 
 const VALIDATION_PART: Record<string, string> = {
@@ -99,7 +103,12 @@ export function errorReplyOf(error: unknown): ErrorReply {
   if (error instanceof AppError) {
     return {
       status: error.status,
-      body: { error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+      body: {
+        ...error.extra,
+        error: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details } : {}),
+      },
     };
   }
   const e = error as {

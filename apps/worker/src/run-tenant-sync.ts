@@ -6,6 +6,7 @@ import * as runs from "@techsync/runs";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, runSync } from "@techsync/sync-core";
 import type { Logger } from "pino";
 import { namingMissingGroups } from "./missing-group";
+import { checkRescueOrganisation } from "./rescue-organisation-check";
 import { describeRunFailure, settleTenantAfterFailure } from "./run-failure";
 import { settleStoppedRun } from "./run-stops";
 import { RunTelemetryCollector } from "./run-telemetry";
@@ -71,12 +72,21 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const built = buildTenantAdapters(input.config, { ...deps.adapters, onBackoff: telemetry.noteBackoff });
     const adapters = { ...built, directory: namingMissingGroups(built.directory, input.engine.mappings) };
     telemetry.watchRescue(adapters.rescue, input.config.rescue);
+    const retry = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
+    const signal = AbortSignal.any([lease.signal, ...(request.signal ? [request.signal] : [])]);
+    // rule 15: whose organisation this is, before anything is read or written.
+    await checkRescueOrganisation(
+      { prisma, clock: telemetry.clock, retry, signal },
+      tenantId,
+      input.config.rescue,
+      adapters.rescue,
+    );
     const { report } = await runSync(
       { ...adapters, recorder: runs.retryingRecorder(recorder, retryDb), clock: telemetry.clock },
       {
         ...input.engine,
-        retry: { ...DEFAULT_RETRY_POLICY, ...deps.retry },
-        signal: AbortSignal.any([lease.signal, ...(request.signal ? [request.signal] : [])]),
+        retry,
+        signal,
         ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
       },
     );

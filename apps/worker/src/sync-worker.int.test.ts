@@ -239,7 +239,8 @@ describe("a tenant's runs against the emulators", () => {
         // Sessions shared by the creates in flight expire often, but not faster than Rescue's 10 logins in 3 minutes.
         dropSessionsAfterCalls: 40,
         methods: ["createUsers", "getHierarchy_v2", "setUser_v2"],
-        seed: 3,
+        // A pattern where no call fails five times running (the run must succeed); the calls made decide it.
+        seed: 4,
       },
     });
     // A second mapping of the same group (direct members) makes two Graph reads, so the budget of one throttles.

@@ -10,6 +10,7 @@ import {
   rescueSecretField,
   SECRET_FIELDS,
   SecretBox,
+  tenantDataKey,
 } from "@techsync/db";
 import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
 import {
@@ -152,6 +153,9 @@ export interface TestTenantOptions {
   >;
 }
 
+/** AccountIDs of the tenants' emulated organisations: distinct within a test process. */
+let nextAccountId = 700_000 + Math.floor(Math.random() * 1_000_000) * 10;
+
 export async function createTestTenant(world: SyncWorld, options: TestTenantOptions): Promise<TestTenant> {
   const id = randomUUID();
   const directoryId = randomUUID();
@@ -179,7 +183,8 @@ export async function createTestTenant(world: SyncWorld, options: TestTenantOpti
   const rescue = await startRescueEmulator({
     port: 0,
     seed: {
-      account: { technicianLicences: options.users + 100, mobileLicences: 10 },
+      // rule 15: each tenant's emulator is an organisation of its own, as two customers' are.
+      account: { id: nextAccountId++, technicianLicences: options.users + 100, mobileLicences: 10 },
       masterAccountHolder: mah,
       technicianGroups: [...teamNames.map((name) => ({ name })), { name: "Escalations" }],
     },
@@ -272,6 +277,30 @@ export async function requestRun(world: SyncWorld, tenantId: string, dryRun = fa
   if (created.outcome === "refused") throw new Error(created.reason);
   await enqueueRun(world.queue, { tenantId, runId: created.run.id });
   return created.run.id;
+}
+
+/**
+ * The tenant's Rescue connection now holds another tenant's Master Account Holder and API token, i.e. opens that
+ * tenant's organisation; nothing recorded which organisation it is (as when Rescue was down at the save).
+ */
+export async function connectToRescueOf(world: SyncWorld, tenantId: string, otherTenantId: string): Promise<void> {
+  const tenant = await world.db.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+  const other = mahOf(otherTenantId);
+  await world.db.prisma.rescueConnection.update({
+    where: { tenantId },
+    data: {
+      email: other.email,
+      apiTokenEnc: world.secretBox.encrypt(
+        tenantId,
+        tenantDataKey(tenant),
+        rescueSecretField(SECRET_FIELDS.rescueApiToken, "sandbox"),
+        other.apiToken,
+      ),
+      passwordEnc: "",
+      rescueAccountId: null,
+      rescueOrganization: null,
+    },
+  });
 }
 
 /** As the API's approve route: the blocked run is queued again under its id, and its job put back. */

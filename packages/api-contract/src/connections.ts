@@ -1,7 +1,7 @@
 // Connections to Rescue and Entra ID: the saved settings (never a secret) and the connection tests.
 import { ENTRA_CLOUD_NAMES, RESCUE_REGION_NAMES } from "@techsync/config/destinations";
 import { z } from "zod";
-import { ZEmail, ZIsoDate, ZSecret } from "./common";
+import { ZEmail, ZErrorReply, ZIsoDate, ZSecret } from "./common";
 /** Where the connection's calls go: a region name, never a URL (`sandbox`: the server's emulator, sandbox tenants only). */
 export const ZRescueRegion = z.enum(RESCUE_REGION_NAMES);
 
@@ -13,6 +13,11 @@ export const ZRescueConnection = z.object({
   lastTestedAt: ZIsoDate.nullable(),
   lastTestOk: z.boolean().nullable(),
   lastTestMessage: z.string().nullable(),
+  /**
+   * rule 15: the Rescue organisation the API token belongs to (getAccount), recorded when the connection is saved or
+   * tested, or by the first run; null until Rescue could be asked.
+   */
+  organisation: z.object({ accountId: z.number().int(), name: z.string() }).nullable(),
 });
 export type RescueConnectionView = z.infer<typeof ZRescueConnection>;
 
@@ -28,7 +33,24 @@ export const ZSetRescueConnectionBody = z.strictObject({
   password: z.union([z.literal(""), ZSecret]).optional(),
   /** Absent: keep the current region (global on first set). */
   region: ZRescueRegion.optional(),
+  /**
+   * rule 15: the tenant that holds this Rescue organisation now, when the caller owns it too and means to move the
+   * organisation here (the 409 `organisation_taken` answer offers it): that tenant loses its Rescue connection and
+   * is paused.
+   */
+  moveFrom: z.uuid().optional(),
 });
+
+/**
+ * rule 15, 409 `organisation_taken`: the Rescue organisation is connected to another tenant. The message names that
+ * tenant's owners (whom to ask); `move` is there only when the caller owns that tenant too.
+ */
+export const ZRescueOrganisationTaken = ZErrorReply.extend({
+  organisation: z.object({ accountId: z.number().int(), name: z.string() }).optional(),
+  ownerEmails: z.array(z.string()).optional(),
+  move: z.object({ fromTenantId: z.uuid(), fromTenantName: z.string() }).optional(),
+});
+export type RescueOrganisationTaken = z.infer<typeof ZRescueOrganisationTaken>;
 
 /** Each credential is checked on its own; `result` names the first that failed ("connected" when none did). */
 export const ZRescueConnectionTest = z.object({

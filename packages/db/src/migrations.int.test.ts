@@ -133,6 +133,25 @@ describe("the migrated database matches the Prisma schema", () => {
     await db.prisma.rescueConnection.delete({ where: { tenantId: tenant.id } });
   });
 
+  test("rule 15: a Rescue organisation is held by one connection per destination; unknown ones do not clash", async () => {
+    const [a, b, c, d] = await Promise.all([newTenant("A"), newTenant("B"), newTenant("C"), newTenant("D")]);
+    const connect = (tenantId: string, region: string, rescueAccountId: number | null) =>
+      db.prisma.rescueConnection.create({
+        data: { tenantId, email: "mah@x.example", apiTokenEnc: "v1:b", region, rescueAccountId },
+      });
+    const held = await connect(a.id, "global", 560961);
+    expect(held).toMatchObject({ rescueAccountId: 560961, rescueOrganization: null });
+    await expectUniqueViolation(connect(b.id, "global", 560961));
+    // Another Rescue service numbers its accounts on its own.
+    await connect(b.id, "enterprise", 560961);
+    // Not known yet (Rescue was not reachable): any number of them.
+    await connect(c.id, "global", null);
+    await connect(d.id, "global", null);
+    await expect(
+      db.prisma.rescueConnection.update({ where: { tenantId: c.id }, data: { rescueAccountId: 0 } }),
+    ).rejects.toThrow(/rescue_connections_rescue_account_id_check/);
+  });
+
   test("group mapping: a pair is unique per tenant; another tenant may map the same pair", async () => {
     const [a, b] = [await newTenant("A"), await newTenant("B")];
     const pair = { entraGroupId: "g1", entraGroupName: "Helpdesk", rescueGroupId: 42, rescueGroupName: "Tier 1" };

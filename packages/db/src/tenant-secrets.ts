@@ -70,6 +70,8 @@ export interface TenantSyncConfig {
     apiToken: string;
     /** What earlier runs learned about Rescue's bulk createUsers for this connection. */
     bulkCreate: { capability: BulkCreateCapability; reason: string | null; checkedAt: Date | null };
+    /** rule 15: the organisation recorded for this connection (getAccount); null until Rescue was asked. */
+    organisation: { accountId: number; name: string } | null;
   } | null;
   entra: {
     /** A cloud name (global, usgov, usgov-dod, china, sandbox), resolved to hosts by the caller. */
@@ -121,6 +123,8 @@ export async function loadTenantSyncConfig(
             r.apiTokenEnc,
           ),
           bulkCreate: { capability: r.bulkCreate, reason: r.bulkCreateReason, checkedAt: r.bulkCreateCheckedAt },
+          organisation:
+            r.rescueAccountId !== null ? { accountId: r.rescueAccountId, name: r.rescueOrganization ?? "" } : null,
         }
       : null,
     entra: e

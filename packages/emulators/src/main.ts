@@ -1,5 +1,6 @@
 // `npm run emulators`: the sandbox's stand-ins for LogMeIn Rescue (http, port 4010) and Microsoft
-// Entra ID + Graph (https, port 4020), serving the demo organisation and the demo directory.
+// Entra ID + Graph (https, port 4020), serving the demo organisation (and a copy of it per sandbox tenant) and
+// the demo directory.
 import { DEMO_CLIENT_ID, DEMO_TENANT_ID, startGraphEmulator } from "./graph";
 import { DEMO_RESCUE_CONNECTION, startRescueEmulator } from "./rescue";
 
@@ -15,7 +16,14 @@ function port(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const host = process.env.EMULATOR_HOST || "127.0.0.1";
-  const rescue = await startRescueEmulator({ host, port: port("RESCUE_EMULATOR_PORT", 4010) });
+  // The sandbox configuration: besides the demo organisation, each sandbox tenant's token of the documented demo
+  // form (SANDBOX_TOKEN_PREFIX + 32 hex, which the portal's "Try with demo data" derives from the tenant id) opens
+  // a copy of its own (rule 15: one tenant per organisation).
+  const rescue = await startRescueEmulator({
+    host,
+    port: port("RESCUE_EMULATOR_PORT", 4010),
+    sandboxOrganisations: true,
+  });
   const extraHostnames = (process.env.EMULATOR_TLS_HOSTNAMES ?? "").split(",").filter(Boolean);
   const graph = await startGraphEmulator({ host, port: port("GRAPH_EMULATOR_PORT", 4020), extraHostnames });
   console.log(`[emulators] Rescue emulator   ${rescue.url}  (Master Account Holder ${DEMO_RESCUE_CONNECTION.email})`);

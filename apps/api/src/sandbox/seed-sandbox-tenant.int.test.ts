@@ -47,6 +47,11 @@ describe("sandbox demo tenant", () => {
     expect(tenant.rescueConnection!.passwordEnc).not.toContain(DEMO_RESCUE_CONNECTION.password);
     // The connections name the sandbox destination, and their secrets are sealed for it.
     expect(tenant.rescueConnection!.region).toBe("sandbox");
+    // rule 15: the demo tenant owns the demo organisation.
+    expect(tenant.rescueConnection).toMatchObject({
+      rescueAccountId: 560961,
+      rescueOrganization: "Contoso Demo Support",
+    });
     expect(tenant.entraConnection!.cloud).toBe("sandbox");
     const rescuePassword = tenant.rescueConnection!.passwordEnc;
     expect(secretBox.decrypt(tenant.id, dataKey, "rescue.password@rescue:sandbox", rescuePassword)).toBe(

@@ -76,7 +76,7 @@ export async function seedSandboxTenant(
     apiToken: demo.rescue.apiToken,
     timeoutMs: 10_000,
   });
-  const tree = await rescue.getTree();
+  const [tree, account] = await Promise.all([rescue.getTree(), rescue.getAccount()]);
   const groupIdByName = new Map(tree.filter((n) => n.kind === "technicianGroup").map((n) => [n.name, n.id]));
 
   const existing = await prisma.tenant.findUnique({ where: { id: tenantId } });
@@ -89,9 +89,17 @@ export async function seedSandboxTenant(
     defaultPasswordEnc: seal(SECRET_FIELDS.defaultPassword, SANDBOX_DEFAULT_PASSWORD),
   };
   // The connections name the sandbox destination: the server resolves it to its own emulators.
+  // rule 15: the demo tenant owns the demo organisation, unless a tenant made before sandbox tenants had
+  // organisations of their own holds it already (then the demo tenant's runs say so, and nothing clashes here).
+  const holder = await prisma.rescueConnection.findFirst({
+    where: { region: SANDBOX_DESTINATION, rescueAccountId: account.accountId, tenantId: { not: tenantId } },
+    select: { tenantId: true },
+  });
   const rescueData = {
     email: demo.rescue.email,
     region: SANDBOX_DESTINATION,
+    rescueAccountId: holder ? null : account.accountId,
+    rescueOrganization: holder ? null : account.organization,
     passwordEnc: seal(rescueSecretField(SECRET_FIELDS.rescuePassword, SANDBOX_DESTINATION), demo.rescue.password),
     apiTokenEnc: seal(rescueSecretField(SECRET_FIELDS.rescueApiToken, SANDBOX_DESTINATION), demo.rescue.apiToken),
     // A fresh sandbox learns again whether the emulator takes createUsers (it does not, by default).

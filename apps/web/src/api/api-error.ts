@@ -5,6 +5,14 @@ export interface ApiErrorBody {
   message?: string;
   requestId?: string;
   details?: unknown[];
+  /** rule 15: the Rescue organisation is another tenant's that the caller owns too, and may move here. */
+  move?: { fromTenantId?: unknown; fromTenantName?: unknown };
+}
+
+/** An offer to move a Rescue organisation from another tenant of the caller's (a 409 `organisation_taken`). */
+export interface MoveOffer {
+  fromTenantId: string;
+  fromTenantName: string;
 }
 
 /** An API call that did not succeed; `message` is always fit to show; `fieldErrors` names form fields. */
@@ -15,6 +23,7 @@ export class ApiError extends Error {
     message: string,
     readonly fieldErrors: Record<string, string> = {},
     readonly requestId?: string,
+    readonly move?: MoveOffer,
   ) {
     super(message);
     this.name = "ApiError";
@@ -68,7 +77,15 @@ export async function apiErrorFromResponse(response: Response): Promise<ApiError
     message,
     fieldErrorsFromDetails(body.details),
     body.requestId,
+    moveOfferOf(body),
   );
+}
+
+function moveOfferOf(body: ApiErrorBody): MoveOffer | undefined {
+  const { fromTenantId, fromTenantName } = body.move ?? {};
+  return typeof fromTenantId === "string" && typeof fromTenantName === "string"
+    ? { fromTenantId, fromTenantName }
+    : undefined;
 }
 
 export function unreachableApiError(): ApiError {

@@ -1,12 +1,24 @@
 // "Try with demo data": the sandbox emulators' public demo values (seeded by `npm start`).
 // Not secrets: they only open the local Rescue and Graph emulators, which the server knows as the "sandbox"
 // destination (a sandbox tenant picks it by name; the portal never sends an address).
-export const sandboxRescueConnection = {
-  email: "mah@contoso-demo.example",
-  password: "Demo-Rescue-2026!",
-  apiToken: "demotoken0techsync0rescue0emulator0service0token0for0the0sandbox0tenant0000001",
-  region: "sandbox",
-} as const;
+
+/**
+ * rule 15: one tenant per Rescue organisation, so each sandbox tenant gets an emulated organisation of its own. The
+ * sandbox's Rescue emulator opens a fresh copy of the demo organisation for a token of this documented form: the
+ * prefix, then 32 lowercase hex characters (here the tenant id without its dashes), with its own Master Account
+ * Holder. The form is the emulator's (packages/emulators/src/rescue/organisation-seed.ts, SANDBOX_TOKEN_PREFIX).
+ */
+const SANDBOX_TOKEN_PREFIX = "demotoken0techsync0sandbox0org0";
+
+export function sandboxRescueConnection(tenantId: string) {
+  const suffix = tenantId.replaceAll("-", "").toLowerCase();
+  return {
+    email: `mah+${suffix}@contoso-demo.example`,
+    password: "Demo-Rescue-2026!",
+    apiToken: `${SANDBOX_TOKEN_PREFIX}${suffix}`,
+    region: "sandbox",
+  } as const;
+}
 
 export const sandboxDefaultPassword = "Welcome-2026-Sandbox!";
 

@@ -437,6 +437,8 @@ export async function startStubApi(
           ...shown,
           hasPassword: !!password,
           hasApiToken: !!apiToken,
+          // rule 15: the organisation the token belongs to, as the API records it at the save.
+          organisation: apiToken?.startsWith("demotoken") ? { accountId: 1001, name: "Contoso Demo" } : null,
         },
       };
     }

@@ -1,4 +1,5 @@
-// The Rescue emulator: `startRescueEmulator({ port: 4010 })` serves the demo organisation.
+// The Rescue emulator: `startRescueEmulator({ port: 4010 })` serves the demo organisation; with
+// `sandboxOrganisations` a sandbox token opens a copy of it of its own.
 export {
   CREATE_USERS_UNKNOWN_CODE,
   DENIED_ENDPOINT_CODE,
@@ -23,6 +24,10 @@ export {
   DEMO_RESCUE_CONNECTION,
   demoRescueOrganisation,
   type RescueOrganisationSeed,
+  SANDBOX_TOKEN_PREFIX,
+  sandboxRescueConnection,
+  sandboxRescueOrganisation,
+  sandboxSuffixOf,
   ZRescueOrganisationSeed,
 } from "./organisation-seed";
 export {

@@ -170,3 +170,44 @@ export function demoRescueOrganisation(): RescueOrganisationSeed {
     ],
   };
 }
+
+/**
+ * The sandbox's own organisations: in the sandbox configuration (`npm run emulators`, started by `npm start`) an API
+ * token of this prefix followed by 32 lowercase hex characters opens, on first use, a fresh copy of the demo
+ * organisation of its own, so every sandbox tenant ("Try with demo data") syncs its own organisation (rule 15:
+ * one tenant per organisation) and two trials never touch each other's technicians. The portal derives the
+ * suffix from the tenant id. These are public demo values: they open nothing but the emulator.
+ */
+export const SANDBOX_TOKEN_PREFIX = "demotoken0techsync0sandbox0org0";
+const SANDBOX_SUFFIX = /^[0-9a-f]{32}$/;
+
+/** The suffix of a sandbox organisation's API token, or undefined when the token is not of that form. */
+export function sandboxSuffixOf(apiToken: string): string | undefined {
+  if (!apiToken.startsWith(SANDBOX_TOKEN_PREFIX)) return undefined;
+  const suffix = apiToken.slice(SANDBOX_TOKEN_PREFIX.length);
+  return SANDBOX_SUFFIX.test(suffix) ? suffix : undefined;
+}
+
+/** The Rescue form of a sandbox organisation: its own Master Account Holder and API token (no password needed). */
+export function sandboxRescueConnection(suffix: string): { email: string; apiToken: string } {
+  if (!SANDBOX_SUFFIX.test(suffix)) throw new Error("a sandbox organisation's suffix is 32 lowercase hex characters");
+  return { email: `mah+${suffix}@contoso-demo.example`, apiToken: `${SANDBOX_TOKEN_PREFIX}${suffix}` };
+}
+
+/**
+ * A fresh copy of the demo organisation for one sandbox suffix. Its AccountID follows from the suffix (so a
+ * restarted emulator gives a tenant the same one), clear of the demo organisation's.
+ */
+export function sandboxRescueOrganisation(suffix: string): RescueOrganisationSeed {
+  const demo = demoRescueOrganisation();
+  const connection = sandboxRescueConnection(suffix);
+  return {
+    ...demo,
+    account: { ...demo.account, id: 1_000_000 + Number.parseInt(suffix.slice(0, 7), 16) },
+    masterAccountHolder: {
+      ...demo.masterAccountHolder,
+      ...connection,
+      serviceToken: `demoadsync0sandbox0org0${suffix}`,
+    },
+  };
+}

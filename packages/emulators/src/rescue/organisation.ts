@@ -260,6 +260,20 @@ export class RescueOrganisation {
     return { caller };
   }
 
+  /** Whether this organisation issued the authcode (an emulator hosting several finds the caller's this way). */
+  knowsAuthCode(authCode: string): boolean {
+    return this.authCodes.has(authCode);
+  }
+
+  hasSession(sessionId: string): boolean {
+    return this.sessions.has(sessionId);
+  }
+
+  /** Whether an administrator here signs in with this email (login and requestAuthCode name no organisation). */
+  hasAdministrator(email: string | undefined): boolean {
+    return !!email && this.findByEmail(email).some((n) => ADMIN_TYPES.has(n.type));
+  }
+
   private adminByCredentials(email: string | undefined, pwd: string | undefined): EmulatedNode | undefined {
     if (!email || !pwd) return undefined;
     return this.findByEmail(email).find((n) => ADMIN_TYPES.has(n.type) && n.password === pwd);

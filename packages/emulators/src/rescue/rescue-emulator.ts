@@ -18,7 +18,13 @@ import {
   MOBILE_LICENCE_LIMIT,
   RescueOrganisation,
 } from "./organisation";
-import { demoRescueOrganisation, type RescueOrganisationSeed, ZRescueOrganisationSeed } from "./organisation-seed";
+import {
+  demoRescueOrganisation,
+  type RescueOrganisationSeed,
+  sandboxRescueOrganisation,
+  sandboxSuffixOf,
+  ZRescueOrganisationSeed,
+} from "./organisation-seed";
 import { formatPlainTextReply } from "./plain-text-reply";
 
 /** Time as the emulator sees it: a source (injectable) plus an offset that tests and demos can advance. */
@@ -42,11 +48,20 @@ export interface RescueEmulatorOptions {
   /** Time source for session expiry and the login limit; default Date.now. */
   now?: () => number;
   logger?: boolean;
+  /**
+   * The sandbox configuration: an API token of the documented sandbox form (SANDBOX_TOKEN_PREFIX + 32 hex) opens,
+   * on first use, a fresh copy of the demo organisation of its own (rule 15: one tenant per organisation). Off by
+   * default: every other token is refused exactly as Rescue would.
+   */
+  sandboxOrganisations?: boolean;
 }
 
 export interface RescueEmulator {
   app: FastifyInstance;
+  /** The organisation it started with (the admin interface's default). */
   organisation: RescueOrganisation;
+  /** Every organisation it hosts, by AccountID: the first, then the sandbox copies opened since. */
+  organisations(): ReadonlyMap<number, RescueOrganisation>;
   faults: FaultInjector;
   clock: EmulatorClock;
   /** The current behaviour; replace it with setBehaviour (or POST /_emulator/rescue/behaviour). */
@@ -143,6 +158,37 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
   const clock = new EmulatorClock(options.now);
   let startingSeed = options.seed ?? demoRescueOrganisation();
   const organisation = new RescueOrganisation(startingSeed, () => clock.now());
+  const organisations = new Map<number, RescueOrganisation>([[organisation.account.id, organisation]]);
+  const dropCopies = () => {
+    organisations.clear();
+    organisations.set(organisation.account.id, organisation);
+  };
+  /** A fresh copy of the demo organisation for a sandbox token; its AccountID moves on past one already taken. */
+  const openSandboxOrganisation = (suffix: string) => {
+    const seed = sandboxRescueOrganisation(suffix);
+    let id = seed.account?.id ?? 0;
+    while (organisations.has(id)) id += 1;
+    const copy = new RescueOrganisation({ ...seed, account: { ...seed.account, id } }, () => clock.now());
+    organisations.set(id, copy);
+    return copy;
+  };
+  /**
+   * Whose call this is. Rescue is one service for every organisation: an authcode or a session belongs to one, a
+   * login names an administrator's email. What matches none goes to the first organisation, which refuses it.
+   */
+  const organisationOf = (method: string, params: Params, sessionId: string | undefined): RescueOrganisation => {
+    const all = [...organisations.values()];
+    if (method === "login" || method === "requestauthcode") {
+      return all.find((org) => org.hasAdministrator(params.email)) ?? organisation;
+    }
+    if (params.authcode) {
+      const holder = all.find((org) => org.knowsAuthCode(params.authcode!));
+      if (holder) return holder;
+      const suffix = options.sandboxOrganisations ? sandboxSuffixOf(params.authcode) : undefined;
+      return suffix ? openSandboxOrganisation(suffix) : organisation;
+    }
+    return (sessionId ? all.find((org) => org.hasSession(sessionId)) : undefined) ?? organisation;
+  };
   const faults = new FaultInjector();
   if (options.faults) faults.set(options.faults);
   const startingBehaviour = ZRescueBehaviour.parse(options.behaviour ?? {});
@@ -175,6 +221,7 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
       if (breach) return answer(reply, breach.body, breach.status);
       const params = paramsOf(query, form);
       let sessionId = sessionIdOf(request.headers.cookie);
+      const organisation = organisationOf(method, params, sessionId);
       await sleep(faults.current.latencyMs);
       const picked = faults.pickFault(method);
       const fault: FaultKind | undefined = picked?.kind;
@@ -261,18 +308,33 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
   };
   const reset = () => {
     organisation.load(startingSeed);
+    dropCopies();
     faults.reset();
     behaviour = startingBehaviour;
   };
   const outcome = (reply: FastifyReply, code: string) => reply.code(code === "OK" ? 200 : 409).send({ result: code });
 
-  // Admin interface for tests and demos.
-  app.get("/_emulator/rescue/state", async () => organisation.snapshot());
+  // Admin interface for tests and demos. `?account=<AccountID>` picks a sandbox copy; absent, the first organisation.
+  const ZAccountQuery = z.object({ account: z.coerce.number().int().positive().optional() });
+  const organisationAt = (request: { query: unknown }) => {
+    const { account } = ZAccountQuery.parse(request.query ?? {});
+    return account === undefined ? organisation : organisations.get(account);
+  };
+  const unknownAccount = (reply: FastifyReply) =>
+    reply.code(404).send({ error: "no organisation with this AccountID is hosted here" });
+  app.get("/_emulator/rescue/organisations", async () =>
+    [...organisations.values()].map((org) => ({ ...org.account, masterAccountHolderId: org.masterAccountHolderId })),
+  );
+  app.get("/_emulator/rescue/state", async (request, reply) => {
+    const org = organisationAt(request);
+    return org ? org.snapshot() : unknownAccount(reply);
+  });
   app.post("/_emulator/rescue/seed", async (request, reply) => {
     const parsed = ZRescueOrganisationSeed.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
     startingSeed = request.body as RescueOrganisationSeed;
     organisation.load(startingSeed);
+    dropCopies();
     return { result: "OK" };
   });
   app.post("/_emulator/rescue/reset", async () => {
@@ -299,14 +361,19 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
     const { id } = ZNodeParams.parse(request.params);
     const body = z.object({ targetNodeId: z.number().int().positive() }).safeParse(request.body);
     if (!body.success) return reply.code(400).send({ error: z.prettifyError(body.error) });
-    return outcome(reply, organisation.moveByHand(id, body.data.targetNodeId));
+    const org = organisationAt(request);
+    return org ? outcome(reply, org.moveByHand(id, body.data.targetNodeId)) : unknownAccount(reply);
   });
-  app.post("/_emulator/rescue/nodes/:id/disable", async (request, reply) =>
-    outcome(reply, organisation.setEnabledByHand(ZNodeParams.parse(request.params).id, false)),
-  );
-  app.post("/_emulator/rescue/nodes/:id/enable", async (request, reply) =>
-    outcome(reply, organisation.setEnabledByHand(ZNodeParams.parse(request.params).id, true)),
-  );
+  for (const [path, enabled] of [
+    ["disable", false],
+    ["enable", true],
+  ] as const) {
+    app.post(`/_emulator/rescue/nodes/:id/${path}`, async (request, reply) => {
+      const org = organisationAt(request);
+      if (!org) return unknownAccount(reply);
+      return outcome(reply, org.setEnabledByHand(ZNodeParams.parse(request.params).id, enabled));
+    });
+  }
   app.post("/_emulator/rescue/clock/advance", async (request, reply) => {
     const body = z.object({ ms: z.number().nonnegative() }).safeParse(request.body);
     if (!body.success) return reply.code(400).send({ error: z.prettifyError(body.error) });
@@ -314,7 +381,16 @@ export function buildRescueEmulator(options: RescueEmulatorOptions = {}): Rescue
     return { now: new Date(clock.now()).toISOString() };
   });
 
-  return { app, organisation, faults, clock, behaviour: () => behaviour, setBehaviour, reset };
+  return {
+    app,
+    organisation,
+    organisations: () => organisations,
+    faults,
+    clock,
+    behaviour: () => behaviour,
+    setBehaviour,
+    reset,
+  };
 }
 
 export interface StartedRescueEmulator extends RescueEmulator {

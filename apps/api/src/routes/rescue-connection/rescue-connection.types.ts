@@ -7,6 +7,7 @@ export type { RescueConnectionView } from "@techsync/api-contract";
 export {
   ZRescueConnection,
   ZRescueConnectionTest,
+  ZRescueOrganisationTaken,
   ZRescueRegion,
   ZSetRescueConnectionBody,
 } from "@techsync/api-contract";
@@ -20,5 +21,7 @@ export function rescueConnectionView(row: Prisma.RescueConnectionModel): RescueC
     lastTestedAt: isoOrNull(row.lastTestedAt),
     lastTestOk: row.lastTestOk,
     lastTestMessage: row.lastTestMessage,
+    organisation:
+      row.rescueAccountId !== null ? { accountId: row.rescueAccountId, name: row.rescueOrganization ?? "" } : null,
   };
 }

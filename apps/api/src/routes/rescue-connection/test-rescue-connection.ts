@@ -1,11 +1,14 @@
-import { loadTenantSyncConfig } from "@techsync/db";
+import { loadTenantSyncConfig, type TenantSyncConfig } from "@techsync/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
+import { tenantAccessOf } from "../../auth/authenticate";
+import type { TenantAccess } from "../../auth/principal";
 import { rescueClientOf } from "../../connections/tenant-connections";
 import { AppError } from "../../errors";
-import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.types";
-import { ZRescueConnectionTest } from "./rescue-connection.types";
+import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
+import { ZRescueConnectionTest, ZRescueOrganisationTaken } from "./rescue-connection.types";
+import { findOrganisationHolder, organisationTaken, type RescueOrganisation } from "./rescue-organisation-owner";
 
 type RescueConnectionTest = z.infer<typeof ZRescueConnectionTest>;
 
@@ -15,11 +18,13 @@ type RescueConnectionTest = z.infer<typeof ZRescueConnectionTest>;
  */
 export async function testRescueConnection(
   deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
-  tenantId: string,
+  access: TenantAccess,
 ): Promise<RescueConnectionTest> {
+  const { tenantId } = access;
   const config = await loadTenantSyncConfig(deps, tenantId);
-  if (!config.rescue) throw new AppError("not_connected", "The tenant has no Rescue connection yet: set it first.");
-  const client = rescueClientOf(deps, { sandboxMode: config.sandboxMode, rescue: config.rescue });
+  const rescue = config.rescue;
+  if (!rescue) throw new AppError("not_connected", "The tenant has no Rescue connection yet: set it first.");
+  const client = rescueClientOf(deps, { sandboxMode: config.sandboxMode, rescue });
   const tested = await client.testConnection();
   const result: RescueConnectionTest = {
     ok: tested.ok,
@@ -32,11 +37,57 @@ export async function testRescueConnection(
     masterAdministrator: tested.masterAdministrator,
     warnings: tested.warnings,
   };
-  await deps.prisma.rescueConnection.update({
-    where: { tenantId },
-    data: { lastTestedAt: new Date(), lastTestOk: result.ok, lastTestMessage: result.message },
-  });
+  const organisation =
+    tested.account && tested.account.accountId > 0
+      ? { accountId: tested.account.accountId, name: tested.account.organization }
+      : null;
+  const refusal = organisation ? await organisationRefusal(deps, access, rescue, organisation) : null;
+  const lastTest = refusal
+    ? { lastTestOk: false, lastTestMessage: refusal.message }
+    : { lastTestOk: result.ok, lastTestMessage: result.message };
+  try {
+    await deps.prisma.rescueConnection.update({
+      where: { tenantId },
+      data: {
+        lastTestedAt: new Date(),
+        ...lastTest,
+        // rule 15: an organisation not known yet is recorded now.
+        ...(organisation && !refusal && !rescue.organisation
+          ? { rescueAccountId: organisation.accountId, rescueOrganization: organisation.name }
+          : {}),
+      },
+    });
+  } catch (error) {
+    // Another tenant recorded the same organisation between the check and this write.
+    if (organisation && (error as { code?: string }).code === "P2002") {
+      const holder = await findOrganisationHolder(deps.prisma, tenantId, rescue.region, organisation);
+      if (holder) throw await organisationTaken(deps.prisma, access, organisation, holder);
+    }
+    throw error;
+  }
+  if (refusal) throw refusal;
   return result;
+}
+
+/**
+ * rule 15: the organisation the token opens may not be synced by this tenant when another tenant holds it, or when
+ * it is not the one this tenant connected (the token now belongs to another organisation).
+ */
+async function organisationRefusal(
+  deps: Pick<ApiDeps, "prisma">,
+  access: TenantAccess,
+  rescue: NonNullable<TenantSyncConfig["rescue"]>,
+  organisation: RescueOrganisation,
+): Promise<AppError | null> {
+  const recorded = rescue.organisation;
+  if (recorded && recorded.accountId !== organisation.accountId) {
+    return new AppError(
+      "conflict",
+      `The API token now belongs to the Rescue organisation “${organisation.name}” (account ${organisation.accountId}), not “${recorded.name}” (account ${recorded.accountId}) that this tenant connected, so runs stop before writing anything. Save the connection again to connect “${organisation.name}” instead.`,
+    );
+  }
+  const holder = await findOrganisationHolder(deps.prisma, access.tenantId, rescue.region, organisation);
+  return holder ? organisationTaken(deps.prisma, access, organisation, holder) : null;
 }
 
 export const testRescueConnectionRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
@@ -47,10 +98,10 @@ export const testRescueConnectionRoute: FastifyPluginAsyncZod<ApiDeps> = async (
         tags: ["connections"],
         summary: "Check the stored Rescue API token, email and password one by one and report which one failed",
         params: ZTenantParams,
-        response: { 200: ZRescueConnectionTest, 409: ZErrorReply, ...AUTHENTICATED_ERRORS },
+        response: { 200: ZRescueConnectionTest, 409: ZRescueOrganisationTaken, ...AUTHENTICATED_ERRORS },
       },
       config: { access: { tenant: "write" } },
     },
-    (request) => testRescueConnection(deps, request.params.tenantId),
+    (request) => testRescueConnection(deps, tenantAccessOf(request)),
   );
 };

@@ -2,6 +2,7 @@
 // The wizard's server actions: each step saves to the API, so Back shows what was saved.
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { ApiError, type MoveOffer } from "../../../../src/api/api-error";
 import type { EntraConnectionTest, EntraGroup, RescueConnectionTest } from "../../../../src/api/api-types";
 import { entraConnectionForm, rescueConnectionForm } from "../../../../src/forms/connection-forms";
 import { type FormState, fieldErrorsOfZod, formStateOfError, formValues } from "../../../../src/forms/form-state";
@@ -21,6 +22,8 @@ import { requireTenantApi } from "../../../../src/server/portal-session";
 export interface RescueStepState extends FormState {
   values?: Record<string, string>;
   test?: RescueConnectionTest;
+  /** rule 15: the organisation is another tenant's the person owns too; saving again with it moves it here. */
+  move?: MoveOffer;
 }
 
 export interface EntraStepState extends FormState {
@@ -52,11 +55,13 @@ export async function saveRescueStep(
   }).safeParse(values);
   if (!parsed.success) return { ok: false, values: kept, fieldErrors: fieldErrorsOfZod(parsed.error) };
   const { defaultPassword, ...rescue } = parsed.data;
+  const moveFrom = formData.get("moveFrom");
   try {
-    await api.saveRescueConnection(rescue);
+    await api.saveRescueConnection({ ...rescue, ...(typeof moveFrom === "string" && moveFrom ? { moveFrom } : {}) });
     if (defaultPassword) await api.updateSettings({ defaultPassword });
   } catch (error) {
-    return { ...formStateOfError(error), values: kept };
+    const move = error instanceof ApiError ? error.move : undefined;
+    return { ...formStateOfError(error), values: kept, ...(move ? { move } : {}) };
   }
   revalidatePath(`/t/${tenantId}/onboarding`, "layout");
   // "Save and continue" tests too: a connection that fails keeps the person here, with the result shown.
@@ -136,7 +141,7 @@ export async function fillWithDemoData(
       for (const pair of replacement.pairs) await api.deleteMapping(pair.id);
     }
     await api.updateSettings({ sandboxMode: true, defaultPassword: sandboxDefaultPassword });
-    await api.saveRescueConnection(sandboxRescueConnection);
+    await api.saveRescueConnection(sandboxRescueConnection(tenantId));
     await api.saveEntraConnection(sandboxEntraConnection);
   } catch (error) {
     return formStateOfError(error);

@@ -24,6 +24,7 @@ const savedRescue: SavedRescueStep = {
   hasApiToken: true,
   hasDefaultPassword: false,
   lastTest: null,
+  organisation: null,
 };
 
 describe("step 1: Rescue", () => {
@@ -112,6 +113,39 @@ describe("step 1: Rescue", () => {
     expect(email.getAttribute("aria-describedby")).toBe("field-email-error");
     await waitFor(() => expect(email.value).toBe("not-an-email"));
     expect(action.mock.calls[0]![1].get("intent")).toBe("next");
+  });
+
+  test("rule 15: an organisation another tenant of the person's holds is offered to move here, sent as moveFrom", async () => {
+    const fromTenantId = "0b6f5f0e-1c2d-4e3f-8a9b-0c1d2e3f4a5b";
+    const action = jest.fn(
+      async (previous: RescueStepState, _form: FormData): Promise<RescueStepState> =>
+        previous.move
+          ? { ok: true, message: "Saved." }
+          : {
+              ok: false,
+              message: "The Rescue organisation “Contoso” (account 560961) is connected to your tenant “Contoso Old”.",
+              move: { fromTenantId, fromTenantName: "Contoso Old" },
+            },
+    );
+    render(<RescueStepForm action={action} saved={savedRescue} />);
+    fireEvent.click(screen.getByRole("button", { name: "Save and continue" }));
+    const offer = await screen.findByRole("alert");
+    expect(offer.textContent).toContain("is connected to your tenant “Contoso Old”");
+    expect(offer.textContent).toContain("enter the API token");
+    fireEvent.click(screen.getByRole("button", { name: "Move it from “Contoso Old” to this tenant" }));
+    await waitFor(() => expect(action).toHaveBeenCalledTimes(2));
+    expect(action.mock.calls[1]![1].get("moveFrom")).toBe(fromTenantId);
+    expect(action.mock.calls[0]![1].get("moveFrom")).toBeNull();
+  });
+
+  test("shows the organisation the connection opens", () => {
+    render(
+      <RescueStepForm
+        action={jest.fn()}
+        saved={{ ...savedRescue, organisation: { accountId: 560961, name: "Contoso Support" } }}
+      />,
+    );
+    expect(screen.getByText("Connected organisation: Contoso Support (account 560961).")).toBeTruthy();
   });
 });
 

@@ -1,5 +1,7 @@
+import Link from "next/link";
 import { microsoftSignInEnabled } from "../../../../src/auth/auth-options";
 import { ActionButton } from "../../../../src/components/action-button";
+import { AdSyncNotice } from "../../../../src/components/adsync-notice";
 import { LinkMicrosoftButton } from "../../../../src/components/link-microsoft-button";
 import { invitableRoles } from "../../../../src/members/invitation-words";
 import { formatWhen } from "../../../../src/runs/run-words";
@@ -26,8 +28,9 @@ export default async function Settings({ params }: { params: Promise<{ tenantId:
   const role = tenants.find((t) => t.id === tenantId)?.role ?? "viewer";
   const isOwner = role === "owner";
   const canInvite = role === "owner" || role === "admin";
-  const [settings, members, apiKeys, invitations] = await Promise.all([
+  const [settings, rescue, members, apiKeys, invitations] = await Promise.all([
     api.settings(),
+    api.rescueConnection(),
     api.members(),
     isOwner ? api.apiKeys() : Promise.resolve([]),
     canInvite ? api.invitations() : Promise.resolve([]),
@@ -41,6 +44,20 @@ export default async function Settings({ params }: { params: Promise<{ tenantId:
         </h2>
         {role === "viewer" ? <p className="hint">You have read-only access: changes will be refused.</p> : null}
         <TenantSettingsForm settings={settings} action={saveSettings.bind(null, tenantId)} />
+      </section>
+      <section className="card" aria-labelledby="rescue-organisation">
+        <h2 id="rescue-organisation" style={{ marginTop: 0 }}>
+          Rescue organisation
+        </h2>
+        <p>
+          {rescue?.organisation
+            ? `Connected to “${rescue.organisation.name}” (account ${rescue.organisation.accountId}).`
+            : rescue
+              ? "Connected; the organisation's name is read from Rescue at the next test or run."
+              : "No Rescue organisation is connected yet."}{" "}
+          <Link href={`/t/${tenantId}/onboarding/rescue`}>Change the Rescue connection</Link>
+        </p>
+        <AdSyncNotice />
       </section>
       {microsoftSignInEnabled() ? (
         <section className="card" aria-labelledby="your-account">

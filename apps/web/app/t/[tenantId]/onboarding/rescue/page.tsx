@@ -1,3 +1,4 @@
+import { AdSyncNotice } from "../../../../../src/components/adsync-notice";
 import { stepHeading, WizardSteps } from "../../../../../src/components/wizard-steps";
 import { rescueRegionOptions } from "../../../../../src/forms/destination-options";
 import { DemoDataButton } from "../../../../../src/sandbox/demo-data-button";
@@ -35,6 +36,7 @@ export default async function RescueStep({
           The sandbox values are saved for steps 1 and 2, and sandbox mode is on. Test the connection, then continue.
         </div>
       ) : null}
+      <AdSyncNotice />
       <div className="card">
         <RescueStepForm
           key={demo ? "demo" : "saved"}
@@ -46,6 +48,7 @@ export default async function RescueStep({
             hasPassword: connection?.hasPassword ?? false,
             hasApiToken: connection?.hasApiToken ?? false,
             hasDefaultPassword: settings.hasDefaultPassword,
+            organisation: connection?.organisation ?? null,
             lastTest:
               connection?.lastTestedAt && connection.lastTestMessage
                 ? {

@@ -15,6 +15,8 @@ export interface SavedRescueStep {
   hasApiToken: boolean;
   hasDefaultPassword: boolean;
   lastTest: { ok: boolean; message: string; at: string } | null;
+  /** rule 15: the Rescue organisation recorded for the connection; null until Rescue could be asked. */
+  organisation: { accountId: number; name: string } | null;
 }
 
 export function RescueStepForm({
@@ -77,7 +79,23 @@ export function RescueStepForm({
         hint="Technicians TechSync creates sign in with it once and must change it at their first login."
         error={errors.defaultPassword}
       />
-      <FormMessage ok={state.ok} message={state.test ? undefined : state.message} />
+      <FormMessage ok={state.ok} message={state.test || state.move ? undefined : state.message} />
+      {state.move ? (
+        <div className="notice warn" role="alert">
+          <p>{state.message}</p>
+          <p>
+            To move it, enter the API token (and password, if you use one) again above, then choose the button below.
+          </p>
+          <SubmitButton name="moveFrom" value={state.move.fromTenantId} pendingLabel="Moving…">
+            Move it from “{state.move.fromTenantName}” to this tenant
+          </SubmitButton>
+        </div>
+      ) : null}
+      {saved.organisation && !state.move ? (
+        <p className="hint">
+          Connected organisation: {saved.organisation.name} (account {saved.organisation.accountId}).
+        </p>
+      ) : null}
       {state.test ? <RescueTestResult test={state.test} /> : null}
       {!state.test && saved.lastTest ? (
         <p className="hint">
