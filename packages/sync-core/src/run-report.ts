@@ -14,6 +14,17 @@ export interface ActionCounts {
   succeeded: number;
   failed: number;
   cancelled: number;
+  /** Not applied on purpose (after a licence refusal). */
+  skipped: number;
+}
+
+/** Creates and enables not applied after Rescue refused a technician licence (one reason for all of them). */
+export interface LicenceShortfall {
+  /** The action whose refusal stopped the others. */
+  refusedActionId: string;
+  creates: number;
+  enables: number;
+  message: string;
 }
 
 export interface ActionFailure {
@@ -41,9 +52,11 @@ export interface RunReport {
   skippedMembers: SkippedMembers[];
   failures: ActionFailure[];
   safety: SafetyCheck;
+  /** Set when a licence refusal stopped the run's creates and enables. */
+  licenceShortfall?: LicenceShortfall;
 }
 
 export function emptyActionCounts(): Record<SyncActionKind, ActionCounts> {
-  const zero = (): ActionCounts => ({ planned: 0, succeeded: 0, failed: 0, cancelled: 0 });
+  const zero = (): ActionCounts => ({ planned: 0, succeeded: 0, failed: 0, cancelled: 0, skipped: 0 });
   return { create: zero(), adopt: zero(), update: zero(), enable: zero(), disable: zero() };
 }

@@ -60,6 +60,10 @@ interface ActionError {
   retryable?: boolean;
 }
 
+function isLicenceRefusal(error: unknown): boolean {
+  return error instanceof SyncPortError && error.licenceRefusal;
+}
+
 function describeError(error: unknown): ActionError {
   if (error instanceof SyncPortError) {
     return {
@@ -71,6 +75,18 @@ function describeError(error: unknown): ActionError {
     };
   }
   return { code: "UNEXPECTED", message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The reason on every create and enable not applied after a licence refusal. */
+const LICENCE_SKIP: ActionError = {
+  code: "LICENCE_REFUSED",
+  message: "Not applied: Rescue refused a technician licence earlier in this run.",
+  hint: "Free technician licences (disable technicians who no longer need one) or add licences, then run again.",
+};
+
+function licenceShortfallMessage(creates: number, enables: number): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return `Rescue refused a technician licence; ${plural(creates, "create")} and ${plural(enables, "enable")} were not applied: free licences or add more, then run again`;
 }
 
 /**
@@ -86,9 +102,20 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
   const counts = emptyActionCounts();
   for (const action of plan.actions) counts[action.kind].planned += 1;
   const failures: ActionFailure[] = [];
+  /** The create or enable whose licence refusal stops the others (Rescue does not say how many licences are free). */
+  let licenceRefusedBy: string | undefined;
 
   const finish = (status: RunStatus): RunReport => {
     const finishedAt = clock.now();
+    const shortfall =
+      licenceRefusedBy === undefined
+        ? undefined
+        : {
+            refusedActionId: licenceRefusedBy,
+            creates: counts.create.skipped,
+            enables: counts.enable.skipped,
+            message: licenceShortfallMessage(counts.create.skipped, counts.enable.skipped),
+          };
     return {
       status,
       dryRun,
@@ -97,10 +124,16 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       counts,
       calls: { directory: 0, rescue: rescue.callCount() - rescueCallsBefore },
-      warnings: plan.warnings,
+      warnings: shortfall
+        ? [
+            ...plan.warnings,
+            { code: "licence-shortfall", actionId: shortfall.refusedActionId, message: shortfall.message },
+          ]
+        : plan.warnings,
       skippedMembers: plan.skippedMembers,
       failures,
       safety: plan.safety,
+      ...(shortfall ? { licenceShortfall: shortfall } : {}),
     };
   };
 
@@ -168,6 +201,8 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
     actions: readonly A[],
     call: (action: A) => Promise<unknown>,
     afterSuccess?: (action: A) => Promise<void>,
+    /** Each action needs a technician licence (enables): a licence refusal stops the rest. */
+    licensed = false,
   ): Promise<void> => {
     const limit = pLimit(Math.max(1, options.concurrency ?? 4));
     const results = await Promise.allSettled(
@@ -179,6 +214,10 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
               await settle(action, "cancelled", action.rescueNodeId, 0);
               return;
             }
+            if (licensed && licenceRefusedBy !== undefined) {
+              await settle(action, "skipped", action.rescueNodeId, 0, LICENCE_SKIP);
+              return;
+            }
             let attempts = 0;
             let failure: RetryFailure | undefined;
             try {
@@ -188,6 +227,14 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
               failure = error;
             }
             if (failure) {
+              if (licensed && isLicenceRefusal(failure.error)) {
+                // Enables in flight when the first refusal came back were refused for the same reason.
+                if (licenceRefusedBy !== undefined) {
+                  await settle(action, "skipped", action.rescueNodeId, failure.attempts, LICENCE_SKIP);
+                  return;
+                }
+                licenceRefusedBy = action.id;
+              }
               // rule 9: this one action fails with its reason; the others go on
               await settle(action, "failed", action.rescueNodeId, failure.attempts, describeError(failure.error));
               return;
@@ -210,6 +257,10 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
     try {
       if (options.signal?.aborted) {
         for (const action of chunk) await settle(action, "cancelled", null, 0);
+        return;
+      }
+      if (licenceRefusedBy !== undefined) {
+        for (const action of chunk) await settle(action, "skipped", null, 0, LICENCE_SKIP);
         return;
       }
       const requests = chunk.map((action) => ({
@@ -270,7 +321,13 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
       for (const action of chunk) {
         const result = byRef.get(action.entraUserId);
         if (result?.ok) await settle(action, "succeeded", result.nodeId, attempts);
-        else {
+        else if (result && isLicenceRefusal(result.error)) {
+          // The first licence refusal fails its create with Rescue's answer; the others it stops are not applied.
+          if (licenceRefusedBy === undefined) {
+            licenceRefusedBy = action.id;
+            await settle(action, "failed", null, attempts, describeError(result.error));
+          } else await settle(action, "skipped", null, attempts, LICENCE_SKIP);
+        } else {
           const error = result
             ? describeError(result.error)
             : failure
@@ -304,6 +361,8 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
     );
     for (const adopt of adopts) await settle(adopt, "succeeded", adopt.rescueNodeId, 0);
   }
+  // rule 13: links whose key data was read for this plan remember it, so the next run need not read it again.
+  if (plan.refreshedLinks && plan.refreshedLinks.length > 0) await recorder.recordLinks(plan.refreshedLinks);
   // Each phase ends with its outcomes recorded, so progress moves even when a phase is smaller than a batch.
   await flush();
 
@@ -337,10 +396,27 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
   }
 
   await flush();
-  await runEach(byKind("enable"), (action) => rescue.setTechnicianStatus(action.rescueNodeId, "enabled"));
+  await runEach(
+    byKind("enable"),
+    (action) => rescue.setTechnicianStatus(action.rescueNodeId, "enabled"),
+    undefined,
+    true,
+  );
   await flush();
 
-  const creates = byKind("create");
+  // A create whose Rescue group is gone fails by itself, with a reason a person can act on; Rescue is not called.
+  const creates: CreateAction[] = [];
+  for (const create of byKind("create")) {
+    if (!create.groupMissing) {
+      creates.push(create);
+      continue;
+    }
+    await settle(create, "failed", null, 0, {
+      code: "RESCUE_GROUP_MISSING",
+      message: `Rescue group ${create.rescueGroupId} is not a technician group in Rescue any more (deleted after it was mapped).`,
+      hint: "Map the pair to an existing Rescue group, or create the group again, then run again.",
+    });
+  }
   const chunkSize = Math.max(1, rescue.maxCreateBatch);
   const chunks: CreateAction[][] = [];
   for (let i = 0; i < creates.length; i += chunkSize) chunks.push(creates.slice(i, i + chunkSize));
@@ -351,7 +427,12 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
 
   await flush();
   const cancelled = Object.values(counts).some((c) => c.cancelled > 0);
-  const status: RunStatus = cancelled ? "cancelled" : failures.length > 0 ? "completed-with-failures" : "succeeded";
+  const skipped = Object.values(counts).some((c) => c.skipped > 0);
+  const status: RunStatus = cancelled
+    ? "cancelled"
+    : failures.length > 0 || skipped
+      ? "completed-with-failures"
+      : "succeeded";
   recorder.log(status === "succeeded" ? "info" : "warn", `run ${status}`, {
     failures: failures.length,
     rescueCalls: rescue.callCount() - rescueCallsBefore,
