@@ -181,7 +181,10 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
     error?: ActionError,
   ): Promise<void> => {
     counts[action.kind][status] += 1;
-    if (error) failures.push({ actionId: action.id, kind: action.kind, entraUserId: action.entraUserId, ...error });
+    // Not applied on purpose is not a failure: the report's licence shortfall gives its one reason.
+    if (error && status === "failed") {
+      failures.push({ actionId: action.id, kind: action.kind, entraUserId: action.entraUserId, ...error });
+    }
     buffer.push({
       actionId: action.id,
       kind: action.kind,
