@@ -1,4 +1,4 @@
-import type { PlanWarning, SafetyCheck, SkippedMembers, SyncActionKind } from "./plan";
+import type { PairSummary, PlanWarning, SafetyCheck, SkippedMembers, SyncActionKind } from "./plan";
 
 /**
  * - succeeded: every planned action succeeded (or there was nothing to do);
@@ -54,6 +54,12 @@ export interface RunReport {
   safety: SafetyCheck;
   /** Set when a licence refusal stopped the run's creates and enables. */
   licenceShortfall?: LicenceShortfall;
+  /** What each mapping brings, in priority order (the plan's). */
+  pairs?: PairSummary[];
+  /** Technician licences the plan needs (creates + enables); Rescue does not say how many are free. */
+  licencesNeeded?: number;
+  /** rule 13: technicians whose key data was read (getUser_v3) before planning, because nobody knew it. */
+  keyDataReads?: number;
 }
 
 export function emptyActionCounts(): Record<SyncActionKind, ActionCounts> {

@@ -140,6 +140,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
       startedAt,
       finishedAt,
       durationMs: finishedAt.getTime() - startedAt.getTime(),
+      keyDataReads: unknown.length,
       calls: {
         directory: directory.callCount() - directoryCallsBefore,
         rescue: rescue.callCount() - rescueCallsBefore,

@@ -77,7 +77,7 @@ function describeError(error: unknown): ActionError {
   return { code: "UNEXPECTED", message: error instanceof Error ? error.message : String(error) };
 }
 
-/** The reason on every create and enable not applied after a licence refusal. */
+/** The reason on every create and enable not applied after a licence refusal (adapters use the same code). */
 const LICENCE_SKIP: ActionError = {
   code: "LICENCE_REFUSED",
   message: "Not applied: Rescue refused a technician licence earlier in this run.",
@@ -134,6 +134,8 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
       failures,
       safety: plan.safety,
       ...(shortfall ? { licenceShortfall: shortfall } : {}),
+      ...(plan.pairs ? { pairs: plan.pairs } : {}),
+      ...(plan.licencesNeeded !== undefined ? { licencesNeeded: plan.licencesNeeded } : {}),
     };
   };
 
@@ -321,15 +323,26 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
       }
       // rule 12: the links before anything else, so a crash after this call adopts instead of duplicating
       if (links.length > 0) await recorder.recordLinks(links);
+      // The first licence refusal Rescue answered (not one the adapter stopped before sending) fails with its answer;
+      // the other creates it stops are not applied.
+      if (licenceRefusedBy === undefined) {
+        const refusedHere = chunk.filter((action) => {
+          const result = byRef.get(action.entraUserId);
+          return result !== undefined && !result.ok && isLicenceRefusal(result.error);
+        });
+        const answered = refusedHere.find((action) => {
+          const result = byRef.get(action.entraUserId);
+          return result !== undefined && !result.ok && result.error.code !== LICENCE_SKIP.code;
+        });
+        licenceRefusedBy = (answered ?? refusedHere[0])?.id;
+      }
       for (const action of chunk) {
         const result = byRef.get(action.entraUserId);
         if (result?.ok) await settle(action, "succeeded", result.nodeId, attempts);
         else if (result && isLicenceRefusal(result.error)) {
-          // The first licence refusal fails its create with Rescue's answer; the others it stops are not applied.
-          if (licenceRefusedBy === undefined) {
-            licenceRefusedBy = action.id;
+          if (action.id === licenceRefusedBy)
             await settle(action, "failed", null, attempts, describeError(result.error));
-          } else await settle(action, "skipped", null, attempts, LICENCE_SKIP);
+          else await settle(action, "skipped", null, attempts, LICENCE_SKIP);
         } else {
           const error = result
             ? describeError(result.error)
