@@ -459,6 +459,9 @@ export class RescueClient implements RescueDirectory {
         code: error.code,
         method: "setUser_v2",
         hint: LICENCE_HINT,
+        // A bare ERROR is documented as transient: the engine retries the enable with backoff (this client does not
+        // repeat it by itself), and only a refusal that outlasts the retries stops the run's other enables.
+        retryable: error.code === "ERROR",
         holdUntilInputChanges: error.holdUntilInputChanges,
         // An enable refused with no reason, the technician still disabled: most likely no licence is free.
         licenceRefusal: true,
@@ -470,7 +473,8 @@ export class RescueClient implements RescueDirectory {
   /**
    * A create's setUser_v2 (status Enabled) refused with no reason (ERROR) or a code nobody documented, the user still
    * not enabled: Rescue documents no "no free licence" code, and this is what a licence shortage most likely looks
-   * like. Returned as a licence refusal (not retried; the engine stops the run's other creates and enables).
+   * like. A bare ERROR stays retryable (Rescue documents it as transient): the engine retries it, and only a refusal
+   * that outlasts its retries stops the run's other creates and enables.
    */
   private async licenceRefusalOf(error: unknown, nodeId: number): Promise<RescueError | undefined> {
     if (!(error instanceof RescueError) || (error.code !== "ERROR" && !error.holdUntilInputChanges)) return undefined;
@@ -480,6 +484,7 @@ export class RescueClient implements RescueDirectory {
       code: error.code,
       method: "setUser_v2",
       hint: LICENCE_HINT,
+      retryable: error.retryable,
       holdUntilInputChanges: error.holdUntilInputChanges,
       licenceRefusal: true,
       cause: error,
@@ -638,10 +643,13 @@ export class RescueClient implements RescueDirectory {
     const notSent = (): TechnicianCreateResult => ({
       ref: request.ref,
       ok: false,
+      // Retryable like the refusal that stopped it: if that one was transient after all, the engine's next round
+      // sends this one too.
       error: new RescueError("Not sent: Rescue refused a technician licence to another create of the same call", {
         code: "LICENCE_REFUSED",
         method: "setUser_v2",
         hint: LICENCE_HINT,
+        retryable: licence.refused?.retryable ?? false,
         licenceRefusal: true,
       }),
     });
@@ -694,26 +702,20 @@ export class RescueClient implements RescueDirectory {
   /** createUser's blank user gets the technician's data, the default password and status Enabled (rule 2). */
   private async fillBlankUser(request: TechnicianCreateRequest, nodeId: number, licence: LicenceGate): Promise<void> {
     try {
-      await this.call(
-        "setUser_v2",
-        {
-          node: nodeId,
-          name: request.fields.name,
-          nick: request.fields.nick,
-          email: request.fields.email,
-          ssoid: request.fields.ssoId,
-          // rule 2: the tenant's default password; Rescue's policy "admin password change forces a change at next
-          // logon" makes the technician change it (no API flag for that is documented).
-          pwd: request.password,
-          confpwd: request.password,
-          status: "Enabled",
-          mobileaddon: false,
-          rpataddon: false,
-        },
-        // At least two tries even when the engine retries (single attempts): a bare ERROR that comes back twice, the
-        // user still not enabled, is read as a licence refusal rather than a transient failure.
-        { maxAttempts: Math.max(2, this.maxAttempts) },
-      );
+      await this.call("setUser_v2", {
+        node: nodeId,
+        name: request.fields.name,
+        nick: request.fields.nick,
+        email: request.fields.email,
+        ssoid: request.fields.ssoId,
+        // rule 2: the tenant's default password; Rescue's policy "admin password change forces a change at next
+        // logon" makes the technician change it (no API flag for that is documented).
+        pwd: request.password,
+        confpwd: request.password,
+        status: "Enabled",
+        mobileaddon: false,
+        rpataddon: false,
+      });
     } catch (error) {
       this.keepBlank(request.parentId, nodeId);
       const refused = await this.licenceRefusalOf(error, nodeId);

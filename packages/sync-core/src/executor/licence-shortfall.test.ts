@@ -36,7 +36,8 @@ function world(options: { users: DirectoryUser[]; nodes?: RescueNode[]; links?: 
         defaultPassword: "Default-Pa55word!",
         random: seededRandom(1),
         concurrency: 1,
-        retry: { maxAttempts: 1 },
+        // the refusal is retryable (ERROR): with 2 tries, it outlasts them
+        retry: { maxAttempts: 2 },
       },
     );
   return { rescue, recorder, run };
@@ -92,8 +93,9 @@ describe("licence shortfall", () => {
         "Rescue refused a technician licence; 7 creates and 1 enable were not applied: free licences or add more, then run again",
     });
     expect(report.warnings).toContainEqual(expect.objectContaining({ code: "licence-shortfall" }));
-    // nothing was sent for what was not applied: the disable, the update, two enables, and no create call
-    expect(rescue.writeCount()).toBe(4);
+    // nothing was sent for what was not applied: the disable, the update, one enable, the refused one twice (its
+    // retry), and no create call
+    expect(rescue.writeCount()).toBe(5);
     expect(rescue.technicians()).toHaveLength(5);
     expect(rescue.node(101)?.name).toBe("New name");
   });
@@ -104,8 +106,8 @@ describe("licence shortfall", () => {
     const { report } = await run();
     expect(report.counts.create).toEqual({ planned: 7, succeeded: 2, failed: 1, cancelled: 0, skipped: 4 });
     expect(rescue.technicians()).toHaveLength(2);
-    // one create call (the first three); the two calls after the refusal were never sent
-    expect(rescue.writeCount()).toBe(1);
+    // the first call (three creates), its refused create once more (the retry), and never the two calls after it
+    expect(rescue.writeCount()).toBe(2);
     expect(recorder.outcomes.filter((o) => o.status === "skipped")).toEqual(
       Array.from({ length: 4 }, () =>
         expect.objectContaining({ kind: "create", error: expect.objectContaining({ code: "LICENCE_REFUSED" }) }),

@@ -319,8 +319,11 @@ export class InMemoryRescueDirectory implements RescueDirectory {
 }
 
 function licenceRefusal(): SyncPortError {
+  // As the Rescue client reads it: ERROR is documented as transient, so it stays retryable; the engine stops the
+  // run's other creates and enables only when the refusal outlasts the retries.
   return new SyncPortError("Rescue gave no reason (ERROR), and the technician is not enabled", {
     code: "ERROR",
+    retryable: true,
     licenceRefusal: true,
     hint: "A common cause is that no technician licence is free.",
   });
