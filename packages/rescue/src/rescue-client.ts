@@ -395,8 +395,8 @@ export class RescueClient implements RescueDirectory {
       results.push(...bulk.results);
       pending = bulk.oneByOne;
     }
-    // A licence refusal stops the creates of this call that have not sent their setUser_v2 yet: each needs a licence.
-    // Their setUser_v2 calls pass a gate of `concurrency` places, so one that waits sees an earlier refusal.
+    // A final licence refusal stops the creates of this call that have not sent their setUser_v2 yet: each needs a
+    // licence. Their setUser_v2 calls pass a gate of `concurrency` places, so one that waits sees an earlier refusal.
     const licence: LicenceGate = { gate: pLimit(Math.max(1, this.options.concurrency ?? DEFAULT_CONCURRENCY)) };
     const oneByOne = await Promise.all(pending.map((request) => this.createOne(request, licence)));
     for (const result of oneByOne) if (result.ok) this.stats.createdOneByOne += 1;
@@ -643,13 +643,10 @@ export class RescueClient implements RescueDirectory {
     const notSent = (): TechnicianCreateResult => ({
       ref: request.ref,
       ok: false,
-      // Retryable like the refusal that stopped it: if that one was transient after all, the engine's next round
-      // sends this one too.
       error: new RescueError("Not sent: Rescue refused a technician licence to another create of the same call", {
         code: "LICENCE_REFUSED",
         method: "setUser_v2",
         hint: LICENCE_HINT,
-        retryable: licence.refused?.retryable ?? false,
         licenceRefusal: true,
       }),
     });
@@ -719,7 +716,9 @@ export class RescueClient implements RescueDirectory {
     } catch (error) {
       this.keepBlank(request.parentId, nodeId);
       const refused = await this.licenceRefusalOf(error, nodeId);
-      if (refused) licence.refused ??= refused;
+      // Only a refusal that is final stops the other creates of the call: a bare ERROR may be transient, and stopping
+      // a whole call on one would leave most of it for the engine's next round (which it retries anyway).
+      if (refused && !refused.retryable) licence.refused ??= refused;
       throw refused ?? error;
     }
   }

@@ -317,25 +317,37 @@ describe("createTechnicians", () => {
     expect(refused?.ok === false && refused.error.hint).toMatch(/licence/);
   });
 
-  it("beyond the licence count: the first refusal stops the creates of the same call that have not been sent", async () => {
+  it("beyond the licence count: a final refusal (a code Rescue does not document) stops the unsent creates of the call", async () => {
     await rescue.emulator.close();
     const seed = demoRescueOrganisation();
     rescue = await startEmulatedRescue({ ...seed, account: { ...seed.account, technicianLicences: 3 } });
+    rescue.emulator.setBehaviour({ licenceRefusal: "LICENSELIMITREACHED" });
     const tier1 = groupId(rescue.emulator, "Support Tier 1");
     const client = rescue.client({ concurrency: 1 });
     await client.getTree();
     const results = await client.createTechnicians([1, 2, 3, 4, 5].map((n) => createRequest(tier1, n)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const codes = results.flatMap((r) => (r.ok ? [] : [r.error.code])).sort();
-    expect(codes).toEqual(["ERROR", "LICENCE_REFUSED", "LICENCE_REFUSED", "LICENCE_REFUSED"]);
+    expect(codes).toEqual(["LICENCE_REFUSED", "LICENCE_REFUSED", "LICENCE_REFUSED", "LICENSELIMITREACHED"]);
     expect(results.every((r) => r.ok || r.error.licenceRefusal)).toBe(true);
-    // one technician made; the blank users the refused creates left are kept for the next create, not duplicated
+    // one technician made; the blank users the stopped creates left are kept for the next create, not duplicated
     expect(rescue.emulator.organisation.technicians().filter((t) => t.email.startsWith("tech."))).toHaveLength(1);
-    // the first create, the refused one (the client's 4 tries), and none for the three after it
-    expect(client.callCounts().setUser_v2).toBe(5);
+    // the first create, the refused one (once: an undocumented code is not retried), none for the three after it
+    expect(client.callCounts().setUser_v2).toBe(2);
+  });
+
+  it("beyond the licence count: a bare ERROR does not stop the call's other creates (it may be transient)", async () => {
+    await rescue.emulator.close();
+    const seed = demoRescueOrganisation();
+    rescue = await startEmulatedRescue({ ...seed, account: { ...seed.account, technicianLicences: 3 } });
+    const tier1 = groupId(rescue.emulator, "Support Tier 1");
+    const client = rescue.client({ concurrency: 1, maxAttempts: 1 });
+    await client.getTree();
+    const results = await client.createTechnicians([1, 2, 3].map((n) => createRequest(tier1, n)));
+    // each was tried and refused; the engine retries them and stops the rest of the run only if they stay refused
     expect(
-      results.filter((r) => !r.ok && r.error.code === "LICENCE_REFUSED").every((r) => !r.ok && r.error.retryable),
-    ).toBe(true);
+      results.map((r) => (r.ok ? "ok" : `${r.error.code} ${r.error.retryable} ${r.error.licenceRefusal}`)),
+    ).toEqual(["ok", "ERROR true true", "ERROR true true"]);
   });
 
   it("beyond the licence count, when Rescue names the licence: a licence error", async () => {
