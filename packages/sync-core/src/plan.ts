@@ -116,7 +116,11 @@ export interface AdoptAction extends SyncActionBase {
 
 export interface FieldChange {
   field: keyof TechnicianFields;
-  /** null when the current value is unknown (getHierarchy_v2 has no nick or SSO id and the link remembers none). */
+  /**
+   * null when the current value is unknown (getHierarchy_v2 has no nick or SSO id and the link remembers none).
+   * runSync reads such technicians before planning (rule 13), so a run's plan has null only where that read found
+   * nothing (the technician was deleted meanwhile); planRun on its own can still produce it.
+   */
   before: string | null;
   after: string;
 }
