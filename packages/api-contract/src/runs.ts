@@ -75,6 +75,64 @@ const ZSkippedMembers = z.object({
   message: z.string(),
 });
 
+/** A mapping (pair) as a plan names it. */
+const ZPairRef = z.object({
+  mappingId: z.string(),
+  priority: z.number().int(),
+  entraGroupId: z.string(),
+  entraGroupName: z.string().nullable(),
+});
+
+/** A Rescue technician group as a plan names it; `name` null when the group is not in Rescue (any more). */
+const ZRescueGroupRef = z.object({ id: z.number().int(), name: z.string().nullable() });
+
+/**
+ * What one mapping (pair) brings, in priority order: users read and in scope, the users it owns (rule 8), what is
+ * done for them, the users a higher-priority pair takes, and `catchesNobody` when it owns nobody.
+ */
+export const ZPairSummary = z.object({
+  ...ZPairRef.shape,
+  rescueGroup: ZRescueGroupRef,
+  members: ZCount,
+  inScope: ZCount,
+  owned: ZCount,
+  create: ZCount,
+  adopt: ZCount,
+  update: ZCount,
+  enable: ZCount,
+  disable: ZCount,
+  lostTo: z.array(z.object({ mappingId: z.string(), priority: z.number().int(), count: ZCount })),
+  catchesNobody: z.object({ takenBy: z.array(z.string()), message: z.string() }).optional(),
+});
+export type PairSummary = z.infer<typeof ZPairSummary>;
+
+/** Creates and enables not applied after Rescue refused a technician licence, with the one reason. */
+const ZLicenceShortfall = z.object({
+  refusedActionId: z.string(),
+  creates: ZCount,
+  enables: ZCount,
+  message: z.string(),
+});
+
+/**
+ * Why an action is planned (sync-core's ActionCause): a code, the sentence a person reads, and what it names (the
+ * pair that brought the user, the filters that leave it out, the groups it left).
+ */
+export const ZActionCause = z.looseObject({
+  code: z.string(),
+  sentence: z.string(),
+  pair: ZPairRef.optional(),
+  filteredBy: z
+    .array(
+      ZPairRef.extend({
+        filter: z.object({ attribute: z.string(), operator: z.string(), value: z.string() }),
+      }),
+    )
+    .optional(),
+  groups: z.array(ZPairRef).optional(),
+});
+export type ActionCause = z.infer<typeof ZActionCause>;
+
 const ZActionFailure = z.object({
   actionId: z.string(),
   kind: ZActionKind,
@@ -101,6 +159,14 @@ export const ZRunReport = z.looseObject({
   skippedMembers: z.array(ZSkippedMembers).optional(),
   failureCount: ZCount.optional(),
   failures: z.array(ZActionFailure).optional(),
+  /** What each mapping brings, in priority order (runs planned before it existed have none). */
+  pairs: z.array(ZPairSummary).optional(),
+  /** Technician licences the plan needs (creates + enables); Rescue does not say how many are free. */
+  licencesNeeded: ZCount.optional(),
+  /** Set when a licence refusal stopped the run's creates and enables. */
+  licenceShortfall: ZLicenceShortfall.optional(),
+  /** rule 13: technicians whose nick and SSO id were read from Rescue before planning (nobody knew them). */
+  keyDataReads: ZCount.optional(),
 });
 export type RunReport = z.infer<typeof ZRunReport>;
 
@@ -180,11 +246,17 @@ export const ZAction = z.object({
   status: ZActionStatus,
   entraUserId: z.string().nullable(),
   rescueNodeId: z.number().int().nullable(),
+  /** The group a create lands in, or the group the technician is in. */
   rescueGroupId: z.number().int().nullable(),
+  /** That group's name when the plan was made; null for a group no longer in Rescue, and on older runs. */
+  rescueGroupName: z.string().nullable(),
   displayName: z.string().nullable(),
   email: z.string().nullable(),
+  /** The cause's sentence (on older runs, a shorter reason). */
   reason: z.string(),
   changes: z.unknown().nullable(),
+  /** Why, as data; null on older runs. */
+  cause: ZActionCause.nullable(),
   errorCode: z.string().nullable(),
   error: z.string().nullable(),
 });

@@ -211,10 +211,17 @@ describe("enabling when Rescue gives no reason (no licence code is documented)",
     expect(exchanges.map((e) => e.method)).toEqual(["getUser_v3", "setUser_v2", "getUser_v3"]);
   });
 
-  it("ERROR to status=Enabled and still disabled: fails verbatim with ERROR, not retried, a licence hint", async () => {
+  it("ERROR to status=Enabled and still disabled: fails verbatim with ERROR, not repeated here, a likely licence refusal", async () => {
     const { fetch, exchanges } = scriptedFetch({ getUser_v3: [user("Disabled")], setUser_v2: ["ERROR"] });
     const failure = client(fetch).setTechnicianStatus(9, "enabled");
-    await expect(failure).rejects.toMatchObject({ code: "ERROR", retryable: false, holdUntilInputChanges: false });
+    // retryable for the engine (ERROR is documented as transient); only a refusal that outlasts its retries stops
+    // the run's other creates and enables
+    await expect(failure).rejects.toMatchObject({
+      code: "ERROR",
+      retryable: true,
+      holdUntilInputChanges: false,
+      licenceRefusal: true,
+    });
     await expect(failure).rejects.toHaveProperty("hint", expect.stringMatching(/licence/));
     expect(exchanges.filter((e) => e.method === "setUser_v2")).toHaveLength(1);
   });

@@ -8,7 +8,7 @@ import type {
   TechnicianFields,
   TechnicianStatus,
 } from "@techsync/sync-core";
-import { RetryFailure, retryCall, TECHNICIAN_FIELDS } from "@techsync/sync-core";
+import { RetryFailure, retryCall, sameFieldValue, TECHNICIAN_FIELDS } from "@techsync/sync-core";
 import pLimit from "p-limit";
 import {
   ASP_NET_FORM_LIMITS,
@@ -138,6 +138,16 @@ const realClock: Clock = {
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+
+/** One createTechnicians call's licence state: the first refusal, and the gate every setUser_v2 of a create passes. */
+interface LicenceGate {
+  refused?: RescueError;
+  gate: pLimit.Limit;
+}
+
+/** What a person should do when Rescue most likely refused a technician licence (no code for it is documented). */
+const LICENCE_HINT =
+  "Rescue gave no reason. A common cause is that no technician licence is free: disable technicians who no longer need one, or add licences, then run again.";
 
 /** Codes that mean the whole connection is unusable: no point trying other requests or other methods. */
 const CONNECTION_CODES = new Set(["INVALID", "INVALID_SECRETAUTHCODE", "USER_DELETED_OR_DISABLED", "LIMITREACHED"]);
@@ -357,6 +367,16 @@ export class RescueClient implements RescueDirectory {
   }
 
   /**
+   * rule 13: a technician's key data as Rescue stores it (getUser_v3), for the engine where getHierarchy_v2 shows no
+   * nick or SSO id. One call per technician, under the client's concurrency limit; null when there is no such user.
+   */
+  async getTechnicianFields(nodeId: number): Promise<TechnicianFields | null> {
+    const user = await this.getUser({ nodeId });
+    if (user?.kind !== "technician") return null;
+    return { name: user.name, nick: user.nick, email: user.email, ssoId: user.ssoId };
+  }
+
+  /**
    * Creates technicians. The confirmed path, createUser + setUser_v2 per technician, is the default; createUsers
    * is tried only while it is not known to be refused, in POST batches under the form limits. The first refusal
    * reconciles by email (what it created is adopted, never created twice), is remembered, and the rest is created
@@ -375,7 +395,10 @@ export class RescueClient implements RescueDirectory {
       results.push(...bulk.results);
       pending = bulk.oneByOne;
     }
-    const oneByOne = await Promise.all(pending.map((request) => this.createOne(request)));
+    // A final licence refusal stops the creates of this call that have not sent their setUser_v2 yet: each needs a
+    // licence. Their setUser_v2 calls pass a gate of `concurrency` places, so one that waits sees an earlier refusal.
+    const licence: LicenceGate = { gate: pLimit(Math.max(1, this.options.concurrency ?? DEFAULT_CONCURRENCY)) };
+    const oneByOne = await Promise.all(pending.map((request) => this.createOne(request, licence)));
     for (const result of oneByOne) if (result.ok) this.stats.createdOneByOne += 1;
     results.push(...oneByOne);
     return results;
@@ -399,7 +422,8 @@ export class RescueClient implements RescueDirectory {
       ssoId: options.keepSsoIdIfSet && user.ssoId !== "" ? user.ssoId : fields.ssoId,
     };
     const current = { name: user.name, nick: user.nick, email: user.email, ssoId: user.ssoId };
-    if (TECHNICIAN_FIELDS.every((field) => written[field] === current[field])) return current;
+    // rule 13: the planner's normalisation, so a value that differs only in blanks or an email's case is not sent
+    if (TECHNICIAN_FIELDS.every((field) => sameFieldValue(field, written[field], current[field]))) return current;
     await this.call("setUser_v2", {
       ...setUserParams(user),
       name: written.name,
@@ -434,11 +458,37 @@ export class RescueClient implements RescueDirectory {
       throw new RescueError(`${error.message}, and the technician is still disabled`, {
         code: error.code,
         method: "setUser_v2",
-        hint: "Rescue gave no reason. A common cause is that no technician licence is free: disable technicians who no longer need one, or add licences, then run again.",
+        hint: LICENCE_HINT,
+        // A bare ERROR is documented as transient: the engine retries the enable with backoff (this client does not
+        // repeat it by itself), and only a refusal that outlasts the retries stops the run's other enables.
+        retryable: error.code === "ERROR",
         holdUntilInputChanges: error.holdUntilInputChanges,
+        // An enable refused with no reason, the technician still disabled: most likely no licence is free.
+        licenceRefusal: true,
         cause: error,
       });
     }
+  }
+
+  /**
+   * A create's setUser_v2 (status Enabled) refused with no reason (ERROR) or a code nobody documented, the user still
+   * not enabled: Rescue documents no "no free licence" code, and this is what a licence shortage most likely looks
+   * like. A bare ERROR stays retryable (Rescue documents it as transient): the engine retries it, and only a refusal
+   * that outlasts its retries stops the run's other creates and enables.
+   */
+  private async licenceRefusalOf(error: unknown, nodeId: number): Promise<RescueError | undefined> {
+    if (!(error instanceof RescueError) || (error.code !== "ERROR" && !error.holdUntilInputChanges)) return undefined;
+    const after = await this.getUser({ nodeId }).catch(() => null);
+    if (after?.status === "enabled") return undefined;
+    return new RescueError(`${error.message}, and the new technician could not be enabled`, {
+      code: error.code,
+      method: "setUser_v2",
+      hint: LICENCE_HINT,
+      retryable: error.retryable,
+      holdUntilInputChanges: error.holdUntilInputChanges,
+      licenceRefusal: true,
+      cause: error,
+    });
   }
 
   private async requireUser(nodeId: number): Promise<RescueUser> {
@@ -589,7 +639,17 @@ export class RescueClient implements RescueDirectory {
   }
 
   /** The confirmed path: createUser + setUser_v2. */
-  private async createOne(request: TechnicianCreateRequest): Promise<TechnicianCreateResult> {
+  private async createOne(request: TechnicianCreateRequest, licence: LicenceGate): Promise<TechnicianCreateResult> {
+    const notSent = (): TechnicianCreateResult => ({
+      ref: request.ref,
+      ok: false,
+      error: new RescueError("Not sent: Rescue refused a technician licence to another create of the same call", {
+        code: "LICENCE_REFUSED",
+        method: "setUser_v2",
+        hint: LICENCE_HINT,
+        licenceRefusal: true,
+      }),
+    });
     try {
       const email = request.fields.email.toLowerCase();
       const known = this.knownEmails?.get(email);
@@ -616,31 +676,50 @@ export class RescueClient implements RescueDirectory {
           };
         }
       }
+      if (licence.refused) return notSent();
       const nodeId = await this.createBlankUser(request.parentId);
-      try {
-        await this.call("setUser_v2", {
-          node: nodeId,
-          name: request.fields.name,
-          nick: request.fields.nick,
-          email: request.fields.email,
-          ssoid: request.fields.ssoId,
-          // rule 2: the tenant's default password; Rescue's policy "admin password change forces a change at next
-          // logon" makes the technician change it (no API flag for that is documented).
-          pwd: request.password,
-          confpwd: request.password,
-          status: "Enabled",
-          mobileaddon: false,
-          rpataddon: false,
-        });
-      } catch (error) {
+      const sent = await licence.gate(async () => {
+        if (licence.refused) return false;
+        await this.fillBlankUser(request, nodeId, licence);
+        return true;
+      });
+      if (!sent) {
+        // The blank user stays for the next create under this group (this call's, or a later run's tree read).
         this.keepBlank(request.parentId, nodeId);
-        throw error;
+        return notSent();
       }
       return { ref: request.ref, ok: true, nodeId };
     } catch (error) {
       if (error instanceof RescueError && !CONNECTION_CODES.has(error.code))
         return { ref: request.ref, ok: false, error };
       throw error;
+    }
+  }
+
+  /** createUser's blank user gets the technician's data, the default password and status Enabled (rule 2). */
+  private async fillBlankUser(request: TechnicianCreateRequest, nodeId: number, licence: LicenceGate): Promise<void> {
+    try {
+      await this.call("setUser_v2", {
+        node: nodeId,
+        name: request.fields.name,
+        nick: request.fields.nick,
+        email: request.fields.email,
+        ssoid: request.fields.ssoId,
+        // rule 2: the tenant's default password; Rescue's policy "admin password change forces a change at next
+        // logon" makes the technician change it (no API flag for that is documented).
+        pwd: request.password,
+        confpwd: request.password,
+        status: "Enabled",
+        mobileaddon: false,
+        rpataddon: false,
+      });
+    } catch (error) {
+      this.keepBlank(request.parentId, nodeId);
+      const refused = await this.licenceRefusalOf(error, nodeId);
+      // Only a refusal that is final stops the other creates of the call: a bare ERROR may be transient, and stopping
+      // a whole call on one would leave most of it for the engine's next round (which it retries anyway).
+      if (refused && !refused.retryable) licence.refused ??= refused;
+      throw refused ?? error;
     }
   }
 

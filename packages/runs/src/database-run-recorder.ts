@@ -43,6 +43,11 @@ function actionNode(action: SyncAction): number | null {
   return action.kind === "create" ? null : action.rescueNodeId;
 }
 
+/** The Rescue group a create lands in, or the group the technician is in (when the plan knows it). */
+function actionGroupId(action: SyncAction): number | null {
+  return action.kind === "create" ? action.rescueGroupId : (action.rescueGroup?.id ?? null);
+}
+
 /** Who the action is about, as the portal's action table shows it. */
 function actionFields(action: SyncAction): { name: string; email: string | null } | undefined {
   if (action.subject) return action.subject;
@@ -94,22 +99,25 @@ export class DatabaseRunRecorder implements RunRecorder {
       }
       await prisma.$executeRawUnsafe(
         `INSERT INTO sync_actions (run_id, tenant_id, seq, kind, status, entra_user_id, rescue_node_id, rescue_group_id,
-                                   display_name, email, reason, changes, created_at, updated_at)
-         SELECT $1::uuid, $2::uuid, v.seq, v.kind::"ActionKind", 'planned', v.entra, v.node, v.grp, v.name, v.email,
-                v.reason, v.changes::jsonb, now(), now()
-           FROM unnest($3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[])
-             AS v(seq, kind, entra, node, grp, name, email, reason, changes)`,
+                                   rescue_group_name, display_name, email, reason, changes, cause, created_at, updated_at)
+         SELECT $1::uuid, $2::uuid, v.seq, v.kind::"ActionKind", 'planned', v.entra, v.node, v.grp, v.grp_name, v.name,
+                v.email, v.reason, v.changes::jsonb, v.cause::jsonb, now(), now()
+           FROM unnest($3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::text[], $10::text[],
+                       $11::text[], $12::text[], $13::text[])
+             AS v(seq, kind, entra, node, grp, name, email, reason, changes, grp_name, cause)`,
         runId,
         tenantId,
         seqs,
         chunk.map((action) => action.kind),
         chunk.map((action) => action.entraUserId),
         chunk.map(actionNode),
-        chunk.map((action) => (action.kind === "create" ? action.rescueGroupId : null)),
+        chunk.map(actionGroupId),
         fields.map((f) => f?.name ?? null),
         fields.map((f) => f?.email ?? null),
         chunk.map((action) => action.reason),
         chunk.map((action) => (action.kind === "update" ? JSON.stringify(action.changes) : null)),
+        chunk.map((action) => action.rescueGroup?.name ?? null),
+        chunk.map((action) => (action.cause ? JSON.stringify(action.cause) : null)),
       );
     }
     await writeWithRunEvent(

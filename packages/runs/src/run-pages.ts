@@ -39,8 +39,8 @@ export function queryRunPage(prisma: PrismaClient, query: RunPageQuery): Promise
 }
 
 const ACTION_COLUMNS = `seq, kind::text AS kind, status::text AS status, entra_user_id AS "entraUserId",
-  rescue_node_id AS "rescueNodeId", rescue_group_id AS "rescueGroupId", display_name AS "displayName", email, reason,
-  changes, error_code AS "errorCode", error`;
+  rescue_node_id AS "rescueNodeId", rescue_group_id AS "rescueGroupId", rescue_group_name AS "rescueGroupName",
+  display_name AS "displayName", email, reason, changes, cause, error_code AS "errorCode", error`;
 
 export interface RunActionRow {
   seq: number;
@@ -49,10 +49,14 @@ export interface RunActionRow {
   entraUserId: string | null;
   rescueNodeId: number | null;
   rescueGroupId: number | null;
+  /** null for a group no longer in Rescue when the plan was made, and on rows planned before names were kept. */
+  rescueGroupName: string | null;
   displayName: string | null;
   email: string | null;
   reason: string;
   changes: unknown;
+  /** sync-core's ActionCause as stored; null on older rows. */
+  cause: unknown;
   errorCode: string | null;
   error: string | null;
 }

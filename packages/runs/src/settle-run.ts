@@ -69,10 +69,16 @@ export async function finishRun(
       skippedMembers: report.skippedMembers.slice(0, REPORT_LIST_LIMIT),
       failureCount: report.failures.length,
       failures: report.failures.slice(0, REPORT_LIST_LIMIT),
+      ...(report.pairs ? { pairs: report.pairs.slice(0, REPORT_LIST_LIMIT) } : {}),
+      ...(report.licencesNeeded !== undefined ? { licencesNeeded: report.licencesNeeded } : {}),
+      ...(report.licenceShortfall ? { licenceShortfall: report.licenceShortfall } : {}),
+      ...(report.keyDataReads !== undefined ? { keyDataReads: report.keyDataReads } : {}),
     } satisfies StoredRunReport as object,
     error:
       status === "partial"
-        ? `${report.failures.length} action(s) failed; see the run's actions for each reason.`
+        ? report.licenceShortfall
+          ? `${report.licenceShortfall.message}.${report.failures.length > 1 ? ` ${report.failures.length} action(s) failed; see the run's actions for each reason.` : ""}`
+          : `${report.failures.length} action(s) failed; see the run's actions for each reason.`
         : status === "blocked"
           ? (report.approvalReason ??
             `Safety threshold: ${report.safety.disableCount} disables planned, ${report.safety.allowed} allowed without approval.`)

@@ -194,3 +194,18 @@ export function isExternalUserPrincipalName(value: string | null | undefined): b
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
+
+/**
+ * rule 13: a technician field's value as the write leaves it and as it is compared: trimmed (the planner derives
+ * trimmed values and Rescue keeps no surrounding blanks), an email in lower case as well (Rescue matches emails
+ * case-insensitively). The planner and the Rescue client's write both decide "already the same" with this, so the
+ * planner never plans a write the client would find empty, nor the client skip one the planner meant.
+ */
+export function normalizeFieldValue(field: keyof TechnicianFields, value: string): string {
+  return field === "email" ? normalizeEmail(value) : value.trim();
+}
+
+/** rule 13: whether two values of a technician field are the same after normalisation. */
+export function sameFieldValue(field: keyof TechnicianFields, a: string, b: string): boolean {
+  return a === b || normalizeFieldValue(field, a) === normalizeFieldValue(field, b);
+}

@@ -1,5 +1,13 @@
 // The plan is data: what a run would do, computed by planRun, applied by executePlan.
-import type { DirectoryUser, GroupMapping, Link, RescueNode, TechnicianFields, TenantSyncSettings } from "./domain";
+import type {
+  DirectoryUser,
+  GroupMapping,
+  Link,
+  MappingFilter,
+  RescueNode,
+  TechnicianFields,
+  TenantSyncSettings,
+} from "./domain";
 
 export type SyncActionKind = "create" | "adopt" | "update" | "enable" | "disable";
 export const SYNC_ACTION_KINDS = [
@@ -9,6 +17,55 @@ export const SYNC_ACTION_KINDS = [
   "enable",
   "disable",
 ] as const satisfies readonly SyncActionKind[];
+
+/** A Rescue technician group as the plan names it: where a technician lands, or is. */
+export interface RescueGroupRef {
+  id: number;
+  /** The group's name in the tree; null when the group is not in the tree (deleted after it was mapped). */
+  name: string | null;
+}
+
+/** The Entra group of a mapping (pair), as the plan names it. */
+export interface PairRef {
+  mappingId: string;
+  priority: number;
+  entraGroupId: string;
+  entraGroupName: string | null;
+}
+
+/**
+ * Why an action is planned, as data (the sentence in `cause.sentence`, and `reason` for older readers):
+ * - in-scope: create, the user is in scope of `pair` (and has no technician);
+ * - same-email: adopt, an unlinked technician has the user's email;
+ * - key-data-changed: update, `changes` say which fields from what to what;
+ * - enabled-in-entra: enable, the user is enabled and in scope in Entra, the technician is disabled in Rescue;
+ * - disabled-in-entra: disable, the account is disabled in Entra;
+ * - excluded-by-filter: disable, the user is still in a mapped group but every such pair's filter leaves it out;
+ * - guest-not-included: disable, the user is a guest still in a mapped group and guests are not provisioned;
+ * - left-mapped-groups: disable, the user is in no mapped group any more. The directory read cannot tell a user
+ *   removed from the groups from one deleted in Entra (a deleted user is simply no member), so the sentence says so.
+ */
+export type ActionCauseCode =
+  | "in-scope"
+  | "same-email"
+  | "key-data-changed"
+  | "enabled-in-entra"
+  | "disabled-in-entra"
+  | "excluded-by-filter"
+  | "guest-not-included"
+  | "left-mapped-groups";
+
+export interface ActionCause {
+  code: ActionCauseCode;
+  /** One sentence a person reads in the preview and the run's action table. */
+  sentence: string;
+  /** The pair that brought the user (create, adopt, update, enable, disabled-in-entra). */
+  pair?: PairRef;
+  /** excluded-by-filter: the pairs whose groups hold the user, with the filter that leaves it out. */
+  filteredBy?: (PairRef & { filter: MappingFilter })[];
+  /** left-mapped-groups: every mapped Entra group (the user is in none of them now). */
+  groups?: PairRef[];
+}
 
 /** Who an action is about, for the people reading the plan (the portal's action table, the sync log). */
 export interface ActionSubject {
@@ -29,6 +86,13 @@ interface SyncActionBase {
   inputFingerprint?: string;
   /** Set by planRun on every action; optional so hand-built actions in tests stay short. */
   subject?: ActionSubject;
+  /** Why, as data and as a sentence (set by planRun on every action; optional for hand-built ones). */
+  cause?: ActionCause;
+  /**
+   * The Rescue group the technician lands in (create) or is in (every other action). A create whose group is not in
+   * the tree has `name: null`: a real run fails it without calling Rescue.
+   */
+  rescueGroup?: RescueGroupRef;
 }
 
 /** rule 2: a new technician in the mapped group (rule 8: the lowest-priority-number mapping's group). */
@@ -37,6 +101,8 @@ export interface CreateAction extends SyncActionBase {
   mappingId: string;
   rescueGroupId: number;
   fields: TechnicianFields;
+  /** The group is not a technician group in the tree (deleted after it was mapped): a real run fails this create. */
+  groupMissing?: boolean;
 }
 
 /** rule 3: link an existing technician with the same email. Updates and status changes follow as their own actions. */
@@ -50,7 +116,11 @@ export interface AdoptAction extends SyncActionBase {
 
 export interface FieldChange {
   field: keyof TechnicianFields;
-  /** null when the current value is unknown (getHierarchy_v2 has no nick or SSO id and the link remembers none). */
+  /**
+   * null when the current value is unknown (getHierarchy_v2 has no nick or SSO id and the link remembers none).
+   * runSync reads such technicians before planning (rule 13), so a run's plan has null only where that read found
+   * nothing (the technician was deleted meanwhile); planRun on its own can still produce it.
+   */
   before: string | null;
   after: string;
 }
@@ -102,9 +172,10 @@ export type PlanWarningCode =
   | "linked-node-missing"
   | "duplicate-link"
   | "duplicate-technician-email"
-  | "mapping-group-missing"
-  | "no-mapping-group"
-  | "action-held";
+  | "rescue-group-missing"
+  | "empty-entra-group"
+  | "action-held"
+  | "licence-shortfall";
 
 export interface PlanWarning {
   code: PlanWarningCode;
@@ -184,6 +255,30 @@ export interface SkippedMembers extends SkippedMemberTally {
   message: string;
 }
 
+/**
+ * What one mapping (pair) brings, in priority order. Users count under the pair that owns them (rule 8: the first
+ * pair, by priority, whose Rescue group exists, else the first holding them); `lost` are the users of this pair's
+ * scope that a higher-priority pair owns.
+ */
+export interface PairSummary extends PairRef {
+  rescueGroup: RescueGroupRef;
+  /** Users (not contacts, devices, …) read from the Entra group. */
+  members: number;
+  /** Members that pass the pair's filter (and guest setting). */
+  inScope: number;
+  /** Users this pair owns. */
+  owned: number;
+  create: number;
+  adopt: number;
+  update: number;
+  enable: number;
+  disable: number;
+  /** Users of this pair's scope owned by a higher-priority pair, per such pair. */
+  lostTo: { mappingId: string; priority: number; count: number }[];
+  /** Set when the pair owns nobody although its scope holds users: every one is taken by the pairs listed. */
+  catchesNobody?: { takenBy: string[]; message: string };
+}
+
 /** rule 11 */
 export interface SafetyCheck {
   disableCount: number;
@@ -209,6 +304,15 @@ export interface Plan {
   skippedMembers: SkippedMembers[];
   /** Held actions of earlier runs that no longer apply (their input changed, or nothing is planned): forget them. */
   releasedHolds: string[];
+  /** What each mapping brings, in priority order (optional: plans recorded before it existed). */
+  pairs?: PairSummary[];
+  /** Links whose key data was read from Rescue for this plan (rule 13): the executor remembers it. */
+  refreshedLinks?: Link[];
+  /**
+   * Technician licences the plan needs (creates + enables). Rescue does not say how many are free; the executor
+   * stops creates and enables at the first refusal that looks like a licence refusal.
+   */
+  licencesNeeded?: number;
 }
 
 /** Members read for each mapping (its Entra group, transitive or direct), keyed by mapping id. */
@@ -228,4 +332,9 @@ export interface PlanInput {
   settings?: TenantSyncSettings;
   /** Refusals of earlier runs to hold while their input is unchanged. */
   heldActions?: readonly HeldAction[];
+  /**
+   * rule 13: key data read from Rescue (getUser_v3) for technicians whose nick or SSO id the tree does not show and
+   * no link remembers, by node id. Overrides what the tree lacks.
+   */
+  readFields?: ReadonlyMap<number, TechnicianFields>;
 }

@@ -23,6 +23,11 @@ export class SyncPortError extends Error {
    * code): later runs hold the same action until its input changes, instead of failing it again on every run.
    */
   readonly holdUntilInputChanges: boolean;
+  /**
+   * The target refused a create or an enable in a way that most likely means no technician licence is free (Rescue
+   * documents no code for it; the adapter decides). The executor stops the run's other creates and enables.
+   */
+  readonly licenceRefusal: boolean;
 
   constructor(
     message: string,
@@ -33,6 +38,7 @@ export class SyncPortError extends Error {
       sessionExpired?: boolean;
       hint?: string;
       holdUntilInputChanges?: boolean;
+      licenceRefusal?: boolean;
       cause?: unknown;
     },
   ) {
@@ -44,6 +50,7 @@ export class SyncPortError extends Error {
     this.sessionExpired = options.sessionExpired ?? false;
     this.hint = options.hint;
     this.holdUntilInputChanges = options.holdUntilInputChanges ?? false;
+    this.licenceRefusal = options.licenceRefusal ?? false;
   }
 }
 
@@ -98,6 +105,12 @@ export interface RescueDirectory {
    * value). With `keepSsoIdIfSet`, an SSO id the technician already has stays as it is (only an empty one is
    * filled). Returns the key data the technician has afterwards, when the adapter knows it.
    */
+  /**
+   * rule 13: the key data of one technician as Rescue stores it (getUser_v3: nick and SSO id included, which
+   * getTree lacks); null when there is no such technician. The engine asks only for technicians whose values it
+   * does not know and that would otherwise get an update.
+   */
+  getTechnicianFields(nodeId: number): Promise<TechnicianFields | null>;
   updateTechnician(
     nodeId: number,
     fields: TechnicianFields,
@@ -115,7 +128,8 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-export type ActionOutcomeStatus = "succeeded" | "failed" | "cancelled";
+/** `skipped`: not applied on purpose (e.g. after Rescue refused a licence), with the reason in `error`. */
+export type ActionOutcomeStatus = "succeeded" | "failed" | "cancelled" | "skipped";
 
 /** What became of one planned action. */
 export interface ActionOutcome {

@@ -1,4 +1,4 @@
-import type { PlanWarning, SafetyCheck, SkippedMembers, SyncActionKind } from "./plan";
+import type { PairSummary, PlanWarning, SafetyCheck, SkippedMembers, SyncActionKind } from "./plan";
 
 /**
  * - succeeded: every planned action succeeded (or there was nothing to do);
@@ -14,6 +14,17 @@ export interface ActionCounts {
   succeeded: number;
   failed: number;
   cancelled: number;
+  /** Not applied on purpose (after a licence refusal). */
+  skipped: number;
+}
+
+/** Creates and enables not applied after Rescue refused a technician licence (one reason for all of them). */
+export interface LicenceShortfall {
+  /** The action whose refusal stopped the others. */
+  refusedActionId: string;
+  creates: number;
+  enables: number;
+  message: string;
 }
 
 export interface ActionFailure {
@@ -43,9 +54,17 @@ export interface RunReport {
   safety: SafetyCheck;
   /** Why a `blocked` run waits for a person when it is not the safety threshold (rule 14: a changed configuration). */
   approvalReason?: string;
+  /** Set when a licence refusal stopped the run's creates and enables. */
+  licenceShortfall?: LicenceShortfall;
+  /** What each mapping brings, in priority order (the plan's). */
+  pairs?: PairSummary[];
+  /** Technician licences the plan needs (creates + enables); Rescue does not say how many are free. */
+  licencesNeeded?: number;
+  /** rule 13: technicians whose key data was read (getUser_v3) before planning, because nobody knew it. */
+  keyDataReads?: number;
 }
 
 export function emptyActionCounts(): Record<SyncActionKind, ActionCounts> {
-  const zero = (): ActionCounts => ({ planned: 0, succeeded: 0, failed: 0, cancelled: 0 });
+  const zero = (): ActionCounts => ({ planned: 0, succeeded: 0, failed: 0, cancelled: 0, skipped: 0 });
   return { create: zero(), adopt: zero(), update: zero(), enable: zero(), disable: zero() };
 }

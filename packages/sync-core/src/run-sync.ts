@@ -11,11 +11,12 @@ import { type HeldAction, type Plan, SYNC_ACTION_KINDS } from "./plan";
 import { planRun } from "./planner/plan-run";
 import type { Clock, DirectorySource, RescueDirectory, RunRecorder } from "./ports";
 import { readDirectory } from "./read-directory-snapshot";
+import { readTechnicianFields, techniciansWithUnknownFields } from "./read-unknown-fields";
 import type { RunReport } from "./run-report";
 
 export interface RunSyncDeps {
   directory: Pick<DirectorySource, "groupMembers" | "callCount">;
-  rescue: ExecutorRescue & Pick<RescueDirectory, "getTree">;
+  rescue: ExecutorRescue & Pick<RescueDirectory, "getTree" | "getTechnicianFields">;
   recorder: RunRecorder;
   clock: Clock;
 }
@@ -99,7 +100,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
   ]);
 
   recorder.progress({ phase: "plan", done: 0, total: 1 });
-  const plan = planRun({
+  const planInput = {
     ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
     mappings: input.mappings,
     directory: directoryRead.members,
@@ -108,7 +109,25 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
     links: input.links,
     ...(input.settings ? { settings: input.settings } : {}),
     ...(input.heldActions ? { heldActions: input.heldActions } : {}),
-  });
+  };
+  let plan = planRun(planInput);
+  // rule 13: no blind write. Updates that would go out without knowing the technician's current nick or SSO id read
+  // them first (dry runs too, so a preview is true), and the plan is made again from what Rescue really holds.
+  const unknown = techniciansWithUnknownFields(plan);
+  if (unknown.length > 0) {
+    recorder.progress({ phase: "read-rescue", done: 0, total: unknown.length });
+    const readFields = await readTechnicianFields(rescue, unknown, {
+      retry: { ...retry, session: new SessionRenewal(rescue) },
+      ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+    }).catch((error: unknown) => {
+      throw unwrap(error);
+    });
+    recorder.log("info", "read the key data of technicians whose nick or SSO id was unknown", {
+      technicians: unknown.length,
+    });
+    recorder.progress({ phase: "read-rescue", done: unknown.length, total: unknown.length });
+    plan = planRun({ ...planInput, readFields });
+  }
   recorder.progress({ phase: "plan", done: 1, total: 1 });
 
   const approved = input.approvedActionIds;
@@ -137,6 +156,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
       startedAt,
       finishedAt,
       durationMs: finishedAt.getTime() - startedAt.getTime(),
+      keyDataReads: unknown.length,
       calls: {
         directory: directory.callCount() - directoryCallsBefore,
         rescue: rescue.callCount() - rescueCallsBefore,

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { type DirectoryUser, type GroupMapping, type Link, normalizeEmail, type RescueNode } from "./domain";
 import { DEFAULT_RETRY_POLICY } from "./executor/call-with-retry";
 import type { ExecutorRescue } from "./executor/execute-plan";
-import type { Plan } from "./plan";
+import type { Plan, SyncAction } from "./plan";
 import { planRun } from "./planner/plan-run";
 import type { RescueDirectory, RunRecorder } from "./ports";
 import { readDirectorySnapshot } from "./read-directory-snapshot";
@@ -174,7 +174,7 @@ function sync(
   ports: {
     clock: FakeClock;
     directory: InMemoryDirectorySource;
-    rescue: ExecutorRescue & Pick<RescueDirectory, "getTree">;
+    rescue: ExecutorRescue & Pick<RescueDirectory, "getTree" | "getTechnicianFields">;
     recorder: RunRecorder;
   },
   links: readonly Link[],
@@ -217,6 +217,9 @@ function shuffle<T>(items: readonly T[], random: () => number): T[] {
   return copy;
 }
 
+/** A create into a mapped Rescue group that is gone fails on every run by design (rescue-group-missing). */
+const isNotIntoMissingGroup = (action: SyncAction) => !(action.kind === "create" && action.groupMissing);
+
 // 100 runs per property; the mutation run (stryker/) lowers it so that each mutant costs seconds.
 const RUNS = { numRuns: Number(process.env.SYNC_PROPERTY_RUNS ?? 100) };
 
@@ -226,9 +229,9 @@ describe("rule 12: plan → apply → plan again gives an empty plan", () => {
       fc.asyncProperty(worldArb, async (world) => {
         const ports = materialise(world);
         const { report } = await sync(world, ports, ports.recorder.links());
-        expect(report.failures).toEqual([]);
+        expect(report.failures.filter((f) => f.code !== "RESCUE_GROUP_MISSING")).toEqual([]);
         const again = await planAgain(world, ports);
-        expect(again.actions).toEqual([]);
+        expect(again.actions.filter(isNotIntoMissingGroup)).toEqual([]);
         expect(again.staleLinks).toEqual([]);
         expectUniqueEmails(ports.rescue);
       }),
@@ -255,10 +258,10 @@ describe("rule 12: converges through transient Rescue failures (retried with bac
             retry: { maxAttempts: 15 },
           },
         );
-        expect(report.failures).toEqual([]);
+        expect(report.failures.filter((f) => f.code !== "RESCUE_GROUP_MISSING")).toEqual([]);
         flaky.failureRate = 0;
         const again = await planAgain(world, { ...ports, rescue: flaky });
-        expect(again.actions).toEqual([]);
+        expect(again.actions.filter(isNotIntoMissingGroup)).toEqual([]);
       }),
       RUNS,
     );
@@ -274,8 +277,9 @@ describe("rules 6–7: no plan deletes anything or moves an existing technician"
         const { plan } = await sync(world, ports, ports.recorder.links());
         for (const action of plan.actions) {
           expect(["create", "adopt", "update", "enable", "disable"]).toContain(action.kind);
-          if (action.kind === "create") expect(TECHNICIAN_GROUPS).toContain(action.rescueGroupId);
-          else expect(before.find((n) => n.id === action.rescueNodeId)?.kind).toBe("technician");
+          if (action.kind === "create") {
+            if (!action.groupMissing) expect(TECHNICIAN_GROUPS).toContain(action.rescueGroupId);
+          } else expect(before.find((n) => n.id === action.rescueNodeId)?.kind).toBe("technician");
         }
         for (const node of before) {
           expect(ports.rescue.node(node.id)).toMatchObject({ kind: node.kind, parentId: node.parentId });
@@ -329,9 +333,10 @@ function crashing(rescue: InMemoryRescueDirectory, recorder: RecordingRunRecorde
       if (writes >= afterWrites) crashed = true;
       return result;
     };
-  const wrappedRescue: ExecutorRescue & Pick<RescueDirectory, "getTree"> = {
+  const wrappedRescue: ExecutorRescue & Pick<RescueDirectory, "getTree" | "getTechnicianFields"> = {
     maxCreateBatch: rescue.maxCreateBatch,
     getTree: () => rescue.getTree(),
+    getTechnicianFields: (nodeId) => rescue.getTechnicianFields(nodeId),
     createTechnicians: write((requests) => rescue.createTechnicians(requests)),
     updateTechnician: write((nodeId, fields) => rescue.updateTechnician(nodeId, fields)),
     setTechnicianStatus: write((nodeId, status) => rescue.setTechnicianStatus(nodeId, status)),

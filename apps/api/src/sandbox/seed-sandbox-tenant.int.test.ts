@@ -5,7 +5,7 @@ import { DEMO_CLIENT_SECRET, type RunningGraphEmulator, startGraphEmulator } fro
 import { DEMO_RESCUE_CONNECTION, type StartedRescueEmulator, startRescueEmulator } from "@techsync/emulators/rescue";
 import { createEntraDirectorySource } from "@techsync/entra";
 import { createRescueClient } from "@techsync/rescue";
-import { runSync, systemClock } from "@techsync/sync-core";
+import { type Plan, runSync, systemClock } from "@techsync/sync-core";
 import { RecordingRunRecorder } from "@techsync/sync-core/testing";
 import { EMULATOR_DEMO_ACCOUNTS } from "../../scripts/emulator-demo-accounts";
 import {
@@ -30,6 +30,47 @@ afterAll(async () => {
   await graph.close();
   await db.drop();
 });
+
+/** The sandbox tenant seeded against the emulators, and the clients as the worker builds them. */
+async function sandboxClients(rescueUrl: string) {
+  await seedSandboxTenant({ prisma: db.prisma, secretBox }, { rescueUrl, graphUrl: graph.url }, EMULATOR_DEMO_ACCOUNTS);
+  const config = await loadTenantSyncConfig({ prisma: db.prisma, secretBox }, SANDBOX_TENANT_ID);
+  const client = createRescueClient({
+    baseUrl: rescueUrl,
+    email: config.rescue!.email,
+    apiToken: config.rescue!.apiToken,
+    password: config.rescue!.password ?? undefined,
+    bulkCreate: config.rescue!.bulkCreate,
+  });
+  const directory = createEntraDirectorySource({
+    tenantId: config.entra!.directoryId,
+    clientId: config.entra!.clientId,
+    clientSecret: config.entra!.clientSecret,
+    authorityHost: graph.url,
+    graphBaseUrl: graph.url,
+    ca: graph.caCertPem,
+  });
+  const rows = await db.prisma.groupMapping.findMany({ where: { tenantId: SANDBOX_TENANT_ID } });
+  const mappings = rows.map((m) => ({ ...m, filter: null }));
+  return { config, client, directory, mappings };
+}
+
+/** A plan's per-pair summary as a small table. */
+function describePairs({ pairs = [], warnings, counts }: Plan): string {
+  const lines = pairs.map(
+    (p) =>
+      `${p.priority}  ${p.entraGroupName ?? p.entraGroupId} → ${p.rescueGroup.name ?? `${p.rescueGroup.id} (missing)`}: ` +
+      `${p.members} members, ${p.inScope} in scope, owns ${p.owned}; create ${p.create}, link ${p.adopt}, ` +
+      `update ${p.update}, enable ${p.enable}, disable ${p.disable}` +
+      (p.lostTo.length > 0 ? `; loses ${p.lostTo.map((l) => `${l.count} to priority ${l.priority}`).join(", ")}` : "") +
+      (p.catchesNobody ? ` — ${p.catchesNobody.message}` : ""),
+  );
+  return [
+    ...lines,
+    `totals: ${JSON.stringify(counts)}`,
+    ...warnings.map((w) => `warning ${w.code}: ${w.message}`),
+  ].join("\n");
+}
 
 describe("sandbox demo tenant", () => {
   test("is created connected to the emulators, with secrets encrypted and mappings to real Rescue groups", async () => {
@@ -90,6 +131,49 @@ describe("sandbox demo tenant", () => {
     expect(await db.prisma.tenant.count()).toBe(1);
     expect(await db.prisma.groupMapping.count()).toBe(3);
     expect(await db.prisma.membership.count()).toBe(1);
+  });
+
+  test("rule 13: a new sandbox tenant's preview links the technicians that already match and updates none of them", async () => {
+    // A Rescue organisation the demo already synced (another sandbox tenant, or this one before it was re-created):
+    // every technician is there, identical to its Entra user. A new tenant knows no links.
+    const synced = await startRescueEmulator({ port: 0 });
+    try {
+      const first = await sandboxClients(synced.url);
+      const firstRun = await runSync(
+        {
+          directory: first.directory,
+          rescue: first.client,
+          recorder: new RecordingRunRecorder([]),
+          clock: systemClock,
+        },
+        {
+          tenantId: SANDBOX_TENANT_ID,
+          mappings: first.mappings,
+          links: [],
+          defaultPassword: first.config.defaultPassword!,
+        },
+      );
+      expect(firstRun.report.failures).toEqual([]);
+      const technicians = firstRun.plan.counts.create + firstRun.plan.counts.adopt;
+
+      const { config, client, directory, mappings } = await sandboxClients(synced.url);
+      const { plan, report } = await runSync(
+        { directory, rescue: client, recorder: new RecordingRunRecorder([]), clock: systemClock },
+        { tenantId: SANDBOX_TENANT_ID, mappings, links: [], defaultPassword: config.defaultPassword!, dryRun: true },
+      );
+      // Finding 1: getHierarchy_v2 has no nick or SSO id, so every identical technician was also "updated". Their key
+      // data is read first (getUser_v3, once each, the cost in the run's call counts), and nothing differs.
+      expect(technicians).toBe(34);
+      expect(plan.counts).toMatchObject({ adopt: 34, update: 0, create: 0, enable: 0, disable: 0 });
+      expect(plan.actions.every((a) => a.kind === "adopt" && a.fields !== undefined)).toBe(true);
+      expect(report.keyDataReads).toBe(34);
+      expect(client.callCounts()).toMatchObject({ getHierarchy_v2: 1, getUser_v3: 34 });
+      expect(client.callCounts().setUser_v2).toBeUndefined();
+      // The lead quotes these: what each pair of the demo tenant brings, on a fresh organisation and on a synced one.
+      console.log(`fresh organisation:\n${describePairs(firstRun.plan)}\n\nalready synced:\n${describePairs(plan)}`);
+    } finally {
+      await synced.close();
+    }
   });
 
   test("the demo's first sync creates its technicians by createUser + setUser_v2, since the emulator refuses createUsers", async () => {

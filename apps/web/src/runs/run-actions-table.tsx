@@ -25,6 +25,7 @@ export function RunActionsTable({
   hidden,
   more,
   mappingNames = {},
+  hasWarnings = false,
 }: {
   run: Pick<SyncRun, "dryRun"> & Partial<Pick<SyncRun, "status">>;
   actions: SyncAction[];
@@ -32,6 +33,8 @@ export function RunActionsTable({
   hidden?: Record<string, string>;
   more?: boolean;
   mappingNames?: Record<string, string>;
+  /** The run has warnings (an empty group, a missing Rescue group, …): "already matches" would mislead. */
+  hasWarnings?: boolean;
 }) {
   const filtered = Boolean(filters.q || filters.kind || filters.status);
   return (
@@ -77,7 +80,9 @@ export function RunActionsTable({
             ? "No user matches these filters."
             : run.status === "failed"
               ? "Nothing was planned: the run stopped before it could compare Entra ID with Rescue (see why above)."
-              : "Nothing to do: Rescue already matches Entra ID."}
+              : hasWarnings
+                ? "No user needs a change, but see the warnings above: they may keep users out of Rescue."
+                : "Nothing to do: Rescue already matches Entra ID."}
         </p>
       ) : (
         <div className="table-wrap">
@@ -87,6 +92,7 @@ export function RunActionsTable({
               <tr>
                 <th scope="col">User</th>
                 <th scope="col">Action</th>
+                <th scope="col">Rescue group</th>
                 {run.dryRun ? null : <th scope="col">Outcome</th>}
                 <th scope="col">Why</th>
               </tr>
@@ -103,13 +109,14 @@ export function RunActionsTable({
                     <span className={`badge ${action.kind}`}>{actionKindLabel(action.kind, run.dryRun)}</span>
                     {describeChanges(action.changes)}
                   </td>
+                  <td>{rescueGroupOf(action)}</td>
                   {run.dryRun ? null : (
                     <td>
                       <span className={`badge ${action.status}`}>{action.status}</span>
                       {action.error ? <p className="error-text">{action.error}</p> : null}
                     </td>
                   )}
-                  <td>{explainReason(action.reason, mappingNames)}</td>
+                  <td>{explainReason(action.cause?.sentence ?? action.reason, mappingNames)}</td>
                 </tr>
               ))}
             </tbody>
@@ -119,6 +126,15 @@ export function RunActionsTable({
       {more ? <p className="hint">Showing the first {actions.length}. Search or filter to narrow the list.</p> : null}
     </section>
   );
+}
+
+/** Where the technician lands (create) or is: the group's name and id; older runs named only a create's group id. */
+export function rescueGroupOf(action: Pick<SyncAction, "rescueGroupId" | "rescueGroupName" | "cause">): string {
+  if (action.rescueGroupId === null || action.rescueGroupId === undefined) return "—";
+  const name = action.rescueGroupName ?? null;
+  if (name !== null) return `${name} (${action.rescueGroupId})`;
+  // A run that knows group names (it has causes) and has none for this one: the group was gone when it planned.
+  return action.cause ? `Group ${action.rescueGroupId} (no longer in Rescue)` : `Group ${action.rescueGroupId}`;
 }
 
 function describeChanges(changes: unknown) {

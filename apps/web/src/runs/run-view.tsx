@@ -3,8 +3,10 @@ import type { GroupMapping, SyncAction, SyncRun } from "../api/api-types";
 import { type ActionFilters, RunActionsTable } from "./run-actions-table";
 import { type RunControlActions, RunControls } from "./run-controls";
 import { RunCountsList } from "./run-counts";
+import { RunPairs } from "./run-pairs";
 import { RunProgress } from "./run-progress";
 import { RunSkippedMembers } from "./run-skipped-members";
+import { hasPlanWarnings, RunWarnings } from "./run-warnings";
 import { runIsLive, runStatusLabel } from "./run-words";
 
 export function RunView({
@@ -41,9 +43,12 @@ export function RunView({
       </p>
       <RunControls run={{ status: run.status, cancelRequestedAt: run.cancelRequestedAt }} runAgain={runAgain} />
       <RunCountsList run={shown} />
+      <RunWarnings run={shown} />
+      <RunPairs run={shown} />
       <RunSkippedMembers run={run} />
       <RunActionsTable
         run={shown}
+        hasWarnings={hasPlanWarnings(run)}
         actions={actions}
         filters={filters}
         hidden={hidden}

@@ -27,7 +27,7 @@ interface StubRun {
   approvedBy: null;
   cancelRequestedAt: string | null;
   counts: Record<string, unknown> | null;
-  report: null;
+  report: Record<string, unknown> | null;
   phase: string | null;
   progress: { done: number; total: number } | null;
   error: null;
@@ -81,6 +81,66 @@ export const stubRescueGroups = [
   { id: 104, parentId: 103, name: "North", path: ["Technicians", "Field Engineers", "North"] },
   { id: 105, parentId: 103, name: "South", path: ["Technicians", "Field Engineers", "South"] },
 ];
+
+function rescueGroupNameOf(id: number): string | null {
+  return stubRescueGroups.find((g) => g.id === id)?.name ?? null;
+}
+
+/** The worker's report for a stub run: the per-pair summary and the warnings a person needs to judge a preview. */
+function stubReport(
+  mappings: Record<string, unknown>[],
+  scope: ReadonlyMap<string, { mappingId: string }>,
+  planned: readonly { email: string }[],
+) {
+  const creating = new Set(planned.map((u) => u.email));
+  const pairs = mappings.map((m) => {
+    const members = membersOf(String(m.entraGroupId));
+    const owned = members.filter((u) => scope.get(u.email)?.mappingId === m.id);
+    const lost = new Map<string, number>();
+    for (const u of members) {
+      const owner = scope.get(u.email)?.mappingId;
+      if (owner && owner !== m.id) lost.set(owner, (lost.get(owner) ?? 0) + 1);
+    }
+    const lostTo = [...lost].map(([mappingId, count]) => ({
+      mappingId,
+      priority: Number(mappings.find((x) => x.id === mappingId)?.priority ?? 0),
+      count,
+    }));
+    const entraGroupName = stubEntraGroups.find((g) => g.id === m.entraGroupId)?.displayName ?? null;
+    return {
+      mappingId: String(m.id),
+      priority: Number(m.priority ?? 0),
+      entraGroupId: String(m.entraGroupId),
+      entraGroupName,
+      rescueGroup: { id: Number(m.rescueGroupId), name: rescueGroupNameOf(Number(m.rescueGroupId)) },
+      members: members.length,
+      inScope: members.length,
+      owned: owned.length,
+      create: owned.filter((u) => creating.has(u.email)).length,
+      adopt: 0,
+      update: 0,
+      enable: 0,
+      disable: 0,
+      lostTo,
+      ...(owned.length === 0 && members.length > 0
+        ? {
+            catchesNobody: {
+              takenBy: lostTo.map((l) => l.mappingId),
+              message: "Catches nobody: all its users are taken by a higher-priority pair",
+            },
+          }
+        : {}),
+    };
+  });
+  const warnings = pairs
+    .filter((p) => p.members === 0)
+    .map((p) => ({
+      code: "empty-entra-group",
+      mappingId: p.mappingId,
+      message: `"${p.entraGroupName ?? p.entraGroupId}" has no members: this pair brings nobody`,
+    }));
+  return { pairs, warnings, warningCount: warnings.length, licencesNeeded: planned.length };
+}
 
 function membersOf(groupId: string) {
   const group = stubEntraGroups.find((g) => g.id === groupId);
@@ -176,10 +236,16 @@ export async function startStubApi(
   }
 
   function advance(tenant: StubTenant, run: StubRun) {
-    const scope = new Map<string, { entraUserId: string; displayName: string; email: string; groupId: number }>();
-    for (const m of tenant.mappings) {
+    const scope = new Map<
+      string,
+      { entraUserId: string; displayName: string; email: string; groupId: number; mappingId: string }
+    >();
+    // Like the worker: pairs in priority order, a user belongs to the first pair holding them (rule 8).
+    const byPriority = [...tenant.mappings].sort((a, b) => Number(a.priority ?? 0) - Number(b.priority ?? 0));
+    for (const m of byPriority) {
       for (const u of membersOf(String(m.entraGroupId))) {
-        if (!scope.has(u.email)) scope.set(u.email, { ...u, groupId: Number(m.rescueGroupId) });
+        if (!scope.has(u.email))
+          scope.set(u.email, { ...u, groupId: Number(m.rescueGroupId), mappingId: String(m.id) });
       }
     }
     const planned = [...scope.values()].filter((u) => !tenant.technicians.some((t) => t.email === u.email));
@@ -202,13 +268,19 @@ export async function startStubApi(
         entraUserId: u.entraUserId,
         rescueNodeId: run.dryRun ? null : 5000 + i,
         rescueGroupId: u.groupId,
+        rescueGroupName: rescueGroupNameOf(u.groupId),
         displayName: u.displayName,
         email: u.email,
-        reason: "In scope of a mapped group and no technician with this email exists in Rescue (rule 2).",
+        reason: `New technician in Rescue group "${rescueGroupNameOf(u.groupId)}" (${u.groupId}): in scope of a mapped group and no technician has the email`,
         changes: null,
+        cause: {
+          code: "in-scope",
+          sentence: `New technician in Rescue group "${rescueGroupNameOf(u.groupId)}" (${u.groupId}): in scope of a mapped group and no technician has the email`,
+        },
         errorCode: null,
         error: null,
       }));
+      run.report = stubReport(byPriority, scope, planned);
       if (!run.dryRun) {
         planned.forEach((u, i) => {
           tenant.technicians.push({ ...u, name: u.displayName, nodeId: 5000 + i });
@@ -740,10 +812,15 @@ export async function startStubApi(
           entraUserId: `gone-${i}`,
           rescueNodeId: 7000 + i,
           rescueGroupId: 102,
+          rescueGroupName: "Support",
           displayName: `Former Person ${i + 1}`,
           email: `former.${i + 1}@contoso-demo.example`,
-          reason: "no longer in any mapped group (rule 6)",
+          reason: "No longer in any mapped group: removed from them, or deleted in Entra",
           changes: null,
+          cause: {
+            code: "left-mapped-groups",
+            sentence: "No longer in any mapped group: removed from them, or deleted in Entra",
+          },
           errorCode: null,
           error: null,
         })),

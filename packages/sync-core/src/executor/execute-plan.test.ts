@@ -55,7 +55,7 @@ describe("executePlan", () => {
     expect(rescue.callCount() - before).toBe(3);
     expect(report.calls.rescue).toBe(3);
     expect(report.status).toBe("succeeded");
-    expect(report.counts.create).toEqual({ planned: 7, succeeded: 7, failed: 0, cancelled: 0 });
+    expect(report.counts.create).toEqual({ planned: 7, succeeded: 7, failed: 0, cancelled: 0, skipped: 0 });
     expect(rescue.technicians()).toHaveLength(7);
     const links = recorder.links();
     expect(links).toHaveLength(7);
@@ -245,7 +245,7 @@ describe("executePlan", () => {
     };
     const report = await execute(plan);
     expect(sent).toEqual([["u0", "u1", "u2"], ["u0"], ["u0"]]);
-    expect(report.counts.create).toEqual({ planned: 3, succeeded: 2, failed: 1, cancelled: 0 });
+    expect(report.counts.create).toEqual({ planned: 3, succeeded: 2, failed: 1, cancelled: 0, skipped: 0 });
     expect(recorder.outcomes.find((o) => o.entraUserId === "u1")).toMatchObject({
       status: "failed",
       error: { code: "TAKEN" },
@@ -281,7 +281,7 @@ describe("executePlan", () => {
     };
     const report = await execute(plan, { signal: controller.signal });
     expect(report.status).toBe("cancelled");
-    expect(report.counts.create).toEqual({ planned: 6, succeeded: 2, failed: 0, cancelled: 4 });
+    expect(report.counts.create).toEqual({ planned: 6, succeeded: 2, failed: 0, cancelled: 4, skipped: 0 });
     expect(rescue.technicians()).toHaveLength(2);
     expect(recorder.outcomes.filter((o) => o.status === "cancelled")).toHaveLength(4);
   });
@@ -428,7 +428,7 @@ describe("executePlan", () => {
     };
     const report = await execute(plan, { concurrency: 1, signal: controller.signal });
     expect(report.status).toBe("cancelled");
-    expect(report.counts.update).toEqual({ planned: 3, succeeded: 0, failed: 1, cancelled: 2 });
+    expect(report.counts.update).toEqual({ planned: 3, succeeded: 0, failed: 1, cancelled: 2, skipped: 0 });
     expect(clock.sleeps).toEqual([]);
     expect(recorder.outcomes.filter((o) => o.status === "cancelled")).toEqual([
       expect.objectContaining({ actionId: "update:u1", rescueNodeId: 101, attempts: 0 }),
@@ -452,7 +452,7 @@ describe("executePlan", () => {
     expect(plan.actions.map((a) => a.id)).toEqual(["adopt:u0"]);
     const writes = rescue.writeCount();
     const report = await execute(plan);
-    expect(report.counts.adopt).toEqual({ planned: 1, succeeded: 1, failed: 0, cancelled: 0 });
+    expect(report.counts.adopt).toEqual({ planned: 1, succeeded: 1, failed: 0, cancelled: 0, skipped: 0 });
     expect(recorder.outcomes).toEqual([
       expect.objectContaining({ actionId: "adopt:u0", status: "succeeded", rescueNodeId: 100, attempts: 0 }),
     ]);
@@ -649,7 +649,7 @@ describe("rule 10: a dry run records the plan and applies nothing", () => {
     expect(rescue.callCount()).toBe(before);
     expect(recorder.plans).toEqual([{ plan, dryRun: true }]);
     expect(recorder.outcomes).toEqual([]);
-    expect(report.counts.create).toEqual({ planned: 3, succeeded: 0, failed: 0, cancelled: 0 });
+    expect(report.counts.create).toEqual({ planned: 3, succeeded: 0, failed: 0, cancelled: 0, skipped: 0 });
     expect(recorder.logs).toEqual([
       {
         level: "info",

@@ -60,6 +60,10 @@ interface ActionError {
   retryable?: boolean;
 }
 
+function isLicenceRefusal(error: unknown): boolean {
+  return error instanceof SyncPortError && error.licenceRefusal;
+}
+
 function describeError(error: unknown): ActionError {
   if (error instanceof SyncPortError) {
     return {
@@ -71,6 +75,18 @@ function describeError(error: unknown): ActionError {
     };
   }
   return { code: "UNEXPECTED", message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The reason on every create and enable not applied after a licence refusal (adapters use the same code). */
+const LICENCE_SKIP: ActionError = {
+  code: "LICENCE_REFUSED",
+  message: "Not applied: Rescue refused a technician licence earlier in this run.",
+  hint: "Free technician licences (disable technicians who no longer need one) or add licences, then run again.",
+};
+
+function licenceShortfallMessage(creates: number, enables: number): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return `Rescue refused a technician licence; ${plural(creates, "create")} and ${plural(enables, "enable")} were not applied: free licences or add more, then run again`;
 }
 
 /**
@@ -86,9 +102,20 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
   const counts = emptyActionCounts();
   for (const action of plan.actions) counts[action.kind].planned += 1;
   const failures: ActionFailure[] = [];
+  /** The create or enable whose licence refusal stops the others (Rescue does not say how many licences are free). */
+  let licenceRefusedBy: string | undefined;
 
   const finish = (status: RunStatus): RunReport => {
     const finishedAt = clock.now();
+    const shortfall =
+      licenceRefusedBy === undefined
+        ? undefined
+        : {
+            refusedActionId: licenceRefusedBy,
+            creates: counts.create.skipped,
+            enables: counts.enable.skipped,
+            message: licenceShortfallMessage(counts.create.skipped, counts.enable.skipped),
+          };
     return {
       status,
       dryRun,
@@ -97,10 +124,18 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       counts,
       calls: { directory: 0, rescue: rescue.callCount() - rescueCallsBefore },
-      warnings: plan.warnings,
+      warnings: shortfall
+        ? [
+            ...plan.warnings,
+            { code: "licence-shortfall", actionId: shortfall.refusedActionId, message: shortfall.message },
+          ]
+        : plan.warnings,
       skippedMembers: plan.skippedMembers,
       failures,
       safety: plan.safety,
+      ...(shortfall ? { licenceShortfall: shortfall } : {}),
+      ...(plan.pairs ? { pairs: plan.pairs } : {}),
+      ...(plan.licencesNeeded !== undefined ? { licencesNeeded: plan.licencesNeeded } : {}),
     };
   };
 
@@ -147,7 +182,10 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
     error?: ActionError,
   ): Promise<void> => {
     counts[action.kind][status] += 1;
-    if (error) failures.push({ actionId: action.id, kind: action.kind, entraUserId: action.entraUserId, ...error });
+    // Not applied on purpose is not a failure: the report's licence shortfall gives its one reason.
+    if (error && status === "failed") {
+      failures.push({ actionId: action.id, kind: action.kind, entraUserId: action.entraUserId, ...error });
+    }
     buffer.push({
       actionId: action.id,
       kind: action.kind,
@@ -167,6 +205,8 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
     actions: readonly A[],
     call: (action: A) => Promise<unknown>,
     afterSuccess?: (action: A) => Promise<void>,
+    /** Each action needs a technician licence (enables): a licence refusal stops the rest. */
+    licensed = false,
   ): Promise<void> => {
     const limit = pLimit(Math.max(1, options.concurrency ?? 4));
     const results = await Promise.allSettled(
@@ -178,6 +218,10 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
               await settle(action, "cancelled", action.rescueNodeId, 0);
               return;
             }
+            if (licensed && licenceRefusedBy !== undefined) {
+              await settle(action, "skipped", action.rescueNodeId, 0, LICENCE_SKIP);
+              return;
+            }
             let attempts = 0;
             let failure: RetryFailure | undefined;
             try {
@@ -187,6 +231,14 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
               failure = error;
             }
             if (failure) {
+              if (licensed && isLicenceRefusal(failure.error)) {
+                // Enables in flight when the first refusal came back were refused for the same reason.
+                if (licenceRefusedBy !== undefined) {
+                  await settle(action, "skipped", action.rescueNodeId, failure.attempts, LICENCE_SKIP);
+                  return;
+                }
+                licenceRefusedBy = action.id;
+              }
               // rule 9: this one action fails with its reason; the others go on
               await settle(action, "failed", action.rescueNodeId, failure.attempts, describeError(failure.error));
               return;
@@ -209,6 +261,10 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
     try {
       if (options.signal?.aborted) {
         for (const action of chunk) await settle(action, "cancelled", null, 0);
+        return;
+      }
+      if (licenceRefusedBy !== undefined) {
+        for (const action of chunk) await settle(action, "skipped", null, 0, LICENCE_SKIP);
         return;
       }
       const requests = chunk.map((action) => ({
@@ -266,10 +322,27 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
       }
       // rule 12: the links before anything else, so a crash after this call adopts instead of duplicating
       if (links.length > 0) await recorder.recordLinks(links);
+      // The first licence refusal Rescue answered (not one the adapter stopped before sending) fails with its answer;
+      // the other creates it stops are not applied.
+      if (licenceRefusedBy === undefined) {
+        const refusedHere = chunk.filter((action) => {
+          const result = byRef.get(action.entraUserId);
+          return result !== undefined && !result.ok && isLicenceRefusal(result.error);
+        });
+        const answered = refusedHere.find((action) => {
+          const result = byRef.get(action.entraUserId);
+          return result !== undefined && !result.ok && result.error.code !== LICENCE_SKIP.code;
+        });
+        licenceRefusedBy = (answered ?? refusedHere[0])?.id;
+      }
       for (const action of chunk) {
         const result = byRef.get(action.entraUserId);
         if (result?.ok) await settle(action, "succeeded", result.nodeId, attempts);
-        else {
+        else if (result && isLicenceRefusal(result.error)) {
+          if (action.id === licenceRefusedBy)
+            await settle(action, "failed", null, attempts, describeError(result.error));
+          else await settle(action, "skipped", null, attempts, LICENCE_SKIP);
+        } else {
           const error = result
             ? describeError(result.error)
             : failure
@@ -303,6 +376,8 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
     );
     for (const adopt of adopts) await settle(adopt, "succeeded", adopt.rescueNodeId, 0);
   }
+  // rule 13: links whose key data was read for this plan remember it, so the next run need not read it again.
+  if (plan.refreshedLinks && plan.refreshedLinks.length > 0) await recorder.recordLinks(plan.refreshedLinks);
   // Each phase ends with its outcomes recorded, so progress moves even when a phase is smaller than a batch.
   await flush();
 
@@ -336,10 +411,27 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
   }
 
   await flush();
-  await runEach(byKind("enable"), (action) => rescue.setTechnicianStatus(action.rescueNodeId, "enabled"));
+  await runEach(
+    byKind("enable"),
+    (action) => rescue.setTechnicianStatus(action.rescueNodeId, "enabled"),
+    undefined,
+    true,
+  );
   await flush();
 
-  const creates = byKind("create");
+  // A create whose Rescue group is gone fails by itself, with a reason a person can act on; Rescue is not called.
+  const creates: CreateAction[] = [];
+  for (const create of byKind("create")) {
+    if (!create.groupMissing) {
+      creates.push(create);
+      continue;
+    }
+    await settle(create, "failed", null, 0, {
+      code: "RESCUE_GROUP_MISSING",
+      message: `Rescue group ${create.rescueGroupId} is not a technician group in Rescue any more (deleted after it was mapped).`,
+      hint: "Map the pair to an existing Rescue group, or create the group again, then run again.",
+    });
+  }
   const chunkSize = Math.max(1, rescue.maxCreateBatch);
   const chunks: CreateAction[][] = [];
   for (let i = 0; i < creates.length; i += chunkSize) chunks.push(creates.slice(i, i + chunkSize));
@@ -350,7 +442,12 @@ export async function executePlan(plan: Plan, ports: ExecutePorts, options: Exec
 
   await flush();
   const cancelled = Object.values(counts).some((c) => c.cancelled > 0);
-  const status: RunStatus = cancelled ? "cancelled" : failures.length > 0 ? "completed-with-failures" : "succeeded";
+  const skipped = Object.values(counts).some((c) => c.skipped > 0);
+  const status: RunStatus = cancelled
+    ? "cancelled"
+    : failures.length > 0 || skipped
+      ? "completed-with-failures"
+      : "succeeded";
   recorder.log(status === "succeeded" ? "info" : "warn", `run ${status}`, {
     failures: failures.length,
     rescueCalls: rescue.callCount() - rescueCallsBefore,

@@ -69,10 +69,17 @@ describe("decide phase — rule 2: create in the mapped group", () => {
     expect(decide([directoryUser("u1", { accountEnabled: false })]).actions).toEqual([]);
   });
 
-  it("warns instead when none of the user's mappings has a Rescue group", () => {
+  it("targets the first pair's missing group when none of the user's mappings has a Rescue group (a run fails it)", () => {
     const result = decide([u1], { mappings: [groupMapping("m1", "g1", 99)] });
-    expect(result.actions).toEqual([]);
-    expect(result.warnings).toEqual([expect.objectContaining({ code: "no-mapping-group", entraUserId: "u1" })]);
+    expect(result.actions).toEqual([
+      expect.objectContaining({
+        kind: "create",
+        rescueGroupId: 99,
+        groupMissing: true,
+        rescueGroup: { id: 99, name: null },
+      }),
+    ]);
+    expect(result.warnings).toEqual([]);
   });
 
   it("warns instead when the email belongs to a technician linked to another user", () => {

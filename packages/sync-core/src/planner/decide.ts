@@ -2,17 +2,29 @@
 // and which of those to hold because Rescue refused them before with a code nobody knows.
 import {
   type DirectoryUser,
+  type GroupMapping,
   type Link,
   normalizeEmail,
   type RescueNode,
+  sameFieldValue,
   TECHNICIAN_FIELDS,
   type TechnicianFields,
 } from "../domain";
 import type { ActionSubject, FieldChange, HeldAction, PlanWarning, SyncAction } from "../plan";
 import type { DerivedFields } from "./derive-technician-fields";
+import {
+  adoptCause,
+  createCause,
+  disabledInEntraCause,
+  enableCause,
+  outOfScopeCause,
+  rescueGroupRef,
+  updateCause,
+} from "./describe-cause";
 import type { GuardedUser } from "./guard";
 import { fingerprintAction, holdRefusedActions } from "./hold-refused-actions";
 import { emailStageOf, type Matches, type RescueIndex } from "./match";
+import type { ExcludedMember } from "./scope";
 
 type KnownFields = Record<keyof TechnicianFields, string | null>;
 
@@ -27,6 +39,10 @@ export interface DecideInput {
   /** rule 16: whether the tenant chose Entra as the source of SSO ids (else Rescue owns a non-empty one). */
   ssoIdFromEntra: boolean;
   heldActions: readonly HeldAction[];
+  /** Every mapping, in priority order (the cause of a disable names the groups a user left). */
+  mappings?: readonly GroupMapping[];
+  /** Members of mapped groups that no mapping took in, and why (the cause of their disable). */
+  excluded?: ReadonlyMap<string, readonly ExcludedMember[]>;
 }
 
 export interface Decisions {
@@ -37,13 +53,21 @@ export interface Decisions {
   releasedHolds: string[];
 }
 
-/** rule 13: the common case, nothing to write, decided without allocating. */
+/** rule 13: the common case, nothing to write, decided without allocating (same normalisation as the write). */
 function isUnchanged(node: RescueNode, link: Link | undefined, desired: DerivedFields): boolean {
+  const name = node.name || link?.fields?.name;
+  const nick = node.nick ?? link?.fields?.nick;
+  const ssoId = node.ssoId ?? link?.fields?.ssoId;
   const email = node.email || link?.fields?.email;
   return (
-    (node.name || link?.fields?.name) === desired.fields.name &&
-    (node.nick ?? link?.fields?.nick) === desired.fields.nick &&
-    (node.ssoId ?? link?.fields?.ssoId) === desired.fields.ssoId &&
+    name !== undefined &&
+    sameFieldValue("name", name, desired.fields.name) &&
+    nick !== undefined &&
+    nick !== null &&
+    sameFieldValue("nick", nick, desired.fields.nick) &&
+    ssoId !== undefined &&
+    ssoId !== null &&
+    sameFieldValue("ssoId", ssoId, desired.fields.ssoId) &&
     email !== undefined &&
     (email === desired.fields.email || normalizeEmail(email) === desired.emailKey)
   );
@@ -67,28 +91,46 @@ function subjectOf(user: DirectoryUser, derived: DerivedFields): ActionSubject {
 }
 
 /** rule 5: the status a linked (or adopted) technician should have. */
-function decideStatus(user: DirectoryUser, node: RescueNode, derived: DerivedFields): SyncAction | undefined {
+function decideStatus(
+  user: DirectoryUser,
+  node: RescueNode,
+  derived: DerivedFields,
+  pair: GroupMapping,
+  index: RescueIndex,
+): SyncAction | undefined {
   if (!user.accountEnabled) {
     if (node.status !== "enabled") return undefined;
+    const cause = disabledInEntraCause(pair);
     return {
       kind: "disable",
       id: `disable:${user.id}`,
       entraUserId: user.id,
       rescueNodeId: node.id,
       disableReason: "disabled-in-entra",
-      reason: `${user.userPrincipalName} is disabled in Entra`,
+      reason: cause.sentence,
+      cause,
+      ...groupOf(index, node),
       subject: subjectOf(user, derived),
     };
   }
   if (node.status !== "disabled") return undefined;
+  const cause = enableCause(pair);
   return {
     kind: "enable",
     id: `enable:${user.id}`,
     entraUserId: user.id,
     rescueNodeId: node.id,
-    reason: `${user.userPrincipalName} is enabled and in scope in Entra`,
+    reason: cause.sentence,
+    cause,
+    ...groupOf(index, node),
     subject: subjectOf(user, derived),
   };
+}
+
+/** The group a technician is in now (rule 7: wherever an admin put it), for the action's readers. */
+function groupOf(index: RescueIndex, node: RescueNode): Pick<SyncAction, "rescueGroup"> {
+  const group = rescueGroupRef(index.nodes, node.parentId);
+  return group ? { rescueGroup: group } : {};
 }
 
 interface UpdateDecision {
@@ -108,7 +150,8 @@ function decideUpdate(
   node: RescueNode,
   link: Link | undefined,
   derived: DerivedFields,
-  input: Pick<DecideInput, "matches" | "ssoIdFromEntra">,
+  input: Pick<DecideInput, "matches" | "ssoIdFromEntra" | "index">,
+  pair: GroupMapping,
 ): UpdateDecision {
   if (isUnchanged(node, link, derived)) return NOTHING_TO_UPDATE;
   const desired = derived.fields;
@@ -127,15 +170,14 @@ function decideUpdate(
         fields.ssoId = before;
         continue;
       }
-      if (before === desired.ssoId) continue;
+      if (before !== null && sameFieldValue(field, before, desired.ssoId)) continue;
       keepSsoIdIfSet = true;
       changes.push({ field, before, after: desired.ssoId });
       continue;
     }
     if (before !== null) {
-      const same =
-        field === "email" ? normalizeEmail(before) === normalizeEmail(desired.email) : before === desired[field];
-      if (same) {
+      // rule 13: the same normalisation the write applies (the Rescue client skips a write that changes nothing)
+      if (sameFieldValue(field, before, desired[field])) {
         fields[field] = before;
         continue;
       }
@@ -160,6 +202,7 @@ function decideUpdate(
     changes.push({ field, before, after: desired[field] });
   }
   if (changes.length === 0) return warning ? { warning } : NOTHING_TO_UPDATE;
+  const cause = updateCause(pair, changes);
   return {
     ...(warning ? { warning } : {}),
     update: {
@@ -171,7 +214,9 @@ function decideUpdate(
       changes,
       stage,
       ...(keepSsoIdIfSet ? { keepSsoIdIfSet } : {}),
-      reason: `key data changed in Entra: ${changes.map((c) => c.field).join(", ")}`,
+      reason: cause.sentence,
+      cause,
+      ...groupOf(input.index, node),
       subject: subjectOf(user, derived),
     },
   };
@@ -193,10 +238,12 @@ export function decideActions(input: DecideInput): Decisions {
     const { entry, user, derived } = input.users[i]!;
     const id = user.id;
     const match = input.matches.ofUser[i]!;
+    // rule 8: the pair that owns the user (the one that creates it, else the first holding it)
+    const pair = entry.createIn ?? entry.firstMapping;
     switch (match.kind) {
       case "linked": {
-        if (derived.problems.length === 0) decide(decideUpdate(user, match.node, match.link, derived, input));
-        const status = decideStatus(user, match.node, derived);
+        if (derived.problems.length === 0) decide(decideUpdate(user, match.node, match.link, derived, input, pair));
+        const status = decideStatus(user, match.node, derived, pair, input.index);
         if (status) actions.push(status);
         break;
       }
@@ -208,21 +255,27 @@ export function decideActions(input: DecideInput): Decisions {
       case "adopt": {
         // rule 3: never a duplicate; the technician stays in whatever group it is in (rule 7).
         const { node } = match;
+        const group = groupOf(input.index, node);
+        const cause = adoptCause(pair, group.rescueGroup, derived.emailKey);
         const adopt: SyncAction = {
           kind: "adopt",
           id: `adopt:${id}`,
           entraUserId: id,
-          mappingId: (entry.createIn ?? entry.firstMapping).id,
+          mappingId: pair.id,
           rescueNodeId: node.id,
-          reason: `technician ${node.id} already has the email ${derived.emailKey}`,
+          reason: cause.sentence,
+          cause,
+          ...group,
           subject: subjectOf(user, derived),
         };
         actions.push(adopt);
-        // rule 13: adopting an identical technician writes nothing; the link remembers its key data.
-        if (!decide(decideUpdate(user, node, undefined, derived, input))) {
-          adopt.fields = knownFields(node, undefined) as TechnicianFields;
+        // rule 13: adopting an identical technician writes nothing; the link remembers its key data when it is
+        // fully known (runSync reads what getHierarchy_v2 lacks before planning).
+        if (!decide(decideUpdate(user, node, undefined, derived, input, pair))) {
+          const known = knownFields(node, undefined);
+          if (TECHNICIAN_FIELDS.every((field) => known[field] !== null)) adopt.fields = known as TechnicianFields;
         }
-        const status = decideStatus(user, node, derived);
+        const status = decideStatus(user, node, derived, pair, input.index);
         if (status) actions.push(status);
         break;
       }
@@ -240,27 +293,25 @@ export function decideActions(input: DecideInput): Decisions {
         }
         // A disabled account gets no new technician: it would only be disabled again.
         if (!user.accountEnabled) break;
-        if (!entry.createIn) {
-          warnings.push({
-            code: "no-mapping-group",
-            entraUserId: id,
-            mappingId: entry.firstMapping.id,
-            message: `${user.userPrincipalName} is in scope, but none of its mappings' Rescue groups exists`,
-          });
-          break;
-        }
-        // rule 2 (rule 8: in the lowest-priority-number mapping's group)
+        // rule 2 (rule 8: in the lowest-priority-number mapping's group). When none of the user's pairs has a
+        // Rescue group left, the create targets the first pair's missing group: the preview shows it with a
+        // rescue-group-missing warning, and a real run fails exactly that create with a clear reason.
+        const group = rescueGroupRef(input.index.nodes, pair.rescueGroupId)!;
+        const cause = createCause(pair, group);
         actions.push({
           kind: "create",
           id: `create:${id}`,
           entraUserId: id,
-          mappingId: entry.createIn.id,
-          rescueGroupId: entry.createIn.rescueGroupId,
+          mappingId: pair.id,
+          rescueGroupId: pair.rescueGroupId,
           fields: derived.fields,
           reason:
             holderId === undefined
-              ? `in scope of mapping ${entry.createIn.id}; no technician has the email ${key}`
-              : `in scope of mapping ${entry.createIn.id}; technician ${holderId} gives up the email ${key} in this run`,
+              ? cause.sentence
+              : `${cause.sentence} (technician ${holderId} gives up the email ${key} in this run)`,
+          cause,
+          rescueGroup: group,
+          ...(group.name === null ? { groupMissing: true } : {}),
           subject: subjectOf(user, derived),
         });
         break;
@@ -273,13 +324,16 @@ export function decideActions(input: DecideInput): Decisions {
     if (input.inScope.has(link.entraUserId)) continue;
     const node = input.index.nodes.get(link.rescueNodeId)!;
     if (node.status !== "enabled") continue;
+    const cause = outOfScopeCause(input.excluded?.get(link.entraUserId), input.mappings ?? []);
     actions.push({
       kind: "disable",
       id: `disable:${link.entraUserId}`,
       entraUserId: link.entraUserId,
       rescueNodeId: node.id,
       disableReason: "out-of-scope",
-      reason: `Entra user ${link.entraUserId} is out of every mapping's scope`,
+      reason: cause.sentence,
+      cause,
+      ...groupOf(input.index, node),
       // the user may be gone from Entra: name the technician as Rescue knows it
       subject: { name: node.name, email: node.email ?? link.fields?.email ?? null },
     });

@@ -6,7 +6,12 @@ import { guardFields, guardRun } from "./guard";
 import type { ScopeEntry } from "./scope";
 
 const mapping = groupMapping("m1", "g1", 10);
-const entry = (user: DirectoryUser): ScopeEntry => ({ user, firstMapping: mapping, createIn: mapping });
+const entry = (user: DirectoryUser): ScopeEntry => ({
+  user,
+  firstMapping: mapping,
+  createIn: mapping,
+  mappings: [mapping],
+});
 const derive = compileFieldDerivation({
   mapping: DEFAULT_ATTRIBUTE_MAPPING,
   limits: { ...DEFAULT_FIELD_LIMITS, name: 10 },
@@ -189,8 +194,8 @@ describe("guard phase — the plan does not depend on the order of its inputs", 
     const warnings: PlanWarning[] = [
       { code: "missing-name", entraUserId: "u2", message: "x" },
       { code: "missing-email", entraUserId: "u2", message: "x" },
-      { code: "mapping-group-missing", mappingId: "m2", message: "x" },
-      { code: "mapping-group-missing", mappingId: "m1", message: "x" },
+      { code: "rescue-group-missing", mappingId: "m2", message: "x" },
+      { code: "rescue-group-missing", mappingId: "m1", message: "x" },
       { code: "duplicate-link", entraUserId: "u1", rescueNodeId: 9, message: "x" },
       { code: "duplicate-link", entraUserId: "u1", rescueNodeId: 3, message: "x" },
     ];

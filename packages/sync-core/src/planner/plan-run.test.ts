@@ -134,10 +134,17 @@ describe("rule 2: in scope, no link, no technician with that email → create in
     ]);
   });
 
-  it("warns when the mapped Rescue group does not exist, and creates nobody there", () => {
+  it("warns when the mapped Rescue group does not exist, and plans the create there as one that will fail", () => {
     const result = plan({ m1: [directoryUser("u1")] }, { mappings: [groupMapping("m1", "g1", 999)] });
-    expect(result.actions).toEqual([]);
-    expect(result.warnings.map((w) => w.code).sort()).toEqual(["mapping-group-missing", "no-mapping-group"]);
+    expect(result.actions).toEqual([
+      expect.objectContaining({
+        kind: "create",
+        rescueGroupId: 999,
+        groupMissing: true,
+        rescueGroup: { id: 999, name: null },
+      }),
+    ]);
+    expect(result.warnings.map((w) => w.code)).toEqual(["rescue-group-missing"]);
   });
 });
 

@@ -1,10 +1,33 @@
-import { DEFAULT_SSO_ID_SOURCE } from "../domain";
+import { DEFAULT_SSO_ID_SOURCE, type Link, type RescueNode, type TechnicianFields } from "../domain";
 import type { Plan, PlanInput } from "../plan";
 import { decideActions } from "./decide";
 import { compileFieldDerivation, resolveFieldRules } from "./derive-technician-fields";
 import { guardFields, guardRun } from "./guard";
 import { indexRescue, isTechnicianGroup, matchUsers } from "./match";
 import { scopeUsers, skippedMembersOfRun } from "./scope";
+import { summarisePairs } from "./summarise-pairs";
+
+/**
+ * rule 13: the tree with the key data read from Rescue for this plan (getHierarchy_v2 has no nick or SSO id; runSync
+ * reads them for exactly the technicians that would otherwise get a blind update).
+ */
+function withReadFields(
+  tree: readonly RescueNode[],
+  read: ReadonlyMap<number, TechnicianFields> | undefined,
+): readonly RescueNode[] {
+  if (!read || read.size === 0) return tree;
+  return tree.map((node) => {
+    const fields = read.get(node.id);
+    if (!fields || node.kind !== "technician") return node;
+    return {
+      ...node,
+      name: node.name || fields.name,
+      email: node.email || fields.email,
+      nick: fields.nick,
+      ssoId: fields.ssoId,
+    };
+  });
+}
 
 /**
  * The planner: a pure function of mappings, directory snapshot, Rescue tree, links and settings (rules 1–9, 11–13,
@@ -18,7 +41,7 @@ import { scopeUsers, skippedMembersOfRun } from "./scope";
  * (ties are broken by id, actions and warnings are sorted).
  */
 export function planRun(input: PlanInput): Plan {
-  const index = indexRescue(input.tree, input.links);
+  const index = indexRescue(withReadFields(input.tree, input.readFields), input.links);
   const scope = scopeUsers({
     mappings: input.mappings,
     directory: input.directory,
@@ -36,6 +59,8 @@ export function planRun(input: PlanInput): Plan {
     index,
     ssoIdFromEntra: (input.settings?.ssoIdSource ?? DEFAULT_SSO_ID_SOURCE) === "entra",
     heldActions: input.heldActions ?? [],
+    mappings: scope.mappings,
+    excluded: scope.excluded,
   });
   const run = guardRun(
     decisions.actions,
@@ -43,6 +68,16 @@ export function planRun(input: PlanInput): Plan {
     index.linkByUser.size,
     input.settings?.safetyThreshold,
   );
+  // rule 13: links whose key data was read for this plan remember it, so later runs need not read it again (an
+  // updated technician's link remembers what the update writes instead).
+  const refreshedLinks: Link[] = [];
+  if (input.readFields && input.readFields.size > 0) {
+    const updated = new Set(run.actions.filter((a) => a.kind === "update").map((a) => a.entraUserId));
+    for (const link of index.linkByUser.values()) {
+      const fields = input.readFields.get(link.rescueNodeId);
+      if (fields && !updated.has(link.entraUserId)) refreshedLinks.push({ ...link, fields: { ...fields } });
+    }
+  }
   return {
     ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
     status: run.safety.blocked ? "blocked" : "ready",
@@ -54,5 +89,8 @@ export function planRun(input: PlanInput): Plan {
     usersInScope: scope.entries.size,
     skippedMembers: skippedMembersOfRun(scope, guarded.skips),
     releasedHolds: decisions.releasedHolds,
+    pairs: summarisePairs(scope, run.actions, index),
+    refreshedLinks,
+    licencesNeeded: run.counts.create + run.counts.enable,
   };
 }

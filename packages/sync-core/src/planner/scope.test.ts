@@ -33,7 +33,14 @@ describe("scope phase — rule 1: a member of a mapped group who passes the filt
     });
     const result = scope({ m1: [support, sales] }, [mapping]);
     expect([...result.entries.keys()]).toEqual(["u1"]);
-    expect(result.entries.get("u1")).toEqual({ user: support, firstMapping: mapping, createIn: mapping });
+    expect(result.entries.get("u1")).toEqual({
+      user: support,
+      firstMapping: mapping,
+      createIn: mapping,
+      mappings: [mapping],
+    });
+    expect(result.excluded.get("u2")).toEqual([{ mapping, why: "filter" }]);
+    expect(result.tallies.get("m1")).toEqual({ members: 2, inScope: 1 });
   });
 
   it("skips guests unless the tenant opted in, and tallies them under the mapping", () => {
@@ -72,7 +79,7 @@ describe("scope phase — rule 1: a member of a mapped group who passes the filt
 
   it("warns about a mapping whose Rescue group is not a technician group", () => {
     const result = scope({ m1: [directoryUser("u1")] }, [groupMapping("m1", "g1", MISSING_GROUP)]);
-    expect(result.warnings).toEqual([expect.objectContaining({ code: "mapping-group-missing", mappingId: "m1" })]);
+    expect(result.warnings).toEqual([expect.objectContaining({ code: "rescue-group-missing", mappingId: "m1" })]);
     expect(result.entries.get("u1")?.createIn).toBeUndefined();
   });
 });

@@ -18,6 +18,20 @@ export interface ScopeEntry {
   firstMapping: GroupMapping;
   /** rule 8: the lowest-priority-number mapping whose Rescue group exists; new technicians go there. */
   createIn: GroupMapping | undefined;
+  /** Every mapping whose scope holds the user, in priority order (the per-pair summary counts what each loses). */
+  mappings: GroupMapping[];
+}
+
+/** A member of a mapped group that no mapping took in, and why (the cause of a disable, if it is linked). */
+export interface ExcludedMember {
+  mapping: GroupMapping;
+  why: "filter" | "guest";
+}
+
+/** Per mapping: users read and users in scope. */
+export interface MappingTally {
+  members: number;
+  inScope: number;
 }
 
 export interface ScopeInput {
@@ -36,7 +50,16 @@ export interface Scope {
   entries: Map<string, ScopeEntry>;
   /** Members passed over, per mapping id: the source's skips and guests when the tenant has not opted in (rule 1). */
   skipped: Map<string, SkippedMemberTallies>;
+  /** Members of mapped groups left out by every mapping holding them (filters, guests), by Entra user id. */
+  excluded: Map<string, ExcludedMember[]>;
+  /** Users read and in scope per mapping id. */
+  tallies: Map<string, MappingTally>;
   warnings: PlanWarning[];
+}
+
+/** How a mapping's Entra group is named in a sentence. */
+export function groupLabel(mapping: GroupMapping): string {
+  return mapping.entraGroupName ? `"${mapping.entraGroupName}"` : `Entra group ${mapping.entraGroupId}`;
 }
 
 /** How a skipped user is named in the plan: a guest by the address people know them by. */
@@ -62,7 +85,14 @@ export function scopeUsers(input: ScopeInput): Scope {
   const mappings = [...input.mappings].sort((a, b) => a.priority - b.priority || compareStrings(a.id, b.id));
   const entries = new Map<string, ScopeEntry>();
   const skipped = new Map<string, SkippedMemberTallies>();
+  const excluded = new Map<string, ExcludedMember[]>();
+  const tallies = new Map<string, MappingTally>();
   const warnings: PlanWarning[] = [];
+  const exclude = (userId: string, member: ExcludedMember) => {
+    const list = excluded.get(userId);
+    if (list) list.push(member);
+    else excluded.set(userId, [member]);
+  };
   for (const mapping of mappings) {
     const members = input.directory.get(mapping.id);
     if (!members) {
@@ -70,16 +100,29 @@ export function scopeUsers(input: ScopeInput): Scope {
     }
     const groupExists = input.isTechnicianGroup(mapping.rescueGroupId);
     if (!groupExists) {
+      // A real run fails exactly the creates that target it (the executor), and goes on with everything else.
       warnings.push({
-        code: "mapping-group-missing",
+        code: "rescue-group-missing",
         mappingId: mapping.id,
-        message: `mapping ${mapping.id}: Rescue node ${mapping.rescueGroupId} is not a technician group; nobody is created there`,
+        message: `Rescue group ${mapping.rescueGroupId}, mapped from ${groupLabel(mapping)}, is not a technician group in Rescue any more (deleted or changed after it was mapped): nobody can be created there`,
       });
     }
     const sourceSkipped = input.skippedMembers?.get(mapping.id);
     if (sourceSkipped && sourceSkipped.length > 0) talliesIn(skipped, mapping.id).merge(sourceSkipped);
+    if (members.length === 0 && !sourceSkipped?.length) {
+      warnings.push({
+        code: "empty-entra-group",
+        mappingId: mapping.id,
+        message: `${groupLabel(mapping)} has no members: this pair brings nobody`,
+      });
+    }
+    const tally: MappingTally = { members: members.length, inScope: 0 };
+    tallies.set(mapping.id, tally);
     for (const user of members) {
-      if (!matchFilter(user, mapping.filter)) continue;
+      if (!matchFilter(user, mapping.filter)) {
+        exclude(user.id, { mapping, why: "filter" });
+        continue;
+      }
       if (user.userType === "guest" && !input.includeGuests) {
         talliesIn(skipped, mapping.id).add({
           id: user.id,
@@ -87,17 +130,28 @@ export function scopeUsers(input: ScopeInput): Scope {
           displayName: skippedUserLabel(user),
           reason: "guests-not-included",
         });
+        exclude(user.id, { mapping, why: "guest" });
         continue;
       }
+      tally.inScope += 1;
       const entry = entries.get(user.id);
       if (!entry) {
-        entries.set(user.id, { user, firstMapping: mapping, createIn: groupExists ? mapping : undefined });
-      } else if (!entry.createIn && groupExists) {
-        entry.createIn = mapping;
+        entries.set(user.id, {
+          user,
+          firstMapping: mapping,
+          createIn: groupExists ? mapping : undefined,
+          mappings: [mapping],
+        });
+      } else {
+        // The same user read twice for one mapping (a nested group) counts once.
+        if (entry.mappings[entry.mappings.length - 1] !== mapping) entry.mappings.push(mapping);
+        else tally.inScope -= 1;
+        if (!entry.createIn && groupExists) entry.createIn = mapping;
       }
     }
   }
-  return { mappings, entries, skipped, warnings };
+  for (const id of entries.keys()) excluded.delete(id);
+  return { mappings, entries, skipped, excluded, tallies, warnings };
 }
 
 /** A member found unusable after scoping (no usable email), to be tallied under the mapping that first held it. */

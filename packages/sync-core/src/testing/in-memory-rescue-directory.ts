@@ -27,6 +27,11 @@ export interface InMemoryRescueOptions {
   sessionExpiresAfterCalls?: number;
   /** getHierarchy_v2 has no nick or SSO id; set to return them anyway (as an adapter filling them from getUser). */
   treeIncludesNickAndSsoId?: boolean;
+  /**
+   * Technician licences: enabled technicians beyond this are refused (create or enable) with a bare ERROR marked as a
+   * likely licence refusal, as the Rescue client classifies it. Default: unlimited.
+   */
+  technicianLicences?: number;
   seed?: number;
   firstNodeId?: number;
 }
@@ -47,6 +52,7 @@ export class InMemoryRescueDirectory implements RescueDirectory {
   private nextId: number;
   private calls = 0;
   private writes = 0;
+  private fieldReads = 0;
   private callsInSession = 0;
   private readonly random: () => number;
   private readonly failNextCalls: SyncPortError[] = [];
@@ -96,6 +102,14 @@ export class InMemoryRescueDirectory implements RescueDirectory {
     );
   }
 
+  async getTechnicianFields(nodeId: number): Promise<TechnicianFields | null> {
+    await this.enter(false);
+    this.fieldReads += 1;
+    const node = this.nodes.get(nodeId);
+    if (node?.kind !== "technician") return null;
+    return { name: node.name, nick: node.nick ?? "", email: node.email ?? "", ssoId: node.ssoId ?? "" };
+  }
+
   async createTechnicians(requests: readonly TechnicianCreateRequest[]): Promise<TechnicianCreateResult[]> {
     await this.enter(true);
     if (requests.length > this.maxCreateBatch) {
@@ -117,6 +131,7 @@ export class InMemoryRescueDirectory implements RescueDirectory {
       if (!request.password || request.password.length < 8) {
         return { ref: request.ref, ok: false, error: refusal("INVALIDPARAM_PASSWORD", "password too short") };
       }
+      if (!this.licenceFree()) return { ref: request.ref, ok: false, error: licenceRefusal() };
       const id = this.nextId++;
       this.put({
         id,
@@ -148,7 +163,9 @@ export class InMemoryRescueDirectory implements RescueDirectory {
 
   async setTechnicianStatus(nodeId: number, status: "enabled" | "disabled"): Promise<void> {
     await this.enter(true);
-    this.technician(nodeId).status = status;
+    const node = this.technician(nodeId);
+    if (status === "enabled" && node.status !== "enabled" && !this.licenceFree()) throw licenceRefusal();
+    node.status = status;
   }
 
   async renewSession(): Promise<void> {
@@ -166,6 +183,11 @@ export class InMemoryRescueDirectory implements RescueDirectory {
   /** Calls that changed (or tried to change) something: creates, updates, status changes. */
   writeCount(): number {
     return this.writes;
+  }
+
+  /** getTechnicianFields calls (rule 13: only technicians whose key data is unknown are read). */
+  fieldReadCount(): number {
+    return this.fieldReads;
   }
 
   /** The full state, nick and SSO id included. */
@@ -240,6 +262,14 @@ export class InMemoryRescueDirectory implements RescueDirectory {
     }
   }
 
+  private licenceFree(): boolean {
+    const limit = this.options.technicianLicences;
+    if (limit === undefined) return true;
+    let enabled = 0;
+    for (const node of this.nodes.values()) if (node.kind === "technician" && node.status === "enabled") enabled += 1;
+    return enabled < limit;
+  }
+
   private sleep(ms: number): Promise<void> {
     return this.options.clock ? this.options.clock.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms));
   }
@@ -288,6 +318,17 @@ export class InMemoryRescueDirectory implements RescueDirectory {
   }
 }
 
+function licenceRefusal(): SyncPortError {
+  // As the Rescue client reads it: ERROR is documented as transient, so it stays retryable; the engine stops the
+  // run's other creates and enables only when the refusal outlasts the retries.
+  return new SyncPortError("Rescue gave no reason (ERROR), and the technician is not enabled", {
+    code: "ERROR",
+    retryable: true,
+    licenceRefusal: true,
+    hint: "A common cause is that no technician licence is free.",
+  });
+}
+
 function refusal(code: string, message: string): SyncPortError {
   return new SyncPortError(message, { code, retryable: false });
 }
@@ -297,6 +338,7 @@ const _check: Pick<
   RescueDirectory,
   | "maxCreateBatch"
   | "getTree"
+  | "getTechnicianFields"
   | "createTechnicians"
   | "updateTechnician"
   | "setTechnicianStatus"

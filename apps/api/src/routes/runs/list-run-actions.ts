@@ -6,6 +6,7 @@ import { notFound } from "../../errors";
 import { AUTHENTICATED_ERRORS } from "../common.types";
 import { keysetPage } from "../keyset-page";
 import { ZActionsReply, ZListActionsQuery, ZRunParams } from "./runs.types";
+import { storedActionCause } from "./stored-run-counts";
 
 /** In plan order, keyset-paged on seq (@techsync/runs' queryRunActionPage: a run may have 10,000 actions). */
 export async function listRunActions(
@@ -30,7 +31,7 @@ export async function listRunActions(
   }
   const { page, nextCursor } = keysetPage(rows, query.limit, (a) => String(a.seq));
   return {
-    actions: page.map((a) => ({ ...a, changes: a.changes ?? null })),
+    actions: page.map((a) => ({ ...a, changes: a.changes ?? null, cause: storedActionCause(a.cause) })),
     ...(nextCursor ? { nextCursor } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { storedRunCounts, storedRunReport } from "./stored-run-counts";
+import { storedActionCause, storedRunCounts, storedRunReport } from "./stored-run-counts";
 
 const finished = { dryRun: false, status: "partial" as const };
 const zero = { planned: 0, succeeded: 0, failed: 0, skipped: 0 };
@@ -76,5 +76,47 @@ describe("a run's stored report is read in the contract's shape", () => {
     const report = storedRunReport({ durationMs: 5, skippedMembers: [null, { message: 3 }], note: "kept" });
     expect(report).toEqual({ durationMs: 5, note: "kept" });
     expect(storedRunReport(null)).toBeNull();
+  });
+});
+
+describe("a run's per-pair summary, licence shortfall and actions' causes", () => {
+  const pair = {
+    mappingId: "m1",
+    priority: 10,
+    entraGroupId: "g1",
+    entraGroupName: "Helpdesk",
+    rescueGroup: { id: 1, name: "Support" },
+    members: 3,
+    inScope: 3,
+    owned: 3,
+    create: 2,
+    adopt: 1,
+    update: 0,
+    enable: 0,
+    disable: 0,
+    lostTo: [],
+  };
+
+  test("a report with them is read as it is; one written before them reads without them", () => {
+    const shortfall = {
+      refusedActionId: "create:u9",
+      creates: 4,
+      enables: 0,
+      message: "Rescue refused a technician licence",
+    };
+    const report = { status: "completed-with-failures", pairs: [pair], licencesNeeded: 5, licenceShortfall: shortfall };
+    expect(storedRunReport(report)).toEqual(report);
+    expect(storedRunReport({ status: "succeeded", warningCount: 0 })).toEqual({ status: "succeeded", warningCount: 0 });
+  });
+
+  test("a malformed summary is left out, never guessed, and the rest of the report still reads", () => {
+    expect(storedRunReport({ status: "succeeded", pairs: [{ mappingId: "m1" }] })).toEqual({ status: "succeeded" });
+  });
+
+  test("an action's cause is read when it has the engine's shape, and is null on older rows", () => {
+    const cause = { code: "left-mapped-groups", sentence: "No longer in any mapped group", groups: [] };
+    expect(storedActionCause(cause)).toEqual(cause);
+    expect(storedActionCause(null)).toBeNull();
+    expect(storedActionCause({ sentence: 3 })).toBeNull();
   });
 });

@@ -1,12 +1,14 @@
 // Runs recorded before counts had one shape are read through this one function, so every answer has that shape.
 import {
   ACTION_KINDS,
+  type ActionCause,
   type ActionCounts,
   type ActionKind,
   emptyRunCounts,
   type RunCounts,
   type RunReport,
   type RunStatus,
+  ZActionCause,
   ZRunCounts,
   ZRunReport,
 } from "@techsync/api-contract";
@@ -74,4 +76,10 @@ export function storedRunReport(raw: unknown): RunReport | null {
     if (parsed.success) report[field] = parsed.data;
   }
   return ZRunReport.parse(report);
+}
+
+/** An action's stored cause, or null where there is none (older runs) or it is not in a shape the API knows. */
+export function storedActionCause(raw: unknown): ActionCause | null {
+  const parsed = ZActionCause.safeParse(raw);
+  return parsed.success ? parsed.data : null;
 }

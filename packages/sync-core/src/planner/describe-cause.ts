@@ -1,0 +1,131 @@
+// Why each action is planned, as data and as one sentence a person can judge the plan by (the preview, the run's
+// action table, the sync log). The planner's phases decide; this only words what they decided.
+import type { GroupMapping, MappingFilter, RescueNode } from "../domain";
+import type { ActionCause, FieldChange, PairRef, RescueGroupRef } from "../plan";
+import { groupLabel } from "./scope";
+
+export function pairRef(mapping: GroupMapping): PairRef {
+  return {
+    mappingId: mapping.id,
+    priority: mapping.priority,
+    entraGroupId: mapping.entraGroupId,
+    entraGroupName: mapping.entraGroupName ?? null,
+  };
+}
+
+/** A Rescue group by id, named as the tree names it; name null when the tree has no technician group there. */
+export function rescueGroupRef(
+  nodes: ReadonlyMap<number, RescueNode>,
+  groupId: number | null,
+): RescueGroupRef | undefined {
+  if (groupId === null) return undefined;
+  const node = nodes.get(groupId);
+  return { id: groupId, name: node?.kind === "technicianGroup" ? node.name : null };
+}
+
+/** `Rescue group "Support" (1234)`, or `Rescue group 1234 (not in Rescue)` for one the tree no longer has. */
+export function describeRescueGroup(group: RescueGroupRef): string {
+  return group.name === null
+    ? `Rescue group ${group.id} (not in Rescue)`
+    : `Rescue group "${group.name}" (${group.id})`;
+}
+
+/** `"Helpdesk" (priority 1)`: a pair as the portal lists it. */
+export function describePair(mapping: GroupMapping): string {
+  return `${groupLabel(mapping)} (priority ${mapping.priority})`;
+}
+
+const OPERATOR_WORDS: Record<MappingFilter["operator"], string> = {
+  equals: "equals",
+  contains: "contains",
+  startsWith: "starts with",
+  endsWith: "ends with",
+};
+
+export function describeFilter(filter: MappingFilter): string {
+  return `${filter.attribute} ${OPERATOR_WORDS[filter.operator]} "${filter.value}"`;
+}
+
+export function createCause(pair: GroupMapping, group: RescueGroupRef): ActionCause {
+  return {
+    code: "in-scope",
+    pair: pairRef(pair),
+    sentence: `New technician in ${describeRescueGroup(group)}: in scope of ${describePair(pair)} and no technician has the email`,
+  };
+}
+
+export function adoptCause(pair: GroupMapping, group: RescueGroupRef | undefined, email: string): ActionCause {
+  const where = group ? ` in ${describeRescueGroup(group)}` : "";
+  return {
+    code: "same-email",
+    pair: pairRef(pair),
+    sentence: `Links the existing technician${where} that has the email ${email}; brought by ${describePair(pair)}`,
+  };
+}
+
+const FIELD_WORDS: Record<FieldChange["field"], string> = {
+  name: "name",
+  nick: "nickname",
+  email: "email",
+  ssoId: "SSO id",
+};
+
+function quoted(value: string | null): string {
+  return value === null ? "(unknown)" : value === "" ? "(empty)" : `"${value}"`;
+}
+
+export function updateCause(pair: GroupMapping, changes: readonly FieldChange[]): ActionCause {
+  const what = changes.map((c) => `${FIELD_WORDS[c.field]} ${quoted(c.before)} → ${quoted(c.after)}`).join(", ");
+  return { code: "key-data-changed", pair: pairRef(pair), sentence: `Changed in Entra: ${what}` };
+}
+
+export function enableCause(pair: GroupMapping): ActionCause {
+  return {
+    code: "enabled-in-entra",
+    pair: pairRef(pair),
+    sentence: `Enabled in Entra and in scope of ${describePair(pair)}, but disabled in Rescue`,
+  };
+}
+
+export function disabledInEntraCause(pair: GroupMapping): ActionCause {
+  return {
+    code: "disabled-in-entra",
+    pair: pairRef(pair),
+    sentence: `The account is disabled in Entra (still a member of ${describePair(pair)})`,
+  };
+}
+
+/** rule 6: why a linked user is out of every mapping's scope, from what the directory read shows. */
+export function outOfScopeCause(
+  excludedBy: readonly { mapping: GroupMapping; why: "filter" | "guest" }[] | undefined,
+  mappings: readonly GroupMapping[],
+): ActionCause {
+  const filtered = excludedBy?.filter((e) => e.why === "filter" && e.mapping.filter) ?? [];
+  if (filtered.length > 0) {
+    const parts = filtered.map(
+      (e) => `${describePair(e.mapping)} leaves it out by its filter (${describeFilter(e.mapping.filter!)})`,
+    );
+    return {
+      code: "excluded-by-filter",
+      filteredBy: filtered.map((e) => ({ ...pairRef(e.mapping), filter: e.mapping.filter! })),
+      sentence: `Still in a mapped group, but ${parts.join("; ")}`,
+    };
+  }
+  if (excludedBy && excludedBy.length > 0) {
+    return {
+      code: "guest-not-included",
+      groups: excludedBy.map((e) => pairRef(e.mapping)),
+      sentence: `A guest in ${excludedBy.map((e) => groupLabel(e.mapping)).join(", ")}; guests are not provisioned for this tenant`,
+    };
+  }
+  // The read lists members only: a user deleted in Entra and one removed from the groups look the same.
+  const names = mappings.map(groupLabel);
+  return {
+    code: "left-mapped-groups",
+    groups: mappings.map(pairRef),
+    sentence:
+      names.length === 0
+        ? "No longer in any mapped group (no pairs are configured)"
+        : `No longer in any mapped group (${names.join(", ")}): removed from ${names.length === 1 ? "it" : "them"}, or deleted in Entra`,
+  };
+}
