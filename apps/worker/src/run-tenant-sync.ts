@@ -85,8 +85,14 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary);
     const { status, settled } = await runs.retryWhileDatabaseDown(finish, retryDb);
     if (!settled) return { kind: "interrupted" };
-    const lifted = await recordTenantRunSuccess(prisma, tenantId);
-    if (lifted) await deps.rescheduleTenant(lifted);
+    // An estimate of a proposed change says nothing about the tenant's own configuration: its health stays.
+    if (claim.run.proposal === null) {
+      const lifted = await recordTenantRunSuccess(prisma, tenantId, {
+        dryRun: claim.run.dryRun,
+        ...(status === "blocked" ? { blockedRunId: runId } : {}),
+      });
+      if (lifted) await deps.rescheduleTenant(lifted);
+    }
     telemetry.observe(status);
     const transient = report.failures.length > 0 && report.failures.every((failure) => failure.retryable);
     return { kind: "finished", status, ...(transient ? { retryLater: true } : {}) };
@@ -105,7 +111,8 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     await recorder.flush();
     const fail = () => runs.failRun(prisma, claim.run, holder, failure.message);
     if (!(await runs.retryWhileDatabaseDown(fail, retryDb))) return { kind: "interrupted" };
-    await settleTenantAfterFailure(deps, recorder, tenantId, failure);
+    // An estimate of a proposed change failing says nothing about the tenant's own runs: no quarantine for it.
+    if (claim.run.proposal === null) await settleTenantAfterFailure(deps, recorder, tenantId, failure);
     telemetry.observe("failed");
     return { kind: "failed", ...failure };
   } finally {

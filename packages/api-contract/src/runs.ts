@@ -139,6 +139,14 @@ export type RunSummary = z.infer<typeof ZRunSummary>;
 export const ZRunParams = ZTenantParams.extend({ runId: z.uuid() }).strict();
 
 export const ZStartRunBody = z.strictObject({ dryRun: z.boolean() });
+/**
+ * rule 11: approve a blocked run, all of it (no body, or no `actionIds`) or the chosen planned actions, named by
+ * their plan ids (`<kind>:<entra user id>`, as the run's actions list them). The others are not applied.
+ */
+export const ZApproveRunBody = z
+  .strictObject({ actionIds: z.array(z.string().min(1).max(300)).max(100_000).optional() })
+  .optional();
+export type ApproveRunBody = z.infer<typeof ZApproveRunBody>;
 export const ZStartRunReply = z.object({ run: ZRun, deduplicated: z.boolean() });
 export type StartRunReply = z.infer<typeof ZStartRunReply>;
 /**
