@@ -89,7 +89,7 @@ test("rule 11: approving a subset through the API disables exactly the chosen te
   const actions = await world.db.prisma.syncAction.findMany({ where: { runId, kind: "disable" } });
   const byUser = Object.fromEntries(actions.map((a) => [a.entraUserId, `${a.status} ${a.error ?? ""}`.trim()]));
   for (const id of leaving) {
-    expect(byUser[id]).toBe(chosen.includes(id) ? "succeeded" : "skipped Not applied: not approved by Dana Holder.");
+    expect(byUser[id]).toBe(chosen.includes(id) ? "succeeded" : "skipped Not approved by Dana Holder.");
   }
   await tenant.rescue.close();
 });

@@ -44,6 +44,8 @@ export const ZTenantSettings = z.object({
   ssoIdSource: ZSsoIdSource,
   hasDefaultPassword: z.boolean(),
   attentionReason: z.string().nullable(),
+  /** The blocked run the attention reason is about (rule 11), until a real run is not blocked. */
+  attentionRunId: z.uuid().nullable().optional(),
   quarantinedUntil: ZIsoDate.nullable(),
   nextRunAt: ZIsoDate.nullable().optional(),
   createdAt: ZIsoDate,

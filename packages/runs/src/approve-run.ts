@@ -72,7 +72,7 @@ export function approveBlockedRun(prisma: PrismaClient, request: ApprovalRequest
         data: {
           status: "skipped",
           errorCode: NOT_APPROVED,
-          error: `Not applied: not approved by ${request.approverName ?? request.approvedBy}.`,
+          error: `Not approved by ${request.approverName ?? request.approvedBy}.`,
         },
       });
       await notifyRunEvent(tx, { runId, tenantId, change: "actions" });

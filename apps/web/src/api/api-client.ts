@@ -254,8 +254,11 @@ export class TenantApi {
   runActions(runId: string, query: { kind?: string; status?: string; q?: string; limit?: number; cursor?: string }) {
     return this.transport.json<ActionsReply>("GET", this.path(`/runs/${encodeURIComponent(runId)}/actions`), { query });
   }
-  approveRun(runId: string) {
-    return this.transport.json<SyncRun>("POST", this.path(`/runs/${encodeURIComponent(runId)}/approve`), { body: {} });
+  /** rule 11: every planned action (no ids) or the chosen ones (plan ids, `<kind>:<entra user id>`). */
+  approveRun(runId: string, actionIds?: string[]) {
+    return this.transport.json<SyncRun>("POST", this.path(`/runs/${encodeURIComponent(runId)}/approve`), {
+      body: actionIds ? { actionIds } : {},
+    });
   }
   dismissRun(runId: string) {
     return this.transport.json<SyncRun>("POST", this.path(`/runs/${encodeURIComponent(runId)}/dismiss`), { body: {} });

@@ -1,7 +1,7 @@
 // Every user a run touched, what happens to them, and why. Filtering is a plain GET form, so it
 // works before any script loads and the filtered view can be linked.
 import type { SyncAction, SyncRun } from "../api/api-types";
-import { actionKindLabel, actionKinds } from "./run-words";
+import { actionKindLabel, actionKinds, actionStatusLabel } from "./run-words";
 
 export interface ActionFilters {
   q?: string;
@@ -26,7 +26,7 @@ export function RunActionsTable({
   more,
   mappingNames = {},
 }: {
-  run: Pick<SyncRun, "dryRun">;
+  run: Pick<SyncRun, "dryRun" | "status">;
   actions: SyncAction[];
   filters: ActionFilters;
   hidden?: Record<string, string>;
@@ -63,7 +63,7 @@ export function RunActionsTable({
               <option value="">All outcomes</option>
               <option value="succeeded">Succeeded</option>
               <option value="failed">Failed</option>
-              <option value="skipped">Skipped</option>
+              <option value="skipped">Not applied</option>
             </select>
           </div>
         )}
@@ -96,12 +96,16 @@ export function RunActionsTable({
                     <span className="hint">{action.email}</span>
                   </td>
                   <td>
-                    <span className={`badge ${action.kind}`}>{actionKindLabel(action.kind, run.dryRun)}</span>
+                    <span className={`badge ${action.kind}`}>
+                      {actionKindLabel(action.kind, run.dryRun, action.status)}
+                    </span>
                     {describeChanges(action.changes)}
                   </td>
                   {run.dryRun ? null : (
                     <td>
-                      <span className={`badge ${action.status}`}>{action.status}</span>
+                      <span className={`badge ${action.status}`} data-action-status={action.status}>
+                        {actionStatusLabel(action.status, run.status)}
+                      </span>
                       {action.error ? <p className="error-text">{action.error}</p> : null}
                     </td>
                   )}

@@ -30,7 +30,7 @@ interface StubRun {
   report: null;
   phase: string | null;
   progress: { done: number; total: number } | null;
-  error: null;
+  error: string | null;
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -507,18 +507,40 @@ export async function startStubApi(
       }
       if ((sub === "approve" || sub === "dismiss") && method === "POST") {
         if (run.status !== "blocked") return error(409, "conflict", "Only a blocked run can be approved or dismissed.");
+        // As the API: the planned actions not approved (or all, on dismiss) become skipped with who decided.
+        const notApplied = (action: (typeof actions)[number], error: string) => {
+          action.status = "skipped";
+          action.error = error;
+        };
         if (sub === "dismiss") {
           run.status = "cancelled";
-          return { status: 200, body: shown };
+          run.error = "Dismissed by a person: nothing of it was applied.";
+          for (const action of actions) if (action.status === "planned") notApplied(action, "Dismissed by Ada.");
+          return { status: 200, body: { ...shown, status: run.status, error: run.error } };
+        }
+        const planIds = actions.filter((a) => a.status === "planned").map((a) => `${a.kind}:${a.entraUserId}`);
+        const chosen = Array.isArray(body.actionIds) ? (body.actionIds as string[]) : undefined;
+        if (chosen && chosen.length === 0) {
+          return error(400, "bad_request", "Choose at least one action to approve, or dismiss the run.");
+        }
+        if (chosen?.some((actionId) => !planIds.includes(actionId))) {
+          return error(400, "bad_request", "Only actions this run is waiting to apply can be approved.");
+        }
+        for (const action of actions) {
+          if (chosen && !chosen.includes(`${action.kind}:${action.entraUserId}`))
+            notApplied(action, "Not approved by Ada.");
         }
         run.approvedBy = user.id as never;
         run.status = "queued";
         run.finishedAt = null;
         setTimeout(() => {
+          const applied = actions.filter((a) => a.status === "planned");
           run.status = "succeeded";
           run.finishedAt = now();
-          run.counts = countsWith({ disable: { planned: 0, succeeded: actions.length, failed: 0, skipped: 0 } });
-          for (const action of actions) action.status = "succeeded";
+          run.counts = countsWith({
+            disable: { planned: 0, succeeded: applied.length, failed: 0, skipped: actions.length - applied.length },
+          });
+          for (const action of applied) action.status = "succeeded";
         }, stepMs);
         return { status: 202, body: shown };
       }

@@ -34,7 +34,7 @@ export async function dismissRun(deps: Pick<ApiDeps, "prisma">, access: TenantAc
     if (count === 0) throw new AppError("conflict", "runId: the run changed meanwhile; reload it.");
     const skipped = await tx.syncAction.updateMany({
       where: { runId, tenantId: access.tenantId, status: "planned" },
-      data: { status: "skipped", errorCode: DISMISSED, error: `Not applied: dismissed by ${who}.` },
+      data: { status: "skipped", errorCode: DISMISSED, error: `Dismissed by ${who}.` },
     });
     if (skipped.count > 0) await notifyRunEvent(tx, { runId, tenantId: access.tenantId, change: "actions" });
     await notifyRunEvent(tx, { runId, tenantId: access.tenantId, change: "status" });

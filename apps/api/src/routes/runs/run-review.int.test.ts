@@ -50,9 +50,9 @@ describe("approving a blocked run", () => {
     expect(res.json()).toMatchObject({ id: runId, status: "queued" });
     expect(await statuses(runId)).toEqual({
       u1: "planned",
-      u2: "skipped: Not applied: not approved by Dana Holder.",
+      u2: "skipped: Not approved by Dana Holder.",
       u3: "planned",
-      u4: "skipped: Not applied: not approved by Dana Holder.",
+      u4: "skipped: Not approved by Dana Holder.",
     });
     expect((await api.syncQueue.getJob(runId))?.data).toEqual({ tenantId: owner.tenantId, runId });
     const audit = await api.prisma.auditEvent.findFirstOrThrow({
@@ -121,8 +121,8 @@ describe("dismissing a blocked run", () => {
       error: `Dismissed by ${user.name || user.email}: nothing of it was applied.`,
     });
     expect(Object.values(await statuses(runId))).toEqual([
-      `skipped: Not applied: dismissed by ${user.name || user.email}.`,
-      `skipped: Not applied: dismissed by ${user.name || user.email}.`,
+      `skipped: Dismissed by ${user.name || user.email}.`,
+      `skipped: Dismissed by ${user.name || user.email}.`,
     ]);
     const settings = (await api.call(owner.token, { method: "GET", url: `/v1/tenants/${owner.tenantId}` })).json();
     expect(settings.attentionReason).toBe(warning);

@@ -31,6 +31,7 @@ export function tenantSettingsView(tenant: Prisma.TenantModel, nextRunAt?: Date 
     ssoIdSource: tenant.ssoIdSource,
     hasDefaultPassword: tenant.defaultPasswordEnc !== null,
     attentionReason: tenant.attentionReason,
+    attentionRunId: tenant.attentionRunId,
     quarantinedUntil: isoOrNull(tenant.quarantinedUntil),
     ...(nextRunAt === undefined ? {} : { nextRunAt: isoOrNull(nextRunAt) }),
     createdAt: tenant.createdAt.toISOString(),

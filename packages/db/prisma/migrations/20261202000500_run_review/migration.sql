@@ -22,7 +22,7 @@ UPDATE "tenants" t
 
 -- Blocked runs dismissed before now kept their actions "planned": they were never applied.
 UPDATE "sync_actions" a
-   SET "status" = 'skipped', "error_code" = 'DISMISSED', "error" = 'Not applied: the run was dismissed.',
+   SET "status" = 'skipped', "error_code" = 'DISMISSED', "error" = 'The run was dismissed.',
        "updated_at" = now()
   FROM "sync_runs" r
  WHERE a."run_id" = r."id" AND a."status" = 'planned' AND r."status" = 'cancelled' AND NOT r."dry_run"
