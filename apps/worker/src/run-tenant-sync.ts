@@ -68,7 +68,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const input = await runs.loadRunInput(deps, claim.run);
     const adapters = buildTenantAdapters(input.config, { ...deps.adapters, onBackoff: telemetry.noteBackoff });
     telemetry.watchRescue(adapters.rescue, input.config.rescue);
-    const { report } = await runSync(
+    const { report, scopeChanges } = await runSync(
       { ...adapters, recorder: runs.retryingRecorder(recorder, retryDb), clock: telemetry.clock },
       {
         ...input.engine,
@@ -82,7 +82,8 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const early = report.status === "cancelled" ? await stopped(false) : undefined;
     if (early) return early;
     await recorder.flush();
-    const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary);
+    const estimate = scopeChanges ? { scopeChanges } : undefined;
+    const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary, estimate);
     const { status, settled } = await runs.retryWhileDatabaseDown(finish, retryDb);
     if (!settled) return { kind: "interrupted" };
     // An estimate of a proposed change says nothing about the tenant's own configuration: its health stays.

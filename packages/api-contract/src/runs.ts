@@ -75,6 +75,14 @@ const ZSkippedMembers = z.object({
   message: z.string(),
 });
 
+const ZScopeChange = z.object({
+  entraUserId: z.string(),
+  displayName: z.string(),
+  fromMappingId: z.string().nullable(),
+  toMappingId: z.string().nullable(),
+  linked: z.boolean(),
+});
+
 const ZActionFailure = z.object({
   actionId: z.string(),
   kind: ZActionKind,
@@ -101,6 +109,12 @@ export const ZRunReport = z.looseObject({
   skippedMembers: z.array(ZSkippedMembers).optional(),
   failureCount: ZCount.optional(),
   failures: z.array(ZActionFailure).optional(),
+  /**
+   * An estimate of a proposed change of the pairs (a run with a proposal): users whose first pair (their priority,
+   * rule 8) the change moves — to another pair (their technician stays in its Rescue group, rule 7) or to none.
+   */
+  scopeChangeCount: ZCount.optional(),
+  scopeChanges: z.array(ZScopeChange).optional(),
 });
 export type RunReport = z.infer<typeof ZRunReport>;
 

@@ -129,7 +129,7 @@ export const ZUpdateMappingBody = z
 
 /**
  * A change of the tenant's pairs to estimate before it is saved (a dry run plans with it applied, and never saves
- * it): remove a pair, change a pair's filter, priority or membership, or add one.
+ * it): remove a pair, change a pair's filter or priority, or add one.
  */
 export const ZMappingProposal = z.discriminatedUnion("change", [
   z.strictObject({ change: z.literal("remove"), mappingId: z.uuid() }),
@@ -137,7 +137,6 @@ export const ZMappingProposal = z.discriminatedUnion("change", [
     change: z.literal("update"),
     mappingId: z.uuid(),
     priority: ZPriority.optional(),
-    transitive: z.boolean().optional(),
     filter: ZMappingFilter.nullable().optional(),
   }),
   z.strictObject({
@@ -154,7 +153,7 @@ export type MappingProposal = z.infer<typeof ZMappingProposal>;
 export const ZMappingImpactBody = z.strictObject({ proposal: ZMappingProposal });
 /**
  * What estimating a change gives: a dry run planning with it (`estimate: "run"`, follow the run), no run because none
- * is needed (`"not_needed"`: e.g. the pair has no linked technicians... said in `message`), or none because it cannot
+ * is needed (`"not_needed"`: the only pair, or no technician linked yet; `message` says which), or none because it cannot
  * run now (`"unavailable"`: another run of the tenant is going, the queue is down); the person may still decide.
  */
 export const ZMappingImpactReply = z.object({

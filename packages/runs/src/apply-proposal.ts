@@ -39,7 +39,6 @@ export function applyProposal(mappings: readonly GroupMapping[], proposal: Mappi
         ? {
             ...m,
             ...(proposal.priority !== undefined ? { priority: proposal.priority } : {}),
-            ...(proposal.transitive !== undefined ? { transitive: proposal.transitive } : {}),
             ...(proposal.filter !== undefined ? { filter: proposal.filter } : {}),
           }
         : m,

@@ -43,6 +43,8 @@ export interface RunInput {
     links: Link[];
     settings: TenantSyncSettings;
     heldActions: HeldAction[];
+    /** An estimate run: the saved pairs, to compare the proposed ones (`mappings`) with. */
+    compareWithMappings?: GroupMapping[];
     /** rule 11: set for an approved run — the ids (`kind:entraUserId`) of the actions the person approved. */
     approvedActionIds?: ReadonlySet<string>;
     defaultPassword: string;
@@ -132,6 +134,7 @@ export async function loadRunInput(
       defaultPassword: config.defaultPassword ?? "",
       dryRun: run.dryRun,
       mappings,
+      ...(proposal ? { compareWithMappings: saved } : {}),
       links: linkRows.map(linkOf),
       settings: {
         safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },

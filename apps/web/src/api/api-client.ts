@@ -20,6 +20,9 @@ import type {
   LogInBody,
   LogsReply,
   Mapping,
+  MappingFilter,
+  MappingImpactReply,
+  MappingProposal,
   MappingsReply,
   MemberView,
   MeReply,
@@ -237,6 +240,16 @@ export class TenantApi {
   }
   deleteMapping(mappingId: string) {
     return this.transport.json<void>("DELETE", this.path(`/mappings/${encodeURIComponent(mappingId)}`));
+  }
+  /** A pair's filter or priority, changed (after the person saw its estimate). */
+  updateMapping(mappingId: string, patch: { filter?: MappingFilter | null; priority?: number }) {
+    return this.transport.json<Mapping>("PATCH", this.path(`/mappings/${encodeURIComponent(mappingId)}`), {
+      body: patch,
+    });
+  }
+  /** Estimates a change of the pairs before it is saved: a preview planned with it, or why there is none. */
+  estimateMappingChange(proposal: MappingProposal) {
+    return this.transport.json<MappingImpactReply>("POST", this.path("/mappings/impact"), { body: { proposal } });
   }
 
   startRun(dryRun: boolean) {
