@@ -138,6 +138,26 @@ test("removing a pair, estimated through the API, plans the disables of its user
   const disables = await world.db.prisma.syncAction.findMany({ where: { runId: run.id, kind: "disable" } });
   expect(new Set(disables.map((a) => a.entraUserId))).toEqual(only);
   expect(disables.every((a) => a.status === "planned")).toBe(true);
+  // Users of the removed pair who are in the kept one too move to it (their technician stays where it is, rule 7).
+  const both = tenant.directory
+    .transitiveMembers(removed.entraGroupId)
+    .users.filter((id) => tenant.directory.transitiveMembers(kept.entraGroupId).users.includes(id));
+  expect(both.length).toBeGreaterThan(0);
+  const report = estimate.report as { scopeChanges: { entraUserId: string; toMappingId: string | null }[] };
+  expect(
+    report.scopeChanges
+      .filter((c) => c.toMappingId === kept.id)
+      .map((c) => c.entraUserId)
+      .sort(),
+  ).toEqual([...both].sort());
+  expect(
+    report.scopeChanges
+      .filter((c) => c.toMappingId === null)
+      .map((c) => c.entraUserId)
+      .sort(),
+  ).toEqual([...only].sort());
+  // The tenant's health is not the estimate's business.
+  expect(await attentionOf(tenant.id)).toBeNull();
 
   // Nothing was applied or saved: the pairs are as they were, and a real run plans nothing.
   expect(Object.values(await enabledByUser(tenant)).every(Boolean)).toBe(true);
@@ -147,5 +167,27 @@ test("removing a pair, estimated through the API, plans the disables of its user
   const next = await waitForRun(world, await requestRun(world, tenant.id));
   expect(next.status).toBe("succeeded");
   expect(await world.db.prisma.syncAction.count({ where: { runId: next.id } })).toBe(0);
+  await tenant.rescue.close();
+});
+
+test("a filter change estimated through the API plans the disables of who no longer passes it, and saves nothing", async () => {
+  const tenant = await createTestTenant(world, { users: 8 });
+  const ownerId = await ownerOf(tenant.id);
+  expect((await waitForRun(world, await requestRun(world, tenant.id))).status).toBe("succeeded");
+  const [pair] = await world.db.prisma.groupMapping.findMany({ where: { tenantId: tenant.id } });
+  if (!pair) throw new Error("one pair expected");
+  // A filter nobody passes: everyone in the pair would be disabled.
+  const filter = { attribute: "department", operator: "equals", value: "No Such Department" };
+  const res = await api.request("POST", `/v1/tenants/${tenant.id}/mappings/impact`, {
+    userId: ownerId,
+    body: { proposal: { change: "update", mappingId: pair.id, filter } },
+  });
+  expect(res.status).toBe(202);
+  const estimate = await waitForRun(world, (res.body as { run: { id: string } }).run.id);
+  expect(estimate.status).toBe("succeeded");
+  expect(await world.db.prisma.syncAction.count({ where: { runId: estimate.id, kind: "disable" } })).toBe(8);
+  const saved = await world.db.prisma.groupMapping.findUniqueOrThrow({ where: { id: pair.id } });
+  expect(saved.filterAttribute).toBeNull();
+  expect(Object.values(await enabledByUser(tenant)).every(Boolean)).toBe(true);
   await tenant.rescue.close();
 });
