@@ -159,7 +159,7 @@ export const ZStartRunBody = z.strictObject({ dryRun: z.boolean() });
  */
 export const ZApproveRunBody = z
   .strictObject({ actionIds: z.array(z.string().min(1).max(300)).max(100_000).optional() })
-  .optional();
+  .nullish();
 export type ApproveRunBody = z.infer<typeof ZApproveRunBody>;
 export const ZStartRunReply = z.object({ run: ZRun, deduplicated: z.boolean() });
 export type StartRunReply = z.infer<typeof ZStartRunReply>;

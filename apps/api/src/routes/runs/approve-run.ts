@@ -24,7 +24,7 @@ export async function approveRun(
   deps: Pick<ApiDeps, "prisma" | "syncQueue">,
   access: TenantAccess,
   runId: string,
-  body: ApproveRunBody = {},
+  body: ApproveRunBody = null,
 ): Promise<RunView> {
   const { tenantId } = access;
   const result = await approveBlockedRun(deps.prisma, {
@@ -32,7 +32,7 @@ export async function approveRun(
     runId,
     approvedBy: `${access.actor.actorType}:${access.actor.actorId}`,
     approverName: await actorName(deps.prisma, access),
-    ...(body.actionIds ? { actionIds: body.actionIds } : {}),
+    ...(body?.actionIds ? { actionIds: body.actionIds } : {}),
     onApproved: async (tx, _run, tally) => {
       await recordAuditEvent(tx, access, {
         action: "run.approved",

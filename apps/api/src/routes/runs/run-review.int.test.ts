@@ -191,6 +191,22 @@ describe("estimating a change of the pairs", () => {
     ).json();
     expect(syncNow.deduplicated).toBe(false);
     expect(syncNow.run.id).not.toBe(run.id);
+
+    // An estimate is left out of the dashboard, and is not "run again" as a plain preview.
+    const summary = (
+      await api.call(owner.token, { method: "GET", url: `/v1/tenants/${owner.tenantId}/summary` })
+    ).json();
+    expect(summary.recentRuns.map((r: { id: string }) => r.id)).toEqual([syncNow.run.id]);
+    await api.prisma.syncRun.update({ where: { id: run.id }, data: { status: "failed", finishedAt: new Date() } });
+    const again = await api.call(owner.token, {
+      method: "POST",
+      url: `/v1/tenants/${owner.tenantId}/runs/${run.id}/retry`,
+      payload: {},
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().message).toBe(
+      "An estimate of a change is not run again: estimate the change again where you make it.",
+    );
   });
 
   test("a change needing no run says why: the only pair, or no technician linked yet", async () => {
