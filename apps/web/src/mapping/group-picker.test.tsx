@@ -183,9 +183,11 @@ describe("a change of the pairs shows its estimate before it is saved", () => {
     const estimateChange = jest.fn(async () => estimate);
     const props = renderPicker({ mappings: [pair, tier2], estimateChange, changePairFilter: jest.fn() });
     fireEvent.click(screen.getByRole("radio", { name: /Helpdesk to Technicians › Support/ }));
+    screen.getByRole("button", { name: /Remove pair/ }).focus();
     fireEvent.click(screen.getByRole("button", { name: /Remove pair/ }));
     fireEvent.keyDown(await screen.findByRole("dialog"), { key: "Escape" });
     expect(screen.queryByRole("dialog")).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: /Remove pair/ }));
     fireEvent.click(screen.getByRole("button", { name: /Remove pair/ }));
     await screen.findByText(estimate.summary);
     fireEvent.click(screen.getByRole("button", { name: "Keep it as it is" }));

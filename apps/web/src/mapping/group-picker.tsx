@@ -2,7 +2,7 @@
 // Wizard step 3: the seed's three-column picker. Entra groups (searched on the server) | Rescue technician
 // groups (a tree) | selected pairs, with arrow buttons between. Radio groups make it keyboard-usable:
 // Tab moves between columns, arrow keys move within one, Space selects.
-import { useEffect, useId, useState, useTransition } from "react";
+import { useEffect, useId, useRef, useState, useTransition } from "react";
 import type { MappingFilter, MappingProposal } from "../api/api-types";
 import {
   type EntraGroup,
@@ -81,6 +81,12 @@ export function GroupPicker(props: GroupPickerProps) {
   const [answer, setAnswer] = useState<FormState>({});
   const [pending, startTransition] = useTransition();
   const [change, setChange] = useState<PendingChange>();
+  // Where focus was when the dialog opened: it goes back there when the dialog closes.
+  const opener = useRef<HTMLElement | null>(null);
+  const closeChange = () => {
+    setChange(undefined);
+    opener.current?.focus();
+  };
   const { searchEntraGroups } = props;
 
   // Server-side search, a moment after the person stops typing.
@@ -156,6 +162,7 @@ export function GroupPicker(props: GroupPickerProps) {
     const estimateChange = props.estimateChange;
     if (!estimateChange) return;
     setAnswer({});
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     setChange(pending);
     estimateChange(proposal, words).then(
       (estimate) => setChange((now) => (now?.apply === pending.apply ? { ...now, estimate } : now)),
@@ -183,7 +190,7 @@ export function GroupPicker(props: GroupPickerProps) {
     startTransition(async () => {
       const result = await change.apply();
       setAnswer(result);
-      setChange(undefined);
+      closeChange();
       if (result.ok) setPairId(undefined);
     });
   }
@@ -426,7 +433,7 @@ export function GroupPicker(props: GroupPickerProps) {
             confirmLabel={change.confirmLabel}
             busy={pending}
             onConfirm={confirmChange}
-            onCancel={() => setChange(undefined)}
+            onCancel={closeChange}
           />
         </div>
       ) : null}
