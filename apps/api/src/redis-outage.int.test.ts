@@ -151,6 +151,46 @@ describe("Redis goes down under a running API", () => {
     expect(state.json()).toMatchObject({ canStart: true, activatedAt: null });
   });
 
+  test("estimating a change of the pairs says no estimate can be made now, and leaves no run behind", async () => {
+    const tenant = await api.ownerWithTenant("Estimate Ltd");
+    const pair = (entraGroupId: string) =>
+      api.prisma.groupMapping.create({
+        data: {
+          tenantId: tenant.tenantId,
+          entraGroupId,
+          entraGroupName: entraGroupId,
+          rescueGroupId: 1,
+          rescueGroupName: "Support",
+        },
+      });
+    const helpdesk = await pair("Helpdesk");
+    await pair("Tier 2");
+    await api.prisma.link.create({
+      data: {
+        tenantId: tenant.tenantId,
+        entraUserId: "u1",
+        rescueNodeId: 7,
+        name: "U",
+        nick: "U",
+        email: "u@x",
+        ssoId: "",
+      },
+    });
+    const res = await api.call(tenant.token, {
+      method: "POST",
+      url: `/v1/tenants/${tenant.tenantId}/mappings/impact`,
+      payload: { proposal: { change: "remove", mappingId: helpdesk.id } },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      estimate: "unavailable",
+      message: "The job queue is unavailable, so the effect cannot be estimated now.",
+      run: null,
+    });
+    expect(await api.prisma.syncRun.count({ where: { tenantId: tenant.tenantId } })).toBe(0);
+    expect(await api.prisma.groupMapping.count({ where: { tenantId: tenant.tenantId } })).toBe(2);
+  });
+
   test("saving settings answers 503 and changes nothing: the schedule could not follow", async () => {
     const res = await api.call(owner.token, {
       method: "PATCH",

@@ -98,6 +98,10 @@ export function validBody(op: Operation): Record<string, unknown> | undefined {
     "POST /v1/tenants/{tenantId}/mappings": { entraGroupId: "g-1", entraGroupName: "Helpdesk", rescueGroupId: 1 },
     "PATCH /v1/tenants/{tenantId}/mappings/{mappingId}": { priority: 5 },
     "POST /v1/tenants/{tenantId}/runs": { dryRun: true },
+    "POST /v1/tenants/{tenantId}/runs/{runId}/approve": {},
+    "POST /v1/tenants/{tenantId}/mappings/impact": {
+      proposal: { change: "add", entraGroupId: "g-2", entraGroupName: "Escalations", rescueGroupId: 1 },
+    },
     "POST /v1/tenants/{tenantId}/api-keys": { name: "ci", scopes: ["read"] },
   };
   if (op.bodySchema && !bodies[key]) throw new Error(`no valid body known for ${key}: add one to the catalogue`);

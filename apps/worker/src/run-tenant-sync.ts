@@ -81,7 +81,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
       input.config.rescue,
       adapters.rescue,
     );
-    const { report } = await runSync(
+    const { report, scopeChanges } = await runSync(
       { ...adapters, recorder: runs.retryingRecorder(recorder, retryDb), clock: telemetry.clock },
       {
         ...input.engine,
@@ -95,20 +95,28 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const early = report.status === "cancelled" ? await stopped(false) : undefined;
     if (early) return early;
     await recorder.flush();
-    const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary);
+    const estimate = scopeChanges ? { scopeChanges } : undefined;
+    const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary, estimate);
     const { status, settled } = await runs.retryWhileDatabaseDown(finish, retryDb);
     if (!settled) return { kind: "interrupted" };
-    // rule 14: a preview a person asked for, or a run that went through without disabling anyone unseen, makes this
-    // configuration the acknowledged one (an approved run was acknowledged by its approval).
-    // The run is settled: a lost acknowledgement only makes the next run of this configuration ask first.
-    if ((status === "succeeded" || status === "partial") && !claim.run.approvedAt) {
-      const acknowledge = () => runs.acknowledgeConfigFingerprint(prisma, tenantId, input.configFingerprint);
-      await runs
-        .retryWhileDatabaseDown(acknowledge, retryDb)
-        .catch((err: unknown) => log.warn({ err, runId }, "configuration not acknowledged"));
+    // An estimate of a proposed change says nothing about the tenant's own configuration: its health stays, and it
+    // acknowledges nothing.
+    if (claim.run.proposal === null) {
+      // rule 14: a preview a person asked for, or a run that went through without disabling anyone unseen, makes
+      // this configuration the acknowledged one (an approved run was acknowledged by its approval).
+      // The run is settled: a lost acknowledgement only makes the next run of this configuration ask first.
+      if ((status === "succeeded" || status === "partial") && !claim.run.approvedAt) {
+        const acknowledge = () => runs.acknowledgeConfigFingerprint(prisma, tenantId, input.configFingerprint);
+        await runs
+          .retryWhileDatabaseDown(acknowledge, retryDb)
+          .catch((err: unknown) => log.warn({ err, runId }, "configuration not acknowledged"));
+      }
+      const lifted = await recordTenantRunSuccess(prisma, tenantId, {
+        dryRun: claim.run.dryRun,
+        ...(status === "blocked" ? { blockedRunId: runId } : {}),
+      });
+      if (lifted) await deps.rescheduleTenant(lifted);
     }
-    const lifted = await recordTenantRunSuccess(prisma, tenantId);
-    if (lifted) await deps.rescheduleTenant(lifted);
     telemetry.observe(status);
     const transient = report.failures.length > 0 && report.failures.every((failure) => failure.retryable);
     return { kind: "finished", status, ...(transient ? { retryLater: true } : {}) };
@@ -127,7 +135,8 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     await recorder.flush();
     const fail = () => runs.failRun(prisma, claim.run, holder, failure.message);
     if (!(await runs.retryWhileDatabaseDown(fail, retryDb))) return { kind: "interrupted" };
-    await settleTenantAfterFailure(deps, recorder, tenantId, failure);
+    // An estimate of a proposed change failing says nothing about the tenant's own runs: no quarantine for it.
+    if (claim.run.proposal === null) await settleTenantAfterFailure(deps, recorder, tenantId, failure);
     telemetry.observe("failed");
     return { kind: "failed", ...failure };
   } finally {

@@ -16,21 +16,41 @@ const SCHEDULE_FIELDS = {
 /**
  * A run went through (succeeded, partial, blocked or dry): the tenant is healthy again. Returns its schedule
  * settings when a quarantine was lifted (the scheduler must go back to the tenant's own interval), else null.
+ * The warning that a run was blocked (rule 11) is lifted only by a real run that was not blocked: a dry run applies
+ * nothing, so the cause is still there; a blocked run sets it (`blockedRunId`).
  */
 export async function recordTenantRunSuccess(
   prisma: PrismaClient,
   tenantId: string,
+  run: { dryRun: boolean; blockedRunId?: string } = { dryRun: false },
 ): Promise<TenantScheduleSettings | null> {
-  const before = await prisma.tenant.findUnique({ where: { id: tenantId }, select: SCHEDULE_FIELDS });
+  const before = await prisma.tenant.findUnique({
+    where: { id: tenantId },
+    select: { ...SCHEDULE_FIELDS, attentionRunId: true },
+  });
   if (!before) return null;
-  if (before.consecutiveFailures === 0 && !before.attentionReason && !before.quarantinedUntil) return null;
+  const keepsBlockedWarning = run.dryRun && before.attentionRunId !== null;
+  const attention = run.blockedRunId
+    ? { attentionReason: blockedRunAttention, attentionRunId: run.blockedRunId }
+    : keepsBlockedWarning
+      ? {}
+      : { attentionReason: null, attentionRunId: null };
+  const unchanged =
+    before.consecutiveFailures === 0 &&
+    !before.quarantinedUntil &&
+    (keepsBlockedWarning || (run.blockedRunId ? before.attentionRunId === run.blockedRunId : !before.attentionReason));
+  if (unchanged) return null;
   const after = await prisma.tenant.update({
     where: { id: tenantId },
-    data: { consecutiveFailures: 0, attentionReason: null, quarantinedUntil: null },
+    data: { consecutiveFailures: 0, quarantinedUntil: null, ...attention },
     select: SCHEDULE_FIELDS,
   });
   return before.quarantinedUntil ? after : null;
 }
+
+/** What the tenant shows while its last real run was blocked, until a real run is not. */
+export const blockedRunAttention =
+  "A run was stopped by the safety threshold: review what it would disable, then approve or dismiss it.";
 
 /**
  * A run failed. `attention` is what a person must fix (credentials, consent, configuration): it is shown on the
@@ -51,7 +71,7 @@ export async function recordTenantRunFailure(
     where: { id: tenantId },
     data: {
       consecutiveFailures: failures,
-      ...(attention !== null ? { attentionReason: attention } : {}),
+      ...(attention !== null ? { attentionReason: attention, attentionRunId: null } : {}),
       quarantinedUntil: interval === null ? null : new Date(now.getTime() + interval * 60_000),
     },
     select: SCHEDULE_FIELDS,

@@ -133,6 +133,14 @@ export const ZActionCause = z.looseObject({
 });
 export type ActionCause = z.infer<typeof ZActionCause>;
 
+const ZScopeChange = z.object({
+  entraUserId: z.string(),
+  displayName: z.string(),
+  fromMappingId: z.string().nullable(),
+  toMappingId: z.string().nullable(),
+  linked: z.boolean(),
+});
+
 const ZActionFailure = z.object({
   actionId: z.string(),
   kind: ZActionKind,
@@ -167,6 +175,12 @@ export const ZRunReport = z.looseObject({
   licenceShortfall: ZLicenceShortfall.optional(),
   /** rule 13: technicians whose nick and SSO id were read from Rescue before planning (nobody knew them). */
   keyDataReads: ZCount.optional(),
+  /**
+   * An estimate of a proposed change of the pairs (a run with a proposal): users whose first pair (their priority,
+   * rule 8) the change moves — to another pair (their technician stays in its Rescue group, rule 7) or to none.
+   */
+  scopeChangeCount: ZCount.optional(),
+  scopeChanges: z.array(ZScopeChange).optional(),
 });
 export type RunReport = z.infer<typeof ZRunReport>;
 
@@ -205,6 +219,14 @@ export type RunSummary = z.infer<typeof ZRunSummary>;
 export const ZRunParams = ZTenantParams.extend({ runId: z.uuid() }).strict();
 
 export const ZStartRunBody = z.strictObject({ dryRun: z.boolean() });
+/**
+ * rule 11: approve a blocked run, all of it (no body, or no `actionIds`) or the chosen planned actions, named by
+ * their plan ids (`<kind>:<entra user id>`, as the run's actions list them). The others are not applied.
+ */
+export const ZApproveRunBody = z
+  .strictObject({ actionIds: z.array(z.string().min(1).max(300)).max(100_000).optional() })
+  .nullish();
+export type ApproveRunBody = z.infer<typeof ZApproveRunBody>;
 export const ZStartRunReply = z.object({ run: ZRun, deduplicated: z.boolean() });
 export type StartRunReply = z.infer<typeof ZStartRunReply>;
 /**

@@ -45,6 +45,8 @@ export const ZTenantSettings = z.object({
   ssoIdSource: ZSsoIdSource,
   hasDefaultPassword: z.boolean(),
   attentionReason: z.string().nullable(),
+  /** The blocked run the attention reason is about (rule 11), until a real run is not blocked. */
+  attentionRunId: z.uuid().nullable().optional(),
   quarantinedUntil: ZIsoDate.nullable(),
   nextRunAt: ZIsoDate.nullable().optional(),
   /** rule 14: when a person started syncing; null: no schedule and no real run yet (previews only). */
@@ -152,6 +154,42 @@ export const ZUpdateMappingBody = z
     filter: ZMappingFilter.nullable().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, "send at least one field to change");
+
+/**
+ * A change of the tenant's pairs to estimate before it is saved (a dry run plans with it applied, and never saves
+ * it): remove a pair, change a pair's filter or priority, or add one.
+ */
+export const ZMappingProposal = z.discriminatedUnion("change", [
+  z.strictObject({ change: z.literal("remove"), mappingId: z.uuid() }),
+  z.strictObject({
+    change: z.literal("update"),
+    mappingId: z.uuid(),
+    priority: ZPriority.optional(),
+    filter: ZMappingFilter.nullable().optional(),
+  }),
+  z.strictObject({
+    change: z.literal("add"),
+    entraGroupId: ZEntraGroupId,
+    entraGroupName: ZName,
+    rescueGroupId: ZRescueGroupId,
+    priority: ZPriority.default(100),
+    transitive: z.boolean().default(true),
+    filter: ZMappingFilter.nullable().default(null),
+  }),
+]);
+export type MappingProposal = z.infer<typeof ZMappingProposal>;
+export const ZMappingImpactBody = z.strictObject({ proposal: ZMappingProposal });
+/**
+ * What estimating a change gives: a dry run planning with it (`estimate: "run"`, follow the run), no run because none
+ * is needed (`"not_needed"`: the only pair, or no technician linked yet; `message` says which), or none because it cannot
+ * run now (`"unavailable"`: another run of the tenant is going, the queue is down); the person may still decide.
+ */
+export const ZMappingImpactReply = z.object({
+  estimate: z.enum(["run", "not_needed", "unavailable"]),
+  message: z.string(),
+  run: ZRun.nullable(),
+});
+export type MappingImpactReply = z.infer<typeof ZMappingImpactReply>;
 
 export const ZEntraGroupsQuery = z.strictObject({
   search: z.string().trim().max(256).default(""),

@@ -1,7 +1,8 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 
-export type { Prisma } from "./generated/prisma/client";
+// A value too: JSON filters need Prisma.DbNull (e.g. a run without a proposal).
+export { Prisma } from "./generated/prisma/client";
 export { PrismaClient };
 
 export interface DatabaseOptions {

@@ -1,4 +1,6 @@
-// Every trigger creates its run here (API "sync now" and preview, the worker's schedule): one function, one lock.
+// Every trigger creates its run here (API "sync now" and preview, the worker's schedule, an estimate of a proposed
+// change): one function, one lock.
+import type { MappingProposal } from "@techsync/api-contract";
 import { type Prisma, type PrismaClient, type RunTrigger, withTenantRunLock } from "@techsync/db";
 
 export interface RunRequest {
@@ -7,6 +9,11 @@ export interface RunRequest {
   dryRun: boolean;
   /** "<actorType>:<actorId>" of the person or key that asked; none for the schedule. */
   requestedBy?: string;
+  /**
+   * An estimate: a dry run planning with this change of the pairs applied (never saved). Only when the tenant has no
+   * run queued or running (refused otherwise); and never the answer to another trigger's request.
+   */
+  proposal?: MappingProposal;
   /**
    * Checked under the lock before anything else: answers why this tenant must not get a run now, or null.
    * The schedule uses it to skip paused and half-configured tenants.
@@ -31,14 +38,21 @@ export function createRun(prisma: PrismaClient, request: RunRequest): Promise<Cr
   return withTenantRunLock(prisma, tenantId, async (tx): Promise<CreateRunResult> => {
     const reason = request.refuse ? await request.refuse(tx) : null;
     if (reason !== null) return { outcome: "refused", reason };
-    const active = await findActiveRun(tx, tenantId);
-    if (active) return { outcome: "existing", run: active };
+    if (request.proposal) {
+      if (await findActiveRun(tx, tenantId))
+        return { outcome: "refused", reason: "another run of the tenant is going" };
+    } else {
+      // An estimate is nobody else's run: "sync now" meanwhile gets a run of its own, which waits behind it.
+      const active = await findActiveRun(tx, tenantId, { estimates: false });
+      if (active) return { outcome: "existing", run: active };
+    }
     const run = await tx.syncRun.create({
       data: {
         tenantId,
         trigger: request.trigger,
         dryRun: request.dryRun,
         status: "queued",
+        ...(request.proposal ? { proposal: request.proposal } : {}),
         ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
       },
     });
@@ -47,13 +61,19 @@ export function createRun(prisma: PrismaClient, request: RunRequest): Promise<Cr
   });
 }
 
-/** The tenant's queued or running run, newest first (there is at most one while every trigger uses createRun). */
-export function findActiveRun(
+/**
+ * The tenant's queued or running run, newest first (there is at most one while every trigger uses createRun, and an
+ * estimate besides). `estimates: false` leaves estimates out.
+ */
+export async function findActiveRun(
   tx: Prisma.TransactionClient | PrismaClient,
   tenantId: string,
+  options: { estimates?: boolean } = {},
 ): Promise<Prisma.SyncRunModel | null> {
-  return tx.syncRun.findFirst({
+  const active = await tx.syncRun.findMany({
     where: { tenantId, status: { in: ["queued", "running"] } },
     orderBy: { queuedAt: "desc" },
+    take: 2,
   });
+  return active.find((run) => options.estimates !== false || run.proposal === null) ?? null;
 }

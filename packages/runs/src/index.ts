@@ -1,3 +1,4 @@
+export * from "./apply-proposal";
 export * from "./approve-run";
 export * from "./cancel-run";
 export * from "./config-fingerprint";

@@ -1,5 +1,6 @@
 // What a run needs from the database, as sync-core's domain types: the tenant's connections (decrypted), mappings,
-// links, settings, held actions and, for an approved run, the actions the person approved.
+// links, settings, held actions and, for an approved run, the actions the person approved. An estimate run (a dry
+// run with a proposal) gets the pairs as the proposal would leave them; the saved pairs are never changed here.
 import {
   loadTenantSyncConfig,
   type Prisma,
@@ -18,6 +19,7 @@ import type {
   TenantSyncSettings,
 } from "@techsync/sync-core";
 import { configFingerprint } from "./config-fingerprint";
+import { applyProposal, proposalOf } from "./apply-proposal";
 
 /** What a person must fix before runs can work again (not a transient failure). */
 export class RunSetupError extends Error {
@@ -44,6 +46,8 @@ export interface RunInput {
     links: Link[];
     settings: TenantSyncSettings;
     heldActions: HeldAction[];
+    /** An estimate run: the saved pairs, to compare the proposed ones (`mappings`) with. */
+    compareWithMappings?: GroupMapping[];
     /** rule 11: set for an approved run — the ids (`kind:entraUserId`) of the actions the person approved. */
     approvedActionIds?: ReadonlySet<string>;
     defaultPassword: string;
@@ -93,7 +97,8 @@ function linkOf(
 /** Loads the run's input; rejects with TenantNotConnectedError or RunSetupError when the tenant cannot run. */
 export async function loadRunInput(
   deps: { prisma: PrismaClient; secretBox: SecretBox },
-  run: Pick<Prisma.SyncRunModel, "id" | "tenantId" | "dryRun" | "approvedAt">,
+  run: Pick<Prisma.SyncRunModel, "id" | "tenantId" | "dryRun" | "approvedAt"> &
+    Partial<Pick<Prisma.SyncRunModel, "proposal">>,
 ): Promise<RunInput> {
   const { prisma } = deps;
   const { tenantId } = run;
@@ -120,8 +125,17 @@ export async function loadRunInput(
         })
       : Promise.resolve([]),
   ]);
+  const saved = mappingRows.map(mappingOf);
+  const proposal = proposalOf(run.proposal);
+  if (proposal && !run.dryRun) throw new RunSetupError("A proposed change was sent to a real run.", "Start a preview.");
+  let mappings = saved;
+  try {
+    mappings = proposal ? applyProposal(saved, proposal) : saved;
+  } catch (error) {
+    throw new RunSetupError((error as Error).message, "Estimate the change again.");
+  }
   // rule 6 would read "no mapping" as "everyone left": never run without one.
-  if (mappingRows.length === 0) {
+  if (mappings.length === 0) {
     throw new RunSetupError(
       "The tenant has no group mappings.",
       "Map at least one Entra group to a Rescue technician group.",
@@ -150,7 +164,8 @@ export async function loadRunInput(
       tenantId,
       defaultPassword: config.defaultPassword ?? "",
       dryRun: run.dryRun,
-      mappings: mappingRows.map(mappingOf),
+      mappings,
+      ...(proposal ? { compareWithMappings: saved } : {}),
       links: linkRows.map(linkOf),
       settings: {
         safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },

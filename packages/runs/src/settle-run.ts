@@ -3,7 +3,7 @@
 // its lease cannot overwrite the run.
 import { ACTION_KINDS, type RunCounts, type RunReport as StoredRunReport } from "@techsync/api-contract";
 import type { PrismaClient } from "@techsync/db";
-import type { RunReport } from "@techsync/sync-core";
+import type { RunReport, ScopeChange } from "@techsync/sync-core";
 import { type LeaseHolder, settleRun } from "./run-lease";
 
 /** Failure lists kept in the run report (the actions table holds them all). */
@@ -48,6 +48,8 @@ export async function finishRun(
   holder: Pick<LeaseHolder, "owner">,
   report: RunReport,
   telemetry: RunTelemetry,
+  /** An estimate run's comparison of the saved pairs with the proposed ones. */
+  estimate?: { scopeChanges: readonly ScopeChange[] },
 ): Promise<{ status: FinishedRunStatus; settled: boolean }> {
   const status = finishedStatusOf(report);
   const counts = await actionCounts(prisma, run.id);
@@ -73,6 +75,12 @@ export async function finishRun(
       ...(report.licencesNeeded !== undefined ? { licencesNeeded: report.licencesNeeded } : {}),
       ...(report.licenceShortfall ? { licenceShortfall: report.licenceShortfall } : {}),
       ...(report.keyDataReads !== undefined ? { keyDataReads: report.keyDataReads } : {}),
+      ...(estimate
+        ? {
+            scopeChangeCount: estimate.scopeChanges.length,
+            scopeChanges: estimate.scopeChanges.slice(0, REPORT_LIST_LIMIT),
+          }
+        : {}),
     } satisfies StoredRunReport as object,
     error:
       status === "partial"

@@ -315,6 +315,19 @@ export interface Plan {
   licencesNeeded?: number;
 }
 
+/**
+ * An estimate's view of one user under a proposed change of the mappings: the mapping that holds them first before
+ * and after (null: in scope of none). Their technician, if any, stays in its Rescue group either way (rule 7).
+ */
+export interface ScopeChange {
+  entraUserId: string;
+  displayName: string;
+  fromMappingId: string | null;
+  toMappingId: string | null;
+  /** They have a technician already. */
+  linked: boolean;
+}
+
 /** Members read for each mapping (its Entra group, transitive or direct), keyed by mapping id. */
 export type DirectorySnapshot = ReadonlyMap<string, readonly DirectoryUser[]>;
 

@@ -7,7 +7,9 @@ import {
   SessionRenewal,
 } from "./executor/call-with-retry";
 import { type ExecuteOptions, type ExecutorRescue, executePlan } from "./executor/execute-plan";
-import { type HeldAction, type Plan, SYNC_ACTION_KINDS } from "./plan";
+import { type HeldAction, type Plan, type ScopeChange, SYNC_ACTION_KINDS } from "./plan";
+import { compareScopes } from "./planner/compare-scopes";
+import { indexRescue, isTechnicianGroup } from "./planner/match";
 import { planRun } from "./planner/plan-run";
 import type { Clock, DirectorySource, RescueDirectory, RunRecorder } from "./ports";
 import { readDirectory } from "./read-directory-snapshot";
@@ -41,11 +43,17 @@ export interface RunSyncInput extends ExecuteOptions {
    * `blocked` (as rule 11 does), with the reason this returns for its disable count, until a person approves it.
    */
   requireApprovalForDisables?: (disableCount: number) => string;
+   * An estimate of a proposed change: `mappings` are the proposed ones, these the saved ones. Their groups are read
+   * too, and the result says whose first mapping the change moves (`scopeChanges`). Only for a dry run.
+   */
+  compareWithMappings?: readonly GroupMapping[];
 }
 
 export interface RunSyncResult {
   plan: Plan;
   report: RunReport;
+  /** With `compareWithMappings`: users whose first mapping the proposed change moves. */
+  scopeChanges?: ScopeChange[];
 }
 
 /** The fresh plan cut down to the approved actions that still apply; the log says how many no longer do. */
@@ -81,7 +89,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
 
   recorder.progress({ phase: "read-directory", done: 0, total: input.mappings.length });
   const [directoryRead, tree] = await Promise.all([
-    readDirectory(directory, input.mappings, {
+    readDirectory(directory, [...input.mappings, ...(input.compareWithMappings ?? [])], {
       retry,
       ...(input.directoryConcurrency ? { concurrency: input.directoryConcurrency } : {}),
       onGroupRead: (done, total) => recorder.progress({ phase: "read-directory", done, total }),
@@ -130,6 +138,20 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
   }
   recorder.progress({ phase: "plan", done: 1, total: 1 });
 
+  const compared = input.compareWithMappings;
+  let scopeChanges: ScopeChange[] | undefined;
+  if (compared) {
+    const index = indexRescue(tree, input.links);
+    scopeChanges = compareScopes({
+      before: compared,
+      after: input.mappings,
+      directory: directoryRead.members,
+      includeGuests: input.settings?.includeGuests === true,
+      isTechnicianGroup: (nodeId) => isTechnicianGroup(index, nodeId),
+      linked: (id) => index.linkByUser.has(id),
+    });
+  }
+
   const approved = input.approvedActionIds;
   // rule 14: a changed configuration may not disable anyone unseen; over the threshold, rule 11 already asks.
   const approvalReason =
@@ -150,6 +172,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
   const finishedAt = clock.now();
   return {
     plan,
+    ...(scopeChanges ? { scopeChanges } : {}),
     report: {
       ...report,
       ...(approvalReason ? { approvalReason } : {}),

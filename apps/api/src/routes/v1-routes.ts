@@ -25,6 +25,7 @@ import { downloadLogsRoute } from "./logs/download-logs";
 import { listLogsRoute } from "./logs/list-logs";
 import { createMappingRoute } from "./mappings/create-mapping";
 import { deleteMappingRoute } from "./mappings/delete-mapping";
+import { estimateMappingChangeRoute } from "./mappings/estimate-mapping-change";
 import { listMappingsRoute } from "./mappings/list-mappings";
 import { updateMappingRoute } from "./mappings/update-mapping";
 import { getMeRoute } from "./me/get-me";
@@ -104,6 +105,7 @@ const ROUTES = [
   createMappingRoute,
   updateMappingRoute,
   deleteMappingRoute,
+  estimateMappingChangeRoute,
   startRunRoute,
   listRunsRoute,
   getRunRoute,

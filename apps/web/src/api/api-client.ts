@@ -21,6 +21,9 @@ import type {
   LogInBody,
   LogsReply,
   Mapping,
+  MappingFilter,
+  MappingImpactReply,
+  MappingProposal,
   MappingsReply,
   MemberView,
   MeReply,
@@ -240,6 +243,16 @@ export class TenantApi {
   deleteMapping(mappingId: string) {
     return this.transport.json<void>("DELETE", this.path(`/mappings/${encodeURIComponent(mappingId)}`));
   }
+  /** A pair's filter or priority, changed (after the person saw its estimate). */
+  updateMapping(mappingId: string, patch: { filter?: MappingFilter | null; priority?: number }) {
+    return this.transport.json<Mapping>("PATCH", this.path(`/mappings/${encodeURIComponent(mappingId)}`), {
+      body: patch,
+    });
+  }
+  /** Estimates a change of the pairs before it is saved: a preview planned with it, or why there is none. */
+  estimateMappingChange(proposal: MappingProposal) {
+    return this.transport.json<MappingImpactReply>("POST", this.path("/mappings/impact"), { body: { proposal } });
+  }
 
   /** rule 14: whether syncing started, and whether "Start syncing" is possible now (and if not, why). */
   activation() {
@@ -265,8 +278,11 @@ export class TenantApi {
   runActions(runId: string, query: { kind?: string; status?: string; q?: string; limit?: number; cursor?: string }) {
     return this.transport.json<ActionsReply>("GET", this.path(`/runs/${encodeURIComponent(runId)}/actions`), { query });
   }
-  approveRun(runId: string) {
-    return this.transport.json<SyncRun>("POST", this.path(`/runs/${encodeURIComponent(runId)}/approve`), { body: {} });
+  /** rule 11: every planned action (no ids) or the chosen ones (plan ids, `<kind>:<entra user id>`). */
+  approveRun(runId: string, actionIds?: string[]) {
+    return this.transport.json<SyncRun>("POST", this.path(`/runs/${encodeURIComponent(runId)}/approve`), {
+      body: actionIds ? { actionIds } : {},
+    });
   }
   dismissRun(runId: string) {
     return this.transport.json<SyncRun>("POST", this.path(`/runs/${encodeURIComponent(runId)}/dismiss`), { body: {} });

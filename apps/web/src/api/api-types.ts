@@ -19,6 +19,7 @@ import type {
 export type {
   AcceptedInvitation,
   ActionKind,
+  ActionStatus,
   ApiKey,
   ApiKeyScope,
   AttributeMapping,
@@ -34,6 +35,8 @@ export type {
   LogEntry,
   LogLevel,
   MappingFilter,
+  MappingImpactReply,
+  MappingProposal,
   MeReply,
   RescueConnectionTest,
   RescueGroup,

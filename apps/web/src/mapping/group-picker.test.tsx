@@ -2,6 +2,7 @@
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { GroupMapping } from "../api/api-types";
 import type { FormState } from "../forms/form-state";
+import type { ChangeEstimate } from "./change-estimate";
 import { describeFilter, type EntraGroupPage, GroupPicker } from "./group-picker";
 
 const rescueGroups = [
@@ -131,4 +132,105 @@ describe("group picker", () => {
 
 test("a pair without a filter takes everyone in the group", () => {
   expect(describeFilter(null)).toBe("everyone in the group");
+});
+
+describe("a change of the pairs shows its estimate before it is saved", () => {
+  const tier2: GroupMapping = {
+    ...pair,
+    id: "m2",
+    entraGroupName: "Tier 2",
+    rescueGroupName: "Escalations",
+    filter: null,
+  };
+  const estimate: ChangeEstimate = {
+    outcome: "estimated",
+    summary:
+      "Removing Helpdesk → Technicians › Support would disable 2 technicians and move 1 user to the pair “Tier 2 → Escalations”. Moved users' technicians stay in their Rescue group (rule 7).",
+    disables: ["Ada Lovelace (ada@contoso.example)", "Bob Byte (bob@contoso.example)"],
+    disableCount: 2,
+    moves: [{ name: "Cy Clone", to: "Tier 2 → Escalations" }],
+    moveCount: 1,
+    runId: "r1",
+  };
+
+  test("Remove pair asks in a dialog with the estimate, and removes only after confirmation", async () => {
+    let finish: (value: ChangeEstimate) => void = () => undefined;
+    const estimateChange = jest.fn(() => new Promise<ChangeEstimate>((resolve) => (finish = resolve)));
+    const props = renderPicker({ mappings: [pair, tier2], estimateChange, changePairFilter: jest.fn() });
+    fireEvent.click(screen.getByRole("radio", { name: /Helpdesk to Technicians › Support/ }));
+    fireEvent.click(screen.getByRole("button", { name: /Remove pair/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Remove Helpdesk → Technicians › Support?" });
+    expect(estimateChange).toHaveBeenCalledWith(
+      { change: "remove", mappingId: "m1" },
+      "Removing Helpdesk → Technicians › Support",
+    );
+    expect(dialog.textContent).toContain("Estimating the effect");
+    expect(document.activeElement).toBe(dialog);
+    expect((screen.getByRole("button", { name: "Remove the pair" }) as HTMLButtonElement).disabled).toBe(true);
+    expect(props.removePair).not.toHaveBeenCalled();
+
+    await act(async () => finish(estimate));
+    expect(dialog.textContent).toContain(estimate.summary);
+    expect(screen.getByText("Ada Lovelace (ada@contoso.example)")).toBeTruthy();
+    expect(screen.getByText("Cy Clone → Tier 2 → Escalations")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Remove the pair" }));
+    await screen.findByText("Pair removed.");
+    expect(props.removePair).toHaveBeenCalledWith("m1");
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  test("Escape or “Keep it as it is” closes the dialog and changes nothing", async () => {
+    const estimateChange = jest.fn(async () => estimate);
+    const props = renderPicker({ mappings: [pair, tier2], estimateChange, changePairFilter: jest.fn() });
+    fireEvent.click(screen.getByRole("radio", { name: /Helpdesk to Technicians › Support/ }));
+    screen.getByRole("button", { name: /Remove pair/ }).focus();
+    fireEvent.click(screen.getByRole("button", { name: /Remove pair/ }));
+    fireEvent.keyDown(await screen.findByRole("dialog"), { key: "Escape" });
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: /Remove pair/ }));
+    fireEvent.click(screen.getByRole("button", { name: /Remove pair/ }));
+    await screen.findByText(estimate.summary);
+    fireEvent.click(screen.getByRole("button", { name: "Keep it as it is" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(props.removePair).not.toHaveBeenCalled();
+  });
+
+  test("without an estimate (tenant busy, queue down) it says why and offers to go ahead, labelled so", async () => {
+    const estimateChange = jest.fn(
+      async (): Promise<ChangeEstimate> => ({
+        outcome: "unavailable",
+        summary: "Another run of this tenant is going, so the effect cannot be estimated now. Try again when it ends.",
+        disables: [],
+        disableCount: 0,
+        moves: [],
+        moveCount: 0,
+      }),
+    );
+    const props = renderPicker({ mappings: [pair, tier2], estimateChange, changePairFilter: jest.fn() });
+    fireEvent.click(screen.getByRole("radio", { name: /Helpdesk to Technicians › Support/ }));
+    fireEvent.click(screen.getByRole("button", { name: /Remove pair/ }));
+    await screen.findByText(/Another run of this tenant is going/);
+    fireEvent.click(screen.getByRole("button", { name: "Remove the pair without an estimate" }));
+    await screen.findByText("Pair removed.");
+    expect(props.removePair).toHaveBeenCalledWith("m1");
+  });
+
+  test("the filter of an existing pair is changed after its estimate", async () => {
+    const estimateChange = jest.fn(async () => ({ ...estimate, summary: "Changing it would disable 2 technicians." }));
+    const changePairFilter = jest.fn(async (): Promise<FormState> => ({ ok: true, message: "Filter changed." }));
+    renderPicker({ mappings: [pair, tier2], estimateChange, changePairFilter });
+    fireEvent.click(screen.getByRole("radio", { name: /Helpdesk to Technicians › Support/ }));
+    fireEvent.change(screen.getByLabelText("Attribute"), { target: { value: "department" } });
+    fireEvent.change(screen.getByLabelText("Value"), { target: { value: "Support" } });
+    fireEvent.click(screen.getByRole("button", { name: "Apply the filter below to the chosen pair" }));
+    await screen.findByRole("dialog", {
+      name: "Change the filter of Helpdesk → Technicians › Support to only where Department equals “Support”?",
+    });
+    const filter = { attribute: "department", operator: "equals", value: "Support" };
+    expect(estimateChange).toHaveBeenCalledWith({ change: "update", mappingId: "m1", filter }, expect.any(String));
+    await screen.findByText("Changing it would disable 2 technicians.");
+    fireEvent.click(screen.getByRole("button", { name: "Change the filter" }));
+    await screen.findByText("Filter changed.");
+    expect(changePairFilter).toHaveBeenCalledWith("m1", filter);
+  });
 });

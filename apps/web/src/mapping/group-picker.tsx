@@ -2,7 +2,8 @@
 // Wizard step 3: the seed's three-column picker. Entra groups (searched on the server) | Rescue technician
 // groups (a tree) | selected pairs, with arrow buttons between. Radio groups make it keyboard-usable:
 // Tab moves between columns, arrow keys move within one, Space selects.
-import { useEffect, useId, useState, useTransition } from "react";
+import { useEffect, useId, useRef, useState, useTransition } from "react";
+import type { MappingFilter, MappingProposal } from "../api/api-types";
 import {
   type EntraGroup,
   filterAttributes,
@@ -11,6 +12,8 @@ import {
   type RescueGroup,
 } from "../api/api-types";
 import type { FormState } from "../forms/form-state";
+import { ChangeConfirmDialog } from "./change-confirm-dialog";
+import type { ChangeEstimate } from "./change-estimate";
 import { buildRescueGroupTree, type RescueGroupNode, rescueGroupLabel } from "./rescue-group-tree";
 
 export interface EntraGroupPage {
@@ -27,6 +30,20 @@ export interface GroupPickerProps {
   searchEntraGroups: (search: string, pageToken?: string) => Promise<EntraGroupPage>;
   addPair: (input: Record<string, string>) => Promise<FormState>;
   removePair: (mappingId: string) => Promise<FormState>;
+  /**
+   * Estimates a change before it is saved (a preview planned with it); `change` names it in the estimate's words.
+   * Without it, pairs are removed at once (and filters of existing pairs cannot be changed here).
+   */
+  estimateChange?: (proposal: MappingProposal, change: string) => Promise<ChangeEstimate>;
+  changePairFilter?: (mappingId: string, filter: MappingFilter | null) => Promise<FormState>;
+}
+
+/** A change waiting for the person's confirmation, with its estimate once made. */
+interface PendingChange {
+  question: string;
+  confirmLabel: string;
+  estimate?: ChangeEstimate;
+  apply: () => Promise<FormState>;
 }
 
 const attributeLabels: Record<(typeof filterAttributes)[number], string> = {
@@ -63,6 +80,13 @@ export function GroupPicker(props: GroupPickerProps) {
   const [filter, setFilter] = useState({ attribute: "", operator: "equals", value: "" });
   const [answer, setAnswer] = useState<FormState>({});
   const [pending, startTransition] = useTransition();
+  const [change, setChange] = useState<PendingChange>();
+  // Where focus was when the dialog opened: it goes back there when the dialog closes.
+  const opener = useRef<HTMLElement | null>(null);
+  const closeChange = () => {
+    setChange(undefined);
+    opener.current?.focus();
+  };
   const { searchEntraGroups } = props;
 
   // Server-side search, a moment after the person stops typing.
@@ -128,9 +152,61 @@ export function GroupPicker(props: GroupPickerProps) {
     });
   }
 
+  const pairLabel = (mappingId: string) => {
+    const pair = props.mappings.find((m) => m.id === mappingId);
+    return pair ? `${pair.entraGroupName} → ${pair.rescueGroupName}` : "this pair";
+  };
+
+  /** Shows the change's estimate in the dialog, then applies it only when the person confirms. */
+  function review(proposal: MappingProposal, words: string, pending: Omit<PendingChange, "estimate">) {
+    const estimateChange = props.estimateChange;
+    if (!estimateChange) return;
+    setAnswer({});
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setChange(pending);
+    estimateChange(proposal, words).then(
+      (estimate) => setChange((now) => (now?.apply === pending.apply ? { ...now, estimate } : now)),
+      (error: unknown) =>
+        setChange((now) =>
+          now?.apply === pending.apply
+            ? {
+                ...now,
+                estimate: {
+                  outcome: "unavailable",
+                  summary: `No estimate: ${error instanceof Error ? error.message : "it failed"}.`,
+                  disables: [],
+                  disableCount: 0,
+                  moves: [],
+                  moveCount: 0,
+                },
+              }
+            : now,
+        ),
+    );
+  }
+
+  function confirmChange() {
+    if (!change) return;
+    startTransition(async () => {
+      const result = await change.apply();
+      setAnswer(result);
+      closeChange();
+      if (result.ok) setPairId(undefined);
+    });
+  }
+
   function remove() {
     if (!pairId) {
       setAnswer({ ok: false, message: "Choose a pair in the third column to remove." });
+      return;
+    }
+    if (props.estimateChange) {
+      const label = pairLabel(pairId);
+      review({ change: "remove", mappingId: pairId }, `Removing ${label}`, {
+        question: `Remove ${label}?`,
+        confirmLabel: "Remove the pair",
+        apply: () => props.removePair(pairId),
+      });
       return;
     }
     startTransition(async () => {
@@ -138,6 +214,36 @@ export function GroupPicker(props: GroupPickerProps) {
       setAnswer(result);
       if (result.ok) setPairId(undefined);
     });
+  }
+
+  function changeFilter() {
+    const changePairFilter = props.changePairFilter;
+    if (!pairId || !changePairFilter) {
+      setAnswer({ ok: false, message: "Choose a pair in the third column whose filter to change." });
+      return;
+    }
+    const value = filter.value.trim();
+    if (filter.attribute && !value) {
+      setAnswer({
+        ok: false,
+        message: "Type the value the filter compares with, or choose “No filter”.",
+        fieldErrors: { filterValue: "Type a value." },
+      });
+      return;
+    }
+    const next = filter.attribute
+      ? ({ attribute: filter.attribute, operator: filter.operator, value } as MappingFilter)
+      : null;
+    const label = pairLabel(pairId);
+    review(
+      { change: "update", mappingId: pairId, filter: next },
+      `Changing the filter of ${label} to ${describeFilter(next)}`,
+      {
+        question: `Change the filter of ${label} to ${describeFilter(next)}?`,
+        confirmLabel: "Change the filter",
+        apply: () => changePairFilter(pairId, next),
+      },
+    );
   }
 
   const errors = answer.fieldErrors ?? {};
@@ -226,6 +332,17 @@ export function GroupPicker(props: GroupPickerProps) {
         >
           <span aria-hidden="true">←</span> Remove pair
         </button>
+        {props.changePairFilter && props.estimateChange ? (
+          <button
+            type="button"
+            className="secondary"
+            onClick={changeFilter}
+            disabled={pending}
+            aria-describedby={`${ids}-answer`}
+          >
+            Apply the filter below to the chosen pair
+          </button>
+        ) : null}
       </div>
 
       <fieldset>
@@ -308,6 +425,18 @@ export function GroupPicker(props: GroupPickerProps) {
         </div>
       </fieldset>
 
+      {change ? (
+        <div className="filter-box">
+          <ChangeConfirmDialog
+            question={change.question}
+            estimate={change.estimate}
+            confirmLabel={change.confirmLabel}
+            busy={pending}
+            onConfirm={confirmChange}
+            onCancel={closeChange}
+          />
+        </div>
+      ) : null}
       <div id={`${ids}-answer`} className="filter-box" aria-live="polite">
         {answer.message ? (
           <div className={`notice ${answer.ok ? "ok" : "bad"}`} role={answer.ok ? "status" : "alert"}>

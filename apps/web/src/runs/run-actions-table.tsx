@@ -1,7 +1,7 @@
 // Every user a run touched, what happens to them, and why. Filtering is a plain GET form, so it
 // works before any script loads and the filtered view can be linked.
 import type { SyncAction, SyncRun } from "../api/api-types";
-import { actionKindLabel, actionKinds } from "./run-words";
+import { actionKindLabel, actionKinds, actionStatusLabel } from "./run-words";
 
 export interface ActionFilters {
   q?: string;
@@ -27,7 +27,7 @@ export function RunActionsTable({
   mappingNames = {},
   hasWarnings = false,
 }: {
-  run: Pick<SyncRun, "dryRun"> & Partial<Pick<SyncRun, "status">>;
+  run: Pick<SyncRun, "dryRun" | "status">;
   actions: SyncAction[];
   filters: ActionFilters;
   hidden?: Record<string, string>;
@@ -66,7 +66,7 @@ export function RunActionsTable({
               <option value="">All outcomes</option>
               <option value="succeeded">Succeeded</option>
               <option value="failed">Failed</option>
-              <option value="skipped">Skipped</option>
+              <option value="skipped">Not applied</option>
             </select>
           </div>
         )}
@@ -106,13 +106,17 @@ export function RunActionsTable({
                     <span className="hint">{action.email}</span>
                   </td>
                   <td>
-                    <span className={`badge ${action.kind}`}>{actionKindLabel(action.kind, run.dryRun)}</span>
+                    <span className={`badge ${action.kind}`}>
+                      {actionKindLabel(action.kind, run.dryRun, action.status)}
+                    </span>
                     {describeChanges(action.changes)}
                   </td>
                   <td>{rescueGroupOf(action)}</td>
                   {run.dryRun ? null : (
                     <td>
-                      <span className={`badge ${action.status}`}>{action.status}</span>
+                      <span className={`badge ${action.status}`} data-action-status={action.status}>
+                        {actionStatusLabel(action.status, run.status)}
+                      </span>
                       {action.error ? <p className="error-text">{action.error}</p> : null}
                     </td>
                   )}

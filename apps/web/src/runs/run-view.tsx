@@ -1,4 +1,5 @@
-// One run: live progress while it works, then its counts and its action table.
+// One run: live progress while it works, then its counts and its action table (or, for a blocked run, its review).
+import type { ReactNode } from "react";
 import type { GroupMapping, SyncAction, SyncRun } from "../api/api-types";
 import { type ActionFilters, RunActionsTable } from "./run-actions-table";
 import { type RunControlActions, RunControls } from "./run-controls";
@@ -19,6 +20,7 @@ export function RunView({
   mappingNames,
   cancel,
   runAgain,
+  review,
 }: RunControlActions & {
   tenantId: string;
   run: SyncRun;
@@ -27,6 +29,8 @@ export function RunView({
   hidden?: Record<string, string>;
   more?: boolean;
   mappingNames?: Record<string, string>;
+  /** Shown instead of the action table: a blocked run's review (approve a choice, or dismiss). */
+  review?: ReactNode;
 }) {
   if (runIsLive(run.status)) {
     return <RunProgress key={run.status} tenantId={tenantId} initial={run} cancel={cancel} />;
@@ -46,15 +50,17 @@ export function RunView({
       <RunWarnings run={shown} />
       <RunPairs run={shown} />
       <RunSkippedMembers run={run} />
-      <RunActionsTable
-        run={shown}
-        hasWarnings={hasPlanWarnings(run)}
-        actions={actions}
-        filters={filters}
-        hidden={hidden}
-        more={more}
-        mappingNames={mappingNames}
-      />
+      {review ?? (
+        <RunActionsTable
+          run={shown}
+          hasWarnings={hasPlanWarnings(run)}
+          actions={actions}
+          filters={filters}
+          hidden={hidden}
+          more={more}
+          mappingNames={mappingNames}
+        />
+      )}
     </>
   );
 }

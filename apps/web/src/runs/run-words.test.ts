@@ -1,4 +1,5 @@
-import { runCount, runPhaseLabel } from "./run-words";
+import { RUN_STATUSES } from "@techsync/api-contract";
+import { actionKindLabel, actionStatusLabel, runCount, runIsLive, runPhaseLabel } from "./run-words";
 import { runCounts } from "./test-run-counts";
 
 describe("run counts as the worker records them", () => {
@@ -41,4 +42,25 @@ test("the worker's phases are said in words", () => {
   expect(runPhaseLabel("read-directory")).toBe("Reading the Entra ID groups");
   expect(runPhaseLabel("verify")).toBe("Verify");
   expect(runPhaseLabel(null)).toBe("");
+});
+
+describe("an action's status in words", () => {
+  test("rule 11: a blocked run's actions await approval; a finished run's planned or skipped ones read not applied", () => {
+    expect(actionStatusLabel("planned", "blocked")).toBe("Awaiting approval");
+    expect(actionStatusLabel("planned", "cancelled")).toBe("Not applied");
+    expect(actionStatusLabel("skipped", "succeeded")).toBe("Not applied");
+    expect(actionStatusLabel("succeeded", "succeeded")).toBe("Applied");
+    expect(actionStatusLabel("failed", "partial")).toBe("Failed");
+    expect(actionKindLabel("disable", false, "skipped")).toBe("Disable");
+    expect(actionKindLabel("disable", false, "succeeded")).toBe("Disabled");
+    expect(actionKindLabel("disable", true, "planned")).toBe("Will be disabled");
+  });
+
+  test("no action of a finished run reads planned", () => {
+    for (const status of RUN_STATUSES.filter((s) => !runIsLive(s))) {
+      for (const action of ["planned", "succeeded", "failed", "skipped"] as const) {
+        expect(actionStatusLabel(action, status).toLowerCase()).not.toContain("planned");
+      }
+    }
+  });
 });

@@ -1,6 +1,7 @@
 // How runs and actions are named on screen.
 import {
   type ActionKind,
+  type ActionStatus,
   CANCELLABLE_RUN_STATUSES,
   RETRYABLE_RUN_STATUSES,
   type RunCounts,
@@ -25,8 +26,42 @@ const applied: Record<ActionKind, string> = {
 /** Every action kind, in the order the portal shows them (the labels' order; the type makes the list complete). */
 export const actionKinds = Object.keys(applied) as ActionKind[];
 
-export function actionKindLabel(kind: ActionKind, dryRun: boolean): string {
-  return (dryRun ? planned : applied)[kind] ?? kind;
+/** An action that was not carried out (not approved, dismissed, the run stopped before it): what it would have done. */
+const notDone: Record<ActionKind, string> = {
+  create: "Create",
+  adopt: "Link (already in Rescue)",
+  update: "Update",
+  enable: "Enable",
+  disable: "Disable",
+};
+
+/**
+ * What an action does, in the tense of where it stands: "Will be disabled" in a preview or a run awaiting approval,
+ * "Disabled" once applied, "Disable" when it was not (or not yet) carried out. Without a status: a run's kind filter.
+ */
+export function actionKindLabel(kind: ActionKind, dryRun: boolean, status?: ActionStatus): string {
+  if (dryRun) return planned[kind] ?? kind;
+  if (status === undefined || status === "succeeded") return applied[kind] ?? kind;
+  return notDone[kind] ?? kind;
+}
+
+/**
+ * An action's outcome as a person reads it: never "planned" for a run that will not apply it any more. A blocked
+ * run's actions await approval; a live run's are still to come; a finished run's planned or skipped ones were not
+ * applied (not approved, dismissed, or the run stopped before them).
+ */
+export function actionStatusLabel(status: ActionStatus, runStatus: RunStatus): string {
+  switch (status) {
+    case "succeeded":
+      return "Applied";
+    case "failed":
+      return "Failed";
+    case "skipped":
+      return "Not applied";
+    default:
+      if (runStatus === "blocked") return "Awaiting approval";
+      return runIsLive(runStatus) ? "Not applied yet" : "Not applied";
+  }
 }
 
 const statusWords: Record<RunStatus, string> = {

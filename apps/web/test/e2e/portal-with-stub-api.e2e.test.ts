@@ -162,19 +162,55 @@ test("a blocked run lists what it would disable; Dismiss cancels one, Approve ap
   expect(await page.locator('tbody tr[data-kind="disable"]').count()).toBe(6);
   expect(await page.locator('[data-count="disable"]').textContent()).toBe("6");
   await page.getByText("Will be disabled").first().waitFor();
+  expect(await page.locator('[data-action-status="planned"]').first().textContent()).toBe("Awaiting approval");
   await shot("11-blocked-run");
   await page.getByRole("button", { name: "Dismiss" }).click();
   await page.locator(`[data-run-status="cancelled"]`).waitFor();
   expect(api.tenants.get(tenantId)?.runs.find((r) => r.id === dismissed)?.status).toBe("cancelled");
+  // Its actions read "not applied", never "planned".
+  const dismissedRows = await page.locator("tbody tr").allInnerTexts();
+  expect(dismissedRows).toHaveLength(6);
+  for (const row of dismissedRows) expect(row).toMatch(/Disable\s+Not applied\s+Dismissed by Ada\./);
+  expect(await page.locator("main").textContent()).not.toMatch(/planned/i);
 
+  // Partial approval: all checked at first; "Select none", then two chosen from the keyboard; approve those.
   const approved = api.addBlockedRun(tenantId, 6);
   await page.goto(`${portal.url}/t/${tenantId}/runs/${approved}`);
-  page.once("dialog", (dialog) => void dialog.accept());
-  await page.getByRole("button", { name: "Approve and apply" }).click();
+  const boxes = page.getByRole("checkbox", { name: /^Apply: Will be disabled, Former Person/ });
+  expect(await boxes.count()).toBe(6);
+  for (const box of await boxes.all()) expect(await box.isChecked()).toBe(true);
+  await page.getByRole("button", { name: "Approve 6 selected" }).waitFor();
+  await page.getByRole("button", { name: "Select none" }).click();
+  expect(await page.getByRole("button", { name: "Approve 0 selected" }).isDisabled()).toBe(true);
+  await page.getByRole("checkbox", { name: "Apply: Will be disabled, Former Person 2" }).focus();
+  await page.keyboard.press("Space");
+  await page.getByRole("checkbox", { name: "Apply: Will be disabled, Former Person 5" }).check();
+  await page.getByText("2 of 6 selected.").waitFor();
+  await shot("11b-blocked-run-partial");
+  page.once("dialog", (dialog) => {
+    expect(dialog.message()).toBe("Apply the 2 selected action(s)? The other 4 will not be applied.");
+    void dialog.accept();
+  });
+  await page.getByRole("button", { name: "Approve 2 selected" }).click();
   await page.locator('[data-run-status="succeeded"]').waitFor();
-  expect(await page.locator('[data-count="disable"]').textContent()).toBe("6");
-  expect(api.tenants.get(tenantId)?.runs.find((r) => r.id === approved)?.approvedBy).toBeTruthy();
-}, 60_000);
+  expect(await page.locator('[data-count="disable"]').textContent()).toBe("2");
+  const run = api.tenants.get(tenantId)?.runs.find((r) => r.id === approved);
+  expect(run?.approvedBy).toBeTruthy();
+  expect(run?.actions.map((a) => `${a.displayName}: ${a.status}`)).toEqual([
+    "Former Person 1: skipped",
+    "Former Person 2: succeeded",
+    "Former Person 3: skipped",
+    "Former Person 4: skipped",
+    "Former Person 5: succeeded",
+    "Former Person 6: skipped",
+  ]);
+  const rows = await page.locator("tbody tr").allInnerTexts();
+  expect(rows.filter((row) => /Disabled\s+Applied/.test(row))).toHaveLength(2);
+  expect(rows.filter((row) => /Disable\s+Not applied\s+Not approved by Ada\./.test(row))).toHaveLength(4);
+  // biome-ignore lint/performance/useDomNodeTextContent: the page laid out as a person reads it, for the report
+  const shown = await page.locator("main").innerText();
+  console.log(`blocked run after a partial approval, as the page reads:\n${shown}`);
+}, 90_000);
 
 test("sign out, a wrong password in plain words, the API's rate limit message, then back in", async () => {
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -270,4 +306,30 @@ test("demo data on an organisation with its own connections asks first, naming w
   expect(tenant.rescue?.email).toBe("mah@contoso-demo.example");
   expect(tenant.entra?.directoryId).toBe("7d3b3f4e-5c2a-4e1b-9a6f-2c8d1e0f4a10");
   expect(tenant.mappings).toEqual([]);
+}, 60_000);
+
+test("removing a pair shows what it would disable in a dialog first, and removes it only when confirmed", async () => {
+  const tenantId = [...api.tenants.keys()][0]!;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${portal.url}/t/${tenantId}/onboarding/mappings`);
+  const pairs = () => api.tenants.get(tenantId)?.mappings.length;
+  expect(pairs()).toBe(2);
+  await page.getByRole("radio", { name: /^Field Technicians North to / }).check();
+  await page.getByRole("button", { name: /Remove pair/ }).click();
+  const dialog = page.getByRole("dialog", { name: /^Remove Field Technicians North → / });
+  await dialog.getByText(/would disable 2 technicians\./).waitFor();
+  expect(await dialog.locator("[data-estimate-disables] li").allTextContents()).toEqual([
+    "Field Person 1 (field-north.1@contoso-demo.example)",
+    "Field Person 2 (field-north.2@contoso-demo.example)",
+  ]);
+  await shot("12-remove-pair-estimate");
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  expect(pairs()).toBe(2);
+
+  await page.getByRole("button", { name: /Remove pair/ }).click();
+  await dialog.getByText(/would disable 2 technicians\./).waitFor();
+  await dialog.getByRole("button", { name: "Remove the pair" }).click();
+  await page.getByText("Pair removed.").waitFor();
+  expect(pairs()).toBe(1);
 }, 60_000);

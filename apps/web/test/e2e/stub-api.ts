@@ -30,7 +30,7 @@ interface StubRun {
   report: Record<string, unknown> | null;
   phase: string | null;
   progress: { done: number; total: number } | null;
-  error: null;
+  error: string | null;
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -562,6 +562,69 @@ export async function startStubApi(
     }
     if (resource === "pickers" && id === "rescue-groups") return { status: 200, body: { groups: stubRescueGroups } };
     if (resource === "mappings") {
+      if (id === "impact" && method === "POST") {
+        // As the API: an estimate is a dry run planned with the proposal (a removal here), never saved.
+        const proposal = (body.proposal ?? {}) as { change?: string; mappingId?: string };
+        const target = tenant.mappings.find((m) => m.id === proposal.mappingId);
+        if (!target) return error(404, "not_found", "The pair was not found.");
+        if (tenant.technicians.length === 0) {
+          const message = "No technician is linked yet, so this change disables and moves nobody.";
+          return { status: 200, body: { estimate: "not_needed", message, run: null } };
+        }
+        const others = tenant.mappings.filter((m) => m !== target);
+        const firstOther = (userId: string) =>
+          proposal.change === "remove"
+            ? others.find((m) => membersOf(String(m.entraGroupId)).some((u) => u.entraUserId === userId))
+            : target;
+        const removedMembers = membersOf(String(target.entraGroupId));
+        const linked = tenant.technicians.filter((t) => removedMembers.some((u) => u.entraUserId === t.entraUserId));
+        const gone = linked.filter((t) => !firstOther(t.entraUserId));
+        const moved = linked.filter((t) => firstOther(t.entraUserId));
+        const run: StubRun = {
+          id: randomUUID(),
+          trigger: "portal",
+          dryRun: true,
+          status: "succeeded",
+          requestedBy: user.id,
+          approvedBy: null,
+          cancelRequestedAt: null,
+          counts: countsWith({ disable: { planned: gone.length, succeeded: 0, failed: 0, skipped: 0 } }),
+          report: {
+            scopeChanges: moved.map((t) => ({
+              entraUserId: t.entraUserId,
+              displayName: t.name,
+              fromMappingId: target.id,
+              toMappingId: firstOther(t.entraUserId)?.id ?? null,
+              linked: true,
+            })),
+          } as never,
+          phase: "done",
+          progress: { done: 1, total: 1 },
+          error: null,
+          queuedAt: now(),
+          startedAt: now(),
+          finishedAt: now(),
+          actions: gone.map((t, i) => ({
+            seq: i + 1,
+            kind: "disable",
+            status: "planned",
+            entraUserId: t.entraUserId,
+            rescueNodeId: t.nodeId,
+            rescueGroupId: t.groupId,
+            displayName: t.name,
+            email: t.email,
+            reason: "no longer in any mapped group (rule 6)",
+            changes: null,
+            errorCode: null,
+            error: null,
+          })),
+        };
+        // Last, as the API leaves estimates out of the dashboard's runs.
+        tenant.runs.push(run);
+        const { actions: _a, ...shownRun } = run;
+        const message = "Estimating: a preview with this change is running. Its plan is the estimate.";
+        return { status: 202, body: { estimate: "run", message, run: shownRun } };
+      }
       if (method === "POST") {
         if (tenant.mappings.some((m) => m.entraGroupId === body.entraGroupId && m.rescueGroupId === body.rescueGroupId))
           return error(409, "conflict", "These two groups are already paired.");
@@ -639,18 +702,40 @@ export async function startStubApi(
       }
       if ((sub === "approve" || sub === "dismiss") && method === "POST") {
         if (run.status !== "blocked") return error(409, "conflict", "Only a blocked run can be approved or dismissed.");
+        // As the API: the planned actions not approved (or all, on dismiss) become skipped with who decided.
+        const notApplied = (action: (typeof actions)[number], error: string) => {
+          action.status = "skipped";
+          action.error = error;
+        };
         if (sub === "dismiss") {
           run.status = "cancelled";
-          return { status: 200, body: shown };
+          run.error = "Dismissed by a person: nothing of it was applied.";
+          for (const action of actions) if (action.status === "planned") notApplied(action, "Dismissed by Ada.");
+          return { status: 200, body: { ...shown, status: run.status, error: run.error } };
+        }
+        const planIds = actions.filter((a) => a.status === "planned").map((a) => `${a.kind}:${a.entraUserId}`);
+        const chosen = Array.isArray(body.actionIds) ? (body.actionIds as string[]) : undefined;
+        if (chosen && chosen.length === 0) {
+          return error(400, "bad_request", "Choose at least one action to approve, or dismiss the run.");
+        }
+        if (chosen?.some((actionId) => !planIds.includes(actionId))) {
+          return error(400, "bad_request", "Only actions this run is waiting to apply can be approved.");
+        }
+        for (const action of actions) {
+          if (chosen && !chosen.includes(`${action.kind}:${action.entraUserId}`))
+            notApplied(action, "Not approved by Ada.");
         }
         run.approvedBy = user.id as never;
         run.status = "queued";
         run.finishedAt = null;
         setTimeout(() => {
+          const applied = actions.filter((a) => a.status === "planned");
           run.status = "succeeded";
           run.finishedAt = now();
-          run.counts = countsWith({ disable: { planned: 0, succeeded: actions.length, failed: 0, skipped: 0 } });
-          for (const action of actions) action.status = "succeeded";
+          run.counts = countsWith({
+            disable: { planned: 0, succeeded: applied.length, failed: 0, skipped: actions.length - applied.length },
+          });
+          for (const action of applied) action.status = "succeeded";
         }, stepMs);
         return { status: 202, body: shown };
       }

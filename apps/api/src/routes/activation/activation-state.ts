@@ -1,7 +1,7 @@
 // rule 14: whether a person may start syncing now, and why not, in words. "Start syncing" is possible once the
 // tenant's latest preview succeeded and was of the configuration as it is now (same configuration fingerprint).
 import type { Activation } from "@techsync/api-contract";
-import type { Prisma } from "@techsync/db";
+import { Prisma } from "@techsync/db";
 import { loadConfigFingerprint } from "@techsync/runs";
 import { notFound } from "../../errors";
 import { isoOrNull } from "../common.types";
@@ -24,7 +24,8 @@ export async function activationState(tx: Prisma.TransactionClient, tenantId: st
       select: { activatedAt: true, activatedBy: true, defaultPasswordEnc: true },
     }),
     tx.syncRun.findFirst({
-      where: { tenantId, dryRun: true },
+      // An estimate of a proposed change (a run with a proposal) is not a preview of the configuration.
+      where: { tenantId, dryRun: true, proposal: { equals: Prisma.DbNull } },
       orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
       select: { id: true, status: true, finishedAt: true, error: true, configFingerprint: true },
     }),

@@ -1,6 +1,7 @@
-import { notifyRunEvent } from "@techsync/runs";
+import { DISMISSED, notifyRunEvent } from "@techsync/runs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../../api-deps";
+import { actorName } from "../../audit/actor-name";
 import { recordAuditEvent } from "../../audit/record-audit-event";
 import { tenantAccessOf } from "../../auth/authenticate";
 import type { TenantAccess } from "../../auth/principal";
@@ -9,7 +10,11 @@ import { AUTHENTICATED_ERRORS, ZErrorReply } from "../common.types";
 import { type RunView, runView, ZRun } from "./run-view";
 import { ZRunParams } from "./runs.types";
 
-/** rule 11: a person declines a blocked run; nothing of it is applied. */
+/**
+ * rule 11: a person declines a blocked run; nothing of it is applied, and its actions say so ("not applied"). The
+ * tenant's warning that a run was blocked stays: the cause (many users out of scope) is still there, and the worker
+ * lifts the warning when a later real run is not blocked.
+ */
 export async function dismissRun(deps: Pick<ApiDeps, "prisma">, access: TenantAccess, runId: string): Promise<RunView> {
   return deps.prisma.$transaction(async (tx) => {
     const current = await tx.syncRun.findFirst({ where: { id: runId, tenantId: access.tenantId } });
@@ -17,13 +22,27 @@ export async function dismissRun(deps: Pick<ApiDeps, "prisma">, access: TenantAc
     if (current.status !== "blocked") {
       throw new AppError("conflict", `runId: only a blocked run can be dismissed; this one is ${current.status}.`);
     }
+    const who = await actorName(tx, access);
     const { count } = await tx.syncRun.updateMany({
       where: { id: runId, status: "blocked" },
-      data: { status: "cancelled", finishedAt: current.finishedAt ?? new Date() },
+      data: {
+        status: "cancelled",
+        finishedAt: current.finishedAt ?? new Date(),
+        error: `Dismissed by ${who}: nothing of it was applied.`,
+      },
     });
     if (count === 0) throw new AppError("conflict", "runId: the run changed meanwhile; reload it.");
+    const skipped = await tx.syncAction.updateMany({
+      where: { runId, tenantId: access.tenantId, status: "planned" },
+      data: { status: "skipped", errorCode: DISMISSED, error: `Dismissed by ${who}.` },
+    });
+    if (skipped.count > 0) await notifyRunEvent(tx, { runId, tenantId: access.tenantId, change: "actions" });
     await notifyRunEvent(tx, { runId, tenantId: access.tenantId, change: "status" });
-    await recordAuditEvent(tx, access, { action: "run.dismissed", target: `run:${runId}` });
+    await recordAuditEvent(tx, access, {
+      action: "run.dismissed",
+      target: `run:${runId}`,
+      details: { notAppliedActions: skipped.count },
+    });
     return runView(await tx.syncRun.findUniqueOrThrow({ where: { id: runId } }));
   });
 }

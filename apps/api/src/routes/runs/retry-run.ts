@@ -23,9 +23,16 @@ export async function retryRun(
 ): Promise<RetryRunReply> {
   const previous = await deps.prisma.syncRun.findFirst({
     where: { id: runId, tenantId: access.tenantId },
-    select: { status: true, dryRun: true },
+    select: { status: true, dryRun: true, proposal: true },
   });
   if (!previous) throw notFound("The run");
+  // Run again would start a plain preview, not the estimate it was: the change is estimated again where it is made.
+  if (previous.proposal !== null) {
+    throw new AppError(
+      "conflict",
+      "An estimate of a change is not run again: estimate the change again where you make it.",
+    );
+  }
   // These statuses are final: nothing changes the run between this check and the new run.
   if (!RETRYABLE.has(previous.status)) {
     throw new AppError(

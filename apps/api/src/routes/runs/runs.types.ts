@@ -4,6 +4,7 @@ import type { LogEntry, LogLevel } from "@techsync/api-contract";
 export {
   ZAction,
   ZActionsReply,
+  ZApproveRunBody,
   ZListActionsQuery,
   ZListRunsQuery,
   ZLogEntry,

@@ -31,6 +31,7 @@ export function tenantSettingsView(tenant: Prisma.TenantModel, nextRunAt?: Date 
     ssoIdSource: tenant.ssoIdSource,
     hasDefaultPassword: tenant.defaultPasswordEnc !== null,
     attentionReason: tenant.attentionReason,
+    attentionRunId: tenant.attentionRunId,
     quarantinedUntil: isoOrNull(tenant.quarantinedUntil),
     // rule 14: nothing is scheduled before a person started syncing, whatever Redis still holds.
     ...(nextRunAt === undefined ? {} : { nextRunAt: tenant.activatedAt ? isoOrNull(nextRunAt) : null }),

@@ -48,11 +48,17 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
         </div>
       ) : null}
       {settings.attentionReason ? (
-        <div className="notice warn" role="alert">
+        <div className="notice warn" role="alert" data-attention>
           Needs attention: {settings.attentionReason}
+          {settings.attentionRunId ? (
+            <>
+              {" "}
+              <Link href={`/t/${tenantId}/runs/${settings.attentionRunId}`}>Review the blocked run</Link>.
+            </>
+          ) : null}
         </div>
       ) : null}
-      {last?.status === "blocked" ? (
+      {last?.status === "blocked" && !settings.attentionRunId ? (
         <div className="notice warn" role="alert">
           The last run was stopped by the safety threshold.{" "}
           <Link href={`/t/${tenantId}/runs/${last.id}`}>Review what it would disable</Link>.

@@ -3,10 +3,18 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { ApiError, type MoveOffer } from "../../../../src/api/api-error";
-import type { EntraConnectionTest, EntraGroup, RescueConnectionTest } from "../../../../src/api/api-types";
+import type {
+  EntraConnectionTest,
+  EntraGroup,
+  MappingFilter,
+  MappingProposal,
+  RescueConnectionTest,
+} from "../../../../src/api/api-types";
 import { entraConnectionForm, rescueConnectionForm } from "../../../../src/forms/connection-forms";
 import { type FormState, fieldErrorsOfZod, formStateOfError, formValues } from "../../../../src/forms/form-state";
 import { ZMappingForm } from "../../../../src/forms/mapping-form";
+import { type ChangeEstimate, describeEstimate, estimateWithout } from "../../../../src/mapping/change-estimate";
+import { mappingNamesOf } from "../../../../src/runs/run-view";
 import {
   type DemoDataReplacement,
   demoDataReplacement,
@@ -174,6 +182,64 @@ export async function removeMapping(tenantId: string, mappingId: string): Promis
   }
   revalidatePath(`/t/${tenantId}/onboarding/mappings`);
   return { ok: true, message: "Pair removed." };
+}
+
+/** How long the portal waits for an estimate run before saying it could not finish. */
+const ESTIMATE_WAIT_MS = 30_000;
+const ESTIMATE_POLL_MS = 500;
+
+/**
+ * "What would this do?" before a pair is removed or its filter changed: a preview planned with the change (never
+ * saved), waited for here, then in words. `change` names it ("Removing Helpdesk → Support Tier 1").
+ */
+export async function estimatePairChange(
+  tenantId: string,
+  proposal: MappingProposal,
+  change: string,
+): Promise<ChangeEstimate> {
+  const api = await requireTenantApi(tenantId);
+  try {
+    const answer = await api.estimateMappingChange(proposal);
+    if (answer.estimate !== "run" || !answer.run) {
+      return estimateWithout(answer.estimate === "not_needed" ? "not_needed" : "unavailable", answer.message);
+    }
+    const deadline = Date.now() + ESTIMATE_WAIT_MS;
+    let run = answer.run;
+    while (run.status === "queued" || run.status === "running") {
+      if (Date.now() > deadline) {
+        return estimateWithout("unavailable", "The estimate did not finish in time (the workers may be busy or down).");
+      }
+      await new Promise((resolve) => setTimeout(resolve, ESTIMATE_POLL_MS));
+      run = await api.run(run.id);
+    }
+    if (run.status !== "succeeded") {
+      return estimateWithout("unavailable", `The estimate could not finish: ${run.error ?? run.status}.`);
+    }
+    const [{ actions }, { mappings }] = await Promise.all([
+      api.runActions(run.id, { kind: "disable", limit: 200 }),
+      api.mappings(),
+    ]);
+    return describeEstimate(change, run, actions, mappingNamesOf(mappings));
+  } catch (error) {
+    if (error instanceof ApiError) return estimateWithout("unavailable", `No estimate: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A pair's filter, changed after the person saw what it would do. */
+export async function changePairFilter(
+  tenantId: string,
+  mappingId: string,
+  filter: MappingFilter | null,
+): Promise<FormState> {
+  const api = await requireTenantApi(tenantId);
+  try {
+    await api.updateMapping(mappingId, { filter });
+  } catch (error) {
+    return formStateOfError(error);
+  }
+  revalidatePath(`/t/${tenantId}/onboarding/mappings`);
+  return { ok: true, message: "Filter changed." };
 }
 
 export async function startPreview(tenantId: string): Promise<FormState> {

@@ -5,15 +5,28 @@ import { type FormState, formStateOfError } from "../../../../src/forms/form-sta
 import { runRefusalState } from "../../../../src/runs/run-refusal";
 import { requireTenantApi } from "../../../../src/server/portal-session";
 
-/** A blocked run (rule 11) goes ahead after a person approves it. */
-export async function approveRun(tenantId: string, runId: string): Promise<FormState> {
+/**
+ * A blocked run (rule 11) goes ahead after a person approves it: all of it (null), or the chosen actions, the others
+ * not applied.
+ */
+export async function approveRun(
+  tenantId: string,
+  runId: string,
+  actionIds: string[] | null = null,
+): Promise<FormState> {
   try {
-    await (await requireTenantApi(tenantId)).approveRun(runId);
+    await (await requireTenantApi(tenantId)).approveRun(runId, actionIds ?? undefined);
   } catch (error) {
     return formStateOfError(error);
   }
   revalidatePath(`/t/${tenantId}/runs/${runId}`);
-  return { ok: true, message: "Approved: the run starts again and applies its plan." };
+  revalidatePath(`/t/${tenantId}`);
+  return {
+    ok: true,
+    message: actionIds
+      ? `Approved ${actionIds.length} action(s): the run starts again and applies them; the others are not applied.`
+      : "Approved: the run starts again and applies its plan.",
+  };
 }
 
 export async function dismissRun(tenantId: string, runId: string): Promise<FormState> {
@@ -23,7 +36,8 @@ export async function dismissRun(tenantId: string, runId: string): Promise<FormS
     return formStateOfError(error);
   }
   revalidatePath(`/t/${tenantId}/runs/${runId}`);
-  return { ok: true, message: "Dismissed: nothing was applied." };
+  revalidatePath(`/t/${tenantId}`);
+  return { ok: true, message: "Dismissed: nothing was applied. The warning stays until a run is no longer blocked." };
 }
 
 /**

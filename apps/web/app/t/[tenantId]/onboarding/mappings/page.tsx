@@ -3,7 +3,7 @@ import { ApiError } from "../../../../../src/api/api-error";
 import { stepHeading, WizardSteps } from "../../../../../src/components/wizard-steps";
 import { GroupPicker } from "../../../../../src/mapping/group-picker";
 import { requireTenantApi } from "../../../../../src/server/portal-session";
-import { addMapping, removeMapping, searchEntraGroups } from "../actions";
+import { addMapping, changePairFilter, estimatePairChange, removeMapping, searchEntraGroups } from "../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -41,6 +41,8 @@ export default async function MappingsStep({ params }: { params: Promise<{ tenan
         searchEntraGroups={searchEntraGroups.bind(null, tenantId)}
         addPair={addMapping.bind(null, tenantId)}
         removePair={removeMapping.bind(null, tenantId)}
+        estimateChange={estimatePairChange.bind(null, tenantId)}
+        changePairFilter={changePairFilter.bind(null, tenantId)}
       />
       <div className="actions">
         <Link className="button secondary" href={`/t/${tenantId}/onboarding/entra`}>

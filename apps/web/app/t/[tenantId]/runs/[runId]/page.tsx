@@ -1,11 +1,15 @@
 import Link from "next/link";
-import { ActionButton } from "../../../../../src/components/action-button";
+import type { SyncAction } from "../../../../../src/api/api-types";
+import { BlockedRunReview } from "../../../../../src/runs/blocked-run-review";
 import { mappingNamesOf, RunView } from "../../../../../src/runs/run-view";
-import { formatWhen, runIsLive } from "../../../../../src/runs/run-words";
+import { actionKinds, formatWhen, runIsLive } from "../../../../../src/runs/run-words";
 import { foundOrNotFound, requireTenantApi } from "../../../../../src/server/portal-session";
 import { approveRun, cancelRun, dismissRun, runAgain } from "../actions";
 
 export const dynamic = "force-dynamic";
+
+/** A blocked run's actions listed for review with a checkbox each, at most this many (pages of 200). */
+const REVIEW_LIMIT = 1000;
 
 export default async function RunDetail({
   params,
@@ -19,12 +23,25 @@ export default async function RunDetail({
   const api = await requireTenantApi(tenantId);
   const run = await foundOrNotFound(api.run(runId));
   const blocked = run.status === "blocked";
-  // A blocked run shows first what it would disable.
-  const filters = { q, status, kind: kind ?? (blocked ? "disable" : undefined) };
-  const [actions, { mappings }] = await Promise.all([
-    runIsLive(run.status) ? { actions: [] } : api.runActions(runId, { ...filters, limit: 200 }),
+  const filters = { q, status, kind };
+  // A blocked run lists every action awaiting approval (up to REVIEW_LIMIT), so a choice covers what it shows.
+  const awaiting = async () => {
+    const listed: SyncAction[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.runActions(runId, { status: "planned", limit: 200, ...(cursor ? { cursor } : {}) });
+      listed.push(...page.actions);
+      cursor = page.nextCursor;
+    } while (cursor && listed.length < REVIEW_LIMIT);
+    return { actions: listed, more: Boolean(cursor) };
+  };
+  const [actions, { mappings }, review] = await Promise.all([
+    runIsLive(run.status) || blocked ? { actions: [] } : api.runActions(runId, { ...filters, limit: 200 }),
     api.mappings(),
+    blocked ? awaiting() : null,
   ]);
+  const counts = run.counts;
+  const awaitingTotal = counts ? actionKinds.reduce((sum, k) => sum + counts[k].planned, 0) : 0;
   return (
     <>
       <p>
@@ -45,24 +62,10 @@ export default async function RunDetail({
       ) : null}
       {blocked ? (
         <div className="notice warn" role="alert">
-          <p style={{ marginTop: 0 }}>
+          <p style={{ margin: 0 }}>
             This run would disable more technicians than the safety threshold allows, so it applied nothing. Check the
-            list below. Approve to apply the whole plan, or dismiss it.
+            list below: approve all of it or only the actions you select, or dismiss it.
           </p>
-          <div className="actions">
-            <ActionButton
-              action={approveRun.bind(null, tenantId, run.id)}
-              label="Approve and apply"
-              pendingLabel="Approving…"
-              confirm="Apply this run, including every disable listed?"
-            />
-            <ActionButton
-              action={dismissRun.bind(null, tenantId, run.id)}
-              label="Dismiss"
-              pendingLabel="Dismissing…"
-              className="secondary"
-            />
-          </div>
         </div>
       ) : null}
       <RunView
@@ -74,6 +77,17 @@ export default async function RunDetail({
         more={Boolean("nextCursor" in actions && actions.nextCursor)}
         cancel={cancelRun.bind(null, tenantId, run.id)}
         runAgain={runAgain.bind(null, tenantId, run.id)}
+        review={
+          review ? (
+            <BlockedRunReview
+              actions={review.actions}
+              total={review.more ? Math.max(awaitingTotal, review.actions.length + 1) : review.actions.length}
+              approve={approveRun.bind(null, tenantId, run.id)}
+              dismiss={dismissRun.bind(null, tenantId, run.id)}
+              mappingNames={mappingNamesOf(mappings)}
+            />
+          ) : undefined
+        }
       />
     </>
   );

@@ -1,0 +1,51 @@
+// An estimate run (a dry run with a proposal) plans with the proposed change of the pairs applied to the saved ones;
+// nothing here writes: the saved pairs stay as they are until the person confirms the change.
+import { type MappingProposal, ZMappingProposal } from "@techsync/api-contract";
+import type { GroupMapping } from "@techsync/sync-core";
+
+/** The id a proposed new pair plans under (it has no row yet). */
+export const PROPOSED_MAPPING_ID = "proposed";
+
+/** The stored proposal, or null when the run has none; a proposal that no longer parses is refused. */
+export function proposalOf(stored: unknown): MappingProposal | null {
+  if (stored === null || stored === undefined) return null;
+  return ZMappingProposal.parse(stored);
+}
+
+/**
+ * The pairs as they would be after the proposal, lowest priority number first. Throws when the proposal names a
+ * pair that no longer exists (someone removed it meanwhile): the estimate would be of nothing.
+ */
+export function applyProposal(mappings: readonly GroupMapping[], proposal: MappingProposal): GroupMapping[] {
+  if (proposal.change === "add") {
+    const added: GroupMapping = {
+      id: PROPOSED_MAPPING_ID,
+      entraGroupId: proposal.entraGroupId,
+      entraGroupName: proposal.entraGroupName,
+      rescueGroupId: proposal.rescueGroupId,
+      priority: proposal.priority,
+      transitive: proposal.transitive,
+      filter: proposal.filter,
+    };
+    return byPriority([...mappings, added]);
+  }
+  if (!mappings.some((m) => m.id === proposal.mappingId)) {
+    throw new Error("The pair this estimate is about no longer exists.");
+  }
+  if (proposal.change === "remove") return mappings.filter((m) => m.id !== proposal.mappingId);
+  return byPriority(
+    mappings.map((m) =>
+      m.id === proposal.mappingId
+        ? {
+            ...m,
+            ...(proposal.priority !== undefined ? { priority: proposal.priority } : {}),
+            ...(proposal.filter !== undefined ? { filter: proposal.filter } : {}),
+          }
+        : m,
+    ),
+  );
+}
+
+function byPriority(mappings: GroupMapping[]): GroupMapping[] {
+  return mappings.sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
