@@ -18,8 +18,8 @@ import type {
   Link,
   TenantSyncSettings,
 } from "@techsync/sync-core";
-import { configFingerprint } from "./config-fingerprint";
 import { applyProposal, proposalOf } from "./apply-proposal";
+import { configFingerprint } from "./config-fingerprint";
 
 /** What a person must fix before runs can work again (not a transient failure). */
 export class RunSetupError extends Error {

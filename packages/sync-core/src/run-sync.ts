@@ -43,6 +43,7 @@ export interface RunSyncInput extends ExecuteOptions {
    * `blocked` (as rule 11 does), with the reason this returns for its disable count, until a person approves it.
    */
   requireApprovalForDisables?: (disableCount: number) => string;
+  /**
    * An estimate of a proposed change: `mappings` are the proposed ones, these the saved ones. Their groups are read
    * too, and the result says whose first mapping the change moves (`scopeChanges`). Only for a dry run.
    */

@@ -102,7 +102,7 @@ describe("the action table", () => {
   const filters = {};
 
   test("names each action's Rescue group and says why in the cause's words", () => {
-    render(<RunActionsTable run={{ dryRun: true }} actions={[action({})]} filters={filters} />);
+    render(<RunActionsTable run={{ dryRun: true, status: "succeeded" }} actions={[action({})]} filters={filters} />);
     const cells = screen.getAllByRole("cell").map((td) => td.textContent);
     expect(cells).toContain("Support Tier 1 (1)");
     expect(cells).toContain('New technician in Rescue group "Support Tier 1" (1): in scope of "Helpdesk"');
@@ -110,7 +110,7 @@ describe("the action table", () => {
 
   test("an older run's action (no cause, no group name) still reads", () => {
     const old = action({ cause: undefined as never, rescueGroupName: undefined as never, reason: "old reason" });
-    render(<RunActionsTable run={{ dryRun: true }} actions={[old]} filters={filters} />);
+    render(<RunActionsTable run={{ dryRun: true, status: "succeeded" }} actions={[old]} filters={filters} />);
     const cells = screen.getAllByRole("cell").map((td) => td.textContent);
     expect(cells).toContain("Group 1");
     expect(cells).toContain("old reason");
@@ -125,7 +125,7 @@ describe("the action table", () => {
     expect(hasPlanWarnings({ report })).toBe(true);
     render(
       <RunActionsTable
-        run={{ dryRun: true }}
+        run={{ dryRun: true, status: "succeeded" }}
         actions={[]}
         filters={filters}
         hasWarnings={hasPlanWarnings({ report })}
@@ -137,7 +137,7 @@ describe("the action table", () => {
 
   test("says Rescue already matches Entra ID when nothing is planned and nothing is wrong", () => {
     expect(hasPlanWarnings({ report: { warningCount: 0, warnings: [] } })).toBe(false);
-    render(<RunActionsTable run={{ dryRun: true }} actions={[]} filters={filters} />);
+    render(<RunActionsTable run={{ dryRun: true, status: "succeeded" }} actions={[]} filters={filters} />);
     expect(screen.getByText("Nothing to do: Rescue already matches Entra ID.")).toBeTruthy();
   });
 });

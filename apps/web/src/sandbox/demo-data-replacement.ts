@@ -12,9 +12,8 @@ export interface DemoDataReplacement {
   pairs: { id: string; name: string }[];
 }
 
-const isDemoRescue = (rescue: RescueConnectionView) =>
-  rescue.region === sandboxRescueConnection.region &&
-  rescue.email.toLowerCase() === sandboxRescueConnection.email.toLowerCase();
+// Every sandbox tenant has a demo organisation of its own (its own Master Account Holder): the region says it.
+const isDemoRescue = (rescue: RescueConnectionView) => rescue.region === sandboxRescueConnection("").region;
 const isDemoEntra = (entra: EntraConnectionView) =>
   entra.cloud === sandboxEntraConnection.cloud &&
   entra.directoryId.toLowerCase() === sandboxEntraConnection.directoryId.toLowerCase();

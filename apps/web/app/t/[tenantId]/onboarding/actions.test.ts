@@ -76,7 +76,7 @@ describe("Try with demo data never overwrites silently", () => {
       "redirect /t/t1/onboarding/rescue?demo=1",
     );
     expect(api.deleteMapping.mock.calls).toEqual([["m1"], ["m2"]]);
-    expect(api.saveRescueConnection).toHaveBeenCalledWith(sandboxRescueConnection);
+    expect(api.saveRescueConnection).toHaveBeenCalledWith(sandboxRescueConnection("t1"));
     expect(api.saveEntraConnection).toHaveBeenCalledWith(sandboxEntraConnection);
   });
 
@@ -90,7 +90,7 @@ describe("Try with demo data never overwrites silently", () => {
     api.entraConnection.mockResolvedValue(null);
     api.mappings.mockResolvedValue({ mappings: [] });
     await expect(fillWithDemoData("t1", "entra", {}, form({ intent: "try" }))).rejects.toThrow("redirect");
-    api.rescueConnection.mockResolvedValue({ ...ownRescue, ...sandboxRescueConnection });
+    api.rescueConnection.mockResolvedValue({ ...ownRescue, ...sandboxRescueConnection("t1") });
     api.entraConnection.mockResolvedValue({ ...ownEntra, ...sandboxEntraConnection });
     api.mappings.mockResolvedValue({ mappings: ownPairs });
     await expect(fillWithDemoData("t1", "entra", {}, form({ intent: "try" }))).rejects.toThrow("redirect");
