@@ -60,7 +60,7 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
       ) : null}
       {last?.status === "blocked" && !settings.attentionRunId ? (
         <div className="notice warn" role="alert">
-          The last run was stopped by the safety threshold.{" "}
+          {last.error ?? "The last run was stopped by the safety threshold."}{" "}
           <Link href={`/t/${tenantId}/runs/${last.id}`}>Review what it would disable</Link>.
         </div>
       ) : null}
