@@ -2,6 +2,7 @@
 // against the stub API and against the real sandbox stack.
 import path from "node:path";
 import type { Page } from "playwright-core";
+import { sandboxRescueConnection } from "../../src/sandbox/sandbox-demo-values";
 
 export const chromiumArgs = [
   "--headless",
@@ -95,7 +96,8 @@ export async function walkFirstVisit(page: Page, portalUrl: string, plan: FirstV
   // Step 1: demo data, then Test connection in plain words.
   await page.getByRole("button", { name: "Try with demo data" }).click();
   await page.waitForURL(/\/onboarding\/rescue\?demo=1$/);
-  if ((await page.getByLabel("Email", { exact: true }).inputValue()) !== "mah@contoso-demo.example")
+  // rule 15: the tenant's own sandbox organisation, whose Master Account Holder follows from the tenant id.
+  if ((await page.getByLabel("Email", { exact: true }).inputValue()) !== sandboxRescueConnection(tenantId).email)
     throw new Error("step 1 does not show the saved demo email");
   await page.getByRole("button", { name: "Test connection" }).click();
   await visible(page, "Connected to Rescue.");

@@ -24,9 +24,18 @@ interface EmulatedTechnician {
   groupId?: number;
 }
 
-/** Every technician in the Rescue emulator's organisation, by email. */
-async function rescueTechnicians(): Promise<Map<string, EmulatedTechnician>> {
-  const state = (await (await fetch(`${stack.rescueEmulatorUrl}/_emulator/rescue/state`)).json()) as unknown;
+/** The AccountIDs of the organisations the Rescue emulator hosts (the demo one, then one per sandbox tenant). */
+async function rescueAccounts(): Promise<number[]> {
+  const organisations = (await (await fetch(`${stack.rescueEmulatorUrl}/_emulator/rescue/organisations`)).json()) as {
+    id: number;
+  }[];
+  return organisations.map((organisation) => organisation.id);
+}
+
+/** Every technician in one of the Rescue emulator's organisations (default the demo one), by email. */
+async function rescueTechnicians(account?: number): Promise<Map<string, EmulatedTechnician>> {
+  const query = account === undefined ? "" : `?account=${account}`;
+  const state = (await (await fetch(`${stack.rescueEmulatorUrl}/_emulator/rescue/state${query}`)).json()) as unknown;
   const found = new Map<string, EmulatedTechnician>();
   const visit = (node: unknown) => {
     if (!node || typeof node !== "object") return;
@@ -68,7 +77,11 @@ afterAll(async () => {
 
 test("a new Master Account Holder syncs the sandbox from sign-up to the dashboard", async () => {
   const shot = screenshotTaker(page, artifacts);
+  const accountsBefore = await rescueAccounts();
+  // The demo organisation as seeded: the seeded demo tenant has not started syncing (rule 14), so it stays so.
   const before = await rescueTechnicians();
+  const statuses = (technicians: Map<string, EmulatedTechnician>) =>
+    [...technicians.values()].map((t) => `${t.email.toLowerCase()} ${t.status ?? ""}`).sort();
   let outcome: FirstVisitOutcome;
   try {
     outcome = await walkFirstVisit(page, portal.url, {
@@ -86,7 +99,13 @@ test("a new Master Account Holder syncs the sandbox from sign-up to the dashboar
           );
         expect(runs(false)).toBe(0);
         expect(runs(true)).toBe(2);
-        if (stack.freshEmulators) expect(await rescueTechnicians()).toEqual(before);
+        if (stack.freshEmulators) {
+          // Neither the demo organisation nor the trial's own fresh copy of it has changed.
+          expect(statuses(await rescueTechnicians())).toEqual(statuses(before));
+          const trial = (await rescueAccounts()).filter((account) => !accountsBefore.includes(account));
+          expect(trial).toHaveLength(1);
+          expect(statuses(await rescueTechnicians(trial[0]))).toEqual(statuses(before));
+        }
         const confirmStep = page.url();
         await page.goto(`${portal.url}/t/${tenantId}`);
         await page.getByText("Not syncing yet").first().waitFor();
@@ -113,10 +132,13 @@ test("a new Master Account Holder syncs the sandbox from sign-up to the dashboar
   expect(
     stack.queryValue(`SELECT count(*) FROM sync_runs WHERE tenant_id = '${outcome.tenantId}' AND dry_run = false`),
   ).toBe("1");
-  const after = await rescueTechnicians();
+  // rule 15: the trial synced an organisation of its own, opened fresh beside the seeded demo tenant's.
+  const opened = (await rescueAccounts()).filter((account) => !accountsBefore.includes(account));
+  expect(opened).toHaveLength(1);
+  const own = await rescueTechnicians(opened[0]);
   for (const email of outcome.previewEmails) {
     expect(before.has(email.toLowerCase())).toBe(false);
-    expect(after.get(email.toLowerCase())).toBeDefined();
+    expect(own.get(email.toLowerCase())).toBeDefined();
   }
   expect(await page.locator("svg.chart").getAttribute("data-bars")).toBe("1");
   // `E2E_README_SCREENSHOTS=1 npx jest --selectProjects e2e` refreshes the README's pictures from this run.

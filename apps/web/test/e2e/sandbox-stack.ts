@@ -112,6 +112,14 @@ export async function startSandboxStack(options: { tokenSecret: string; portalOr
       () => output,
     );
   }
+  // The seeded demo tenant holds the demo organisation, as after `npm start`: a new person's "Try with demo data"
+  // must get an organisation of its own beside it (rule 15), not be refused.
+  const seeded = spawnSync("npm", ["run", "--silent", "seed", "-w", "@techsync/api"], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+  });
+  if (seeded.status !== 0) throw new Error(`seeding the demo tenant failed:\n${seeded.stdout}${seeded.stderr}`);
   const apiPort = await freePort();
   const workerPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;

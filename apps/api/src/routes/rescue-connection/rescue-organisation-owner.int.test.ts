@@ -133,7 +133,10 @@ describe("rule 15: one tenant per Rescue organisation", () => {
     expect(read.statusCode).toBe(404);
     // Both tenants have an audit event of the move.
     const audit = await api.prisma.auditEvent.findMany({
-      where: { action: { in: ["rescue_connection.moved_away", "rescue_connection.moved_here"] } },
+      where: {
+        tenantId: { in: [owner.tenantId, target.tenantId] },
+        action: { in: ["rescue_connection.moved_away", "rescue_connection.moved_here"] },
+      },
       orderBy: { action: "asc" },
     });
     expect(audit.map((event) => [event.tenantId, event.action])).toEqual([
