@@ -377,7 +377,10 @@ export function GroupPicker(props: GroupPickerProps) {
       </fieldset>
 
       <fieldset className="filter-box">
-        <legend>Optional filter for the next pair (the old “search criteria” and “search term”)</legend>
+        <legend>
+          Optional filter for the next pair, or to apply to the chosen pair (the old “search criteria” and “search
+          term”)
+        </legend>
         <div className="filters">
           <div className="field">
             <label htmlFor={`${ids}-attribute`}>Attribute</label>
