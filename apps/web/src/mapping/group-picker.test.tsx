@@ -156,7 +156,7 @@ describe("a change of the pairs shows its estimate before it is saved", () => {
   test("Remove pair asks in a dialog with the estimate, and removes only after confirmation", async () => {
     let finish: (value: ChangeEstimate) => void = () => undefined;
     const estimateChange = jest.fn(() => new Promise<ChangeEstimate>((resolve) => (finish = resolve)));
-    const props = renderPicker({ mappings: [pair, tier2], estimateChange, changePairFilter: jest.fn() });
+    const props = renderPicker({ mappings: [pair, tier2], estimateChange, changePair: jest.fn() });
     fireEvent.click(screen.getByRole("radio", { name: /Helpdesk to Technicians › Support/ }));
     fireEvent.click(screen.getByRole("button", { name: /Remove pair/ }));
     const dialog = await screen.findByRole("dialog", { name: "Remove Helpdesk → Technicians › Support?" });
@@ -181,7 +181,7 @@ describe("a change of the pairs shows its estimate before it is saved", () => {
 
   test("Escape or “Keep it as it is” closes the dialog and changes nothing", async () => {
     const estimateChange = jest.fn(async () => estimate);
-    const props = renderPicker({ mappings: [pair, tier2], estimateChange, changePairFilter: jest.fn() });
+    const props = renderPicker({ mappings: [pair, tier2], estimateChange, changePair: jest.fn() });
     fireEvent.click(screen.getByRole("radio", { name: /Helpdesk to Technicians › Support/ }));
     screen.getByRole("button", { name: /Remove pair/ }).focus();
     fireEvent.click(screen.getByRole("button", { name: /Remove pair/ }));
@@ -206,7 +206,7 @@ describe("a change of the pairs shows its estimate before it is saved", () => {
         moveCount: 0,
       }),
     );
-    const props = renderPicker({ mappings: [pair, tier2], estimateChange, changePairFilter: jest.fn() });
+    const props = renderPicker({ mappings: [pair, tier2], estimateChange, changePair: jest.fn() });
     fireEvent.click(screen.getByRole("radio", { name: /Helpdesk to Technicians › Support/ }));
     fireEvent.click(screen.getByRole("button", { name: /Remove pair/ }));
     await screen.findByText(/Another run of this tenant is going/);
@@ -217,8 +217,8 @@ describe("a change of the pairs shows its estimate before it is saved", () => {
 
   test("the filter of an existing pair is changed after its estimate", async () => {
     const estimateChange = jest.fn(async () => ({ ...estimate, summary: "Changing it would disable 2 technicians." }));
-    const changePairFilter = jest.fn(async (): Promise<FormState> => ({ ok: true, message: "Filter changed." }));
-    renderPicker({ mappings: [pair, tier2], estimateChange, changePairFilter });
+    const changePair = jest.fn(async (): Promise<FormState> => ({ ok: true, message: "Filter changed." }));
+    renderPicker({ mappings: [pair, tier2], estimateChange, changePair });
     fireEvent.click(screen.getByRole("radio", { name: /Helpdesk to Technicians › Support/ }));
     fireEvent.change(screen.getByLabelText("Attribute"), { target: { value: "department" } });
     fireEvent.change(screen.getByLabelText("Value"), { target: { value: "Support" } });
@@ -231,6 +231,27 @@ describe("a change of the pairs shows its estimate before it is saved", () => {
     await screen.findByText("Changing it would disable 2 technicians.");
     fireEvent.click(screen.getByRole("button", { name: "Change the filter" }));
     await screen.findByText("Filter changed.");
-    expect(changePairFilter).toHaveBeenCalledWith("m1", filter);
+    expect(changePair).toHaveBeenCalledWith("m1", { filter });
+  });
+
+  test("rule 8: putting a pair first proposes a priority before the others', estimated before it is saved", async () => {
+    const estimateChange = jest.fn(async () => ({ ...estimate, summary: "Putting it first would move 1 user." }));
+    const changePair = jest.fn(async (): Promise<FormState> => ({ ok: true, message: "Priority changed." }));
+    // Helpdesk (priority 1) already comes first; Tier 2 (priority 5) goes before it at 0.
+    renderPicker({ mappings: [pair, { ...tier2, priority: 5 }], estimateChange, changePair });
+    fireEvent.click(screen.getByRole("radio", { name: /Helpdesk to Technicians › Support/ }));
+    fireEvent.click(screen.getByRole("button", { name: "Put the chosen pair first" }));
+    expect(await screen.findByText("That pair already comes first.")).toBeTruthy();
+    fireEvent.click(screen.getByRole("radio", { name: /Tier 2 to Escalations/ }));
+    fireEvent.click(screen.getByRole("button", { name: "Put the chosen pair first" }));
+    await screen.findByRole("dialog", { name: "Put Tier 2 → Escalations first for users in several pairs?" });
+    expect(estimateChange).toHaveBeenCalledWith(
+      { change: "update", mappingId: "m2", priority: 0 },
+      "Putting Tier 2 → Escalations first",
+    );
+    await screen.findByText("Putting it first would move 1 user.");
+    fireEvent.click(screen.getByRole("button", { name: "Put it first" }));
+    await screen.findByText("Priority changed.");
+    expect(changePair).toHaveBeenCalledWith("m2", { priority: 0 });
   });
 });

@@ -32,10 +32,11 @@ export interface GroupPickerProps {
   removePair: (mappingId: string) => Promise<FormState>;
   /**
    * Estimates a change before it is saved (a preview planned with it); `change` names it in the estimate's words.
-   * Without it, pairs are removed at once (and filters of existing pairs cannot be changed here).
+   * Without it, pairs are removed at once (and existing pairs' filters and priorities cannot be changed here).
    */
   estimateChange?: (proposal: MappingProposal, change: string) => Promise<ChangeEstimate>;
-  changePairFilter?: (mappingId: string, filter: MappingFilter | null) => Promise<FormState>;
+  /** Saves a pair's new filter or priority (after its estimate). */
+  changePair?: (mappingId: string, patch: { filter?: MappingFilter | null; priority?: number }) => Promise<FormState>;
 }
 
 /** A change waiting for the person's confirmation, with its estimate once made. */
@@ -217,8 +218,8 @@ export function GroupPicker(props: GroupPickerProps) {
   }
 
   function changeFilter() {
-    const changePairFilter = props.changePairFilter;
-    if (!pairId || !changePairFilter) {
+    const changePair = props.changePair;
+    if (!pairId || !changePair) {
       setAnswer({ ok: false, message: "Choose a pair in the third column whose filter to change." });
       return;
     }
@@ -241,9 +242,39 @@ export function GroupPicker(props: GroupPickerProps) {
       {
         question: `Change the filter of ${label} to ${describeFilter(next)}?`,
         confirmLabel: "Change the filter",
-        apply: () => changePairFilter(pairId, next),
+        apply: () => changePair(pairId, { filter: next }),
       },
     );
+  }
+
+  /** rule 8: the chosen pair gets first say over users in several pairs (a lower priority number than the others). */
+  function putFirst() {
+    const changePair = props.changePair;
+    const chosen = props.mappings.find((m) => m.id === pairId);
+    if (!chosen || !changePair) {
+      setAnswer({ ok: false, message: "Choose a pair in the third column to put first." });
+      return;
+    }
+    const others = props.mappings.filter((m) => m.id !== chosen.id).map((m) => m.priority);
+    const lowest = Math.min(...others);
+    if (others.length === 0 || chosen.priority < lowest) {
+      setAnswer({ ok: true, message: "That pair already comes first." });
+      return;
+    }
+    if (lowest === 0) {
+      setAnswer({
+        ok: false,
+        message: "Another pair already has the first place (priority 0); it cannot go before it.",
+      });
+      return;
+    }
+    const priority = lowest - 1;
+    const label = pairLabel(chosen.id);
+    review({ change: "update", mappingId: chosen.id, priority }, `Putting ${label} first`, {
+      question: `Put ${label} first for users in several pairs?`,
+      confirmLabel: "Put it first",
+      apply: () => changePair(chosen.id, { priority }),
+    });
   }
 
   const errors = answer.fieldErrors ?? {};
@@ -332,16 +363,29 @@ export function GroupPicker(props: GroupPickerProps) {
         >
           <span aria-hidden="true">←</span> Remove pair
         </button>
-        {props.changePairFilter && props.estimateChange ? (
-          <button
-            type="button"
-            className="secondary"
-            onClick={changeFilter}
-            disabled={pending}
-            aria-describedby={`${ids}-answer`}
-          >
-            Apply the filter below to the chosen pair
-          </button>
+        {props.changePair && props.estimateChange ? (
+          <>
+            <button
+              type="button"
+              className="secondary"
+              onClick={changeFilter}
+              disabled={pending}
+              aria-describedby={`${ids}-answer`}
+            >
+              Apply the filter below to the chosen pair
+            </button>
+            {props.mappings.length > 1 ? (
+              <button
+                type="button"
+                className="secondary"
+                onClick={putFirst}
+                disabled={pending}
+                aria-describedby={`${ids}-answer`}
+              >
+                Put the chosen pair first
+              </button>
+            ) : null}
+          </>
         ) : null}
       </div>
 
@@ -377,7 +421,10 @@ export function GroupPicker(props: GroupPickerProps) {
       </fieldset>
 
       <fieldset className="filter-box">
-        <legend>Optional filter for the next pair (the old “search criteria” and “search term”)</legend>
+        <legend>
+          Optional filter for the next pair, or to apply to the chosen pair (the old “search criteria” and “search
+          term”)
+        </legend>
         <div className="filters">
           <div className="field">
             <label htmlFor={`${ids}-attribute`}>Attribute</label>

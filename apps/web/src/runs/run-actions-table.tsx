@@ -64,7 +64,7 @@ export function RunActionsTable({
             <label htmlFor="actions-status">Outcome</label>
             <select id="actions-status" name="status" defaultValue={filters.status ?? ""}>
               <option value="">All outcomes</option>
-              <option value="succeeded">Succeeded</option>
+              <option value="succeeded">Applied</option>
               <option value="failed">Failed</option>
               <option value="skipped">Not applied</option>
             </select>

@@ -187,6 +187,9 @@ test("a blocked run lists what it would disable; Dismiss cancels one, Approve ap
   await page.getByRole("checkbox", { name: "Apply: Will be disabled, Former Person 5" }).check();
   await page.getByText("2 of 6 selected.").waitFor();
   await shot("11b-blocked-run-partial");
+  // biome-ignore lint/performance/useDomNodeTextContent: the review laid out as a person reads it, for the report
+  const review = await page.locator("[data-blocked-review]").innerText();
+  console.log(`blocked run review with 2 of 6 chosen, as the page reads:\n${review}`);
   page.once("dialog", (dialog) => {
     expect(dialog.message()).toBe("Apply the 2 selected action(s)? The other 4 will not be applied.");
     void dialog.accept();

@@ -226,20 +226,20 @@ export async function estimatePairChange(
   }
 }
 
-/** A pair's filter, changed after the person saw what it would do. */
-export async function changePairFilter(
+/** A pair's filter or priority, changed after the person saw what it would do. */
+export async function changePair(
   tenantId: string,
   mappingId: string,
-  filter: MappingFilter | null,
+  patch: { filter?: MappingFilter | null; priority?: number },
 ): Promise<FormState> {
   const api = await requireTenantApi(tenantId);
   try {
-    await api.updateMapping(mappingId, { filter });
+    await api.updateMapping(mappingId, patch);
   } catch (error) {
     return formStateOfError(error);
   }
   revalidatePath(`/t/${tenantId}/onboarding/mappings`);
-  return { ok: true, message: "Filter changed." };
+  return { ok: true, message: patch.priority !== undefined ? "Priority changed." : "Filter changed." };
 }
 
 export async function startPreview(tenantId: string): Promise<FormState> {

@@ -3,7 +3,7 @@ import { ApiError } from "../../../../../src/api/api-error";
 import { stepHeading, WizardSteps } from "../../../../../src/components/wizard-steps";
 import { GroupPicker } from "../../../../../src/mapping/group-picker";
 import { requireTenantApi } from "../../../../../src/server/portal-session";
-import { addMapping, changePairFilter, estimatePairChange, removeMapping, searchEntraGroups } from "../actions";
+import { addMapping, changePair, estimatePairChange, removeMapping, searchEntraGroups } from "../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -42,7 +42,7 @@ export default async function MappingsStep({ params }: { params: Promise<{ tenan
         addPair={addMapping.bind(null, tenantId)}
         removePair={removeMapping.bind(null, tenantId)}
         estimateChange={estimatePairChange.bind(null, tenantId)}
-        changePairFilter={changePairFilter.bind(null, tenantId)}
+        changePair={changePair.bind(null, tenantId)}
       />
       <div className="actions">
         <Link className="button secondary" href={`/t/${tenantId}/onboarding/entra`}>
