@@ -98,6 +98,12 @@ describe("warnings", () => {
   });
 });
 
+test("without warnings a preview only says how many licences it needs, under no 'Warnings' heading", () => {
+  render(<RunWarnings run={{ report: { warningCount: 0, warnings: [], licencesNeeded: 1 }, dryRun: true }} />);
+  expect(screen.queryByRole("heading")).toBeNull();
+  expect(screen.getByTestId("licences-needed").textContent).toContain("needs 1 free technician licence (");
+});
+
 describe("the action table", () => {
   const filters = {};
 

@@ -30,16 +30,19 @@ export function RunWarnings({ run }: { run: Pick<SyncRun, "report" | "dryRun"> }
   if (total === 0 && !(run.dryRun && licencesNeeded > 0)) return null;
   const important = warnings.filter((w) => warningHeadline(w.code));
   const others = warnings.filter((w) => !warningHeadline(w.code));
+  const licences =
+    run.dryRun && licencesNeeded > 0 ? (
+      <p className="hint" data-testid="licences-needed">
+        This sync needs {licencesNeeded} free technician licence{licencesNeeded === 1 ? "" : "s"} (one per technician
+        created or enabled). Rescue does not tell TechSync how many are free: if it refuses one, the remaining creates
+        and enables are not applied and the run says so.
+      </p>
+    ) : null;
+  if (total === 0) return licences;
   return (
     <section aria-labelledby="warnings-heading" data-testid="run-warnings">
       <h2 id="warnings-heading">Warnings ({total})</h2>
-      {run.dryRun && licencesNeeded > 0 ? (
-        <p className="hint" data-testid="licences-needed">
-          This sync needs {licencesNeeded} free technician licence{licencesNeeded === 1 ? "" : "s"} (one per technician
-          created or enabled). Rescue does not tell TechSync how many are free: if it refuses one, the remaining creates
-          and enables are not applied and the run says so.
-        </p>
-      ) : null}
+      {licences}
       <ul>
         {important.map((w) => (
           <li key={keyOf(w)} data-warning-code={w.code}>

@@ -103,6 +103,14 @@ describe("reading runs", () => {
         email: seq === 13 ? "Lucky.Thirteen@Contoso.test" : `tech${seq}@contoso.test`,
         reason: "in scope of Helpdesk",
         changes: seq % 5 === 1 ? [{ field: "name", before: "a", after: "b" }] : undefined,
+        // Seq 13 as the worker records it now (its Rescue group and cause); the rest as older runs did.
+        ...(seq === 13
+          ? {
+              rescueGroupId: 7,
+              rescueGroupName: "Support",
+              cause: { code: "in-scope", sentence: 'New technician in Rescue group "Support" (7)' },
+            }
+          : {}),
       })),
     });
     await api.prisma.logEntry.createMany({
@@ -162,6 +170,9 @@ describe("reading runs", () => {
       seq: 13,
       email: "Lucky.Thirteen@Contoso.test",
       reason: "in scope of Helpdesk",
+      rescueGroupId: 7,
+      rescueGroupName: "Support",
+      cause: { code: "in-scope", sentence: 'New technician in Rescue group "Support" (7)' },
     });
     const byName = (await api.call(owner.token, { method: "GET", url: `${url}?q=TECH 2` })).json();
     expect(byName.actions.map((a: { seq: number }) => a.seq)).toEqual([2, 20, 21, 22, 23, 24]);
@@ -183,6 +194,8 @@ describe("reading runs", () => {
     );
     expect(page3.nextCursor).toBeUndefined();
     expect(page1.actions[1].changes).toEqual([{ field: "name", before: "a", after: "b" }]);
+    // An action of an older run has neither: it still answers, with nulls.
+    expect(page1.actions[1]).toMatchObject({ rescueGroupName: null, cause: null });
   });
 
   test("a run's log, and the tenant's sync log filtered by level floor and run, also as NDJSON", async () => {
