@@ -188,6 +188,8 @@ export const ZRun = z.object({
   id: z.uuid(),
   trigger: ZRunTrigger,
   dryRun: z.boolean(),
+  /** A dry run estimating a proposed change of the pairs: not a preview of the tenant's configuration. */
+  estimate: z.boolean().optional(),
   status: ZRunStatus,
   requestedBy: z.string().nullable(),
   approvedBy: z.string().nullable(),

@@ -131,7 +131,7 @@ describe("dismissing a blocked run", () => {
 
 describe("estimating a change of the pairs", () => {
   async function tenantWithPairs() {
-    const owner = await api.ownerWithTenant();
+    const owner = await api.ownerWithTenant("Contoso", { activated: true });
     const pair = (entraGroupId: string, rescueGroupId: number, priority: number) =>
       api.prisma.groupMapping.create({
         data: {

@@ -14,6 +14,7 @@ export function runView(run: Prisma.SyncRunModel): RunView {
     id: run.id,
     trigger: run.trigger,
     dryRun: run.dryRun,
+    estimate: run.proposal !== null,
     status: run.status,
     requestedBy: run.requestedBy,
     approvedBy: run.approvedBy,

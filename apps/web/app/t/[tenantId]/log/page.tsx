@@ -56,7 +56,8 @@ export default async function SyncLog({
             {runId && !runs.some((r) => r.id === runId) ? <option value={runId}>{runId}</option> : null}
             {runs.map((run) => (
               <option key={run.id} value={run.id}>
-                {formatWhen(run.queuedAt)} · {run.dryRun ? "preview" : "sync"} · {run.status}
+                {formatWhen(run.queuedAt)} · {run.estimate ? "estimate" : run.dryRun ? "preview" : "sync"} ·{" "}
+                {run.status}
               </option>
             ))}
           </select>

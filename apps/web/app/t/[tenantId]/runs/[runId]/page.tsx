@@ -48,7 +48,8 @@ export default async function RunDetail({
         <Link href={`/t/${tenantId}`}>← Dashboard</Link>
       </p>
       <h1>
-        {run.dryRun ? "Preview" : "Sync run"} of {formatWhen(run.queuedAt)}
+        {run.estimate ? "Estimate of a change of the pairs" : run.dryRun ? "Preview" : "Sync run"} of{" "}
+        {formatWhen(run.queuedAt)}
       </h1>
       <p className="hint">
         Triggered by {run.trigger}
