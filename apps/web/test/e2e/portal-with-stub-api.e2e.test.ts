@@ -209,7 +209,9 @@ test("a blocked run lists what it would disable; Dismiss cancels one, Approve ap
   ]);
   const rows = await page.locator("tbody tr").allInnerTexts();
   expect(rows.filter((row) => /Disabled\s+Support \(102\)\s+Applied/.test(row))).toHaveLength(2);
-  expect(rows.filter((row) => /Disable\s+Support \(102\)\s+Not applied\W+Not approved by Ada\./.test(row))).toHaveLength(4);
+  expect(
+    rows.filter((row) => /Disable\s+Support \(102\)\s+Not applied\W+Not approved by Ada\./.test(row)),
+  ).toHaveLength(4);
   // biome-ignore lint/performance/useDomNodeTextContent: the page laid out as a person reads it, for the report
   const shown = await page.locator("main").innerText();
   console.log(`blocked run after a partial approval, as the page reads:\n${shown}`);
