@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { namingMissingGroups } from "./missing-group";
 import { checkRescueOrganisation } from "./rescue-organisation-check";
 import { describeRunFailure, settleTenantAfterFailure } from "./run-failure";
+import { chooseRunMode, recordRunMode, storeDeltaCursors } from "./run-mode";
 import { settleStoppedRun } from "./run-stops";
 import { RunTelemetryCollector } from "./run-telemetry";
 import { buildTenantAdapters, type TenantAdapterOptions } from "./tenant-adapters";
@@ -81,6 +82,22 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
       input.config.rescue,
       adapters.rescue,
     );
+    const mode = await chooseRunMode({ prisma, directory: adapters.directory }, claim.run, {
+      mappings: input.engine.mappings,
+      configFingerprint: input.configFingerprint,
+    });
+    await recordRunMode(prisma, claim.run, holder.owner, mode);
+    recorder.log("info", `run mode — ${mode.reason}`);
+    // A full real run takes fresh delta links before it reads: what changes while it runs is replayed next time.
+    const cursors =
+      mode.kind === "incremental"
+        ? mode.cursors
+        : !claim.run.dryRun && claim.run.proposal === null
+          ? await adapters.directory.startDeltaCursors(input.engine.mappings).catch((err: unknown) => {
+              log.warn({ err, runId }, "delta links not taken: the next run is full again");
+              return undefined;
+            })
+          : undefined;
     const { report, scopeChanges } = await runSync(
       { ...adapters, recorder: runs.retryingRecorder(recorder, retryDb), clock: telemetry.clock },
       {
@@ -88,6 +105,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
         retry,
         signal,
         ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+        ...(mode.kind === "incremental" ? { incremental: { users: mode.users, directory: mode.directory } } : {}),
       },
     );
     await telemetry.settleCreatePath(prisma, tenantId);
@@ -99,6 +117,13 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary, estimate);
     const { status, settled } = await runs.retryWhileDatabaseDown(finish, retryDb);
     if (!settled) return { kind: "interrupted" };
+    // Only a run that applied moves the delta links on (blocked: the round is planned again once approved).
+    if (cursors && (status === "succeeded" || status === "partial")) {
+      const store = () => storeDeltaCursors(prisma, tenantId, cursors, input.configFingerprint);
+      await runs
+        .retryWhileDatabaseDown(store, retryDb)
+        .catch((err: unknown) => log.warn({ err, runId }, "delta links not stored: the next run replays the round"));
+    }
     // An estimate of a proposed change says nothing about the tenant's own configuration: its health stays, and it
     // acknowledges nothing.
     if (claim.run.proposal === null) {
