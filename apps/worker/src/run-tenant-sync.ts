@@ -113,17 +113,19 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const early = report.status === "cancelled" ? await stopped(false) : undefined;
     if (early) return early;
     await recorder.flush();
-    const estimate = scopeChanges ? { scopeChanges } : undefined;
-    const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary, estimate);
-    const { status, settled } = await runs.retryWhileDatabaseDown(finish, retryDb);
-    if (!settled) return { kind: "interrupted" };
-    // Only a run that applied moves the delta links on (blocked: the round is planned again once approved).
-    if (cursors && (status === "succeeded" || status === "partial")) {
+    // Only a run that applied moves the delta links on (blocked: the round is planned again once approved); stored
+    // before the run shows as finished, so whoever sees it finished finds the links of the round it applied.
+    const applied = runs.finishedStatusOf(report);
+    if (cursors && (applied === "succeeded" || applied === "partial")) {
       const store = () => storeDeltaCursors(prisma, tenantId, cursors, input.configFingerprint);
       await runs
         .retryWhileDatabaseDown(store, retryDb)
         .catch((err: unknown) => log.warn({ err, runId }, "delta links not stored: the next run replays the round"));
     }
+    const estimate = scopeChanges ? { scopeChanges } : undefined;
+    const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary, estimate);
+    const { status, settled } = await runs.retryWhileDatabaseDown(finish, retryDb);
+    if (!settled) return { kind: "interrupted" };
     // An estimate of a proposed change says nothing about the tenant's own configuration: its health stays, and it
     // acknowledges nothing.
     if (claim.run.proposal === null) {
