@@ -107,6 +107,27 @@ describe("incremental runs from Graph delta", () => {
     expect(await actionsOf(again)).toEqual([]);
   });
 
+  test("ten changed users: at most 6 Graph calls and writes for those ten only", async () => {
+    const { tenant, nestedGroupId } = await syncedTenant(26);
+    const names = ["Ada", "Ben", "Cem", "Dia", "Eli", "Fay", "Gus", "Hal", "Ida", "Jon"];
+    const added = names.map((name) => addUser(tenant, name));
+    for (const [i, user] of added.entries()) {
+      tenant.directory.addMember(i % 2 ? nestedGroupId : tenant.groupId, user.id);
+    }
+    const batchesBefore = world.graph.admin.stats.batchRequests;
+    const nodesBefore = tenant.rescue.organisation.snapshot().nodes.length;
+
+    const runId = await requestIncrementalRun(tenant.id);
+    const run = await waitForRun(world, runId);
+    expect(run.status).toBe("succeeded");
+    expect((await runRow(runId)).mode).toBe("incremental");
+    expect((await actionsOf(runId)).sort()).toEqual(added.map((user) => `create:succeeded:${user.mail}`).sort());
+    // Round trips to Graph (a $batch is one, whatever it carries): group delta, user delta, one $batch.
+    expect((run.report as { calls: { entra: number } }).calls.entra).toBeLessThanOrEqual(6);
+    expect(world.graph.admin.stats.batchRequests - batchesBefore).toBe(1);
+    expect(tenant.rescue.organisation.snapshot().nodes.length).toBe(nodesBefore + 10);
+  });
+
   test("a user removed from the group and a user disabled in Entra are disabled by an incremental run", async () => {
     const { tenant } = await syncedTenant(22);
     const [leaver, disabled] = tenant.userIds.map((id) => tenant.directory.users.get(id)).filter((u) => u?.mail);
