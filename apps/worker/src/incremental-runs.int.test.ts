@@ -56,8 +56,8 @@ async function actionsOf(runId: string) {
  * exists in the directory but in no group: adding her later changes a membership and nothing of her user object,
  * so only the group delta can tell.
  */
-async function syncedTenant(seed: number) {
-  const tenant = await createTestTenant(world, { users: 20, seed });
+async function syncedTenant(seed: number, safetyThreshold?: { percent: number; minimum: number }) {
+  const tenant = await createTestTenant(world, { users: 20, seed, ...(safetyThreshold ? { safetyThreshold } : {}) });
   const nested = tenant.directory.addGroup({ displayName: "Helpdesk nights" });
   tenant.directory.addMember(tenant.groupId, nested.id);
   const outsider = addUser(tenant, "Nadia");
@@ -146,6 +146,26 @@ describe("incremental runs from Graph delta", () => {
       nodes.find((node) => node.type === "Technician" && node.email.toLowerCase() === email?.toLowerCase())?.enabled;
     expect(statusOf(leaver.mail)).toBe(false);
     expect(statusOf(disabled.mail)).toBe(false);
+  });
+
+  test("rule 11: an incremental plan over the safety threshold stops blocked and leaves the delta links as they were", async () => {
+    const { tenant } = await syncedTenant(27, { percent: 0, minimum: 1 });
+    const before = await world.db.prisma.deltaState.findMany({
+      where: { tenantId: tenant.id },
+      orderBy: { scope: "asc" },
+    });
+    for (const id of tenant.userIds.slice(0, 2)) tenant.directory.removeMember(tenant.groupId, id);
+
+    const runId = await requestIncrementalRun(tenant.id);
+    expect((await waitForRun(world, runId)).status).toBe("blocked");
+    expect((await runRow(runId)).mode).toBe("incremental");
+    expect(await actionsOf(runId)).toHaveLength(2);
+    expect(tenant.rescue.organisation.technicians().every((node) => node.enabled)).toBe(true);
+    const after = await world.db.prisma.deltaState.findMany({
+      where: { tenantId: tenant.id },
+      orderBy: { scope: "asc" },
+    });
+    expect(after.map((state) => state.deltaLink)).toEqual(before.map((state) => state.deltaLink));
   });
 
   test("an expired delta link (410 Gone) turns the run full; it succeeds and stores fresh links", async () => {
