@@ -1,5 +1,6 @@
 // A tenant's job scheduler fired: create its SyncRun (trigger "schedule"), unless the tenant cannot or need not run.
 import type { PrismaClient } from "@techsync/db";
+import { FOLLOW_UP_REQUESTER } from "@techsync/jobs";
 import { createRun } from "@techsync/runs";
 
 export type ScheduledRunDecision = { runId: string } | { skipped: string };
@@ -18,6 +19,9 @@ export async function createScheduledRun(
     tenantId,
     trigger: "schedule",
     dryRun: false,
+    // The interval schedule runs incrementally; the worker turns it full when no delta link can be trusted or the
+    // tenant's full reconcile is due. A follow-up retries what failed transiently, which delta would not show: full.
+    mode: requestedBy === FOLLOW_UP_REQUESTER ? "full" : "incremental",
     ...(requestedBy ? { requestedBy } : {}),
     refuse: async (tx) => {
       const tenant = await tx.tenant.findUnique({

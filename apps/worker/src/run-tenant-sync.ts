@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { namingMissingGroups } from "./missing-group";
 import { checkRescueOrganisation } from "./rescue-organisation-check";
 import { describeRunFailure, settleTenantAfterFailure } from "./run-failure";
+import { chooseRunMode, recordRunMode, storeDeltaCursors } from "./run-mode";
 import { settleStoppedRun } from "./run-stops";
 import { RunTelemetryCollector } from "./run-telemetry";
 import { buildTenantAdapters, type TenantAdapterOptions } from "./tenant-adapters";
@@ -81,6 +82,22 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
       input.config.rescue,
       adapters.rescue,
     );
+    const mode = await chooseRunMode({ prisma, directory: adapters.directory }, claim.run, {
+      mappings: input.engine.mappings,
+      configFingerprint: input.configFingerprint,
+    });
+    await recordRunMode(prisma, claim.run, holder.owner, mode);
+    recorder.log("info", `run mode — ${mode.reason}`);
+    // A full real run takes fresh delta links before it reads: what changes while it runs is replayed next time.
+    const cursors =
+      mode.kind === "incremental"
+        ? mode.cursors
+        : !claim.run.dryRun && claim.run.proposal === null
+          ? await adapters.directory.startDeltaCursors(input.engine.mappings).catch((err: unknown) => {
+              log.warn({ err, runId }, "delta links not taken: the next run is full again");
+              return undefined;
+            })
+          : undefined;
     const { report, scopeChanges } = await runSync(
       { ...adapters, recorder: runs.retryingRecorder(recorder, retryDb), clock: telemetry.clock },
       {
@@ -88,6 +105,7 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
         retry,
         signal,
         ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+        ...(mode.kind === "incremental" ? { incremental: { users: mode.users, directory: mode.directory } } : {}),
       },
     );
     await telemetry.settleCreatePath(prisma, tenantId);
@@ -95,6 +113,15 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const early = report.status === "cancelled" ? await stopped(false) : undefined;
     if (early) return early;
     await recorder.flush();
+    // Only a run that applied moves the delta links on (blocked: the round is planned again once approved); stored
+    // before the run shows as finished, so whoever sees it finished finds the links of the round it applied.
+    const applied = runs.finishedStatusOf(report);
+    if (cursors && (applied === "succeeded" || applied === "partial")) {
+      const store = () => storeDeltaCursors(prisma, tenantId, cursors, input.configFingerprint);
+      await runs
+        .retryWhileDatabaseDown(store, retryDb)
+        .catch((err: unknown) => log.warn({ err, runId }, "delta links not stored: the next run replays the round"));
+    }
     const estimate = scopeChanges ? { scopeChanges } : undefined;
     const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary, estimate);
     const { status, settled } = await runs.retryWhileDatabaseDown(finish, retryDb);

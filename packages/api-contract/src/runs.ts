@@ -190,6 +190,12 @@ export const ZRun = z.object({
   dryRun: z.boolean(),
   /** A dry run estimating a proposed change of the pairs: not a preview of the tenant's configuration. */
   estimate: z.boolean().optional(),
+  /**
+   * full: read every mapped group; incremental: only what Graph's delta says changed. The worker may run an
+   * incremental run full; `modeReason` says which it was and why ("full: delta link expired").
+   */
+  mode: z.enum(["full", "incremental"]).optional(),
+  modeReason: z.string().nullable().optional(),
   status: ZRunStatus,
   requestedBy: z.string().nullable(),
   approvedBy: z.string().nullable(),

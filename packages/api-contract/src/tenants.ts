@@ -36,6 +36,8 @@ export const ZTenantSettings = z.object({
   id: z.uuid(),
   name: z.string(),
   scheduleIntervalMinutes: z.number().int(),
+  /** Minutes between full reconciling runs; the schedule's runs in between are incremental (Graph delta). */
+  fullReconcileMinutes: z.number().int().optional(),
   paused: z.boolean(),
   sandboxMode: z.boolean(),
   safetyThreshold: z.object({ percent: z.number().int(), minimum: z.number().int() }),
@@ -78,12 +80,15 @@ export type Activation = z.infer<typeof ZActivation>;
 export const ZStartSyncingReply = z.object({ activation: ZActivation, run: ZRun });
 export type StartSyncingReply = z.infer<typeof ZStartSyncingReply>;
 
+const FULL_RECONCILE_RANGE = "A full reconcile runs every 60 to 10080 minutes (one hour to one week).";
+
 export const ZCreateTenantBody = z.strictObject({ name: ZName });
 
 export const ZUpdateTenantBody = z
   .strictObject({
     name: ZName.optional(),
     scheduleIntervalMinutes: z.number().int().min(5).max(1440).optional(),
+    fullReconcileMinutes: z.number().int().min(60, FULL_RECONCILE_RANGE).max(10_080, FULL_RECONCILE_RANGE).optional(),
     paused: z.boolean().optional(),
     sandboxMode: z.boolean().optional(),
     safetyThreshold: ZSafetyThreshold.optional(),

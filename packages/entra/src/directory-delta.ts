@@ -1,8 +1,7 @@
 // Incremental reads: /groups/delta (mapped groups' direct membership changes) and /users/delta
 // (user changes and removals). The deltaLink comes only with the last page: the caller persists it
 // after applying that page, so a crash part-way replays the round instead of losing changes.
-// Not used by any run yet: every run reads the directory in full. Kept, with its tests, for the incremental
-// reads that are about to build on it.
+// Incremental runs read through these (directory-changes.ts).
 import type { DirectoryUser } from "@techsync/sync-core";
 import { type GraphUserObject, toDirectoryUser, USER_SELECT } from "./directory-objects";
 import { EntraError, GraphRequestError } from "./entra-errors";

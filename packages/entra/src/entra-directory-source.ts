@@ -9,6 +9,13 @@ import type {
   SkippedDirectoryMember,
 } from "@techsync/sync-core";
 import {
+  type DeltaCursor,
+  type DirectoryChanges,
+  type IncrementalMapping,
+  readDirectoryChanges,
+  startDeltaCursors,
+} from "./directory-changes";
+import {
   type DeltaPage,
   type GroupDeltaChange,
   readGroupsDelta,
@@ -63,6 +70,13 @@ export interface EntraDirectorySource extends DirectorySource {
   groupsDelta(options: { groupIds: readonly string[]; deltaLink?: string }): AsyncIterable<DeltaPage<GroupDeltaChange>>;
   /** User changes and removals since `deltaLink` (none: the initial round, every user). */
   usersDelta(options?: { deltaLink?: string }): AsyncIterable<DeltaPage<UserDeltaChange>>;
+  /** Incremental runs: what changed for the mapped groups' users since the stored delta links. */
+  readChanges(options: {
+    mappings: readonly IncrementalMapping[];
+    cursors: readonly DeltaCursor[];
+  }): Promise<DirectoryChanges>;
+  /** Delta links "from now" for these mappings' groups (and the groups nested in them) and for users. */
+  startDeltaCursors(mappings: readonly IncrementalMapping[]): Promise<DeltaCursor[]>;
   /** Graph calls, token calls, retries and throttled answers so far. */
   callStats(): EntraCallStats;
 }
@@ -257,6 +271,8 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
     groupMembers,
     groupsDelta: (options) => readGroupsDelta(graph, options),
     usersDelta: (options = {}) => readUsersDelta(graph, options),
+    readChanges: (options) => readDirectoryChanges(graph, options),
+    startDeltaCursors: (mappings) => startDeltaCursors(graph, mappings),
     callCount: () => stats.graphCalls,
     callStats: () => ({ ...stats, tokenCalls: tokens.tokenCalls - tokenCallsBefore }),
   };

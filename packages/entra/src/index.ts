@@ -1,5 +1,12 @@
 // @techsync/entra: Microsoft Entra ID (Graph) as sync-core's DirectorySource.
 export {
+  type DeltaCursor,
+  type DirectoryChanges,
+  type IncrementalMapping,
+  readDirectoryChanges,
+  startDeltaCursors,
+} from "./directory-changes";
+export {
   type DeltaMemberRef,
   type DeltaPage,
   type GroupDeltaChange,

@@ -45,6 +45,16 @@ describe("createRun", () => {
     expect(second.outcome).toBe("created");
   });
 
+  it("records the mode asked for (default full); a change notification's run is incremental", async () => {
+    const tenantId = await newTenant();
+    const plain = await createRun(prisma, { tenantId, trigger: "portal", dryRun: false });
+    expect(plain.outcome === "created" && plain.run.mode).toBe("full");
+    if (plain.outcome !== "created") return;
+    await prisma.syncRun.update({ where: { id: plain.run.id }, data: { status: "succeeded" } });
+    const notified = await createRun(prisma, { tenantId, trigger: "notification", dryRun: false, mode: "incremental" });
+    expect(notified.outcome === "created" && notified.run).toMatchObject({ mode: "incremental", modeReason: null });
+  });
+
   it("refuses without writing when the trigger's check says no, even with no run active", async () => {
     const tenantId = await newTenant();
     const result = await createRun(prisma, {

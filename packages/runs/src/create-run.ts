@@ -15,6 +15,11 @@ export interface RunRequest {
    */
   proposal?: MappingProposal;
   /**
+   * "incremental": read only what Graph's delta says changed (the worker runs it full when it cannot: no delta link
+   * yet, an expired one, changed mappings, or a full reconcile is due). Default "full".
+   */
+  mode?: "full" | "incremental";
+  /**
    * Checked under the lock before anything else: answers why this tenant must not get a run now, or null.
    * The schedule uses it to skip paused and half-configured tenants.
    */
@@ -53,6 +58,8 @@ export function createRun(prisma: PrismaClient, request: RunRequest): Promise<Cr
         dryRun: request.dryRun,
         status: "queued",
         ...(request.proposal ? { proposal: request.proposal } : {}),
+        // An estimate plans the whole directory with the proposal: never incremental.
+        mode: request.proposal ? "full" : (request.mode ?? "full"),
         ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
       },
     });

@@ -350,4 +350,10 @@ export interface PlanInput {
    * no link remembers, by node id. Overrides what the tree lacks.
    */
   readFields?: ReadonlyMap<number, TechnicianFields>;
+  /**
+   * An incremental run: only these Entra users changed, and `directory` holds only them (those of them still in a
+   * mapping's scope). The plan decides about them alone: every other linked technician is left as it is (their
+   * absence from `directory` says nothing), their holds stay, and the safety threshold (rule 11) counts this plan.
+   */
+  onlyUsers?: ReadonlySet<string>;
 }

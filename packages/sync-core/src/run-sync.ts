@@ -7,7 +7,7 @@ import {
   SessionRenewal,
 } from "./executor/call-with-retry";
 import { type ExecuteOptions, type ExecutorRescue, executePlan } from "./executor/execute-plan";
-import { type HeldAction, type Plan, type ScopeChange, SYNC_ACTION_KINDS } from "./plan";
+import { type DirectorySnapshot, type HeldAction, type Plan, type ScopeChange, SYNC_ACTION_KINDS } from "./plan";
 import { compareScopes } from "./planner/compare-scopes";
 import { indexRescue, isTechnicianGroup } from "./planner/match";
 import { planRun } from "./planner/plan-run";
@@ -48,6 +48,11 @@ export interface RunSyncInput extends ExecuteOptions {
    * too, and the result says whose first mapping the change moves (`scopeChanges`). Only for a dry run.
    */
   compareWithMappings?: readonly GroupMapping[];
+  /**
+   * An incremental run: the directory was not read in full; these are the users that changed since the last round
+   * and, per mapping, those of them in its group. Only they are planned (the Rescue tree is still read whole).
+   */
+  incremental?: { users: ReadonlySet<string>; directory: DirectorySnapshot };
 }
 
 export interface RunSyncResult {
@@ -89,14 +94,17 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
   const unwrap = (error: unknown) => (error instanceof RetryFailure ? error.error : error);
 
   recorder.progress({ phase: "read-directory", done: 0, total: input.mappings.length });
+  const incremental = input.incremental;
   const [directoryRead, tree] = await Promise.all([
-    readDirectory(directory, [...input.mappings, ...(input.compareWithMappings ?? [])], {
-      retry,
-      ...(input.directoryConcurrency ? { concurrency: input.directoryConcurrency } : {}),
-      onGroupRead: (done, total) => recorder.progress({ phase: "read-directory", done, total }),
-    }).catch((error: unknown) => {
-      throw unwrap(error);
-    }),
+    incremental
+      ? Promise.resolve({ members: incremental.directory, skippedMembers: new Map() })
+      : readDirectory(directory, [...input.mappings, ...(input.compareWithMappings ?? [])], {
+          retry,
+          ...(input.directoryConcurrency ? { concurrency: input.directoryConcurrency } : {}),
+          onGroupRead: (done, total) => recorder.progress({ phase: "read-directory", done, total }),
+        }).catch((error: unknown) => {
+          throw unwrap(error);
+        }),
     callWithRetry(() => rescue.getTree(), { ...retry, session: new SessionRenewal(rescue) }).then(
       ({ value }) => {
         recorder.progress({ phase: "read-rescue", done: 1, total: 1 });
@@ -118,6 +126,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
     links: input.links,
     ...(input.settings ? { settings: input.settings } : {}),
     ...(input.heldActions ? { heldActions: input.heldActions } : {}),
+    ...(incremental ? { onlyUsers: incremental.users } : {}),
   };
   let plan = planRun(planInput);
   // rule 13: no blind write. Updates that would go out without knowing the technician's current nick or SSO id read

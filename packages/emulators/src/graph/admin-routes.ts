@@ -213,6 +213,20 @@ export function registerAdminRoutes(app: FastifyInstance, admin: GraphEmulatorAd
           }),
         );
       }
+      routes.post(
+        "/tenants/:tenantId/groups",
+        withTenant((tenant, _params, body, reply) => {
+          const parsed = z
+            .object({ displayName: z.string().min(1), description: z.string().nullable().optional() })
+            .safeParse(body ?? {});
+          if (!parsed.success) return invalid(reply, parsed.error);
+          const group = tenant.addGroup({
+            displayName: parsed.data.displayName,
+            ...(parsed.data.description !== undefined ? { description: parsed.data.description } : {}),
+          });
+          return reply.code(201).send({ ...group, members: [] });
+        }),
+      );
       routes.patch(
         "/tenants/:tenantId/groups/:groupId",
         withTenant<{ tenantId: string; groupId: string }>((tenant, params, body, reply) => {

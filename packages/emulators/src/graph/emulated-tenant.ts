@@ -345,6 +345,24 @@ export class EmulatedTenant {
     return { users, groups, others };
   }
 
+  /**
+   * The groups a user or group is a member of: directly, or also through nested groups (memberOf /
+   * transitiveMemberOf). A visited set makes cycles harmless.
+   */
+  memberOf(memberId: string, transitive: boolean): string[] {
+    const found = new Set<string>();
+    const queue = [memberId];
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      for (const group of this.groups.values()) {
+        if (!group.members.has(next) || found.has(group.id)) continue;
+        found.add(group.id);
+        if (transitive) queue.push(group.id);
+      }
+    }
+    found.delete(memberId);
+    return [...found];
+  }
+
   /** Flattened membership through nested groups; a visited set makes cycles harmless; each user once. */
   transitiveMembers(groupId: string): GroupMemberIds {
     const cached = this.transitiveCache.get(groupId);

@@ -167,7 +167,8 @@ export function registerDeltaRoutes(graph: FastifyInstance, context: GraphEmulat
         (ttl != null && Date.now() - token.issuedAt > ttl);
       if (expired) {
         if (context.faults.settings.deltaExpiry === "gone") {
-          reply.header("Location", linkFor(request, { $deltatoken: undefined }).replace(/\?.*$/, "?$deltatoken="));
+          // A fresh start of the same resource, with an empty $deltatoken, as Graph sends.
+          reply.header("Location", `${linkFor(request, { $deltatoken: undefined }).replace(/\?.*$/, "")}?$deltatoken=`);
           return graphError(reply, 410, "resyncRequired", "The delta token has expired; a full resync is required.");
         }
         return graphError(

@@ -201,7 +201,8 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
       });
 
       const membersRoute =
-        (transitive: boolean, cast: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+        (transitive: boolean, cast: false | "user" | "group") =>
+        async (request: FastifyRequest, reply: FastifyReply) => {
           if (!requireRole(request, reply, READ_GROUPS)) return reply;
           const { id } = request.params as { id: string };
           const query = request.query as GraphQuery;
@@ -227,8 +228,13 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
           const top = pageSize(query, reply);
           if (top === undefined) return reply;
           const members = transitive ? tenant.transitiveMembers(id) : tenant.directMembers(id);
-          // The cast keeps users only; the plain list holds every type, in membership order per type.
-          const items = cast ? members.users : [...members.users, ...members.groups, ...members.others];
+          // A cast keeps one type; the plain list holds every type, in membership order per type.
+          const items =
+            cast === "user"
+              ? members.users
+              : cast === "group"
+                ? members.groups
+                : [...members.users, ...members.groups, ...members.others];
           const select = parseSelect(query);
           // Without a permission that reads the member's type Graph returns only id and type ("limited information").
           const roles = callerOf(request).roles;
@@ -254,9 +260,36 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
           return sendPage(request, reply, items, render, top, extra);
         };
       graph.get("/groups/:id/members", membersRoute(false, false));
-      graph.get("/groups/:id/members/microsoft.graph.user", membersRoute(false, true));
+      graph.get("/groups/:id/members/microsoft.graph.user", membersRoute(false, "user"));
       graph.get("/groups/:id/transitiveMembers", membersRoute(true, false));
-      graph.get("/groups/:id/transitiveMembers/microsoft.graph.user", membersRoute(true, true));
+      graph.get("/groups/:id/transitiveMembers/microsoft.graph.user", membersRoute(true, "user"));
+      graph.get("/groups/:id/transitiveMembers/microsoft.graph.group", membersRoute(true, "group"));
+
+      // The groups a user is a member of, directly or through nested groups (groups only in this emulator: it has
+      // no directory roles or administrative units).
+      const memberOfRoute = (transitive: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+        if (!requireRole(request, reply, READ_GROUPS)) return reply;
+        const { id } = request.params as { id: string };
+        const tenant = callerOf(request).tenant;
+        if (!tenant.liveUser(id)) {
+          return graphError(
+            reply,
+            404,
+            "Request_ResourceNotFound",
+            `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+          );
+        }
+        const top = pageSize(request.query as GraphQuery, reply);
+        if (top === undefined) return reply;
+        const select = parseSelect(request.query as GraphQuery);
+        const render = (groupId: string) => ({
+          "@odata.type": "#microsoft.graph.group",
+          ...projectGroup(tenant.groups.get(groupId) as EmulatedGroup, select),
+        });
+        return sendPage(request, reply, tenant.memberOf(id, transitive), render, top);
+      };
+      graph.get("/users/:id/memberOf", memberOfRoute(false));
+      graph.get("/users/:id/transitiveMemberOf", memberOfRoute(true));
 
       graph.get<{ Params: { id: string } }>("/users/:id", async (request, reply) => {
         if (!requireRole(request, reply, READ_USERS)) return reply;

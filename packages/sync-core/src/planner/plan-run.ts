@@ -29,6 +29,11 @@ function withReadFields(
   });
 }
 
+/** A plan action id is `<kind>:<entra user id>`. */
+function userOfAction(actionId: string): string {
+  return actionId.slice(actionId.indexOf(":") + 1);
+}
+
 /**
  * The planner: a pure function of mappings, directory snapshot, Rescue tree, links and settings (rules 1–9, 11–13,
  * 16), composed of named phases, each a pure function of the ones before:
@@ -41,6 +46,7 @@ function withReadFields(
  * (ties are broken by id, actions and warnings are sorted).
  */
 export function planRun(input: PlanInput): Plan {
+  const only = input.onlyUsers;
   const index = indexRescue(withReadFields(input.tree, input.readFields), input.links);
   const scope = scopeUsers({
     mappings: input.mappings,
@@ -58,12 +64,17 @@ export function planRun(input: PlanInput): Plan {
     inScope: scope.entries,
     index,
     ssoIdFromEntra: (input.settings?.ssoIdSource ?? DEFAULT_SSO_ID_SOURCE) === "entra",
-    heldActions: input.heldActions ?? [],
+    heldActions: only
+      ? (input.heldActions ?? []).filter((hold) => only.has(userOfAction(hold.actionId)))
+      : (input.heldActions ?? []),
     mappings: scope.mappings,
     excluded: scope.excluded,
   });
+  // An incremental plan: a linked technician whose user did not change would read as "out of scope" here (the
+  // directory holds only the changed users); nothing is decided about them.
+  const actions = only ? decisions.actions.filter((action) => only.has(action.entraUserId)) : decisions.actions;
   const run = guardRun(
-    decisions.actions,
+    actions,
     [...index.warnings, ...scope.warnings, ...guarded.warnings, ...decisions.warnings],
     index.linkByUser.size,
     input.settings?.safetyThreshold,

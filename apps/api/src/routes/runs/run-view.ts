@@ -15,6 +15,8 @@ export function runView(run: Prisma.SyncRunModel): RunView {
     trigger: run.trigger,
     dryRun: run.dryRun,
     estimate: run.proposal !== null,
+    mode: run.mode,
+    modeReason: run.modeReason,
     status: run.status,
     requestedBy: run.requestedBy,
     approvedBy: run.approvedBy,

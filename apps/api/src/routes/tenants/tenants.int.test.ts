@@ -27,6 +27,23 @@ describe("tenant settings", () => {
     });
   });
 
+  test("the full-reconcile interval is daily by default and an admin sets it within an hour and a week", async () => {
+    const owner = await api.ownerWithTenant();
+    const url = `/v1/tenants/${owner.tenantId}`;
+    expect((await api.call(owner.token, { method: "GET", url })).json().fullReconcileMinutes).toBe(1440);
+    const set = await api.call(owner.token, { method: "PATCH", url, payload: { fullReconcileMinutes: 120 } });
+    expect(set.statusCode).toBe(200);
+    expect(set.json().fullReconcileMinutes).toBe(120);
+    for (const minutes of [30, 20_000]) {
+      const bad = await api.call(owner.token, { method: "PATCH", url, payload: { fullReconcileMinutes: minutes } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().message).toContain("A full reconcile runs every 60 to 10080 minutes");
+    }
+    expect((await api.prisma.tenant.findUniqueOrThrow({ where: { id: owner.tenantId } })).fullReconcileMinutes).toBe(
+      120,
+    );
+  });
+
   test("guests are opted in and out by an admin; anything but a boolean is refused by name", async () => {
     const owner = await api.ownerWithTenant();
     const url = `/v1/tenants/${owner.tenantId}`;

@@ -23,6 +23,7 @@ export function tenantSettingsView(tenant: Prisma.TenantModel, nextRunAt?: Date 
     id: tenant.id,
     name: tenant.name,
     scheduleIntervalMinutes: tenant.scheduleIntervalMinutes,
+    fullReconcileMinutes: tenant.fullReconcileMinutes,
     paused: tenant.paused,
     sandboxMode: tenant.sandboxMode,
     safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },
