@@ -1,0 +1,41 @@
+// The one place an incremental run is created: a Graph change notification (after its debounce) or the polling
+// fallback asked for one. Like a scheduled run, it goes through createRun, so a tenant's active run is handed back
+// instead of a second one, and tenants that may not run automatically get none.
+import type { PrismaClient } from "@techsync/db";
+import { enqueueRun, type IncrementalRunJob, type SyncQueue } from "@techsync/jobs";
+import { createRun } from "@techsync/runs";
+
+export type IncrementalRunDecision = { runId: string; created: boolean } | { skipped: string };
+
+export async function requestIncrementalRun(
+  deps: { prisma: PrismaClient; queue: SyncQueue },
+  tenantId: string,
+  trigger: IncrementalRunJob["trigger"],
+): Promise<IncrementalRunDecision> {
+  const created = await createRun(deps.prisma, {
+    tenantId,
+    // A poll is the schedule's kind of trigger; a notification has its own.
+    trigger: trigger === "notification" ? "notification" : "schedule",
+    dryRun: false,
+    requestedBy: `system:${trigger === "notification" ? "graph-notification" : "incremental-poll"}`,
+    // The incremental mode of the run goes here (mode: "incremental"), once createRun takes it.
+    refuse: async (tx) => {
+      const tenant = await tx.tenant.findUnique({
+        where: { id: tenantId },
+        select: { paused: true, activatedAt: true },
+      });
+      if (!tenant) return "the tenant no longer exists";
+      // rule 14: a notification or a poll never runs a tenant nobody started syncing.
+      if (tenant.activatedAt === null) return "the tenant has not started syncing yet";
+      if (tenant.paused) return "the tenant is paused";
+      return null;
+    },
+  });
+  if (created.outcome === "refused") return { skipped: created.reason };
+  if (created.outcome === "existing" && created.run.status !== "queued") {
+    return { runId: created.run.id, created: false };
+  }
+  // A queued run (new, or one waiting without its job) goes on the queue; its job id is its run id.
+  await enqueueRun(deps.queue, { tenantId, runId: created.run.id });
+  return { runId: created.run.id, created: created.outcome === "created" };
+}
