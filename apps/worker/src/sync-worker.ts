@@ -21,6 +21,7 @@ import {
   ZRunJob,
   ZScheduledRunJob,
 } from "@techsync/jobs";
+import { requestIncrementalRun } from "@techsync/runs";
 import type { RetryPolicy } from "@techsync/sync-core";
 import { DelayedError, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -36,7 +37,6 @@ import {
   type SubscriptionUpkeepDeps,
 } from "./graph-subscription-upkeep";
 import { createJobProcessor, createJobRegistry, defineJob, type JobContext } from "./job-registry";
-import { requestIncrementalRun } from "./request-incremental-run";
 import { type RunMaintenanceOptions, startRunMaintenance } from "./run-maintenance";
 import { runTenantSync, type TenantRunDeps, type TenantRunResult } from "./run-tenant-sync";
 import type { TenantAdapterOptions } from "./tenant-adapters";
@@ -163,7 +163,8 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
       schema: ZIncrementalRunJob,
       // A notification's debounce ended (or the poll fired): create the incremental run; its own job executes it.
       handler: async ({ tenantId, trigger }) => {
-        const decision = await requestIncrementalRun({ prisma, queue }, tenantId, trigger);
+        const enqueue = (job: { tenantId: string; runId: string }) => enqueueRun(queue, job);
+        const decision = await requestIncrementalRun({ prisma, enqueue }, tenantId, trigger);
         if ("skipped" in decision) log.info({ tenantId, trigger, reason: decision.skipped }, "incremental run skipped");
         return decision;
       },

@@ -22,6 +22,7 @@ export const INCREMENTAL_POLL_MINUTES = 2;
 /**
  * Adds the tenant's incremental-run job with a delay unless one is already waiting: every notification of a burst
  * lands on the same job (its id is the tenant's), so the burst makes one run. A finished job is replaced.
+ * Simultaneous callers may each answer "added": BullMQ keeps the first job of an id and ignores the others.
  */
 export async function requestIncrementalRunSoon(
   queue: SyncQueue,

@@ -2,15 +2,23 @@
 // fallback asked for one. Like a scheduled run, it goes through createRun, so a tenant's active run is handed back
 // instead of a second one, and tenants that may not run automatically get none.
 import type { PrismaClient } from "@techsync/db";
-import { enqueueRun, type IncrementalRunJob, type SyncQueue } from "@techsync/jobs";
-import { createRun } from "@techsync/runs";
+import { createRun } from "./create-run";
 
 export type IncrementalRunDecision = { runId: string; created: boolean } | { skipped: string };
 
+export interface IncrementalRunDeps {
+  prisma: PrismaClient;
+  /** Puts a queued run on the queue (the worker passes the jobs package's enqueueRun on its queue). */
+  enqueue: (job: { tenantId: string; runId: string }) => Promise<unknown>;
+}
+
+/** What asked: Graph's change notification (after its debounce), or the polling fallback. */
+export type IncrementalRunTrigger = "notification" | "poll";
+
 export async function requestIncrementalRun(
-  deps: { prisma: PrismaClient; queue: SyncQueue },
+  deps: IncrementalRunDeps,
   tenantId: string,
-  trigger: IncrementalRunJob["trigger"],
+  trigger: IncrementalRunTrigger,
 ): Promise<IncrementalRunDecision> {
   const created = await createRun(deps.prisma, {
     tenantId,
@@ -36,6 +44,6 @@ export async function requestIncrementalRun(
     return { runId: created.run.id, created: false };
   }
   // A queued run (new, or one waiting without its job) goes on the queue; its job id is its run id.
-  await enqueueRun(deps.queue, { tenantId, runId: created.run.id });
+  await deps.enqueue({ tenantId, runId: created.run.id });
   return { runId: created.run.id, created: created.outcome === "created" };
 }
