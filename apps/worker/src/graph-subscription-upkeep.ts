@@ -177,7 +177,10 @@ export async function removeGraphSubscriptions(
   await deps.prisma.graphSubscription.deleteMany({ where: { tenantId, id: { in: rows.map((row) => row.id) } } });
 }
 
-/** The scheduled sweep: every tenant with a subscription due for renewal is brought up to date. */
+/**
+ * The scheduled sweep: every tenant with a subscription due for renewal is brought up to date, and so is every
+ * syncing tenant that has none yet (it started syncing before notifications existed, or its job failed for good).
+ */
 export async function renewDueGraphSubscriptions(deps: SubscriptionUpkeepDeps): Promise<string[]> {
   const now = deps.now ?? Date.now;
   const due = await deps.prisma.graphSubscription.findMany({
@@ -185,12 +188,22 @@ export async function renewDueGraphSubscriptions(deps: SubscriptionUpkeepDeps): 
     select: { tenantId: true },
     distinct: ["tenantId"],
   });
-  for (const { tenantId } of due) {
+  const missing = await deps.prisma.tenant.findMany({
+    where: {
+      activatedAt: { not: null },
+      paused: false,
+      entraConnection: { isNot: null },
+      graphSubscriptions: { none: {} },
+    },
+    select: { id: true },
+  });
+  const tenantIds = [...new Set([...due.map((row) => row.tenantId), ...missing.map((tenant) => tenant.id)])];
+  for (const tenantId of tenantIds) {
     try {
       await ensureGraphSubscriptions(deps, tenantId);
     } catch (error) {
       deps.log.warn({ tenantId, err: (error as Error).message }, "renewing Graph subscriptions failed");
     }
   }
-  return due.map((row) => row.tenantId);
+  return tenantIds;
 }

@@ -117,6 +117,7 @@ describe("subscription lifecycle", () => {
     const tenant = await createTestTenant(world, { users: 2, activated: true });
     await ensureGraphSubscriptions(upkeep(), tenant.id);
     const before = await rows(tenant.id);
+    // Every other tenant of this file is brought up to date by the sweep too; this one is not due yet.
     clock += SUBSCRIPTION_LIFETIME_MS - RENEW_BEFORE_MS - 60_000;
     expect(await renewDueGraphSubscriptions(upkeep())).not.toContain(tenant.id);
     clock += 2 * 60_000;
@@ -157,6 +158,13 @@ describe("subscription lifecycle", () => {
     await ensureGraphSubscriptions(upkeep(), tenant.id);
     expect(inGraph(tenant)).toEqual([]);
     expect(await rows(tenant.id)).toEqual([]);
+  });
+
+  test("the sweep subscribes a syncing tenant that has none yet (it started syncing before notifications)", async () => {
+    const tenant = await createTestTenant(world, { users: 2, activated: true });
+    expect(await renewDueGraphSubscriptions(upkeep())).toContain(tenant.id);
+    expect(inGraph(tenant)).toHaveLength(2);
+    expect(await rows(tenant.id)).toHaveLength(2);
   });
 
   test("rule 14: a tenant that has not started syncing gets no subscription", async () => {
