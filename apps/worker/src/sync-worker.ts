@@ -10,6 +10,7 @@ import {
   GRAPH_SUBSCRIPTIONS_JOB,
   GRAPH_SUBSCRIPTIONS_RENEWAL_JOB,
   INCREMENTAL_RUN_JOB,
+  NOTIFICATION_DEBOUNCE_MS,
   RUN_JOB,
   SCHEDULED_RUN_JOB,
   SYNC_QUEUE,
@@ -67,6 +68,8 @@ export interface SyncWorkerOptions {
   publicApiUrl?: string;
   /** The clock subscriptions are renewed by (tests move it). */
   now?: () => number;
+  /** How long a notification's job waits for the tenant's run under way to finish before asking again (5 s). */
+  incrementalRetryMs?: number;
 }
 
 export interface SyncWorker {
@@ -162,10 +165,19 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
       name: INCREMENTAL_RUN_JOB,
       schema: ZIncrementalRunJob,
       // A notification's debounce ended (or the poll fired): create the incremental run; its own job executes it.
-      handler: async ({ tenantId, trigger }) => {
+      handler: async ({ tenantId, trigger }, context) => {
         const enqueue = (job: { tenantId: string; runId: string }) => enqueueRun(queue, job);
         const decision = await requestIncrementalRun({ prisma, enqueue }, tenantId, trigger);
         if ("skipped" in decision) log.info({ tenantId, trigger, reason: decision.skipped }, "incremental run skipped");
+        // A change notified while the tenant's run is under way may have come after that run read the directory:
+        // the job waits (later notifications keep landing on it) and asks again once the run is over.
+        if ("running" in decision && trigger === "notification") {
+          await context.job.moveToDelayed(
+            Date.now() + (options.incrementalRetryMs ?? NOTIFICATION_DEBOUNCE_MS),
+            context.token,
+          );
+          throw new DelayedError();
+        }
         return decision;
       },
     }),

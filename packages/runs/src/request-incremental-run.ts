@@ -4,7 +4,11 @@
 import type { PrismaClient } from "@techsync/db";
 import { createRun } from "./create-run";
 
-export type IncrementalRunDecision = { runId: string; created: boolean } | { skipped: string };
+/**
+ * `running`: the tenant's run had already begun, so it may have read the directory before the change: the caller
+ * asks again once that run has finished.
+ */
+export type IncrementalRunDecision = { runId: string; created: boolean; running?: true } | { skipped: string };
 
 export interface IncrementalRunDeps {
   prisma: PrismaClient;
@@ -41,7 +45,7 @@ export async function requestIncrementalRun(
   });
   if (created.outcome === "refused") return { skipped: created.reason };
   if (created.outcome === "existing" && created.run.status !== "queued") {
-    return { runId: created.run.id, created: false };
+    return { runId: created.run.id, created: false, running: true };
   }
   // A queued run (new, or one waiting without its job) goes on the queue; its job id is its run id.
   await deps.enqueue({ tenantId, runId: created.run.id });
