@@ -26,6 +26,8 @@ export const ApiEnvSchema = z.object({
    */
   RESCUE_EMULATOR_URL: envShapes.emulatorUrl("http or https"),
   GRAPH_EMULATOR_URL: envShapes.emulatorUrl("https"),
+  /** Where Graph sends change notifications (this API's public origin); unset: tenants are polled instead. */
+  PUBLIC_API_URL: envShapes.publicApiUrl,
   /** PEM file of the Graph emulator's CA, trusted for the sandbox destination only. */
   GRAPH_EMULATOR_CA_PATH: z.string().min(1).optional(),
   /** Requests per minute per API key, per portal user, else per client address (docs/security.md). */

@@ -84,6 +84,8 @@ export interface HarnessOptions {
    * server.ts wires it: a test's own redis-server (own-redis.ts) that it may kill.
    */
   redisUrl?: string;
+  /** How long Graph notifications of a tenant are gathered into one incremental-run job (default 5 s). */
+  notificationDebounceMs?: number;
   /** With redisUrl: the deployment's REDIS_PREFIX, for two APIs of one deployment (default: one of its own). */
   redisPrefix?: string;
 }
@@ -135,6 +137,9 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
           }
         : {}),
       portalOrigin: TEST_PORTAL_ORIGIN,
+      ...(options.notificationDebounceMs !== undefined
+        ? { notificationDebounceMs: options.notificationDebounceMs }
+        : {}),
       readiness: options.readiness ?? {
         database: () => pingDatabase(db.prisma),
         redis: () => (apiRedis ? apiRedis.ping() : connection.ping()),

@@ -35,6 +35,8 @@ export const WorkerEnvSchema = z.object({
   /** The operator's emulators: the `sandbox` destination of sandbox tenants (same values as the API's). */
   RESCUE_EMULATOR_URL: envShapes.emulatorUrl("http or https"),
   GRAPH_EMULATOR_URL: envShapes.emulatorUrl("https"),
+  /** Where Graph sends change notifications (this API's public origin); unset: tenants are polled instead. */
+  PUBLIC_API_URL: envShapes.publicApiUrl,
   /** The Graph emulator's CA (PEM file), trusted for the sandbox destination only. */
   GRAPH_EMULATOR_CA_PATH: z.string().min(1).optional(),
 });

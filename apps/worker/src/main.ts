@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
+import { scheduleGraphSubscriptionRenewal } from "@techsync/jobs";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { loadWorkerEnv } from "./env";
 import { createOpsServer } from "./ops-server";
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
     runLeaseMs: env.RUN_LEASE_MS,
+    ...(env.PUBLIC_API_URL ? { publicApiUrl: env.PUBLIC_API_URL } : {}),
     ...(env.REAPER_INTERVAL_MS > 0
       ? {
           maintenance: {
@@ -54,6 +56,8 @@ async function main(): Promise<void> {
     const reaped = await reapRuns(prisma, sync.queue, 0);
     const reconciled = env.WORKER_RECONCILE_SCHEDULES ? await reconcileTenantSchedules(prisma, sync.queue) : undefined;
     log.info({ ...reaped, ...reconciled }, "runs and tenant schedules reconciled");
+    // Graph subscriptions are renewed well before they expire (hourly sweep; idempotent across workers).
+    await scheduleGraphSubscriptionRenewal(sync.queue);
   } catch (err) {
     log.warn({ err }, "could not reconcile runs and schedules at start; the maintenance timer tries again");
   }

@@ -7,22 +7,36 @@ import {
   createSyncQueue,
   enqueueRun,
   FOLLOW_UP_REQUESTER,
+  GRAPH_SUBSCRIPTIONS_JOB,
+  GRAPH_SUBSCRIPTIONS_RENEWAL_JOB,
+  INCREMENTAL_RUN_JOB,
+  NOTIFICATION_DEBOUNCE_MS,
   RUN_JOB,
   SCHEDULED_RUN_JOB,
   SYNC_QUEUE,
   type SyncQueue,
   syncTenantSchedule,
   tenantScheduleOf,
+  ZGraphSubscriptionsJob,
+  ZIncrementalRunJob,
   ZRunJob,
   ZScheduledRunJob,
 } from "@techsync/jobs";
+import { requestIncrementalRun } from "@techsync/runs";
 import type { RetryPolicy } from "@techsync/sync-core";
 import { DelayedError, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import { z } from "zod";
 import { createScheduledRun } from "./create-scheduled-run";
 import { scheduleFollowUpRun } from "./follow-up-run";
+import {
+  ensureGraphSubscriptions,
+  removeGraphSubscriptions,
+  renewDueGraphSubscriptions,
+  type SubscriptionUpkeepDeps,
+} from "./graph-subscription-upkeep";
 import { createJobProcessor, createJobRegistry, defineJob, type JobContext } from "./job-registry";
 import { type RunMaintenanceOptions, startRunMaintenance } from "./run-maintenance";
 import { runTenantSync, type TenantRunDeps, type TenantRunResult } from "./run-tenant-sync";
@@ -50,6 +64,12 @@ export interface SyncWorkerOptions {
   runLeaseMs?: number;
   /** The reaper and schedule reconciliation on a timer (off unless given: tests drive them themselves). */
   maintenance?: RunMaintenanceOptions;
+  /** The API's public origin, where Graph sends change notifications (PUBLIC_API_URL); unset: polling instead. */
+  publicApiUrl?: string;
+  /** The clock subscriptions are renewed by (tests move it). */
+  now?: () => number;
+  /** How long a notification's job waits for the tenant's run under way to finish before asking again (5 s). */
+  incrementalRetryMs?: number;
 }
 
 export interface SyncWorker {
@@ -117,6 +137,16 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
     return result;
   };
 
+  const upkeepDeps: SubscriptionUpkeepDeps = {
+    prisma,
+    secretBox: options.secretBox,
+    queue,
+    log,
+    publicApiUrl: options.publicApiUrl,
+    ...(options.adapters?.outbound ? { outbound: options.adapters.outbound } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  };
+
   const registry = createJobRegistry([
     defineJob({
       name: RUN_JOB,
@@ -130,6 +160,40 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
           }),
           context,
         ),
+    }),
+    defineJob({
+      name: INCREMENTAL_RUN_JOB,
+      schema: ZIncrementalRunJob,
+      // A notification's debounce ended (or the poll fired): create the incremental run; its own job executes it.
+      handler: async ({ tenantId, trigger }, context) => {
+        const enqueue = (job: { tenantId: string; runId: string }) => enqueueRun(queue, job);
+        const decision = await requestIncrementalRun({ prisma, enqueue }, tenantId, trigger);
+        if ("skipped" in decision) log.info({ tenantId, trigger, reason: decision.skipped }, "incremental run skipped");
+        // A change notified while the tenant's run is under way may have come after that run read the directory:
+        // the job waits (later notifications keep landing on it) and asks again once the run is over.
+        if ("running" in decision && trigger === "notification") {
+          await context.job.moveToDelayed(
+            Date.now() + (options.incrementalRetryMs ?? NOTIFICATION_DEBOUNCE_MS),
+            context.token,
+          );
+          throw new DelayedError();
+        }
+        return decision;
+      },
+    }),
+    defineJob({
+      name: GRAPH_SUBSCRIPTIONS_JOB,
+      schema: ZGraphSubscriptionsJob,
+      handler: async ({ tenantId, action }) => {
+        if (action === "remove") await removeGraphSubscriptions(upkeepDeps, tenantId);
+        else await ensureGraphSubscriptions(upkeepDeps, tenantId, { renewAll: action === "renew" });
+        return { tenantId, action };
+      },
+    }),
+    defineJob({
+      name: GRAPH_SUBSCRIPTIONS_RENEWAL_JOB,
+      schema: z.object({}),
+      handler: async () => ({ renewed: await renewDueGraphSubscriptions(upkeepDeps) }),
     }),
     defineJob({
       name: SCHEDULED_RUN_JOB,

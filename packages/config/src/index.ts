@@ -111,6 +111,19 @@ export const envShapes = {
    * An emulator's origin (scheme://host:port, nothing after it): the sandbox destination, set by the operator.
    * Optional; empty counts as unset.
    */
+  /**
+   * PUBLIC_API_URL: where Microsoft Graph reaches this API from the internet (an https origin, optionally with a
+   * path prefix of a reverse proxy). Unset: no change notifications; tenants are polled for changes instead.
+   */
+  publicApiUrl: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .string()
+      .url({ protocol: /^https?$/ })
+      .refine((value) => !/[?#@]/.test(value), "must be a URL without query, fragment or credentials")
+      .transform((value) => value.replace(/\/+$/, ""))
+      .optional(),
+  ),
   emulatorUrl: (protocol: "http" | "https" | "http or https") => {
     const example = protocol === "https" ? "https://127.0.0.1:4020" : "http://127.0.0.1:4010";
     return z.preprocess(

@@ -11,6 +11,8 @@ export const SECRET_FIELDS = {
   rescuePassword: "rescue.password",
   rescueApiToken: "rescue.apiToken",
   entraClientSecret: "entra.clientSecret",
+  /** The secret a Graph change notification must carry (per subscription row; see graph_subscriptions). */
+  graphClientState: "graph.clientState",
 } as const;
 export type SecretField = (typeof SECRET_FIELDS)[keyof typeof SECRET_FIELDS];
 type RescueSecretField = typeof SECRET_FIELDS.rescuePassword | typeof SECRET_FIELDS.rescueApiToken;

@@ -39,6 +39,9 @@ export {
   type BatchItemResult,
   DEFAULT_GRAPH_BASE_URL,
   type GraphRetryPolicy,
+  type GraphSubscription,
+  type GraphSubscriptionRequest,
+  TenantGraphClient,
 } from "./tenant-graph-client";
 export { DEFAULT_AUTHORITY_HOST, decodeTokenClaims, GRAPH_DEFAULT_SCOPE } from "./tenant-token-provider";
 export {

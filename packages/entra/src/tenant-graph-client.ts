@@ -256,4 +256,52 @@ export class TenantGraphClient {
     }
     return items.map((item) => results.get(item.id) ?? { id: item.id, status: 0, body: null });
   }
+
+  /** Subscribes to change notifications (Graph first calls `notificationUrl` to validate it). */
+  createSubscription(request: GraphSubscriptionRequest): Promise<GraphSubscription> {
+    return this.call(() => this.request("/subscriptions").post(request) as Promise<GraphSubscription>);
+  }
+
+  /** Renews a subscription (which also reauthorizes it); a 404 means it is gone and must be created again. */
+  renewSubscription(id: string, expirationDateTime: string): Promise<GraphSubscription> {
+    return this.call(
+      () =>
+        this.request(`/subscriptions/${encodeURIComponent(id)}`).patch({
+          expirationDateTime,
+        }) as Promise<GraphSubscription>,
+    );
+  }
+
+  /** This app's subscriptions in the tenant (Graph never returns their clientState). */
+  async listSubscriptions(): Promise<GraphSubscription[]> {
+    const body = await this.get<{ value: GraphSubscription[] }>("/subscriptions");
+    return body.value;
+  }
+
+  /** Deletes a subscription; one already gone counts as deleted. */
+  async deleteSubscription(id: string): Promise<void> {
+    try {
+      await this.call(() => this.request(`/subscriptions/${encodeURIComponent(id)}`).delete() as Promise<unknown>);
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.status === 404) return;
+      throw error;
+    }
+  }
+}
+
+export interface GraphSubscriptionRequest {
+  changeType: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl?: string;
+  resource: string;
+  expirationDateTime: string;
+  clientState: string;
+}
+
+export interface GraphSubscription {
+  id: string;
+  resource: string;
+  changeType: string;
+  notificationUrl: string;
+  expirationDateTime: string;
 }

@@ -28,3 +28,37 @@ export type ScheduledRunJob = z.infer<typeof ZScheduledRunJob>;
 export function tenantSchedulerId(tenantId: string): string {
   return `schedule:${tenantId}`;
 }
+
+/**
+ * Asks for an incremental run of a tenant soon: a Graph change notification (coalesced: one job per tenant waits a
+ * few seconds, so a burst of notifications makes one run) or the polling fallback. The worker creates the run.
+ */
+export const INCREMENTAL_RUN_JOB = "incremental-run";
+export const ZIncrementalRunJob = z.object({
+  tenantId: z.string().uuid(),
+  /** What asked: Graph's notification, or the every-2-minutes poll of tenants Graph cannot reach. */
+  trigger: z.enum(["notification", "poll"]),
+});
+export type IncrementalRunJob = z.infer<typeof ZIncrementalRunJob>;
+
+/** The one pending incremental-run job of a tenant (its id, so a burst adds one job). */
+export function incrementalRunJobId(tenantId: string): string {
+  return `incremental-${tenantId}`;
+}
+
+/** The job scheduler that polls a tenant every few minutes when Graph cannot send it notifications. */
+export function incrementalPollSchedulerId(tenantId: string): string {
+  return `incremental-poll:${tenantId}`;
+}
+
+/** Keeps a tenant's Graph subscriptions in step: create (or recreate), renew, or remove them. */
+export const GRAPH_SUBSCRIPTIONS_JOB = "graph-subscriptions";
+export const ZGraphSubscriptionsJob = z.object({
+  tenantId: z.string().uuid(),
+  action: z.enum(["ensure", "renew", "remove"]),
+});
+export type GraphSubscriptionsJob = z.infer<typeof ZGraphSubscriptionsJob>;
+
+/** Fired hourly: renews every subscription that expires within a day (and recreates those Graph lost). */
+export const GRAPH_SUBSCRIPTIONS_RENEWAL_JOB = "graph-subscriptions-renewal";
+export const GRAPH_SUBSCRIPTIONS_RENEWAL_SCHEDULER = "graph-subscriptions-renewal";

@@ -1,3 +1,4 @@
 export * from "./definitions";
+export * from "./incremental-runs";
 export * from "./producer";
 export * from "./tenant-quarantine";

@@ -7,6 +7,7 @@ export * from "./database-retry";
 export * from "./database-run-recorder";
 export * from "./lease-keeper";
 export * from "./reap-runs";
+export * from "./request-incremental-run";
 export * from "./run-event-listener";
 export * from "./run-events";
 export * from "./run-input";

@@ -16,6 +16,7 @@ import { signUpRoute } from "./auth/sign-up";
 import { getEntraConnectionRoute } from "./entra-connection/get-entra-connection";
 import { setEntraConnectionRoute } from "./entra-connection/set-entra-connection";
 import { testEntraConnectionRoute } from "./entra-connection/test-entra-connection";
+import { receiveGraphNotificationsRoute } from "./graph-notifications/receive-notifications";
 import { acceptInvitationRoute } from "./invitations/accept-invitation";
 import { createInvitationRoute } from "./invitations/create-invitation";
 import { getInvitationRoute } from "./invitations/get-invitation";
@@ -123,6 +124,7 @@ const ROUTES = [
   listApiKeysRoute,
   createApiKeyRoute,
   revokeApiKeyRoute,
+  receiveGraphNotificationsRoute,
 ];
 
 export const v1Routes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {

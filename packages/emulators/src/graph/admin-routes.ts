@@ -88,6 +88,18 @@ const ZFaults = z
   .partial()
   .strict();
 
+const ZDelivery = z
+  .object({
+    delayMs: z.number().int().min(0).max(600_000),
+    duplicate: z.boolean(),
+    dropNext: z.number().int().min(0),
+    reorder: z.boolean(),
+    retryBaseMs: z.number().int().min(1).max(3_600_000),
+    maxAttempts: z.number().int().min(1).max(50),
+  })
+  .partial()
+  .strict();
+
 const ZGenerate = z
   .object({
     seed: z.number().int().optional(),
@@ -158,6 +170,26 @@ export function registerAdminRoutes(app: FastifyInstance, admin: GraphEmulatorAd
       routes.post("/signing-key/rotate", async () => {
         await admin.rotateSigningKey();
         return { rotated: true };
+      });
+      routes.get("/subscriptions", async () => ({
+        subscriptions: admin.subscriptions.all(),
+        delivery: admin.subscriptions.stats,
+      }));
+      routes.put("/subscriptions/delivery", async (request, reply) => {
+        const parsed = ZDelivery.safeParse(request.body ?? {});
+        if (!parsed.success) return invalid(reply, parsed.error);
+        admin.setDelivery(parsed.data);
+        return admin.subscriptions.settings;
+      });
+      routes.post("/subscriptions/:id/lifecycle", async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const parsed = z
+          .object({ lifecycleEvent: z.enum(["reauthorizationRequired", "subscriptionRemoved", "missed"]) })
+          .safeParse(request.body ?? {});
+        if (!parsed.success) return invalid(reply, parsed.error);
+        if (!admin.sendLifecycleEvent(id, parsed.data.lifecycleEvent))
+          return notFound(reply, `subscription ${id} with a lifecycle URL`);
+        return reply.code(202).send({ sent: parsed.data.lifecycleEvent });
       });
       routes.post("/delta/expire", async () => {
         admin.expireDeltaTokens();

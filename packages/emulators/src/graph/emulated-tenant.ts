@@ -1,6 +1,7 @@
 // One emulated Entra tenant: its app registrations (with consented permissions) and its directory.
 // Every change bumps a sequence number so delta queries can answer "what changed since token N".
 import { randomUUID } from "node:crypto";
+import type { DirectoryChange } from "./graph-subscriptions";
 
 export const GRAPH_PERMISSIONS = [
   "User.Read.All",
@@ -150,6 +151,8 @@ export class EmulatedTenant {
   /** Bumped by any change to membership or user liveness, so cached transitive lists know they are stale. */
   private revision = 0;
   private transitiveCache = new Map<string, { revision: number } & GroupMemberIds>();
+  /** Told of every change after seeding: the emulator turns them into change notifications. */
+  onChange?: (change: DirectoryChange) => void;
 
   constructor(seed: TenantSeed) {
     this.tenantId = seed.tenantId;
@@ -196,6 +199,7 @@ export class EmulatedTenant {
       version: this.nextSeq(),
     };
     this.users.set(user.id, user);
+    this.onChange?.({ kind: "user", id: user.id, changeType: "updated" });
     return user;
   }
 
@@ -258,6 +262,7 @@ export class EmulatedTenant {
       version: this.nextSeq(),
     };
     this.groups.set(group.id, group);
+    this.onChange?.({ kind: "group", id: group.id, changeType: "updated" });
     return group;
   }
 
@@ -279,6 +284,12 @@ export class EmulatedTenant {
     if (!group || !memberType || group.members.has(memberId)) return false;
     group.members.add(memberId);
     this.membershipLog.push({ seq: this.nextSeq(), groupId, memberId, memberType, removed: false });
+    this.onChange?.({
+      kind: "group",
+      id: groupId,
+      changeType: "updated",
+      membersDelta: [{ id: memberId, removed: false }],
+    });
     return true;
   }
 
@@ -287,6 +298,12 @@ export class EmulatedTenant {
     const memberType = this.memberType(memberId);
     if (!group || !memberType || !group.members.delete(memberId)) return false;
     this.membershipLog.push({ seq: this.nextSeq(), groupId, memberId, memberType, removed: true });
+    this.onChange?.({
+      kind: "group",
+      id: groupId,
+      changeType: "updated",
+      membersDelta: [{ id: memberId, removed: true }],
+    });
     return true;
   }
 
@@ -294,6 +311,8 @@ export class EmulatedTenant {
     const user = this.users.get(id);
     if (!user || user.purged) return undefined;
     Object.assign(user, changes, { version: this.nextSeq() });
+    // Graph says `updated` for a soft delete too; `deleted` only for a permanent one.
+    this.onChange?.({ kind: "user", id, changeType: "updated" });
     return user;
   }
 
@@ -301,6 +320,7 @@ export class EmulatedTenant {
     const group = this.groups.get(id);
     if (!group) return undefined;
     Object.assign(group, changes, { version: this.nextSeq() });
+    this.onChange?.({ kind: "group", id, changeType: "updated" });
     return group;
   }
 
@@ -321,6 +341,7 @@ export class EmulatedTenant {
     for (const group of this.groups.values()) if (group.members.has(id)) this.removeMember(group.id, id);
     user.purged = true;
     user.version = this.nextSeq();
+    this.onChange?.({ kind: "user", id, changeType: "deleted" });
     return user;
   }
 

@@ -4,6 +4,7 @@ import { exportJWK, generateKeyPair } from "jose";
 import { EmulatedTenant, type TenantSeed } from "./emulated-tenant";
 import { emptyStats, type GraphEmulatorStats, type GraphFaults } from "./fault-injection";
 import type { GraphEmulatorContext } from "./graph-emulator-context";
+import type { DeliverySettings, SubscriptionStore } from "./graph-subscriptions";
 
 export class GraphEmulatorAdmin {
   constructor(
@@ -37,6 +38,7 @@ export class GraphEmulatorAdmin {
 
   addTenant(seed: TenantSeed): EmulatedTenant {
     const tenant = new EmulatedTenant(seed);
+    tenant.onChange = (change) => this.context.subscriptions.notify(tenant.tenantId, change);
     this.context.tenants.set(tenant.tenantId.toLowerCase(), tenant);
     return tenant;
   }
@@ -48,6 +50,7 @@ export class GraphEmulatorAdmin {
     this.context.faults.configure({});
     this.context.deltaRounds.clear();
     this.context.recentRequests.length = 0;
+    this.context.subscriptions.clear();
     this.resetStats();
   }
 
@@ -69,6 +72,19 @@ export class GraphEmulatorAdmin {
       kid,
       publicJwk: { ...(await exportJWK(publicKey)), kid, use: "sig", alg: "RS256" },
     };
+  }
+
+  get subscriptions(): SubscriptionStore {
+    return this.context.subscriptions;
+  }
+
+  setDelivery(settings: DeliverySettings) {
+    this.context.subscriptions.settings = { ...settings };
+  }
+
+  /** Sends a lifecycle event (e.g. reauthorizationRequired) for a subscription; false if it has no lifecycle URL. */
+  sendLifecycleEvent(subscriptionId: string, event: "reauthorizationRequired" | "subscriptionRemoved" | "missed") {
+    return this.context.subscriptions.lifecycleEvent(subscriptionId, event);
   }
 
   expireDeltaTokens() {

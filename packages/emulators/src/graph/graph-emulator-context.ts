@@ -2,6 +2,7 @@
 import type { CryptoKey, JWK } from "jose";
 import type { EmulatedTenant } from "./emulated-tenant";
 import type { FaultInjector, GraphEmulatorStats } from "./fault-injection";
+import type { SubscriptionStore } from "./graph-subscriptions";
 
 export interface DeltaRound {
   pages: Record<string, unknown>[][];
@@ -19,5 +20,7 @@ export interface GraphEmulatorContext {
   recentRequests: string[];
   /** Bumped to invalidate every delta token issued so far. */
   deltaEpoch: number;
+  /** Change-notification subscriptions and their delivery. */
+  subscriptions: SubscriptionStore;
   options: { tokenLifetimeSeconds: number; deltaPageSize: number; deltaMembersPerEntry: number };
 }

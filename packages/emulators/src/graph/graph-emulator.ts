@@ -14,6 +14,7 @@ import { type DirectoryGeneratorOptions, generateDirectory } from "./generate-di
 import { GraphEmulatorAdmin } from "./graph-emulator-admin";
 import type { GraphEmulatorContext } from "./graph-emulator-context";
 import { registerGraphRoutes } from "./graph-routes";
+import { SubscriptionStore } from "./graph-subscriptions";
 import { registerIdentityRoutes } from "./identity-routes";
 
 export interface GraphEmulatorOptions {
@@ -33,6 +34,8 @@ export interface GraphEmulatorOptions {
   /** Host names besides localhost/127.0.0.1 the certificate must cover (used when first generated). */
   extraHostnames?: readonly string[];
   logger?: boolean;
+  /** The clock subscriptions expire by (tests move it); default Date.now. */
+  now?: () => number;
 }
 
 export interface BuiltGraphEmulator {
@@ -55,6 +58,7 @@ export async function buildGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     deltaRounds: new Map(),
     recentRequests: [],
     deltaEpoch: 0,
+    subscriptions: new SubscriptionStore(options.now ?? Date.now),
     options: {
       tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
       deltaPageSize: options.deltaPageSize ?? 100,

@@ -18,6 +18,7 @@ import {
   projectGroup,
   projectUser,
 } from "./graph-responses";
+import { registerSubscriptionRoutes } from "./graph-subscription-routes";
 
 const MAX_TOP = 999;
 
@@ -182,6 +183,7 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
       });
 
       registerDeltaRoutes(graph, context);
+      registerSubscriptionRoutes(graph, context);
 
       graph.get<{ Params: { id: string } }>("/groups/:id", async (request, reply) => {
         if (!requireRole(request, reply, READ_GROUPS)) return reply;

@@ -1,5 +1,5 @@
 // rule 14: "Start syncing" — the one way a tenant gets its schedule and its first real run.
-import { enqueueRun, syncTenantSchedule } from "@techsync/jobs";
+import { enqueueRun, requestGraphSubscriptions, syncTenantSchedule } from "@techsync/jobs";
 import { createRun } from "@techsync/runs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../../api-deps";
@@ -58,6 +58,9 @@ export async function startSyncing(
       await callQueue(async () => {
         await syncTenantSchedule(deps.syncQueue, scheduleWithoutRunNow(tenant));
         await enqueueRun(deps.syncQueue, { tenantId, runId: run.id });
+        // Change notifications (or polling without a public URL), set up by the worker: a Graph failure there
+        // does not undo the activation.
+        await requestGraphSubscriptions(deps.syncQueue, { tenantId, action: "ensure" });
       }, "syncing has not started; press Start syncing again when it returns.");
     },
   });

@@ -8,6 +8,7 @@ import type { TenantAccess } from "../../auth/principal";
 import { notFound } from "../../errors";
 import { callQueue } from "../../job-queue";
 import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.types";
+import { subscriptionsFollowTenant } from "../graph-notifications/subscriptions-follow-tenant";
 import { nextRunAt } from "./next-run-at";
 import {
   type TenantSettings,
@@ -72,10 +73,10 @@ export async function updateTenant(
       },
     });
     // In the transaction: when Redis refuses the schedule, the settings are not half-changed either.
-    await callQueue(
-      () => syncTenantSchedule(deps.syncQueue, scheduleWithoutRunNow(next)),
-      "the settings were not saved; try again when it returns.",
-    );
+    await callQueue(async () => {
+      await syncTenantSchedule(deps.syncQueue, scheduleWithoutRunNow(next));
+      await subscriptionsFollowTenant(deps.syncQueue, tenantId, tenant, next);
+    }, "the settings were not saved; try again when it returns.");
     return next;
   });
   return tenantSettingsView(updated, await nextRunAt(deps.syncQueue, tenantId));
