@@ -91,6 +91,6 @@ test("an admin change in the Graph emulator reaches the API and makes one increm
   expect(decision).toMatchObject({ created: true });
   const runs = await api.prisma.syncRun.findMany({ where: { tenantId } });
   expect(runs).toHaveLength(1);
-  expect(runs[0]).toMatchObject({ trigger: "notification", status: "queued", dryRun: false });
+  expect(runs[0]).toMatchObject({ trigger: "notification", status: "queued", dryRun: false, mode: "incremental" });
   expect(await api.syncQueue.getJob(runs[0]?.id ?? "")).toBeTruthy();
 });
