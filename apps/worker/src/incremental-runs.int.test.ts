@@ -1,6 +1,6 @@
 // Incremental runs: the schedule's runs read only what Graph's delta says changed since the last round, through the
 // real Entra client against the Graph emulator; a run that cannot trust its delta links is full, and says why.
-import { enqueueRun } from "@techsync/jobs";
+import { enqueueRun, requestIncrementalRunSoon } from "@techsync/jobs";
 import { createRun } from "@techsync/runs";
 import {
   createSyncWorld,
@@ -105,6 +105,25 @@ describe("incremental runs from Graph delta", () => {
     expect((await waitForRun(world, again)).status).toBe("succeeded");
     expect((await runRow(again)).modeReason).toBe("incremental: 0 changed users");
     expect(await actionsOf(again)).toEqual([]);
+  });
+
+  test("a notification's job makes the incremental run: a user added to a nested group becomes a technician", async () => {
+    const { tenant, nestedGroupId, outsider: newcomer } = await syncedTenant(23);
+    tenant.directory.addMember(nestedGroupId, newcomer.id);
+    // What the API's notification endpoint enqueues (its debounce shortened); the worker's job creates the run.
+    await requestIncrementalRunSoon(world.queue, { tenantId: tenant.id, trigger: "notification" }, 0);
+    const deadline = Date.now() + 30_000;
+    let created = await world.db.prisma.syncRun.findFirst({ where: { tenantId: tenant.id, trigger: "notification" } });
+    while (!created && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      created = await world.db.prisma.syncRun.findFirst({ where: { tenantId: tenant.id, trigger: "notification" } });
+    }
+    if (!created) throw new Error("the notification's job created no run");
+    const run = await waitForRun(world, created.id);
+    expect(run.status).toBe("succeeded");
+    expect(await runRow(created.id)).toMatchObject({ mode: "incremental", modeReason: "incremental: 1 changed user" });
+    expect(await actionsOf(created.id)).toEqual([`create:succeeded:${newcomer.mail}`]);
+    expect(techniciansByEmail(tenant).get(String(newcomer.mail).toLowerCase())).toBe(1);
   });
 
   test("ten changed users: at most 6 Graph calls and writes for those ten only", async () => {
