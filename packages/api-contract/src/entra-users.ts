@@ -24,7 +24,7 @@ export type EntraUsersReply = z.infer<typeof ZEntraUsersReply>;
 export const ZEntraUserId = z.string().trim().min(1).max(64);
 
 /** One pair's verdict on the user (sync-core's PairVerdict). */
-export const ZPairVerdict = z.looseObject({
+export const ZPairVerdict = z.object({
   mappingId: z.string(),
   priority: z.number().int(),
   pair: z.string(),
@@ -44,13 +44,13 @@ export const ZPairVerdict = z.looseObject({
 });
 
 /** The whole decision for one user: each pair's verdict, the technician it matches, the actions and their result. */
-export const ZUserExplanation = z.looseObject({
+export const ZUserExplanation = z.object({
   entraUserId: z.string(),
   user: z
     .object({ displayName: z.string().nullable(), email: z.string().nullable(), accountEnabled: z.boolean() })
     .nullable(),
   pairs: z.array(ZPairVerdict),
-  match: z.looseObject({
+  match: z.object({
     by: z.enum(["link", "email", "none"]),
     rescueNodeId: z.number().int().optional(),
     technicianName: z.string().optional(),

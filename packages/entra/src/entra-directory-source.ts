@@ -20,7 +20,9 @@ import {
   GROUP_SELECT,
   type GraphGroupObject,
   type GraphMemberObject,
+  type GraphUserObject,
   toDirectoryGroup,
+  toDirectoryUser,
   USER_SELECT,
 } from "./directory-objects";
 import { EntraError, GraphRequestError } from "./entra-errors";
@@ -65,6 +67,14 @@ export interface EntraDirectorySource extends DirectorySource {
   usersDelta(options?: { deltaLink?: string }): AsyncIterable<DeltaPage<UserDeltaChange>>;
   /** Graph calls, token calls, retries and throttled answers so far. */
   callStats(): EntraCallStats;
+  /** The user picker: users whose name, email or sign-in name starts with a word of `query`, a page at a time. */
+  searchUsers(query: string, options?: { pageToken?: string; pageSize?: number }): Promise<UserSearchPage>;
+  groupsHolding(objectId: string, kind: "user" | "group"): Promise<DirectoryGroup[]>;
+}
+
+export interface UserSearchPage {
+  users: DirectoryUser[];
+  nextPageToken?: string;
 }
 
 interface PagedResponse<T> {
@@ -188,6 +198,59 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
     };
   }
 
+  async function searchUsers(
+    query: string,
+    options: { pageToken?: string; pageSize?: number } = {},
+  ): Promise<UserSearchPage> {
+    let page: PagedResponse<GraphUserObject>;
+    if (options.pageToken) {
+      page = await graph.getLink(decodePageToken(options.pageToken, graph.baseUrl), EVENTUAL);
+    } else {
+      const top = Math.min(Math.max(options.pageSize ?? 25, 1), PAGE_SIZE);
+      // $search wants each clause in double quotes; quotes and backslashes inside would end it early.
+      const term = query.trim().replace(/["\\]/g, " ");
+      page = await graph.call(() => {
+        const request = graph
+          .request("/users")
+          .select([...USER_SELECT])
+          .top(top)
+          .headers(EVENTUAL);
+        if (!term) return request.get();
+        return request
+          .search(`"displayName:${term}" OR "mail:${term}" OR "userPrincipalName:${term}"`)
+          .count(true)
+          .get();
+      });
+    }
+    const nextLink = page["@odata.nextLink"];
+    return {
+      users: page.value.map(toDirectoryUser),
+      ...(nextLink ? { nextPageToken: encodePageToken(nextLink) } : {}),
+    };
+  }
+
+  /** memberOf, groups only (directory roles and administrative units are left out), every page. */
+  async function groupsHolding(objectId: string, kind: "user" | "group"): Promise<DirectoryGroup[]> {
+    const collection = kind === "user" ? "users" : "groups";
+    const groups: DirectoryGroup[] = [];
+    let page = await graph.call(
+      () =>
+        graph
+          .request(`/${collection}/${encodeURIComponent(objectId)}/memberOf`)
+          .select([...GROUP_SELECT])
+          .top(PAGE_SIZE)
+          .get() as Promise<PagedResponse<GraphGroupObject & { "@odata.type"?: string }>>,
+    );
+    for (;;) {
+      for (const item of page.value) {
+        if (item["@odata.type"] === "#microsoft.graph.group") groups.push(toDirectoryGroup(item));
+      }
+      const nextLink = page["@odata.nextLink"];
+      if (!nextLink) return groups;
+      page = await graph.getLink<PagedResponse<GraphGroupObject & { "@odata.type"?: string }>>(nextLink);
+    }
+  }
+
   async function getGroup(groupId: string): Promise<DirectoryGroup | null> {
     try {
       const group = await graph.call(
@@ -252,6 +315,8 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
 
   return {
     searchGroups,
+    searchUsers,
+    groupsHolding,
     getGroup,
     getGroups,
     groupMembers,

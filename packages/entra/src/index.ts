@@ -14,6 +14,7 @@ export {
   type EntraConnectionConfig,
   type EntraDirectorySource,
   forgetCachedTokens,
+  type UserSearchPage,
 } from "./entra-directory-source";
 export {
   classifyGraphError,

@@ -23,7 +23,7 @@ export async function membershipPath(
     for (const node of frontier) {
       if (lookups >= MAX_LOOKUPS) break;
       lookups += 1;
-      for (const group of await holding(node.id)) {
+      for (const group of await holding(node.id, node.id === userId ? "user" : "group")) {
         if (cameFrom.has(group.id) || group.id === userId) continue;
         cameFrom.set(group.id, { parent: node.id === userId ? null : node.id, name: group.displayName });
         if (group.id === groupId) {

@@ -79,7 +79,7 @@ export interface DirectorySource {
    * The groups that hold a user or a group directly (Graph memberOf, groups only), to name the nested groups between
    * a user and a mapped group when one user is provisioned on demand. Optional: without it the path is not named.
    */
-  groupsHolding?(objectId: string): Promise<DirectoryGroup[]>;
+  groupsHolding?(objectId: string, kind: "user" | "group"): Promise<DirectoryGroup[]>;
   /** Calls made so far, for the run report. */
   callCount(): number;
 }

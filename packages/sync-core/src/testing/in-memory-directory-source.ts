@@ -104,10 +104,10 @@ export class InMemoryDirectorySource implements DirectorySource {
   }
 
   /** Graph's memberOf, groups only: the groups that list the user or group as a direct member. */
-  async groupsHolding(objectId: string): Promise<DirectoryGroup[]> {
+  async groupsHolding(objectId: string, kind: "user" | "group"): Promise<DirectoryGroup[]> {
     await this.enter();
     return [...this.groups.values()]
-      .filter((group) => group.memberIds.includes(objectId) || (group.childGroupIds ?? []).includes(objectId))
+      .filter((group) => (kind === "user" ? group.memberIds : (group.childGroupIds ?? [])).includes(objectId))
       .map(({ id, displayName }) => ({ id, displayName }));
   }
 
