@@ -84,8 +84,10 @@ export interface HarnessOptions {
    * server.ts wires it: a test's own redis-server (own-redis.ts) that it may kill.
    */
   redisUrl?: string;
-  /** With redisUrl: the deployment's REDIS_PREFIX, for two APIs of one deployment (default: one of its own). */
+  /** The deployment's REDIS_PREFIX, for two APIs of one deployment or an API and a worker (default: one of its own). */
   redisPrefix?: string;
+  /** How long "sync this user now" waits for its run (default 30 s). */
+  syncUserWaitMs?: number;
 }
 
 /** The token at the end of an invitation link. */
@@ -124,6 +126,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       outbound: { resolve: offlineResolve, ...(options.outbound ?? { emulators: {} }) },
       ...(runEvents ? { runEvents } : {}),
       runEventsPollMs: options.runEventsPollMs ?? 50,
+      ...(options.syncUserWaitMs !== undefined ? { syncUserWaitMs: options.syncUserWaitMs } : {}),
       ...(options.runEventsHeartbeatMs ? { runEventsHeartbeatMs: options.runEventsHeartbeatMs } : {}),
       upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
       attemptCounter: options.attemptCounter ?? apiRedis?.attemptCounter ?? memoryAttemptCounter(),
