@@ -57,7 +57,7 @@ export interface ApiHarness {
 }
 
 export type TenantResourceIds = Record<
-  "tenantId" | "userId" | "runId" | "mappingId" | "keyId" | "invitationId" | "token",
+  "tenantId" | "userId" | "runId" | "mappingId" | "keyId" | "invitationId" | "token" | "entraUserId",
   string
 >;
 
@@ -231,6 +231,8 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
         keyId: key.json().apiKey.id,
         invitationId: invitation.json().invitation.id,
         token: invitationTokenOf(invitation.json().link),
+        // A user of an Entra directory: the directory's id, not the tenant's (no row holds it).
+        entraUserId: "5f0c2a8e-1b7d-4c3e-9a6f-2d8b4e1c7a90",
       };
     },
     async close() {

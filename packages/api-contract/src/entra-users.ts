@@ -20,8 +20,13 @@ export const ZEntraUsersReply = z.object({
 });
 export type EntraUsersReply = z.infer<typeof ZEntraUsersReply>;
 
-/** A Graph object id as a path segment: bounded text, never interpreted. */
-export const ZEntraUserId = z.string().trim().min(1).max(64);
+/** An Entra object id (a GUID), as Graph names users. */
+export const ZEntraUserId = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
+    error: "must be an Entra user's object id (a GUID)",
+  });
 
 /** One pair's verdict on the user (sync-core's PairVerdict). */
 export const ZPairVerdict = z.object({

@@ -70,6 +70,8 @@ export interface EntraDirectorySource extends DirectorySource {
   /** The user picker: users whose name, email or sign-in name starts with a word of `query`, a page at a time. */
   searchUsers(query: string, options?: { pageToken?: string; pageSize?: number }): Promise<UserSearchPage>;
   groupsHolding(objectId: string, kind: "user" | "group"): Promise<DirectoryGroup[]>;
+  /** One user by object id; null when the directory has no such user. */
+  getUser(userId: string): Promise<DirectoryUser | null>;
 }
 
 export interface UserSearchPage {
@@ -229,6 +231,22 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
     };
   }
 
+  async function getUser(userId: string): Promise<DirectoryUser | null> {
+    try {
+      const user = await graph.call(
+        () =>
+          graph
+            .request(`/users/${encodeURIComponent(userId)}`)
+            .select([...USER_SELECT])
+            .get() as Promise<GraphUserObject>,
+      );
+      return toDirectoryUser(user);
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.kind === "notFound") return null;
+      throw error;
+    }
+  }
+
   /** memberOf, groups only (directory roles and administrative units are left out), every page. */
   async function groupsHolding(objectId: string, kind: "user" | "group"): Promise<DirectoryGroup[]> {
     const collection = kind === "user" ? "users" : "groups";
@@ -317,6 +335,7 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
     searchGroups,
     searchUsers,
     groupsHolding,
+    getUser,
     getGroup,
     getGroups,
     groupMembers,

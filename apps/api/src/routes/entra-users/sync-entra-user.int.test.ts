@@ -214,6 +214,14 @@ describe("sync one user now", () => {
     expect(await api.prisma.syncRun.count({ where: { tenantId: owner.tenantId } })).toBe(runs);
   });
 
+  it("a user id the tenant's directory does not have is 404, in words, and starts no run", async () => {
+    const runs = await api.prisma.syncRun.count({ where: { tenantId: owner.tenantId } });
+    const res = await syncUser(owner, randomUUID());
+    expect(res.statusCode).toBe(404);
+    expect(res.json().message).toBe("The organisation's Entra directory has no user with this id.");
+    expect(await api.prisma.syncRun.count({ where: { tenantId: owner.tenantId } })).toBe(runs);
+  });
+
   it("searches the tenant's Entra users by name", async () => {
     const res = await api.call(owner.token, {
       method: "GET",

@@ -11,6 +11,7 @@ import type { ApiDeps } from "../../api-deps";
 import { recordAuditEvent } from "../../audit/record-audit-event";
 import { tenantAccessOf } from "../../auth/authenticate";
 import type { TenantAccess } from "../../auth/principal";
+import { tenantEntraSource, upstreamError } from "../../connections/tenant-connections";
 import { AppError } from "../../errors";
 import { callQueue } from "../../job-queue";
 import { AUTHENTICATED_ERRORS, ZErrorReply } from "../common.types";
@@ -21,10 +22,8 @@ import { ZSyncUserParams, ZSyncUserReply } from "./entra-users.types";
 export const SYNC_USER_WAIT_MS = 30_000;
 const ENDED = new Set(["succeeded", "partial", "failed", "blocked", "cancelled", "interrupted"]);
 
-type SyncUserDeps = Pick<
-  ApiDeps,
-  "prisma" | "syncQueue" | "metrics" | "runEvents" | "runEventsPollMs" | "syncUserWaitMs"
->;
+type SyncUserDeps = Pick<ApiDeps, "secretBox" | "outbound" | "upstreamTimeoutMs"> &
+  Pick<ApiDeps, "prisma" | "syncQueue" | "metrics" | "runEvents" | "runEventsPollMs" | "syncUserWaitMs">;
 
 /** Resolves when the run changed (a notification) or after `pollMs`, whichever comes first. */
 function changeOrTimeout(deps: SyncUserDeps, runId: string, pollMs: number): Promise<void> {
@@ -45,6 +44,13 @@ export async function syncEntraUser(
   entraUserId: string,
 ): Promise<{ finished: boolean; reply: z.infer<typeof ZSyncUserReply> }> {
   const { tenantId } = access;
+  // The id is the directory's, not the tenant's: ask the tenant's own directory whether it has such a user, so a
+  // wrong id is a clear 404 rather than a run that explains nobody.
+  const source = await tenantEntraSource(deps, tenantId);
+  const user = await source.getUser(entraUserId).catch((error: unknown) => {
+    throw upstreamError(error);
+  });
+  if (!user) throw new AppError("not_found", "The organisation's Entra directory has no user with this id.");
   // rule 14: a tenant that has not started syncing gets the explanation as a dry run, labelled so.
   const tenant = await deps.prisma.tenant.findUnique({ where: { id: tenantId }, select: { activatedAt: true } });
   const dryRun = !tenant?.activatedAt;
@@ -109,6 +115,7 @@ export const syncEntraUserRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, de
           200: ZSyncUserReply,
           202: ZSyncUserReply,
           409: ZErrorReply,
+          502: ZErrorReply,
           503: ZErrorReply,
           ...AUTHENTICATED_ERRORS,
         },
