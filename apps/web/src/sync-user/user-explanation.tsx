@@ -62,7 +62,10 @@ export function UserExplanationSteps({ explanation, dryRun }: { explanation: Exp
       <li>
         <strong>Result</strong>
         <p data-result={explanation.result.status}>
-          {RESULT_WORDS[explanation.result.status]}: {explanation.result.sentence}
+          {/* A dry run's sentence says so itself. */}
+          {explanation.result.status === "dry-run"
+            ? explanation.result.sentence
+            : `${RESULT_WORDS[explanation.result.status]}: ${explanation.result.sentence}`}
           {dryRun && explanation.result.status !== "dry-run"
             ? " (dry run: this tenant has not started syncing, so nothing is changed in Rescue)"
             : ""}
