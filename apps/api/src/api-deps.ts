@@ -27,6 +27,8 @@ export interface ApiDeps {
   runEvents?: RunEventSource;
   /** How often a run event stream re-reads the run when no change notification can arrive (~5 s). */
   runEventsPollMs: number;
+  /** How long "sync this user now" waits for its run before answering 202 (default 30 s). */
+  syncUserWaitMs?: number;
   /** How often an open run event stream sends an SSE comment line, so proxies keep it open (default 15 s). */
   runEventsHeartbeatMs?: number;
   /** Failed sign-ins and bad credentials, for the limits that pace guessing (auth/auth-limits.ts). */

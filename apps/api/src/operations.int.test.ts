@@ -31,11 +31,13 @@ describe("documentation and operations", () => {
         "POST /v1/tenants/{tenantId}/activation",
         "POST /v1/graph/notifications",
         "POST /v1/graph/lifecycle",
+        "GET /v1/tenants/{tenantId}/entra-users",
+        "POST /v1/tenants/{tenantId}/entra-users/{entraUserId}/sync",
         "GET /healthz",
         "GET /metrics",
       ]),
     );
-    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(51);
+    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(53);
     // Cancel answers 200 when the run ended at once, 202 when its worker is stopping it.
     expect(Object.keys(doc.paths["/v1/tenants/{tenantId}/runs/{runId}/cancel"].post.responses)).toEqual(
       expect.arrayContaining(["200", "202", "404", "409"]),

@@ -123,6 +123,8 @@ test("no secret value appears in any response body or log line", async () => {
     keyId: created.json().apiKey.id,
     invitationId: invited.json().invitation.id,
     token: invitationToken,
+    // Not a user of the demo directory: the sync route asks the directory (with the stored secret) and answers 404.
+    entraUserId: "5f0c2a8e-1b7d-4c3e-9a6f-2d8b4e1c7a90",
   };
   const operations = await v1Operations(api.app);
   const routesCalled = new Set<string>();

@@ -57,7 +57,7 @@ export interface ApiHarness {
 }
 
 export type TenantResourceIds = Record<
-  "tenantId" | "userId" | "runId" | "mappingId" | "keyId" | "invitationId" | "token",
+  "tenantId" | "userId" | "runId" | "mappingId" | "keyId" | "invitationId" | "token" | "entraUserId",
   string
 >;
 
@@ -86,8 +86,10 @@ export interface HarnessOptions {
   redisUrl?: string;
   /** How long Graph notifications of a tenant are gathered into one incremental-run job (default 5 s). */
   notificationDebounceMs?: number;
-  /** With redisUrl: the deployment's REDIS_PREFIX, for two APIs of one deployment (default: one of its own). */
+  /** The deployment's REDIS_PREFIX, for two APIs of one deployment or an API and a worker (default: one of its own). */
   redisPrefix?: string;
+  /** How long "sync this user now" waits for its run (default 30 s). */
+  syncUserWaitMs?: number;
 }
 
 /** The token at the end of an invitation link. */
@@ -126,6 +128,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       outbound: { resolve: offlineResolve, ...(options.outbound ?? { emulators: {} }) },
       ...(runEvents ? { runEvents } : {}),
       runEventsPollMs: options.runEventsPollMs ?? 50,
+      ...(options.syncUserWaitMs !== undefined ? { syncUserWaitMs: options.syncUserWaitMs } : {}),
       ...(options.runEventsHeartbeatMs ? { runEventsHeartbeatMs: options.runEventsHeartbeatMs } : {}),
       upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
       attemptCounter: options.attemptCounter ?? apiRedis?.attemptCounter ?? memoryAttemptCounter(),
@@ -233,6 +236,8 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
         keyId: key.json().apiKey.id,
         invitationId: invitation.json().invitation.id,
         token: invitationTokenOf(invitation.json().link),
+        // A user of an Entra directory: the directory's id, not the tenant's (no row holds it).
+        entraUserId: "5f0c2a8e-1b7d-4c3e-9a6f-2d8b4e1c7a90",
       };
     },
     async close() {

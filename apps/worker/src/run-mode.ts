@@ -18,7 +18,8 @@ export type RunMode =
       cursors: DeltaCursor[];
     };
 
-type RunRow = Pick<Prisma.SyncRunModel, "id" | "tenantId" | "mode" | "dryRun" | "proposal">;
+type RunRow = Pick<Prisma.SyncRunModel, "id" | "tenantId" | "mode" | "dryRun" | "proposal"> &
+  Partial<Pick<Prisma.SyncRunModel, "subjectEntraUserId">>;
 
 export async function chooseRunMode(
   deps: { prisma: PrismaClient; directory: Pick<EntraDirectorySource, "readChanges"> },
@@ -26,13 +27,22 @@ export async function chooseRunMode(
   input: { mappings: readonly GroupMapping[]; configFingerprint: string },
 ): Promise<RunMode> {
   const { prisma } = deps;
+  // A run of one user reads the mapped groups as a full run does, but is no reconcile: it takes and stores no links.
+  if (run.subjectEntraUserId) return { kind: "full", reason: "one user: the mapped groups read in full" };
   if (run.mode === "full") return { kind: "full", reason: "full: a full run was asked for" };
   if (run.dryRun || run.proposal !== null) return { kind: "full", reason: "full: a preview reads everything" };
   const [tenant, states, lastFull] = await Promise.all([
     prisma.tenant.findUniqueOrThrow({ where: { id: run.tenantId }, select: { fullReconcileMinutes: true } }),
     prisma.deltaState.findMany({ where: { tenantId: run.tenantId } }),
     prisma.syncRun.findFirst({
-      where: { tenantId: run.tenantId, mode: "full", dryRun: false, status: { in: ["succeeded", "partial"] } },
+      where: {
+        tenantId: run.tenantId,
+        mode: "full",
+        dryRun: false,
+        // A run of one user is no reconcile of the tenant.
+        subjectEntraUserId: null,
+        status: { in: ["succeeded", "partial"] },
+      },
       orderBy: { finishedAt: "desc" },
       select: { finishedAt: true },
     }),

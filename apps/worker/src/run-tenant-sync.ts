@@ -92,13 +92,13 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     const cursors =
       mode.kind === "incremental"
         ? mode.cursors
-        : !claim.run.dryRun && claim.run.proposal === null
+        : !claim.run.dryRun && claim.run.proposal === null && claim.run.subjectEntraUserId === null
           ? await adapters.directory.startDeltaCursors(input.engine.mappings).catch((err: unknown) => {
               log.warn({ err, runId }, "delta links not taken: the next run is full again");
               return undefined;
             })
           : undefined;
-    const { report, scopeChanges } = await runSync(
+    const { report, scopeChanges, explanation } = await runSync(
       { ...adapters, recorder: runs.retryingRecorder(recorder, retryDb), clock: telemetry.clock },
       {
         ...input.engine,
@@ -122,13 +122,13 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
         .retryWhileDatabaseDown(store, retryDb)
         .catch((err: unknown) => log.warn({ err, runId }, "delta links not stored: the next run replays the round"));
     }
-    const estimate = scopeChanges ? { scopeChanges } : undefined;
-    const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary, estimate);
+    const extra = scopeChanges ? { scopeChanges } : explanation ? { explanation } : undefined;
+    const finish = () => runs.finishRun(prisma, claim.run, holder, report, summary, extra);
     const { status, settled } = await runs.retryWhileDatabaseDown(finish, retryDb);
     if (!settled) return { kind: "interrupted" };
-    // An estimate of a proposed change says nothing about the tenant's own configuration: its health stays, and it
-    // acknowledges nothing.
-    if (claim.run.proposal === null) {
+    // An estimate of a proposed change, or a run of one user, says nothing about the tenant's whole configuration: its
+    // health stays, and it acknowledges nothing.
+    if (claim.run.proposal === null && claim.run.subjectEntraUserId === null) {
       // rule 14: a preview a person asked for, or a run that went through without disabling anyone unseen, makes
       // this configuration the acknowledged one (an approved run was acknowledged by its approval).
       // The run is settled: a lost acknowledgement only makes the next run of this configuration ask first.
@@ -162,8 +162,10 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     await recorder.flush();
     const fail = () => runs.failRun(prisma, claim.run, holder, failure.message);
     if (!(await runs.retryWhileDatabaseDown(fail, retryDb))) return { kind: "interrupted" };
-    // An estimate of a proposed change failing says nothing about the tenant's own runs: no quarantine for it.
-    if (claim.run.proposal === null) await settleTenantAfterFailure(deps, recorder, tenantId, failure);
+    // An estimate of a proposed change or a run of one user failing says nothing about the tenant's own runs: no
+    // quarantine for it.
+    if (claim.run.proposal === null && claim.run.subjectEntraUserId === null)
+      await settleTenantAfterFailure(deps, recorder, tenantId, failure);
     telemetry.observe("failed");
     return { kind: "failed", ...failure };
   } finally {

@@ -1,6 +1,7 @@
 // The /v1 API's contract: request and response schemas, their inferred types, and the shared vocabularies.
 export * from "./common";
 export * from "./connections";
+export * from "./entra-users";
 export * from "./enums";
 export * from "./people";
 export * from "./runs";

@@ -1,6 +1,7 @@
 // Runs: what a run is, what it counted and reported, its actions and its log.
 import { z } from "zod";
 import { bigintCursor, ZIsoDate, ZLimit, ZTenantParams } from "./common";
+import { ZUserExplanation } from "./entra-users";
 import {
   ACTION_KINDS,
   type ActionKind,
@@ -181,6 +182,8 @@ export const ZRunReport = z.looseObject({
    */
   scopeChangeCount: ZCount.optional(),
   scopeChanges: z.array(ZScopeChange).optional(),
+  /** A run of one user (provision on demand): the decision for that user, step by step, and its result. */
+  explanation: ZUserExplanation.optional(),
 });
 export type RunReport = z.infer<typeof ZRunReport>;
 

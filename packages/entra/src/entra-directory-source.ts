@@ -27,7 +27,9 @@ import {
   GROUP_SELECT,
   type GraphGroupObject,
   type GraphMemberObject,
+  type GraphUserObject,
   toDirectoryGroup,
+  toDirectoryUser,
   USER_SELECT,
 } from "./directory-objects";
 import { EntraError, GraphRequestError } from "./entra-errors";
@@ -79,6 +81,16 @@ export interface EntraDirectorySource extends DirectorySource {
   startDeltaCursors(mappings: readonly IncrementalMapping[]): Promise<DeltaCursor[]>;
   /** Graph calls, token calls, retries and throttled answers so far. */
   callStats(): EntraCallStats;
+  /** The user picker: users whose name, email or sign-in name starts with a word of `query`, a page at a time. */
+  searchUsers(query: string, options?: { pageToken?: string; pageSize?: number }): Promise<UserSearchPage>;
+  groupsHolding(objectId: string, kind: "user" | "group"): Promise<DirectoryGroup[]>;
+  /** One user by object id; null when the directory has no such user. */
+  getUser(userId: string): Promise<DirectoryUser | null>;
+}
+
+export interface UserSearchPage {
+  users: DirectoryUser[];
+  nextPageToken?: string;
 }
 
 interface PagedResponse<T> {
@@ -202,6 +214,75 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
     };
   }
 
+  async function searchUsers(
+    query: string,
+    options: { pageToken?: string; pageSize?: number } = {},
+  ): Promise<UserSearchPage> {
+    let page: PagedResponse<GraphUserObject>;
+    if (options.pageToken) {
+      page = await graph.getLink(decodePageToken(options.pageToken, graph.baseUrl), EVENTUAL);
+    } else {
+      const top = Math.min(Math.max(options.pageSize ?? 25, 1), PAGE_SIZE);
+      // $search wants each clause in double quotes; quotes and backslashes inside would end it early.
+      const term = query.trim().replace(/["\\]/g, " ");
+      page = await graph.call(() => {
+        const request = graph
+          .request("/users")
+          .select([...USER_SELECT])
+          .top(top)
+          .headers(EVENTUAL);
+        if (!term) return request.get();
+        return request
+          .search(`"displayName:${term}" OR "mail:${term}" OR "userPrincipalName:${term}"`)
+          .count(true)
+          .get();
+      });
+    }
+    const nextLink = page["@odata.nextLink"];
+    return {
+      users: page.value.map(toDirectoryUser),
+      ...(nextLink ? { nextPageToken: encodePageToken(nextLink) } : {}),
+    };
+  }
+
+  async function getUser(userId: string): Promise<DirectoryUser | null> {
+    try {
+      const user = await graph.call(
+        () =>
+          graph
+            .request(`/users/${encodeURIComponent(userId)}`)
+            .select([...USER_SELECT])
+            .get() as Promise<GraphUserObject>,
+      );
+      return toDirectoryUser(user);
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.kind === "notFound") return null;
+      throw error;
+    }
+  }
+
+  /** memberOf, groups only (directory roles and administrative units are left out), every page. */
+  async function groupsHolding(objectId: string, kind: "user" | "group"): Promise<DirectoryGroup[]> {
+    const collection = kind === "user" ? "users" : "groups";
+    const groups: DirectoryGroup[] = [];
+    let page = await graph.call(
+      () =>
+        graph
+          .request(`/${collection}/${encodeURIComponent(objectId)}/memberOf`)
+          .select([...GROUP_SELECT])
+          .top(PAGE_SIZE)
+          .get() as Promise<PagedResponse<GraphGroupObject & { "@odata.type"?: string }>>,
+    );
+    for (;;) {
+      for (const item of page.value) {
+        if (item["@odata.type"] === "#microsoft.graph.group") groups.push(toDirectoryGroup(item));
+      }
+      const nextLink = page["@odata.nextLink"];
+      if (!nextLink) return groups;
+      page = await graph.getLink<PagedResponse<GraphGroupObject & { "@odata.type"?: string }>>(nextLink);
+    }
+  }
+
   async function getGroup(groupId: string): Promise<DirectoryGroup | null> {
     try {
       const group = await graph.call(
@@ -266,6 +347,9 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
 
   return {
     searchGroups,
+    searchUsers,
+    groupsHolding,
+    getUser,
     getGroup,
     getGroups,
     groupMembers,

@@ -21,6 +21,7 @@ export {
   type EntraConnectionConfig,
   type EntraDirectorySource,
   forgetCachedTokens,
+  type UserSearchPage,
 } from "./entra-directory-source";
 export {
   classifyGraphError,

@@ -20,6 +20,12 @@ export interface RunRequest {
    */
   mode?: "full" | "incremental";
   /**
+   * A run of one Entra user (provision on demand). Like an estimate it is nobody else's run: a trigger meanwhile gets
+   * a run of its own; unlike one it may be created while another run is going, and its claim waits behind that run
+   * (one run of a tenant executes at a time).
+   */
+  subjectEntraUserId?: string;
+  /**
    * Checked under the lock before anything else: answers why this tenant must not get a run now, or null.
    * The schedule uses it to skip paused and half-configured tenants.
    */
@@ -46,8 +52,15 @@ export function createRun(prisma: PrismaClient, request: RunRequest): Promise<Cr
     if (request.proposal) {
       if (await findActiveRun(tx, tenantId))
         return { outcome: "refused", reason: "another run of the tenant is going" };
+    } else if (request.subjectEntraUserId) {
+      // The same user asked twice while the first is still going: that run answers both.
+      const same = await tx.syncRun.findFirst({
+        where: { tenantId, status: { in: ["queued", "running"] }, subjectEntraUserId: request.subjectEntraUserId },
+      });
+      if (same) return { outcome: "existing", run: same };
     } else {
-      // An estimate is nobody else's run: "sync now" meanwhile gets a run of its own, which waits behind it.
+      // An estimate or a run of one user is nobody else's run: "sync now" meanwhile gets a run of its own, which
+      // waits behind it.
       const active = await findActiveRun(tx, tenantId, { estimates: false });
       if (active) return { outcome: "existing", run: active };
     }
@@ -60,6 +73,7 @@ export function createRun(prisma: PrismaClient, request: RunRequest): Promise<Cr
         ...(request.proposal ? { proposal: request.proposal } : {}),
         // An estimate plans the whole directory with the proposal: never incremental.
         mode: request.proposal ? "full" : (request.mode ?? "full"),
+        ...(request.subjectEntraUserId ? { subjectEntraUserId: request.subjectEntraUserId } : {}),
         ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
       },
     });
@@ -70,7 +84,7 @@ export function createRun(prisma: PrismaClient, request: RunRequest): Promise<Cr
 
 /**
  * The tenant's queued or running run, newest first (there is at most one while every trigger uses createRun, and an
- * estimate besides). `estimates: false` leaves estimates out.
+ * estimate and runs of one user besides). `estimates: false` leaves those out.
  */
 export async function findActiveRun(
   tx: Prisma.TransactionClient | PrismaClient,
@@ -80,7 +94,10 @@ export async function findActiveRun(
   const active = await tx.syncRun.findMany({
     where: { tenantId, status: { in: ["queued", "running"] } },
     orderBy: { queuedAt: "desc" },
-    take: 2,
+    take: 3,
   });
-  return active.find((run) => options.estimates !== false || run.proposal === null) ?? null;
+  return (
+    active.find((run) => options.estimates !== false || (run.proposal === null && run.subjectEntraUserId === null)) ??
+    null
+  );
 }

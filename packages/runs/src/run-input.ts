@@ -46,6 +46,8 @@ export interface RunInput {
     links: Link[];
     settings: TenantSyncSettings;
     heldActions: HeldAction[];
+    /** A run of one user (provision on demand): only this user is planned and applied. */
+    subjectEntraUserId?: string;
     /** An estimate run: the saved pairs, to compare the proposed ones (`mappings`) with. */
     compareWithMappings?: GroupMapping[];
     /** rule 11: set for an approved run — the ids (`kind:entraUserId`) of the actions the person approved. */
@@ -98,7 +100,7 @@ function linkOf(
 export async function loadRunInput(
   deps: { prisma: PrismaClient; secretBox: SecretBox },
   run: Pick<Prisma.SyncRunModel, "id" | "tenantId" | "dryRun" | "approvedAt"> &
-    Partial<Pick<Prisma.SyncRunModel, "proposal">>,
+    Partial<Pick<Prisma.SyncRunModel, "proposal" | "subjectEntraUserId">>,
 ): Promise<RunInput> {
   const { prisma } = deps;
   const { tenantId } = run;
@@ -166,6 +168,7 @@ export async function loadRunInput(
       dryRun: run.dryRun,
       mappings,
       ...(proposal ? { compareWithMappings: saved } : {}),
+      ...(run.subjectEntraUserId ? { subjectEntraUserId: run.subjectEntraUserId } : {}),
       links: linkRows.map(linkOf),
       settings: {
         safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },

@@ -3,7 +3,7 @@
 // its lease cannot overwrite the run.
 import { ACTION_KINDS, type RunCounts, type RunReport as StoredRunReport } from "@techsync/api-contract";
 import type { PrismaClient } from "@techsync/db";
-import type { RunReport, ScopeChange } from "@techsync/sync-core";
+import type { RunReport, ScopeChange, UserExplanation } from "@techsync/sync-core";
 import { type LeaseHolder, settleRun } from "./run-lease";
 
 /** Failure lists kept in the run report (the actions table holds them all). */
@@ -48,8 +48,11 @@ export async function finishRun(
   holder: Pick<LeaseHolder, "owner">,
   report: RunReport,
   telemetry: RunTelemetry,
-  /** An estimate run's comparison of the saved pairs with the proposed ones. */
-  estimate?: { scopeChanges: readonly ScopeChange[] },
+  /**
+   * An estimate run's comparison of the saved pairs with the proposed ones; a run of one user's explanation of the
+   * decision.
+   */
+  extra?: { scopeChanges?: readonly ScopeChange[]; explanation?: UserExplanation },
 ): Promise<{ status: FinishedRunStatus; settled: boolean }> {
   const status = finishedStatusOf(report);
   const counts = await actionCounts(prisma, run.id);
@@ -75,12 +78,13 @@ export async function finishRun(
       ...(report.licencesNeeded !== undefined ? { licencesNeeded: report.licencesNeeded } : {}),
       ...(report.licenceShortfall ? { licenceShortfall: report.licenceShortfall } : {}),
       ...(report.keyDataReads !== undefined ? { keyDataReads: report.keyDataReads } : {}),
-      ...(estimate
+      ...(extra?.scopeChanges
         ? {
-            scopeChangeCount: estimate.scopeChanges.length,
-            scopeChanges: estimate.scopeChanges.slice(0, REPORT_LIST_LIMIT),
+            scopeChangeCount: extra.scopeChanges.length,
+            scopeChanges: extra.scopeChanges.slice(0, REPORT_LIST_LIMIT),
           }
         : {}),
+      ...(extra?.explanation ? { explanation: extra.explanation } : {}),
     } satisfies StoredRunReport as object,
     error:
       status === "partial"

@@ -4,6 +4,7 @@ export { type ExecuteOptions, type ExecutePorts, type ExecutorRescue, executePla
 export * from "./plan";
 export { checkSafety } from "./planner/check-safety";
 export { deriveTechnicianFields, resolveFieldRules } from "./planner/derive-technician-fields";
+export { explainResult, explainUser, type PairVerdict, type UserExplanation } from "./planner/explain-user";
 export { fingerprintAction, holdRefusedActions } from "./planner/hold-refused-actions";
 export { matchFilter } from "./planner/match-filter";
 export { planRun } from "./planner/plan-run";

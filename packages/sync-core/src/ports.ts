@@ -75,6 +75,11 @@ export interface DirectorySource {
    * `onSkipped`, page by page, so the plan can say why they got no technician.
    */
   groupMembers(groupId: string, options: GroupMembersOptions): AsyncIterable<DirectoryUser[]>;
+  /**
+   * The groups that hold a user or a group directly (Graph memberOf, groups only), to name the nested groups between
+   * a user and a mapped group when one user is provisioned on demand. Optional: without it the path is not named.
+   */
+  groupsHolding?(objectId: string, kind: "user" | "group"): Promise<DirectoryGroup[]>;
   /** Calls made so far, for the run report. */
   callCount(): number;
 }

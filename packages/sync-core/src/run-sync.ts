@@ -1,4 +1,4 @@
-import type { GroupMapping, Link, TenantSyncSettings } from "./domain";
+import type { DirectoryUser, GroupMapping, Link, TenantSyncSettings } from "./domain";
 import {
   callWithRetry,
   DEFAULT_RETRY_POLICY,
@@ -7,17 +7,26 @@ import {
   SessionRenewal,
 } from "./executor/call-with-retry";
 import { type ExecuteOptions, type ExecutorRescue, executePlan } from "./executor/execute-plan";
-import { type DirectorySnapshot, type HeldAction, type Plan, type ScopeChange, SYNC_ACTION_KINDS } from "./plan";
+import { membershipPath } from "./membership-path";
+import {
+  type DirectorySnapshot,
+  type HeldAction,
+  type Plan,
+  type ScopeChange,
+  type SkippedMemberTally,
+  SYNC_ACTION_KINDS,
+} from "./plan";
 import { compareScopes } from "./planner/compare-scopes";
+import { explainResult, explainUser, type UserExplanation } from "./planner/explain-user";
 import { indexRescue, isTechnicianGroup } from "./planner/match";
 import { planRun } from "./planner/plan-run";
 import type { Clock, DirectorySource, RescueDirectory, RunRecorder } from "./ports";
-import { readDirectory } from "./read-directory-snapshot";
+import { type DirectoryRead, readDirectory } from "./read-directory-snapshot";
 import { readTechnicianFields, techniciansWithUnknownFields } from "./read-unknown-fields";
 import type { RunReport } from "./run-report";
 
 export interface RunSyncDeps {
-  directory: Pick<DirectorySource, "groupMembers" | "callCount">;
+  directory: Pick<DirectorySource, "groupMembers" | "callCount" | "groupsHolding">;
   rescue: ExecutorRescue & Pick<RescueDirectory, "getTree" | "getTechnicianFields">;
   recorder: RunRecorder;
   clock: Clock;
@@ -53,6 +62,12 @@ export interface RunSyncInput extends ExecuteOptions {
    * and, per mapping, those of them in its group. Only they are planned (the Rescue tree is still read whole).
    */
   incremental?: { users: ReadonlySet<string>; directory: DirectorySnapshot };
+  /**
+   * A run of one user (provision on demand): the groups are read as a full run reads them, then the planner gets only
+   * this user (and only its link), so it decides for the user exactly as a full run would and touches nobody else.
+   * The result carries the decision step by step (`explanation`).
+   */
+  subjectEntraUserId?: string;
 }
 
 export interface RunSyncResult {
@@ -60,6 +75,48 @@ export interface RunSyncResult {
   report: RunReport;
   /** With `compareWithMappings`: users whose first mapping the proposed change moves. */
   scopeChanges?: ScopeChange[];
+  /** With `subjectEntraUserId`: the decision for that user, step by step, and its result. */
+  explanation?: UserExplanation;
+}
+
+/** The directory read as the planner sees it in a run of one user: that user in each group that holds it, nobody else. */
+function onlyUser(read: DirectoryRead, userId: string): DirectoryRead {
+  const members = new Map<string, readonly DirectoryUser[]>();
+  for (const [mappingId, users] of read.members)
+    members.set(
+      mappingId,
+      users.filter((user) => user.id === userId),
+    );
+  const skippedMembers = new Map<string, readonly SkippedMemberTally[]>();
+  for (const mappingId of read.skippedMembers.keys()) skippedMembers.set(mappingId, []);
+  return { members, skippedMembers };
+}
+
+/**
+ * Per transitive mapping that holds the user: the nested groups in between, for the explanation only (a failure to
+ * name them is logged and leaves them unnamed; it changes no decision).
+ */
+async function nestedPaths(
+  directory: Pick<DirectorySource, "groupsHolding">,
+  mappings: readonly GroupMapping[],
+  read: DirectoryRead,
+  userId: string,
+  recorder: RunRecorder,
+): Promise<Map<string, string[]>> {
+  const paths = new Map<string, string[]>();
+  for (const mapping of mappings) {
+    if (!mapping.transitive || (read.members.get(mapping.id) ?? []).length === 0) continue;
+    try {
+      const path = await membershipPath(directory, userId, mapping.entraGroupId);
+      if (path) paths.set(mapping.id, path);
+    } catch (error) {
+      recorder.log("warn", "could not name the nested groups between the user and a mapped group", {
+        mappingId: mapping.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return paths;
 }
 
 /** The fresh plan cut down to the approved actions that still apply; the log says how many no longer do. */
@@ -117,13 +174,16 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
   ]);
 
   recorder.progress({ phase: "plan", done: 0, total: 1 });
+  const subject = input.subjectEntraUserId;
+  const read = subject === undefined ? directoryRead : onlyUser(directoryRead, subject);
+  const links = subject === undefined ? input.links : input.links.filter((link) => link.entraUserId === subject);
   const planInput = {
     ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
     mappings: input.mappings,
-    directory: directoryRead.members,
-    skippedMembers: directoryRead.skippedMembers,
+    directory: read.members,
+    skippedMembers: read.skippedMembers,
     tree,
-    links: input.links,
+    links,
     ...(input.settings ? { settings: input.settings } : {}),
     ...(input.heldActions ? { heldActions: input.heldActions } : {}),
     ...(incremental ? { onlyUsers: incremental.users } : {}),
@@ -146,6 +206,21 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
     recorder.progress({ phase: "read-rescue", done: unknown.length, total: unknown.length });
     plan = planRun({ ...planInput, readFields });
   }
+  // A group that does not hold this one user is not empty: that warning belongs to full runs only.
+  if (subject !== undefined) plan = { ...plan, warnings: plan.warnings.filter((w) => w.code !== "empty-entra-group") };
+  const explained =
+    subject === undefined
+      ? undefined
+      : explainUser({
+          entraUserId: subject,
+          mappings: input.mappings,
+          directory: read.members,
+          tree,
+          links,
+          includeGuests: input.settings?.includeGuests === true,
+          plan,
+          paths: await nestedPaths(directory, input.mappings, read, subject, recorder),
+        });
   recorder.progress({ phase: "plan", done: 1, total: 1 });
 
   const compared = input.compareWithMappings;
@@ -183,6 +258,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
   return {
     plan,
     ...(scopeChanges ? { scopeChanges } : {}),
+    ...(explained ? { explanation: explainResult(explained, report) } : {}),
     report: {
       ...report,
       ...(approvalReason ? { approvalReason } : {}),

@@ -16,6 +16,8 @@ import { signUpRoute } from "./auth/sign-up";
 import { getEntraConnectionRoute } from "./entra-connection/get-entra-connection";
 import { setEntraConnectionRoute } from "./entra-connection/set-entra-connection";
 import { testEntraConnectionRoute } from "./entra-connection/test-entra-connection";
+import { searchEntraUsersRoute } from "./entra-users/search-entra-users";
+import { syncEntraUserRoute } from "./entra-users/sync-entra-user";
 import { receiveGraphNotificationsRoute } from "./graph-notifications/receive-notifications";
 import { acceptInvitationRoute } from "./invitations/accept-invitation";
 import { createInvitationRoute } from "./invitations/create-invitation";
@@ -102,6 +104,8 @@ const ROUTES = [
   testEntraConnectionRoute,
   searchEntraGroupsRoute,
   listRescueGroupsRoute,
+  searchEntraUsersRoute,
+  syncEntraUserRoute,
   listMappingsRoute,
   createMappingRoute,
   updateMappingRoute,

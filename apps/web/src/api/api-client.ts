@@ -14,6 +14,7 @@ import type {
   EntraConnectionTest,
   EntraConnectionView,
   EntraGroupsReply,
+  EntraUsersReply,
   Invitation,
   InvitationPreview,
   InvitationsReply,
@@ -42,6 +43,7 @@ import type {
   SignUpReply,
   StartRunReply,
   StartSyncingReply,
+  SyncUserReply,
   TechniciansReply,
   TenantSettings,
   TenantSettingsPatch,
@@ -113,7 +115,11 @@ export class ApiTransport {
     return response;
   }
 
-  async json<T>(method: string, path: string, init: { body?: unknown; query?: Query } = {}): Promise<T> {
+  async json<T>(
+    method: string,
+    path: string,
+    init: { body?: unknown; query?: Query; timeoutMs?: number } = {},
+  ): Promise<T> {
     const response = await this.raw(method, path, init);
     if (response.status === 204) return undefined as T;
     const text = await response.text();
@@ -227,6 +233,18 @@ export class TenantApi {
     return this.transport.json<EntraConnectionTest>("POST", this.path("/entra-connection/test"), { body: {} });
   }
 
+  /** "Sync this user now": the tenant's Entra users by name or email. */
+  entraUsers(query: { search?: string; pageToken?: string; pageSize?: number }) {
+    return this.transport.json<EntraUsersReply>("GET", this.path("/entra-users"), { query });
+  }
+  /** A run of one user; the API waits up to 30 s for it, so this waits a little longer. */
+  syncEntraUser(entraUserId: string) {
+    return this.transport.json<SyncUserReply>(
+      "POST",
+      this.path(`/entra-users/${encodeURIComponent(entraUserId)}/sync`),
+      { timeoutMs: 45_000 },
+    );
+  }
   entraGroups(query: { search?: string; pageToken?: string; pageSize?: number }) {
     return this.transport.json<EntraGroupsReply>("GET", this.path("/pickers/entra-groups"), { query });
   }

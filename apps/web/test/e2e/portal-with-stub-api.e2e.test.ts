@@ -258,6 +258,37 @@ test("Preview now shows the run's live progress from the API's events, then its 
   await page.getByText("Nothing to do: Rescue already matches Entra ID.").waitFor();
 }, 60_000);
 
+test("sync a user now: search, sync, and each step of the decision, focus on the answer", async () => {
+  const tenantId = [...api.tenants.keys()][0]!;
+  await page.goto(`${portal.url}/t/${tenantId}`);
+  await page.getByRole("link", { name: "Sync a user now" }).click();
+  await page.waitForURL(/\/sync-user/);
+  expect(await page.title()).toBe("Sync a user now · TechSync");
+  await page.getByLabel("Name or email").fill("Helpdesk Person 2");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: "Sync this user now: Helpdesk Person 2" }).click();
+  await page.getByRole("heading", { name: "Result for Helpdesk Person 2" }).waitFor();
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe("sync-user-result");
+  // Neither pair takes a Helpdesk member: ✗ with the reason, no technician, nothing to do.
+  const verdicts = await page.locator("[data-pair-verdict]").allTextContents();
+  expect(verdicts).toEqual([
+    expect.stringContaining("Not in pair 'Support Engineers → Support': not a member of \"Support Engineers\""),
+    expect.stringContaining("Not in pair 'Field Technicians North → North'"),
+  ]);
+  expect(verdicts[0]).toContain("✗");
+  await page.locator('[data-result="nothing-to-do"]').waitFor();
+
+  await page.getByLabel("Name or email").fill("Support Person 1");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: "Sync this user now: Support Person 1" }).click();
+  await page.getByRole("heading", { name: "Result for Support Person 1" }).waitFor();
+  const passed = await page.locator('[data-pair-verdict="in-scope"]').textContent();
+  expect(passed).toContain("✓");
+  expect(passed).toContain("Passes: In scope of pair 'Support Engineers → Support'");
+  expect(await page.locator("[data-match]").textContent()).toMatch(/^Linked to technician "Support Person 1"/);
+  await shot("14-sync-user-now");
+}, 60_000);
+
 test("a second organisation starts its own setup, and the switcher moves between them", async () => {
   const first = [...api.tenants.keys()][0]!;
   await page.goto(`${portal.url}/t/${first}`);

@@ -561,6 +561,93 @@ export async function startStubApi(
       return { status: 200, body: { groups } };
     }
     if (resource === "pickers" && id === "rescue-groups") return { status: 200, body: { groups: stubRescueGroups } };
+    if (resource === "entra-users" && !id && method === "GET") {
+      const search = (url.searchParams.get("search") ?? "").toLowerCase();
+      const seen = new Map<string, { id: string; displayName: string; mail: string; userPrincipalName: string }>();
+      for (const group of stubEntraGroups) {
+        for (const u of membersOf(group.id)) {
+          if (!seen.has(u.entraUserId) && `${u.displayName} ${u.email}`.toLowerCase().includes(search))
+            seen.set(u.entraUserId, {
+              id: u.entraUserId,
+              displayName: u.displayName,
+              mail: u.email,
+              userPrincipalName: u.email,
+            });
+        }
+      }
+      return { status: 200, body: { users: [...seen.values()].slice(0, 25) } };
+    }
+    if (resource === "entra-users" && id && sub === "sync" && method === "POST") {
+      // As the API answers a run of one user that ended: each pair's verdict, the match, the action, the result.
+      const member = stubEntraGroups.flatMap((g) => membersOf(g.id)).find((u) => u.entraUserId === id);
+      const dryRun = !tenant.settings.activatedAt;
+      const byPriority = [...tenant.mappings].sort((a, b) => Number(a.priority) - Number(b.priority));
+      const pairName = (m: Record<string, unknown>) =>
+        `${stubEntraGroups.find((g) => g.id === m.entraGroupId)?.displayName ?? m.entraGroupId} → ${rescueGroupNameOf(Number(m.rescueGroupId))}`;
+      const holding = byPriority.filter((m) => membersOf(String(m.entraGroupId)).some((u) => u.entraUserId === id));
+      const pairs = byPriority.map((m) =>
+        holding.includes(m)
+          ? {
+              mappingId: String(m.id),
+              priority: Number(m.priority),
+              pair: pairName(m),
+              verdict: "in-scope",
+              createsHere: m === holding[0],
+              sentence: `In scope of pair '${pairName(m)}': a member of "${stubEntraGroups.find((g) => g.id === m.entraGroupId)?.displayName}"`,
+            }
+          : {
+              mappingId: String(m.id),
+              priority: Number(m.priority),
+              pair: pairName(m),
+              verdict: "not-a-member",
+              sentence: `Not in pair '${pairName(m)}': not a member of "${stubEntraGroups.find((g) => g.id === m.entraGroupId)?.displayName}"`,
+            },
+      );
+      const linked = tenant.technicians.find((t) => t.entraUserId === id);
+      const first = holding[0];
+      const create = !linked && member && first;
+      if (create && !dryRun) {
+        tenant.technicians.push({
+          email: member.email,
+          name: member.displayName,
+          groupId: Number(first.rescueGroupId),
+          entraUserId: member.entraUserId,
+          nodeId: 6000 + tenant.technicians.length,
+        });
+      }
+      const group = first ? rescueGroupNameOf(Number(first.rescueGroupId)) : null;
+      const explanation = {
+        entraUserId: id,
+        user: member ? { displayName: member.displayName, email: member.email, accountEnabled: true } : null,
+        pairs,
+        match: linked
+          ? {
+              by: "link",
+              rescueNodeId: linked.nodeId,
+              technicianName: linked.name,
+              sentence: `Linked to technician "${linked.name}" (${linked.nodeId})`,
+            }
+          : { by: "none", sentence: "No link and no technician with the same email anywhere in Rescue" },
+        actions: create
+          ? [
+              {
+                id: `create:${id}`,
+                kind: "create",
+                sentence: `New technician in Rescue group "${group}" (${first.rescueGroupId})`,
+              },
+            ]
+          : [],
+        result: !create
+          ? { status: "nothing-to-do", sentence: "Nothing to do: Rescue already matches Entra for this user" }
+          : dryRun
+            ? { status: "dry-run", sentence: "Dry run: nothing was applied" }
+            : { status: "applied", sentence: "Applied in Rescue" },
+      };
+      return {
+        status: 200,
+        body: { runId: randomUUID(), status: "succeeded", finished: true, dryRun, explanation, error: null },
+      };
+    }
     if (resource === "mappings") {
       if (id === "impact" && method === "POST") {
         // As the API: an estimate is a dry run planned with the proposal (a removal here), never saved.

@@ -128,6 +128,33 @@ describe("Graph", () => {
     expect(body.value.some((user: { mail: string }) => user.mail === DEMO_SHARED_TECHNICIAN_EMAIL)).toBe(true);
   });
 
+  it("searches users by word prefixes with ConsistencyLevel: eventual, as Graph does", async () => {
+    const search = `/users?$search="displayName:zz-nobody" OR "mail:zz-nobody"&$count=true`;
+    expect((await graph(search)).json().error.code).toBe("Request_UnsupportedQuery");
+    const none = await graph(search, { consistencylevel: "eventual" });
+    expect(none.json()).toMatchObject({ "@odata.count": 0, value: [] });
+    const first = (await graph("/users?$top=1&$select=id,displayName")).json().value[0] as { displayName: string };
+    const word = first.displayName.split(" ")[0]?.slice(0, 3) ?? "";
+    const found = await graph(`/users?$search="displayName:${word}"&$count=true&$select=id,displayName`, {
+      consistencylevel: "eventual",
+    });
+    expect(found.json().value.map((u: { displayName: string }) => u.displayName)).toContain(first.displayName);
+  });
+
+  it("lists the groups that hold a user or a group directly (memberOf), and 404 for an unknown one", async () => {
+    const helpdeskMemberOf = (await graph(`/groups/${DEMO_GROUP_IDS.helpdesk}/memberOf?$select=id,displayName`)).json();
+    expect(helpdeskMemberOf.value.map((g: { id: string }) => g.id).sort()).toEqual(
+      [DEMO_GROUP_IDS.allTechnicians, DEMO_GROUP_IDS.escalations].sort(),
+    );
+    expect(helpdeskMemberOf.value[0]["@odata.type"]).toBe("#microsoft.graph.group");
+    const member = (await graph(`/groups/${DEMO_GROUP_IDS.fieldSupport}/members?$top=1`)).json().value[0] as {
+      id: string;
+    };
+    const userMemberOf = (await graph(`/users/${member.id}/memberOf`)).json();
+    expect(userMemberOf.value.map((g: { id: string }) => g.id)).toContain(DEMO_GROUP_IDS.fieldSupport);
+    expect((await graph("/users/00000000-0000-4000-a000-00000000dead/memberOf")).statusCode).toBe(404);
+  });
+
   it("rejects a $batch of more than 20 requests", async () => {
     const accessToken = (await token()).json().access_token as string;
     const response = await emulator.app.inject({

@@ -1,8 +1,8 @@
 // Microsoft Graph v1.0, the part TechSync reads: groups (search, filter, paging), members and
-// transitiveMembers with the user cast, users, and JSON $batch. Tokens are checked as Graph does.
+// transitiveMembers with the user cast, users (one, or searched), memberOf, and JSON $batch. Tokens are checked as Graph does.
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { EmulatedDirectoryObjectKind, EmulatedGroup } from "./emulated-tenant";
+import type { EmulatedDirectoryObjectKind, EmulatedGroup, EmulatedUser } from "./emulated-tenant";
 import { authenticate, callerOf, READ_GROUPS, READ_USERS, requireRole } from "./graph-caller";
 import { registerDeltaRoutes } from "./graph-delta";
 import type { GraphEmulatorContext } from "./graph-emulator-context";
@@ -115,6 +115,34 @@ function parseGroupSearch(search: string): GroupPredicate | undefined {
     };
   });
   return (group) => (anyClause ? tests.some((test) => test(group)) : tests.every((test) => test(group)));
+}
+
+type UserPredicate = (user: EmulatedUser) => boolean;
+
+/**
+ * Users' `$search="displayName:jo" OR "mail:jo"`: word prefixes (tokens) of displayName, mail, userPrincipalName,
+ * givenName or surname, like Graph; clauses joined by OR (any) or AND / a space (all).
+ */
+function parseUserSearch(search: string): UserPredicate | undefined {
+  const clauses = [...search.matchAll(/"(displayName|mail|userPrincipalName|givenName|surname):([^"]*)"/gi)];
+  if (clauses.length === 0) return undefined;
+  const anyClause = /\bOR\b/.test(search);
+  const tests = clauses.map(([, field, term]) => {
+    const property = (["displayName", "mail", "userPrincipalName", "givenName", "surname"].find(
+      (name) => name.toLowerCase() === field?.toLowerCase(),
+    ) ?? "displayName") as "displayName" | "mail" | "userPrincipalName" | "givenName" | "surname";
+    const termWords = (term ?? "")
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
+    return (user: EmulatedUser) => {
+      const words = String(user[property] ?? "")
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u);
+      return termWords.every((termWord) => words.some((word) => word.startsWith(termWord)));
+    };
+  });
+  return (user) => (anyClause ? tests.some((test) => test(user)) : tests.every((test) => test(user)));
 }
 
 export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulatorContext) {
@@ -292,6 +320,71 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
       };
       graph.get("/users/:id/memberOf", memberOfRoute(false));
       graph.get("/users/:id/transitiveMemberOf", memberOfRoute(true));
+
+      graph.get("/users", async (request, reply) => {
+        if (!requireRole(request, reply, READ_USERS)) return reply;
+        const query = request.query as GraphQuery;
+        const top = pageSize(query, reply);
+        if (top === undefined) return reply;
+        const eventual = isEventual(request);
+        const tenant = callerOf(request).tenant;
+        let users = [...tenant.users.values()].filter((user) => tenant.liveUser(user.id));
+        if (query.$search !== undefined) {
+          if (!eventual) {
+            return graphError(
+              reply,
+              400,
+              "Request_UnsupportedQuery",
+              "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+            );
+          }
+          const predicate = parseUserSearch(query.$search);
+          if (!predicate)
+            return graphError(
+              reply,
+              400,
+              "Request_UnsupportedQuery",
+              'Syntax error: the $search value must be like "displayName:term".',
+            );
+          users = users.filter(predicate);
+        }
+        if (query.$filter !== undefined)
+          return graphError(reply, 400, "Request_UnsupportedQuery", "Unsupported Query.");
+        const select = parseSelect(query);
+        const extra = eventual && query.$count === "true" ? { "@odata.count": users.length } : {};
+        return sendPage(request, reply, users, (user: EmulatedUser) => projectUser(user, select), top, extra);
+      });
+
+      // memberOf: the groups that list a user or a group as a direct member (directory roles and administrative
+      // units too in Graph; the emulator has none).
+      const memberOfRoute = (kind: "user" | "group") => async (request: FastifyRequest, reply: FastifyReply) => {
+        if (!requireRole(request, reply, READ_GROUPS)) return reply;
+        const { id } = request.params as { id: string };
+        const tenant = callerOf(request).tenant;
+        const exists = kind === "user" ? tenant.liveUser(id) : tenant.groups.get(id);
+        if (!exists) {
+          return graphError(
+            reply,
+            404,
+            "Request_ResourceNotFound",
+            `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+          );
+        }
+        const query = request.query as GraphQuery;
+        const top = pageSize(query, reply);
+        if (top === undefined) return reply;
+        const holding = [...tenant.groups.values()].filter((group) => group.members.has(id));
+        const select = parseSelect(query);
+        return sendPage(
+          request,
+          reply,
+          holding,
+          (group: EmulatedGroup) => ({ "@odata.type": "#microsoft.graph.group", ...projectGroup(group, select) }),
+          top,
+        );
+      };
+      graph.get("/users/:id/memberOf", memberOfRoute("user"));
+      graph.get("/groups/:id/memberOf", memberOfRoute("group"));
 
       graph.get<{ Params: { id: string } }>("/users/:id", async (request, reply) => {
         if (!requireRole(request, reply, READ_USERS)) return reply;

@@ -103,6 +103,14 @@ export class InMemoryDirectorySource implements DirectorySource {
     return [...skipped.values()];
   }
 
+  /** Graph's memberOf, groups only: the groups that list the user or group as a direct member. */
+  async groupsHolding(objectId: string, kind: "user" | "group"): Promise<DirectoryGroup[]> {
+    await this.enter();
+    return [...this.groups.values()]
+      .filter((group) => (kind === "user" ? group.memberIds : (group.childGroupIds ?? [])).includes(objectId))
+      .map(({ id, displayName }) => ({ id, displayName }));
+  }
+
   callCount(): number {
     return this.calls;
   }
@@ -165,6 +173,6 @@ export class InMemoryDirectorySource implements DirectorySource {
 }
 
 // Drift between the fake and the port fails typecheck.
-const _check: Pick<DirectorySource, "searchGroups" | "getGroup" | "groupMembers" | "callCount"> =
+const _check: Pick<DirectorySource, "searchGroups" | "getGroup" | "groupMembers" | "groupsHolding" | "callCount"> =
   new InMemoryDirectorySource({ users: [], groups: [] });
 void _check;

@@ -24,8 +24,9 @@ export async function activationState(tx: Prisma.TransactionClient, tenantId: st
       select: { activatedAt: true, activatedBy: true, defaultPasswordEnc: true },
     }),
     tx.syncRun.findFirst({
-      // An estimate of a proposed change (a run with a proposal) is not a preview of the configuration.
-      where: { tenantId, dryRun: true, proposal: { equals: Prisma.DbNull } },
+      // An estimate of a proposed change (a run with a proposal) or a run of one user is not a preview of the
+      // configuration.
+      where: { tenantId, dryRun: true, proposal: { equals: Prisma.DbNull }, subjectEntraUserId: null },
       orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
       select: { id: true, status: true, finishedAt: true, error: true, configFingerprint: true },
     }),

@@ -23,7 +23,7 @@ export async function retryRun(
 ): Promise<RetryRunReply> {
   const previous = await deps.prisma.syncRun.findFirst({
     where: { id: runId, tenantId: access.tenantId },
-    select: { status: true, dryRun: true, proposal: true },
+    select: { status: true, dryRun: true, proposal: true, subjectEntraUserId: true },
   });
   if (!previous) throw notFound("The run");
   // Run again would start a plain preview, not the estimate it was: the change is estimated again where it is made.
@@ -32,6 +32,10 @@ export async function retryRun(
       "conflict",
       "An estimate of a change is not run again: estimate the change again where you make it.",
     );
+  }
+  // Run again would start a run of everyone, not of the one user it was.
+  if (previous.subjectEntraUserId !== null) {
+    throw new AppError("conflict", "A sync of one user is not run again: sync the user again from its page.");
   }
   // These statuses are final: nothing changes the run between this check and the new run.
   if (!RETRYABLE.has(previous.status)) {

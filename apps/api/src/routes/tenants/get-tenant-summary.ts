@@ -12,6 +12,7 @@ const RECENT_RUNS = 30;
 /**
  * The portal's dashboard in one call. Estimates of a proposed change (runs with a proposal) are left out: they say
  * nothing about the tenant's own configuration, and are few, so reading twice as many runs leaves 30 of the others.
+ * Runs of one user (provision on demand) are left out too: they say nothing of how fresh the whole tenant is.
  */
 export async function getTenantSummary(
   deps: Pick<ApiDeps, "prisma" | "syncQueue">,
@@ -20,7 +21,7 @@ export async function getTenantSummary(
   const [tenant, read, linkedTechnicians, next] = await Promise.all([
     deps.prisma.tenant.findUnique({ where: { id: tenantId }, select: { activatedAt: true } }),
     deps.prisma.syncRun.findMany({
-      where: { tenantId },
+      where: { tenantId, subjectEntraUserId: null },
       orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
       take: RECENT_RUNS * 2,
     }),

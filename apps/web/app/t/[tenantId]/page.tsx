@@ -34,6 +34,9 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
             pendingLabel="Starting…"
             className="secondary"
           />
+          <Link href={`/t/${tenantId}/sync-user`} className="button secondary">
+            Sync a user now
+          </Link>
         </div>
       ) : null}
       {!rescue ? (
@@ -72,7 +75,10 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
               <div className="value">
                 <Link href={`/t/${tenantId}/runs/${last.id}`}>{runStatusLabel(last.status)}</Link>
               </div>
-              <div className="hint">{formatWhen(last.finishedAt ?? last.queuedAt)}</div>
+              {/* How fresh Rescue is: when the last run of the whole tenant ended (runs of one user are not it). */}
+              <div className="hint" data-last-run-at>
+                {formatWhen(last.finishedAt ?? last.queuedAt)}
+              </div>
             </>
           ) : (
             <div className="hint">No run yet.</div>
@@ -85,6 +91,7 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
           </div>
           <div className="hint">Every {settings.scheduleIntervalMinutes} minutes</div>
         </div>
+        {/* Freshness from Entra's side goes here: the last change received (change notifications or polling). */}
         <div className="stat">
           <div className="label">Linked technicians</div>
           <div className="value" data-linked-technicians>

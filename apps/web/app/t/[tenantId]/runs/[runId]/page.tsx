@@ -4,6 +4,7 @@ import { BlockedRunReview } from "../../../../../src/runs/blocked-run-review";
 import { mappingNamesOf, RunView } from "../../../../../src/runs/run-view";
 import { actionKinds, formatWhen, runIsLive } from "../../../../../src/runs/run-words";
 import { foundOrNotFound, requireTenantApi } from "../../../../../src/server/portal-session";
+import { UserExplanationSteps } from "../../../../../src/sync-user/user-explanation";
 import { approveRun, cancelRun, dismissRun, runAgain } from "../actions";
 
 export const dynamic = "force-dynamic";
@@ -68,6 +69,16 @@ export default async function RunDetail({
             list below: approve all of it or only the actions you select, or dismiss it.
           </p>
         </div>
+      ) : null}
+      {/* A run of one user ("Sync a user now") shows its decision step by step once it ended. */}
+      {run.report?.explanation ? (
+        <section className="card" aria-labelledby="explanation-heading">
+          <h2 id="explanation-heading" style={{ marginTop: 0 }}>
+            Sync of one user
+            {run.report.explanation.user?.displayName ? `: ${run.report.explanation.user.displayName}` : ""}
+          </h2>
+          <UserExplanationSteps explanation={run.report.explanation} dryRun={run.dryRun} />
+        </section>
       ) : null}
       <RunView
         tenantId={tenantId}

@@ -1,0 +1,1 @@
+export { ZEntraUsersQuery, ZEntraUsersReply, ZSyncUserParams, ZSyncUserReply } from "@techsync/api-contract";
