@@ -355,9 +355,9 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
         return sendPage(request, reply, users, (user: EmulatedUser) => projectUser(user, select), top, extra);
       });
 
-      // memberOf: the groups that list a user or a group as a direct member (directory roles and administrative
-      // units too in Graph; the emulator has none).
-      const memberOfRoute = (kind: "user" | "group") => async (request: FastifyRequest, reply: FastifyReply) => {
+      // A group's memberOf: the groups that list it as a direct member (directory roles and administrative units too
+      // in Graph; the emulator has none). A user's is served above.
+      const groupMemberOfRoute = (kind: "user" | "group") => async (request: FastifyRequest, reply: FastifyReply) => {
         if (!requireRole(request, reply, READ_GROUPS)) return reply;
         const { id } = request.params as { id: string };
         const tenant = callerOf(request).tenant;
@@ -383,8 +383,7 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
           top,
         );
       };
-      graph.get("/users/:id/memberOf", memberOfRoute("user"));
-      graph.get("/groups/:id/memberOf", memberOfRoute("group"));
+      graph.get("/groups/:id/memberOf", groupMemberOfRoute("group"));
 
       graph.get<{ Params: { id: string } }>("/users/:id", async (request, reply) => {
         if (!requireRole(request, reply, READ_USERS)) return reply;
