@@ -110,6 +110,19 @@ export const ZTenantSummary = z.object({
   nextRunAt: ZIsoDate.nullable(),
   linkedTechnicians: z.number().int(),
   recentRuns: z.array(ZRunSummary),
+  /**
+   * How fresh the tenant is: when Graph last told of a change, the last incremental and full real runs that applied,
+   * and how changes reach TechSync — `notifications` (Graph subscriptions held), `polling` (every 2 minutes, when the
+   * API has no public address), or `off` (not syncing: not started, or paused).
+   */
+  freshness: z
+    .object({
+      lastChangeReceivedAt: ZIsoDate.nullable(),
+      lastIncrementalRunAt: ZIsoDate.nullable(),
+      lastFullRunAt: ZIsoDate.nullable(),
+      changeFeed: z.enum(["notifications", "polling", "off"]),
+    })
+    .optional(),
 });
 
 export const ZMappingFilter = z.strictObject({

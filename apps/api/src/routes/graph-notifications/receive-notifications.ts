@@ -64,6 +64,13 @@ export const receiveGraphNotificationsRoute: FastifyPluginAsyncZod<ApiDeps> = as
       }
       const verified = await verifyNotifications(deps, request.log, items);
       const tenants = new Set(verified.filter((notification) => notification.mayRun).map((n) => n.tenantId));
+      if (verified.length > 0) {
+        // How fresh the tenant is, for the portal: one write per POST, whatever its size.
+        await deps.prisma.graphSubscription.updateMany({
+          where: { subscriptionId: { in: [...new Set(verified.map((notification) => notification.subscriptionId))] } },
+          data: { lastNotificationAt: new Date() },
+        });
+      }
       for (const tenantId of tenants) {
         await callQueue(
           () =>

@@ -5,6 +5,7 @@ import { AUTHENTICATED_ERRORS, isoOrNull, ZTenantParams } from "../common.types"
 import { runView } from "../runs/run-view";
 import { storedRunCounts } from "../runs/stored-run-counts";
 import { nextRunAt } from "./next-run-at";
+import { tenantFreshness } from "./tenant-freshness";
 import { ZTenantSummary } from "./tenants.types";
 
 const RECENT_RUNS = 30;
@@ -18,7 +19,7 @@ export async function getTenantSummary(
   deps: Pick<ApiDeps, "prisma" | "syncQueue">,
   tenantId: string,
 ): Promise<z.infer<typeof ZTenantSummary>> {
-  const [tenant, read, linkedTechnicians, next] = await Promise.all([
+  const [tenant, read, linkedTechnicians, next, freshness] = await Promise.all([
     deps.prisma.tenant.findUnique({ where: { id: tenantId }, select: { activatedAt: true } }),
     deps.prisma.syncRun.findMany({
       where: { tenantId, subjectEntraUserId: null },
@@ -27,6 +28,7 @@ export async function getTenantSummary(
     }),
     deps.prisma.link.count({ where: { tenantId } }),
     nextRunAt(deps.syncQueue, tenantId),
+    tenantFreshness(deps, tenantId),
   ]);
   const runs = read.filter((run) => run.proposal === null).slice(0, RECENT_RUNS);
   const last = runs[0];
@@ -45,6 +47,12 @@ export async function getTenantSummary(
       finishedAt: isoOrNull(run.finishedAt),
       counts: storedRunCounts(run.counts, run),
     })),
+    freshness: {
+      lastChangeReceivedAt: isoOrNull(freshness.lastChangeReceivedAt),
+      lastIncrementalRunAt: isoOrNull(freshness.lastIncrementalRunAt),
+      lastFullRunAt: isoOrNull(freshness.lastFullRunAt),
+      changeFeed: freshness.changeFeed,
+    },
   };
 }
 
