@@ -15,6 +15,8 @@ interface Received {
 interface Behaviour {
   handshake: "echo" | "encoded" | "html";
   notificationStatus: number[];
+  /** Delays of the next notification answers (ms). */
+  notificationDelayMs: number[];
 }
 
 let emulator: BuiltGraphEmulator;
@@ -44,6 +46,8 @@ beforeAll(async () => {
       response.writeHead(200, { "content-type": behaviour.handshake === "html" ? "text/html" : "text/plain" });
       return response.end(echoed);
     }
+    const delay = behaviour.notificationDelayMs.shift() ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     response.writeHead(behaviour.notificationStatus.shift() ?? 202);
     response.end();
   });
@@ -58,7 +62,7 @@ afterAll(async () => {
 beforeEach(() => {
   emulator.admin.reset();
   received = [];
-  behaviour = { handshake: "echo", notificationStatus: [] };
+  behaviour = { handshake: "echo", notificationStatus: [], notificationDelayMs: [] };
   clock = Date.parse("2026-12-01T00:00:00Z");
 });
 
@@ -251,6 +255,17 @@ describe("delivery", () => {
     await emulator.admin.subscriptions.settled();
     expect(emulator.admin.subscriptions.stats).toMatchObject({ delivered: 1, givenUp: 1 });
   });
+
+  it("counts a 2xx answered after 3 s as failed and sends the batch again", async () => {
+    await subscribe({ lifecycleNotificationUrl: undefined });
+    received = [];
+    emulator.admin.setDelivery({ retryBaseMs: 20, maxAttempts: 3 });
+    behaviour.notificationDelayMs = [3_300];
+    emulator.admin.requireTenant(DEMO_TENANT_ID).updateGroup(DEMO_GROUP_IDS.helpdesk, { description: "slow" });
+    await emulator.admin.subscriptions.settled();
+    expect(notifications()).toHaveLength(2);
+    expect(emulator.admin.subscriptions.stats).toMatchObject({ delivered: 1, failedAttempts: 1 });
+  }, 15_000);
 
   it("duplicates, drops, reorders and delays when told to (admin route)", async () => {
     await subscribe({ lifecycleNotificationUrl: undefined });
