@@ -111,6 +111,18 @@ export function formatWhen(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? "—" : date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 }
 
+/** A time, or "none yet" where nothing has happened. */
+export function whenOrNone(iso: string | null | undefined): string {
+  return iso ? formatWhen(iso) : "none yet";
+}
+
+/** How changes in Entra ID reach TechSync (the dashboard's freshness). */
+export function changeFeedLabel(feed: "notifications" | "polling" | "off"): string {
+  if (feed === "notifications") return "Change notifications";
+  if (feed === "polling") return "Checked every 2 minutes";
+  return "Not watched (not syncing)";
+}
+
 const phaseWords: Record<string, string> = {
   queued: "Waiting",
   "read-directory": "Reading the Entra ID groups",

@@ -450,6 +450,13 @@ export async function startStubApi(
             .filter((r) => r.finishedAt)
             .slice(0, 30)
             .map(({ actions: _a, ...r }) => r),
+          // No public address in the stub's world: a syncing tenant is polled; every real run here is full.
+          freshness: {
+            lastChangeReceivedAt: null,
+            lastIncrementalRunAt: null,
+            lastFullRunAt: tenant.runs.find((r) => !r.dryRun && r.finishedAt)?.finishedAt ?? null,
+            changeFeed: tenant.settings.activatedAt && !tenant.settings.paused ? "polling" : "off",
+          },
         },
       };
     }

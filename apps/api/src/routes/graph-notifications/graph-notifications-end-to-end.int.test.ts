@@ -41,7 +41,7 @@ async function waitFor<T>(read: () => Promise<T | undefined | null>, what: strin
 }
 
 test("an admin change in the Graph emulator reaches the API and makes one incremental run, queued", async () => {
-  const { tenantId } = await api.ownerWithTenant("Contoso", { activated: true });
+  const { tenantId, token } = await api.ownerWithTenant("Contoso", { activated: true });
   const tenant = await api.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   const clientState = "end-to-end-client-state-0123456789";
   // What the worker's upkeep does for a syncing tenant: subscribe (Graph validates the real endpoint), remember it.
@@ -93,4 +93,12 @@ test("an admin change in the Graph emulator reaches the API and makes one increm
   expect(runs).toHaveLength(1);
   expect(runs[0]).toMatchObject({ trigger: "notification", status: "queued", dryRun: false, mode: "incremental" });
   expect(await api.syncQueue.getJob(runs[0]?.id ?? "")).toBeTruthy();
+
+  // The dashboard tells how fresh the tenant is: changes arrive by notification, and one just did.
+  const summary = await api.call(token, {
+    method: "GET",
+    url: `/v1/tenants/${tenantId}/summary`,
+  });
+  expect(summary.json().freshness).toMatchObject({ changeFeed: "notifications", lastIncrementalRunAt: null });
+  expect(Date.parse(summary.json().freshness.lastChangeReceivedAt)).toBeGreaterThan(Date.now() - 60_000);
 });

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { ActionButton } from "../../../src/components/action-button";
 import { RunControls } from "../../../src/runs/run-controls";
-import { formatWhen, runCount, runStatusLabel } from "../../../src/runs/run-words";
+import { changeFeedLabel, formatWhen, runCount, runStatusLabel, whenOrNone } from "../../../src/runs/run-words";
 import { RunsChart } from "../../../src/runs/runs-chart";
 import { requireTenantApi } from "../../../src/server/portal-session";
 import { cancelRun, runAgain, startRunNow } from "./runs/actions";
@@ -91,7 +91,19 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
           </div>
           <div className="hint">Every {settings.scheduleIntervalMinutes} minutes</div>
         </div>
-        {/* Freshness from Entra's side goes here: the last change received (change notifications or polling). */}
+        {summary.freshness ? (
+          <div className="stat" data-freshness>
+            <div className="label">Changes from Entra ID</div>
+            <div className="value">{changeFeedLabel(summary.freshness.changeFeed)}</div>
+            <div className="hint">
+              Last change received: {whenOrNone(summary.freshness.lastChangeReceivedAt)}
+              <br />
+              Last incremental run: {whenOrNone(summary.freshness.lastIncrementalRunAt)}
+              <br />
+              Last full run: {whenOrNone(summary.freshness.lastFullRunAt)}
+            </div>
+          </div>
+        ) : null}
         <div className="stat">
           <div className="label">Linked technicians</div>
           <div className="value" data-linked-technicians>
