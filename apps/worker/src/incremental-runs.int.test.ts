@@ -256,4 +256,65 @@ describe("incremental runs from Graph delta", () => {
     const after = tenant.rescue.organisation.snapshot().nodes.filter((node) => node.type === "Technician");
     expect(after).toHaveLength(technicians.length);
   });
+  /** Waits for the tenant's next run created by the incremental-run job (a notification's or a poll's). */
+  async function runOfJob(tenantId: string, trigger: "notification" | "schedule", after: Date) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const created = await world.db.prisma.syncRun.findFirst({
+        where: { tenantId, trigger, queuedAt: { gt: after } },
+        orderBy: { queuedAt: "desc" },
+      });
+      if (created) return waitForRun(world, created.id);
+      if (Date.now() > deadline) throw new Error(`the ${trigger} job created no run`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  test("a lost notification is caught by the poll: the change it announced is applied by the poll's run", async () => {
+    const { tenant, nestedGroupId, outsider: newcomer } = await syncedTenant(27);
+    // Graph drops the notification (nothing reaches the API); the polling fallback's job fires as it does every
+    // 2 minutes (the scheduler's own job, run now).
+    tenant.directory.addMember(nestedGroupId, newcomer.id);
+    const before = new Date();
+    await requestIncrementalRunSoon(world.queue, { tenantId: tenant.id, trigger: "poll" }, 0);
+    const run = await runOfJob(tenant.id, "schedule", before);
+    expect(run.status).toBe("succeeded");
+    expect(await runRow(run.id)).toMatchObject({ mode: "incremental", modeReason: "incremental: 1 changed user" });
+    expect(techniciansByEmail(tenant).get(String(newcomer.mail).toLowerCase())).toBe(1);
+  });
+
+  test("duplicate and out-of-order notifications make no duplicate and no wrong state: delta, not the message, decides", async () => {
+    const { tenant, nestedGroupId, outsider: nadia } = await syncedTenant(29);
+    const leaverId = tenant.userIds[0];
+    const leaver = leaverId ? tenant.directory.users.get(leaverId) : undefined;
+    if (!leaverId || !leaver) throw new Error("the tenant has no user");
+    // Nadia joins, leaves and joins again; a member leaves. Their notifications arrive twice each and in any order:
+    // they only ask for a run, which the debounce gathers into one.
+    tenant.directory.addMember(nestedGroupId, nadia.id);
+    tenant.directory.removeMember(nestedGroupId, nadia.id);
+    tenant.directory.removeMember(tenant.groupId, leaverId);
+    tenant.directory.addMember(nestedGroupId, nadia.id);
+    const before = new Date();
+    const answers = [];
+    for (let i = 0; i < 8; i += 1) {
+      answers.push(await requestIncrementalRunSoon(world.queue, { tenantId: tenant.id, trigger: "notification" }, 300));
+    }
+    expect(answers.filter((answer) => answer === "added")).toHaveLength(1);
+    const run = await runOfJob(tenant.id, "notification", before);
+    expect(run.status).toBe("succeeded");
+    expect(await world.db.prisma.syncRun.count({ where: { tenantId: tenant.id, trigger: "notification" } })).toBe(1);
+    // The end state is Entra's: Nadia a technician once, the leaver disabled.
+    expect(techniciansByEmail(tenant).get(String(nadia.mail).toLowerCase())).toBe(1);
+    expect((await actionsOf(run.id)).sort()).toEqual(
+      [`create:succeeded:${nadia.mail}`, `disable:succeeded:${leaver.mail}`].sort(),
+    );
+
+    // A late duplicate of the same notifications: a run that finds nothing left to do.
+    const late = new Date();
+    await requestIncrementalRunSoon(world.queue, { tenantId: tenant.id, trigger: "notification" }, 0);
+    const again = await runOfJob(tenant.id, "notification", late);
+    expect(again.status).toBe("succeeded");
+    expect(await actionsOf(again.id)).toEqual([]);
+    expect(techniciansByEmail(tenant).get(String(nadia.mail).toLowerCase())).toBe(1);
+  });
 });
