@@ -6,6 +6,7 @@
 //       whole tree read, nothing to write) in a fresh worker process, so its peak RSS is the reconcile's alone. The
 //       tenant is brought in step first by a run of another worker, with createUsers on (else 200,000 calls).
 // Usage: npm run bench -w @techsync/worker -- [--tenants 1000] [--large-users 100000] [--only tenants|large|reconcile]
+//        [--from-build]: the worker measured in (c) runs dist/main.js as production does (build it first), not tsx.
 //        [--max-old-space 320]: V8's heap cap for the worker of (b) (none by default, and never for (c)).
 //        Environment: BENCH_WORKER_TRACE=<file> writes the measured worker's output with --trace-gc to <file>;
 //        BENCH_NODE_FLAGS="<flags>" adds node flags to it (e.g. "--import <heap profiler preload>").
@@ -149,7 +150,8 @@ async function benchFullReconcile(users: number, groups: number) {
     const setup = await timedRun(world, tenant.id);
     const setupPeak = (await processMemoryMb(worker.pid ?? 0))?.peak;
     await stopWorker(worker);
-    worker = await startWorkerProcess(world, { concurrency: 1, ...(await traceOptions()) });
+    const fromBuild = process.argv.includes("--from-build");
+    worker = await startWorkerProcess(world, { concurrency: 1, fromBuild, ...(await traceOptions()) });
     const idle = await processMemoryMb(worker.pid ?? 0);
     const reconcile = await timedRun(world, tenant.id);
     const peak = (await processMemoryMb(worker.pid ?? 0))?.peak;
@@ -161,6 +163,7 @@ async function benchFullReconcile(users: number, groups: number) {
       setup: { ...setup, workerPeakRssMb: setupPeak },
       reconcile: { ...reconcile, minimumCalls: { entra: minimumGraph, rescue: 1 } },
       techniciansInRescue: tenant.rescue.organisation.technicians().length,
+      workerRunsFrom: fromBuild ? "dist (node dist/main.js, as in production)" : "source (tsx)",
       workerIdleRssMb: idle?.rss,
       workerPeakRssMb: peak,
     };
@@ -254,6 +257,7 @@ async function main() {
           `${reconcile.reconcile.calls.rescue} (${reconcile.reconcile.minimumCalls.rescue}) ${JSON.stringify(reconcile.reconcile.calls.rescueByMethod)}`,
         ],
         ["technicians in Rescue", reconcile.techniciansInRescue],
+        ["measured worker runs from", reconcile.workerRunsFrom],
         [
           "worker peak RSS (target < 500 MB, no heap cap)",
           `${reconcile.workerPeakRssMb} MB (idle before the run: ${reconcile.workerIdleRssMb} MB)`,

@@ -16,6 +16,11 @@ export interface WorkerProcessOptions {
   maxOldSpaceMb?: number;
   /** More flags for node itself (e.g. --trace-gc for a benchmark's trace). */
   nodeFlags?: string[];
+  /**
+   * Run the built worker (dist/main.js over the packages' dist) as production does, rather than the sources through
+   * tsx; `npx turbo run build --filter=@techsync/worker...` first. For the benchmarks' memory figures.
+   */
+  fromBuild?: boolean;
   /** Postgres as the worker reaches it (default the world's database; the chaos suite puts a proxy in between). */
   databaseUrl?: string;
   /** Reconcile every tenant's schedule and queued run at start, as in production (default off in tests). */
@@ -31,7 +36,11 @@ export async function startWorkerProcess(world: SyncWorld, options: WorkerProces
   const heap = options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : [];
   const child = spawn(
     process.execPath,
-    [...heap, ...(options.nodeFlags ?? []), "--import", "tsx", "--conditions=@techsync/source", "src/main.ts"],
+    [
+      ...heap,
+      ...(options.nodeFlags ?? []),
+      ...(options.fromBuild ? ["dist/main.js"] : ["--import", "tsx", "--conditions=@techsync/source", "src/main.ts"]),
+    ],
     {
       cwd: root,
       env: {
