@@ -2,9 +2,14 @@
 // against Postgres, Redis and the two emulators at 25 ms per call:
 //   (a) many tenants × 50 users, 2 worker processes: time until every tenant's first (scheduled) run is done;
 //   (b) one tenant, 100,000 users in 100 mapped groups: wall time, the worker's peak RSS, calls beside the minimum.
-// Usage: npm run bench -w @techsync/worker -- [--tenants 1000] [--large-users 100000] [--only tenants|large]
-//        [--max-old-space 320]: V8's heap cap for the worker of (b); without one V8 collects lazily and the peak
-//        RSS varies (488–744 MB seen for the same run), with 320 the live set fits and the peak stays near 450 MB.
+//   (c) one tenant in step with Entra, 100,000 users in 100 mapped groups: a full reconcile (every group read, the
+//       whole tree read, nothing to write) in a fresh worker process, so its peak RSS is the reconcile's alone. The
+//       tenant is brought in step first by a run of another worker, with createUsers on (else 200,000 calls).
+// Usage: npm run bench -w @techsync/worker -- [--tenants 1000] [--large-users 100000] [--only tenants|large|reconcile]
+//        [--from-build]: the worker measured in (c) runs dist/main.js as production does (build it first), not tsx.
+//        [--max-old-space 320]: V8's heap cap for the worker of (b) (none by default, and never for (c)).
+//        Environment: BENCH_WORKER_TRACE=<file> writes the measured worker's output with --trace-gc to <file>;
+//        BENCH_NODE_FLAGS="<flags>" adds node flags to it (e.g. "--import <heap profiler preload>").
 import type { ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -17,7 +22,7 @@ import {
   type TestTenant,
   waitForRun,
 } from "../test/sync-world";
-import { processMemoryMb, startWorkerProcess } from "../test/worker-process";
+import { processMemoryMb, startWorkerProcess, type WorkerProcessOptions } from "../test/worker-process";
 
 const LATENCY_MS = 25;
 /** Graph pages group members by at most 999; Rescue creates at most 1,000 technicians per createUsers. */
@@ -118,6 +123,57 @@ async function timedRun(world: SyncWorld, tenantId: string) {
   return { status: run.status, wallSeconds: Math.round((Date.now() - started) / 100) / 10, calls: report.calls };
 }
 
+/** The measured worker's extra node flags and output file (BENCH_WORKER_TRACE, BENCH_NODE_FLAGS), for a diagnosis. */
+async function traceOptions(): Promise<Pick<WorkerProcessOptions, "nodeFlags" | "onOutput">> {
+  const file = process.env.BENCH_WORKER_TRACE;
+  const flags = process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const out = file ? (await import("node:fs")).createWriteStream(file) : undefined;
+  return {
+    nodeFlags: [...(out ? ["--trace-gc"] : []), ...flags],
+    ...(out ? { onOutput: (chunk: string) => out.write(chunk) } : {}),
+  };
+}
+
+async function benchFullReconcile(users: number, groups: number) {
+  const world = await createSyncWorld("bench-reconcile");
+  let worker: ChildProcess | undefined;
+  let tenant: TestTenant | undefined;
+  try {
+    world.graph.admin.setFaults({ latencyMs: LATENCY_MS });
+    tenant = await createTestTenant(world, {
+      users,
+      groups,
+      rescueFaults: { latencyMs: LATENCY_MS },
+      rescueBehaviour: { createUsers: "enabled" },
+    });
+    worker = await startWorkerProcess(world, { concurrency: 1 });
+    const setup = await timedRun(world, tenant.id);
+    const setupPeak = (await processMemoryMb(worker.pid ?? 0))?.peak;
+    await stopWorker(worker);
+    const fromBuild = process.argv.includes("--from-build");
+    worker = await startWorkerProcess(world, { concurrency: 1, fromBuild, ...(await traceOptions()) });
+    const idle = await processMemoryMb(worker.pid ?? 0);
+    const reconcile = await timedRun(world, tenant.id);
+    const peak = (await processMemoryMb(worker.pid ?? 0))?.peak;
+    const minimumGraph = groups * Math.ceil(Math.ceil(users / groups) / GRAPH_PAGE);
+    return {
+      users,
+      mappedGroups: groups,
+      emulatorLatencyMs: LATENCY_MS,
+      setup: { ...setup, workerPeakRssMb: setupPeak },
+      reconcile: { ...reconcile, minimumCalls: { entra: minimumGraph, rescue: 1 } },
+      techniciansInRescue: tenant.rescue.organisation.technicians().length,
+      workerRunsFrom: fromBuild ? "dist (node dist/main.js, as in production)" : "source (tsx)",
+      workerIdleRssMb: idle?.rss,
+      workerPeakRssMb: peak,
+    };
+  } finally {
+    if (worker) await stopWorker(worker);
+    await tenant?.rescue.close();
+    await world.close();
+  }
+}
+
 async function benchLargeTenant(users: number, groups: number) {
   const world = await createSyncWorld("bench-large");
   let worker: ChildProcess | undefined;
@@ -126,7 +182,11 @@ async function benchLargeTenant(users: number, groups: number) {
     world.graph.admin.setFaults({ latencyMs: LATENCY_MS });
     tenant = await createTestTenant(world, { users, groups, rescueFaults: { latencyMs: LATENCY_MS } });
     const maxOldSpaceMb = argument("max-old-space", 0);
-    worker = await startWorkerProcess(world, { concurrency: 1, ...(maxOldSpaceMb ? { maxOldSpaceMb } : {}) });
+    worker = await startWorkerProcess(world, {
+      concurrency: 1,
+      ...(maxOldSpaceMb ? { maxOldSpaceMb } : {}),
+      ...(await traceOptions()),
+    });
     // The worker runs from source through tsx (as in the tests): its idle size is tsx's and the transpiled
     // sources', so the idle RSS is reported beside the peak.
     const idle = await processMemoryMb(worker.pid ?? 0);
@@ -160,7 +220,7 @@ async function main() {
     startedAt: new Date().toISOString(),
     cpus: (await import("node:os")).cpus().length,
   };
-  if (only !== "large") {
+  if (only === undefined || only === "tenants") {
     const tenants = await benchManyTenants(argument("tenants", 1000), argument("users-per-tenant", 50));
     results.manyTenants = tenants;
     console.log(
@@ -178,7 +238,34 @@ async function main() {
       ]),
     );
   }
-  if (only !== "tenants") {
+  if (only === undefined || only === "reconcile") {
+    const users = argument("large-users", 100_000);
+    const reconcile = await benchFullReconcile(users, argument("large-groups", 100));
+    results.fullReconcile = reconcile;
+    console.log(
+      `\n(c) one tenant in step, ${reconcile.users} users in ${reconcile.mappedGroups} mapped groups, emulators at ${LATENCY_MS} ms/call`,
+    );
+    console.log(
+      table([
+        ["setup run (creates all, createUsers)", `${reconcile.setup.status}, ${reconcile.setup.wallSeconds} s`],
+        ["  calls (Graph, Rescue)", `${reconcile.setup.calls.entra}, ${reconcile.setup.calls.rescue}`],
+        ["  its worker's peak RSS", `${reconcile.setup.workerPeakRssMb} MB`],
+        ["full reconcile (fresh worker)", `${reconcile.reconcile.status}, ${reconcile.reconcile.wallSeconds} s`],
+        ["  Graph calls (minimum)", `${reconcile.reconcile.calls.entra} (${reconcile.reconcile.minimumCalls.entra})`],
+        [
+          "  Rescue calls (minimum)",
+          `${reconcile.reconcile.calls.rescue} (${reconcile.reconcile.minimumCalls.rescue}) ${JSON.stringify(reconcile.reconcile.calls.rescueByMethod)}`,
+        ],
+        ["technicians in Rescue", reconcile.techniciansInRescue],
+        ["measured worker runs from", reconcile.workerRunsFrom],
+        [
+          "worker peak RSS (target < 500 MB, no heap cap)",
+          `${reconcile.workerPeakRssMb} MB (idle before the run: ${reconcile.workerIdleRssMb} MB)`,
+        ],
+      ]),
+    );
+  }
+  if (only === undefined || only === "large") {
     const large = await benchLargeTenant(argument("large-users", 100_000), argument("large-groups", 100));
     results.largeTenant = large;
     console.log(

@@ -14,6 +14,13 @@ export interface WorkerProcessOptions {
   logLevel?: string;
   /** V8's old-space limit (--max-old-space-size): without one V8 grows the heap lazily toward its default limit. */
   maxOldSpaceMb?: number;
+  /** More flags for node itself (e.g. --trace-gc for a benchmark's trace). */
+  nodeFlags?: string[];
+  /**
+   * Run the built worker (dist/main.js over the packages' dist) as production does, rather than the sources through
+   * tsx; `npx turbo run build --filter=@techsync/worker...` first. For the benchmarks' memory figures.
+   */
+  fromBuild?: boolean;
   /** Postgres as the worker reaches it (default the world's database; the chaos suite puts a proxy in between). */
   databaseUrl?: string;
   /** Reconcile every tenant's schedule and queued run at start, as in production (default off in tests). */
@@ -27,31 +34,39 @@ export interface WorkerProcessOptions {
 export async function startWorkerProcess(world: SyncWorld, options: WorkerProcessOptions = {}): Promise<ChildProcess> {
   const root = path.resolve(__dirname, "..");
   const heap = options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : [];
-  const child = spawn(process.execPath, [...heap, "--import", "tsx", "--conditions=@techsync/source", "src/main.ts"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: options.databaseUrl ?? world.db.url,
-      REDIS_URL: world.redisUrl,
-      REDIS_PREFIX: world.prefix,
-      WORKER_PORT: "0",
-      WORKER_CONCURRENCY: String(options.concurrency ?? 2),
-      WORKER_LOCK_DURATION_MS: String(options.lockDurationMs ?? 30_000),
-      WORKER_STALLED_INTERVAL_MS: String(options.stalledIntervalMs ?? 30_000),
-      RUN_LEASE_MS: String(options.runLeaseMs ?? options.lockDurationMs ?? 30_000),
-      REAPER_INTERVAL_MS: String(options.reaperIntervalMs ?? 2000),
-      WORKER_RECONCILE_SCHEDULES: String(options.reconcileSchedules ?? false),
-      LOG_LEVEL: options.logLevel ?? "info",
-      SECRET_BOX_MASTER_KEYS: world.masterKeys,
-      SECRET_BOX_ACTIVE_KEY_ID: "k1",
-      RESCUE_EMULATOR_URL: world.rescueRouter.url,
-      GRAPH_EMULATOR_URL: world.graph.url,
-      GRAPH_EMULATOR_CA_PATH: world.graph.caPath,
-      // Last, so a caller's setting wins over the defaults above.
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [
+      ...heap,
+      ...(options.nodeFlags ?? []),
+      ...(options.fromBuild ? ["dist/main.js"] : ["--import", "tsx", "--conditions=@techsync/source", "src/main.ts"]),
+    ],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: options.databaseUrl ?? world.db.url,
+        REDIS_URL: world.redisUrl,
+        REDIS_PREFIX: world.prefix,
+        WORKER_PORT: "0",
+        WORKER_CONCURRENCY: String(options.concurrency ?? 2),
+        WORKER_LOCK_DURATION_MS: String(options.lockDurationMs ?? 30_000),
+        WORKER_STALLED_INTERVAL_MS: String(options.stalledIntervalMs ?? 30_000),
+        RUN_LEASE_MS: String(options.runLeaseMs ?? options.lockDurationMs ?? 30_000),
+        REAPER_INTERVAL_MS: String(options.reaperIntervalMs ?? 2000),
+        WORKER_RECONCILE_SCHEDULES: String(options.reconcileSchedules ?? false),
+        LOG_LEVEL: options.logLevel ?? "info",
+        SECRET_BOX_MASTER_KEYS: world.masterKeys,
+        SECRET_BOX_ACTIVE_KEY_ID: "k1",
+        RESCUE_EMULATOR_URL: world.rescueRouter.url,
+        GRAPH_EMULATOR_URL: world.graph.url,
+        GRAPH_EMULATOR_CA_PATH: world.graph.caPath,
+        // Last, so a caller's setting wins over the defaults above.
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   if (options.onOutput) {
     const forward = options.onOutput;
     child.stdout?.on("data", (chunk: Buffer) => forward(chunk.toString()));

@@ -132,22 +132,25 @@ function keepApproved(plan: Plan, approvedIds: ReadonlySet<string>, recorder: Ru
   return { ...plan, actions, counts };
 }
 
+interface PlannedRun {
+  plan: Plan;
+  scopeChanges?: ScopeChange[];
+  /** Technicians whose key data was read before planning (rule 13). */
+  keyDataReads: number;
+}
+
 /**
- * One run of one tenant: read both sides through the ports, plan, then execute (which honours dry run and the
- * safety threshold, rules 10–11). The worker composes only this. Failing to read either side rejects: a run
- * must never plan from a partial picture.
+ * Reads both sides and plans. Its own function so that the directory snapshot, the tree and the planner's indexes are
+ * garbage once it returns: an async function keeps its locals alive across every later await, and a 100,000-user
+ * tenant's reads must not stay in memory while the plan is applied. Failing to read either side rejects: a run must
+ * never plan from a partial picture.
  */
-export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<RunSyncResult> {
-  const { directory, rescue, recorder, clock } = deps;
-  const startedAt = clock.now();
-  const directoryCallsBefore = directory.callCount();
-  const rescueCallsBefore = rescue.callCount();
-  const retry: RetryContext = {
-    clock,
-    policy: { ...DEFAULT_RETRY_POLICY, ...input.retry },
-    random: input.random ?? Math.random,
-    ...(input.signal ? { signal: input.signal } : {}),
-  };
+async function readAndPlan(
+  deps: Pick<RunSyncDeps, "directory" | "rescue" | "recorder">,
+  input: RunSyncInput,
+  retry: RetryContext,
+): Promise<PlannedRun> {
+  const { directory, rescue, recorder } = deps;
   const unwrap = (error: unknown) => (error instanceof RetryFailure ? error.error : error);
 
   recorder.progress({ phase: "read-directory", done: 0, total: input.mappings.length });
@@ -224,18 +227,43 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
   recorder.progress({ phase: "plan", done: 1, total: 1 });
 
   const compared = input.compareWithMappings;
-  let scopeChanges: ScopeChange[] | undefined;
-  if (compared) {
-    const index = indexRescue(tree, input.links);
-    scopeChanges = compareScopes({
-      before: compared,
-      after: input.mappings,
-      directory: directoryRead.members,
-      includeGuests: input.settings?.includeGuests === true,
-      isTechnicianGroup: (nodeId) => isTechnicianGroup(index, nodeId),
-      linked: (id) => index.linkByUser.has(id),
-    });
-  }
+  if (!compared) return { plan, keyDataReads: unknown.length };
+  const index = indexRescue(tree, input.links);
+  const scopeChanges = compareScopes({
+    before: compared,
+    after: input.mappings,
+    directory: directoryRead.members,
+    includeGuests: input.settings?.includeGuests === true,
+    isTechnicianGroup: (nodeId) => isTechnicianGroup(index, nodeId),
+    linked: (id) => index.linkByUser.has(id),
+  });
+  return { plan, scopeChanges, keyDataReads: unknown.length };
+}
+
+/** What executePlan needs of the input: not the links, mappings or held actions, which only the planner reads. */
+function executeOptionsOf(input: RunSyncInput): ExecuteOptions {
+  const { tenantId, mappings, links, settings, heldActions, directoryConcurrency, approvedActionIds, ...rest } = input;
+  const { requireApprovalForDisables, compareWithMappings, ...options } = rest;
+  return options;
+}
+
+/**
+ * One run of one tenant: read both sides through the ports, plan, then execute (which honours dry run and the
+ * safety threshold, rules 10–11). The worker composes only this.
+ */
+export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<RunSyncResult> {
+  const { directory, rescue, recorder, clock } = deps;
+  const startedAt = clock.now();
+  const directoryCallsBefore = directory.callCount();
+  const rescueCallsBefore = rescue.callCount();
+  const retry: RetryContext = {
+    clock,
+    policy: { ...DEFAULT_RETRY_POLICY, ...input.retry },
+    random: input.random ?? Math.random,
+    ...(input.signal ? { signal: input.signal } : {}),
+  };
+
+  const { plan, scopeChanges, keyDataReads } = await readAndPlan(deps, input, retry);
 
   const approved = input.approvedActionIds;
   // rule 14: a changed configuration may not disable anyone unseen; over the threshold, rule 11 already asks.
@@ -249,10 +277,11 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
     : approvalReason
       ? { ...plan, status: "blocked" as const }
       : plan;
+  const options = executeOptionsOf(input);
   const report = await executePlan(
     toApply,
     { rescue, recorder, clock },
-    approved ? { ...input, approved: true } : input,
+    approved ? { ...options, approved: true } : options,
   );
   const finishedAt = clock.now();
   return {
@@ -265,7 +294,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
       startedAt,
       finishedAt,
       durationMs: finishedAt.getTime() - startedAt.getTime(),
-      keyDataReads: unknown.length,
+      keyDataReads,
       calls: {
         directory: directory.callCount() - directoryCallsBefore,
         rescue: rescue.callCount() - rescueCallsBefore,

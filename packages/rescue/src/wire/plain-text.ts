@@ -26,6 +26,17 @@ export function looksLikeHtml(body: string): boolean {
   return /^\s*</.test(body) || /<html[\s>]/i.test(body.slice(0, 2048));
 }
 
+/** The first line with more than blanks, found without splitting the whole text (a big tree has a million lines). */
+function firstNonEmptyLine(text: string): string | undefined {
+  for (let start = 0; ; ) {
+    const end = text.indexOf("\n", start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    if (line.trim() !== "") return line;
+    if (end === -1) return undefined;
+    start = end + 1;
+  }
+}
+
 /**
  * Parse a GET/POST reply body into its return-code token and the rest. The documented shapes (docs/rescue-api.md,
  * "Reply layouts"): a bare token; `OK <id>`; `OK AUTHCODE: <code>`; `OK` + `KEY: value` pairs (read with
@@ -42,9 +53,10 @@ export function parsePlainTextReply(body: string): PlainTextReply {
   if (rest.startsWith(":")) return { ...EMPTY, code, value: rest.slice(1).trim(), html: false };
   const blocks = readKeyValueBlocks(rest);
   const fields: Record<string, string> = {};
-  for (const block of blocks) for (const [k, v] of Object.entries(block)) if (!(k in fields)) fields[k] = v.trim();
+  // for…in rather than Object.entries: a getHierarchy_v2 of 100,000 technicians would allocate an array per field.
+  for (const block of blocks) for (const k in block) if (!(k in fields)) fields[k] = (block[k] as string).trim();
   // `OK <id>` or `OK\n<id>`: the first non-empty line when it is not a field.
-  const firstLine = rest.split("\n").find((line) => line.trim() !== "");
+  const firstLine = firstNonEmptyLine(rest);
   const value = firstLine !== undefined && !firstLine.includes(":") ? firstLine.trim() : undefined;
   return { code, value, text: rest, fields, blocks, html: false };
 }

@@ -162,26 +162,62 @@ export function readKeyedFields(body: string, layout: KeyedLayout, known: KnownV
  * verbatim after the colon.
  */
 export function readKeyValueBlocks(body: string): Record<string, string>[] {
+  // A getHierarchy_v2 of 100,000 technicians is close to a million lines: they are walked in place rather than split
+  // into an array of line strings, and only each field's key and value are cut out of the body.
   const blocks: Record<string, string>[] = [];
   let current: Record<string, string> = {};
+  let empty = true;
   const close = () => {
-    if (Object.keys(current).length > 0) blocks.push(current);
+    if (!empty) blocks.push(current);
     current = {};
+    empty = true;
   };
-  for (const line of body.split("\n")) {
-    if (line.trim() === "") {
-      close();
-      continue;
+  // The next colon at or after the line's start: colons only move forward, so a line without one costs no rescan.
+  let colon = -1;
+  for (let start = 0; ; ) {
+    const newline = body.indexOf("\n", start);
+    const end = newline === -1 ? body.length : newline;
+    if (colon < start) colon = body.indexOf(":", start);
+    if (colon === -1 || colon >= end) {
+      if (isBlank(body, start, end)) close();
+    } else if (colon > start) {
+      const key = body.slice(start, colon).trim();
+      if (KEY_SHAPE.test(key)) {
+        const k = lowerCaseKey(key);
+        if (!(k in current)) {
+          current[k] = body.slice(colon + 1, end);
+          empty = false;
+        }
+      }
     }
-    const colon = line.indexOf(":");
-    if (colon <= 0) continue;
-    const key = line.slice(0, colon).trim();
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) continue;
-    const k = key.toLowerCase();
-    if (!(k in current)) current[k] = line.slice(colon + 1);
+    if (newline === -1) break;
+    start = newline + 1;
   }
   close();
   return blocks;
+}
+
+const KEY_SHAPE = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** Lower-cased keys, shared: a big reply repeats the same few keys on every block. Bounded, as replies are input. */
+const lowerCaseKeys = new Map<string, string>();
+function lowerCaseKey(key: string): string {
+  let lower = lowerCaseKeys.get(key);
+  if (lower === undefined) {
+    lower = key.toLowerCase();
+    if (lowerCaseKeys.size < 256) lowerCaseKeys.set(key, lower);
+  }
+  return lower;
+}
+
+/** Whether text[start, end) is only white space (what String.prototype.trim removes). */
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === 32 || (code >= 9 && code <= 13)) continue;
+    if (code < 128 || !/\s/.test(text.charAt(i))) return false;
+  }
+  return true;
 }
 
 /**

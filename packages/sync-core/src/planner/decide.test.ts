@@ -30,7 +30,7 @@ function decide(
     includeGuests: false,
     isTechnicianGroup: (id) => isTechnicianGroup(index, id),
   });
-  const guarded = guardFields(scope.entries.values(), compileFieldDerivation(resolveFieldRules(options.settings)));
+  const guarded = guardFields(scope.entries, compileFieldDerivation(resolveFieldRules(options.settings)));
   return decideActions({
     users: guarded.users,
     matches: matchUsers(index, guarded.users),

@@ -10,7 +10,15 @@ import {
   TECHNICIAN_FIELDS,
   type TechnicianFields,
 } from "../domain";
-import type { ActionSubject, FieldChange, HeldAction, PlanWarning, SyncAction } from "../plan";
+import type {
+  ActionCause,
+  ActionSubject,
+  FieldChange,
+  HeldAction,
+  PlanWarning,
+  RescueGroupRef,
+  SyncAction,
+} from "../plan";
 import type { DerivedFields } from "./derive-technician-fields";
 import {
   adoptCause,
@@ -234,6 +242,18 @@ export function decideActions(input: DecideInput): Decisions {
     if (decision.update) actions.push(decision.update);
     return decision.update !== undefined;
   };
+  // Every create of one pair has the same group and cause: one shared, read-only pair of objects per pair rather than
+  // one per action keeps a 100,000-create plan small (the recorder and the run view only read them).
+  const createCauses = new Map<string, { group: RescueGroupRef; cause: ActionCause }>();
+  const createCauseOf = (pair: GroupMapping) => {
+    let shared = createCauses.get(pair.id);
+    if (!shared) {
+      const group = rescueGroupRef(input.index.nodes, pair.rescueGroupId)!;
+      shared = { group, cause: createCause(pair, group) };
+      createCauses.set(pair.id, shared);
+    }
+    return shared;
+  };
   for (let i = 0; i < input.users.length; i += 1) {
     const { entry, user, derived } = input.users[i]!;
     const id = user.id;
@@ -296,8 +316,7 @@ export function decideActions(input: DecideInput): Decisions {
         // rule 2 (rule 8: in the lowest-priority-number mapping's group). When none of the user's pairs has a
         // Rescue group left, the create targets the first pair's missing group: the preview shows it with a
         // rescue-group-missing warning, and a real run fails exactly that create with a clear reason.
-        const group = rescueGroupRef(input.index.nodes, pair.rescueGroupId)!;
-        const cause = createCause(pair, group);
+        const { group, cause } = createCauseOf(pair);
         actions.push({
           kind: "create",
           id: `create:${id}`,
@@ -320,10 +339,11 @@ export function decideActions(input: DecideInput): Decisions {
   }
 
   // rule 6: linked but out of every mapping's scope
-  for (const link of input.index.linkByUser.values()) {
-    if (input.inScope.has(link.entraUserId)) continue;
+  // forEach: a Map iterator would allocate a result per link until the optimiser catches up (100,000 per run).
+  input.index.linkByUser.forEach((link) => {
+    if (input.inScope.has(link.entraUserId)) return;
     const node = input.index.nodes.get(link.rescueNodeId)!;
-    if (node.status !== "enabled") continue;
+    if (node.status !== "enabled") return;
     const cause = outOfScopeCause(input.excluded?.get(link.entraUserId), input.mappings ?? []);
     actions.push({
       kind: "disable",
@@ -337,7 +357,7 @@ export function decideActions(input: DecideInput): Decisions {
       // the user may be gone from Entra: name the technician as Rescue knows it
       subject: { name: node.name, email: node.email ?? link.fields?.email ?? null },
     });
-  }
+  });
 
   for (const action of actions) action.inputFingerprint = fingerprintAction(action);
   const held = holdRefusedActions(actions, input.heldActions);

@@ -28,17 +28,18 @@ export interface GuardedFields {
  * alone (rule 9, caught early) and the problem is a warning on that user, never a failed plan.
  */
 export function guardFields(
-  entries: Iterable<ScopeEntry>,
+  /** The scope's entries (a Map is walked with forEach: an iterator allocates a result per user). */
+  entries: ReadonlyMap<string, ScopeEntry> | readonly ScopeEntry[],
   derive: (user: ScopeEntry["user"]) => DerivedFields,
 ): GuardedFields {
   const users: GuardedUser[] = [];
   const warnings: PlanWarning[] = [];
   const skips: LateSkip[] = [];
-  for (const entry of entries) {
+  entries.forEach((entry: ScopeEntry) => {
     const { user } = entry;
     const derived = derive(user);
     users.push({ entry, user, derived });
-    if (derived.problems.length === 0) continue;
+    if (derived.problems.length === 0) return;
     if (!derived.fields.email && (user.userType === "guest" || isExternalUserPrincipalName(user.userPrincipalName))) {
       // A guest whose only address is its #EXT# sign-in name: tallied per mapping (rule 1) rather than warned.
       skips.push({
@@ -54,7 +55,7 @@ export function guardFields(
     } else {
       warnings.push(...derived.problems);
     }
-  }
+  });
   return { users, warnings, skips };
 }
 

@@ -43,7 +43,10 @@ function indexLinks(
     warnings: [],
     knownOnlyByLink: [],
   };
-  for (const link of links) {
+  // Indexed loops here: for…of allocates an iterator result per element until the optimiser catches up, and these
+  // loops run once per run over every link, node and user.
+  for (let i = 0; i < links.length; i += 1) {
+    const link = links[i]!;
     const node = nodes.get(link.rescueNodeId);
     if (node?.kind !== "technician") {
       // An admin deleted the technician: forget the link; the user is then created or adopted afresh (rules 2–3).
@@ -83,7 +86,8 @@ export function indexRescue(tree: readonly RescueNode[], links: readonly Link[])
   const technicianByEmail = new Map<string, RescueNode>();
   const duplicateTechnicianEmails = new Set<string>();
   const administratorEmails = new Set<string>();
-  for (const node of tree) {
+  for (let i = 0; i < tree.length; i += 1) {
+    const node = tree[i]!;
     nodes.set(node.id, node);
     const key = node.email ? normalizeEmail(node.email) : "";
     if (!key) continue;
@@ -221,14 +225,16 @@ function refuseEmail(
  */
 export function matchUsers(index: RescueIndex, users: readonly DerivedUser[]): Matches {
   const claims = new Map<string, number>();
-  for (const { derived } of users) {
+  for (let i = 0; i < users.length; i += 1) {
+    const { derived } = users[i]!;
     if (derived.problems.length === 0) claims.set(derived.emailKey, (claims.get(derived.emailKey) ?? 0) + 1);
   }
 
   const ofUser: UserMatch[] = [];
   const emailMoves = new Map<number, number | undefined>();
   const emailRefusals = new Map<number, PlanWarning>();
-  for (const { user, derived } of users) {
+  for (let i = 0; i < users.length; i += 1) {
+    const { user, derived } = users[i]!;
     const id = user.id;
     const link = index.linkByUser.get(id);
     if (link) {

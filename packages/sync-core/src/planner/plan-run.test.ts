@@ -672,3 +672,20 @@ describe("unknown return codes: a refused action is held while its input is unch
     expect(result.releasedHolds).toEqual([update.id]);
   });
 });
+
+describe("a large plan stays small in memory", () => {
+  it("the creates of one pair share one cause and one group (one copy per pair, not per action)", () => {
+    const result = plan(
+      { m1: [directoryUser("u1"), directoryUser("u2")], m2: [directoryUser("u3")] },
+      { mappings: [groupMapping("m1", "g1", GROUP_A), groupMapping("m2", "g2", GROUP_B, { priority: 2 })] },
+    );
+    const [first, second, third] = result.actions;
+    expect(kinds(result.actions)).toEqual(["create:u1", "create:u2", "create:u3"]);
+    expect(second!.cause).toBe(first!.cause);
+    expect(second!.rescueGroup).toBe(first!.rescueGroup);
+    // each pair its own, worded for it
+    expect(third!.cause).not.toBe(first!.cause);
+    expect(third!.cause?.pair?.mappingId).toBe("m2");
+    expect(third!.rescueGroup?.id).toBe(GROUP_B);
+  });
+});

@@ -56,7 +56,7 @@ export function planRun(input: PlanInput): Plan {
     isTechnicianGroup: (nodeId) => isTechnicianGroup(index, nodeId),
   });
   const derive = compileFieldDerivation(resolveFieldRules(input.settings));
-  const guarded = guardFields(scope.entries.values(), derive);
+  const guarded = guardFields(scope.entries, derive);
   const matches = matchUsers(index, guarded.users);
   const decisions = decideActions({
     users: guarded.users,

@@ -118,7 +118,9 @@ export function scopeUsers(input: ScopeInput): Scope {
     }
     const tally: MappingTally = { members: members.length, inScope: 0 };
     tallies.set(mapping.id, tally);
-    for (const user of members) {
+    // Indexed: for…of allocates an iterator result per member until the optimiser catches up.
+    for (let i = 0; i < members.length; i += 1) {
+      const user = members[i]!;
       if (!matchFilter(user, mapping.filter)) {
         exclude(user.id, { mapping, why: "filter" });
         continue;

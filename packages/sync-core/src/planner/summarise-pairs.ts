@@ -34,15 +34,17 @@ export function summarisePairs(
     });
     lost.set(mapping.id, new Map());
   }
-  for (const entry of scope.entries.values()) {
+  // forEach and an indexed loop: iterators would allocate a result per user until the optimiser catches up.
+  scope.entries.forEach((entry) => {
     const owner = entry.createIn ?? entry.firstMapping;
     summaries.get(owner.id)!.owned += 1;
-    for (const mapping of entry.mappings) {
+    for (let i = 0; i < entry.mappings.length; i += 1) {
+      const mapping = entry.mappings[i]!;
       if (mapping.id === owner.id) continue;
       const takers = lost.get(mapping.id)!;
       takers.set(owner.id, (takers.get(owner.id) ?? 0) + 1);
     }
-  }
+  });
   for (const action of actions) {
     const entry = scope.entries.get(action.entraUserId);
     if (!entry) continue;
