@@ -135,6 +135,8 @@ function keepApproved(plan: Plan, approvedIds: ReadonlySet<string>, recorder: Ru
 interface PlannedRun {
   plan: Plan;
   scopeChanges?: ScopeChange[];
+  /** A run of one user: its decision step by step, before the result is known. */
+  explained?: UserExplanation;
   /** Technicians whose key data was read before planning (rule 13). */
   keyDataReads: number;
 }
@@ -227,7 +229,7 @@ async function readAndPlan(
   recorder.progress({ phase: "plan", done: 1, total: 1 });
 
   const compared = input.compareWithMappings;
-  if (!compared) return { plan, keyDataReads: unknown.length };
+  if (!compared) return { plan, keyDataReads: unknown.length, ...(explained ? { explained } : {}) };
   const index = indexRescue(tree, input.links);
   const scopeChanges = compareScopes({
     before: compared,
@@ -237,13 +239,13 @@ async function readAndPlan(
     isTechnicianGroup: (nodeId) => isTechnicianGroup(index, nodeId),
     linked: (id) => index.linkByUser.has(id),
   });
-  return { plan, scopeChanges, keyDataReads: unknown.length };
+  return { plan, scopeChanges, keyDataReads: unknown.length, ...(explained ? { explained } : {}) };
 }
 
 /** What executePlan needs of the input: not the links, mappings or held actions, which only the planner reads. */
 function executeOptionsOf(input: RunSyncInput): ExecuteOptions {
   const { tenantId, mappings, links, settings, heldActions, directoryConcurrency, approvedActionIds, ...rest } = input;
-  const { requireApprovalForDisables, compareWithMappings, ...options } = rest;
+  const { requireApprovalForDisables, compareWithMappings, incremental, subjectEntraUserId, ...options } = rest;
   return options;
 }
 
@@ -263,7 +265,7 @@ export async function runSync(deps: RunSyncDeps, input: RunSyncInput): Promise<R
     ...(input.signal ? { signal: input.signal } : {}),
   };
 
-  const { plan, scopeChanges, keyDataReads } = await readAndPlan(deps, input, retry);
+  const { plan, scopeChanges, keyDataReads, explained } = await readAndPlan(deps, input, retry);
 
   const approved = input.approvedActionIds;
   // rule 14: a changed configuration may not disable anyone unseen; over the threshold, rule 11 already asks.
