@@ -5,7 +5,10 @@
 //   (c) one tenant in step with Entra, 100,000 users in 100 mapped groups: a full reconcile (every group read, the
 //       whole tree read, nothing to write) in a fresh worker process, so its peak RSS is the reconcile's alone. The
 //       tenant is brought in step first by a run of another worker, with createUsers on (else 200,000 calls).
+//       Then (d): 10 users of that tenant change in Entra (added to a mapped group) and one incremental run, in
+//       another fresh worker, reads what Graph's delta says changed: its calls, wall time and peak RSS.
 // Usage: npm run bench -w @techsync/worker -- [--tenants 1000] [--large-users 100000] [--only tenants|large|reconcile]
+//        [--changed-users 10]: the users changed for (d).
 //        [--from-build]: the worker measured in (c) runs dist/main.js as production does (build it first), not tsx.
 //        [--max-old-space 320]: V8's heap cap for the worker of (b) (none by default, and never for (c)).
 //        Environment: BENCH_WORKER_TRACE=<file> writes the measured worker's output with --trace-gc to <file>;
@@ -13,7 +16,8 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { syncTenantSchedule } from "@techsync/jobs";
+import { enqueueRun, syncTenantSchedule } from "@techsync/jobs";
+import { createRun } from "@techsync/runs";
 import {
   createSyncWorld,
   createTestTenant,
@@ -134,6 +138,51 @@ async function traceOptions(): Promise<Pick<WorkerProcessOptions, "nodeFlags" | 
   };
 }
 
+/** (d): `changed` new users join the tenant's first mapped group; one incremental run in a fresh worker. */
+async function timedIncrementalRun(world: SyncWorld, tenant: TestTenant, changed: number, fromBuild: boolean) {
+  const worker = await startWorkerProcess(world, { concurrency: 1, fromBuild });
+  try {
+    const idle = await processMemoryMb(worker.pid ?? 0);
+    const domain = tenant.directory.domain;
+    for (let i = 0; i < changed; i += 1) {
+      const user = tenant.directory.addUser({
+        displayName: `Changed User ${i}`,
+        givenName: "Changed",
+        surname: `User ${i}`,
+        mail: `changed.user.${i}@${domain}`,
+        userPrincipalName: `changed.user.${i}@${domain}`,
+      });
+      tenant.directory.addMember(tenant.groupId, user.id);
+    }
+    const started = Date.now();
+    const created = await createRun(world.db.prisma, {
+      tenantId: tenant.id,
+      trigger: "notification",
+      dryRun: false,
+      mode: "incremental",
+    });
+    if (created.outcome !== "created") throw new Error(`no incremental run: ${created.outcome}`);
+    await enqueueRun(world.queue, { tenantId: tenant.id, runId: created.run.id });
+    const run = await waitForRun(world, created.run.id, 10 * 60_000);
+    const wallSeconds = Math.round((Date.now() - started) / 10) / 100;
+    const report = run.report as { calls: { entra: number; rescue: number; rescueByMethod: Record<string, number> } };
+    const writes = await world.db.prisma.syncAction.count({ where: { runId: run.id, status: "succeeded" } });
+    return {
+      changedUsers: changed,
+      status: run.status,
+      mode: run.mode,
+      modeReason: run.modeReason,
+      wallSeconds,
+      calls: report.calls,
+      actionsApplied: writes,
+      workerIdleRssMb: idle?.rss,
+      workerPeakRssMb: (await processMemoryMb(worker.pid ?? 0))?.peak,
+    };
+  } finally {
+    await stopWorker(worker);
+  }
+}
+
 async function benchFullReconcile(users: number, groups: number) {
   const world = await createSyncWorld("bench-reconcile");
   let worker: ChildProcess | undefined;
@@ -155,8 +204,12 @@ async function benchFullReconcile(users: number, groups: number) {
     const idle = await processMemoryMb(worker.pid ?? 0);
     const reconcile = await timedRun(world, tenant.id);
     const peak = (await processMemoryMb(worker.pid ?? 0))?.peak;
+    await stopWorker(worker);
+    worker = undefined;
+    const incremental = await timedIncrementalRun(world, tenant, argument("changed-users", 10), fromBuild);
     const minimumGraph = groups * Math.ceil(Math.ceil(users / groups) / GRAPH_PAGE);
     return {
+      incremental,
       users,
       mappedGroups: groups,
       emulatorLatencyMs: LATENCY_MS,
@@ -261,6 +314,21 @@ async function main() {
         [
           "worker peak RSS (target < 500 MB, no heap cap)",
           `${reconcile.workerPeakRssMb} MB (idle before the run: ${reconcile.workerIdleRssMb} MB)`,
+        ],
+      ]),
+    );
+    const incremental = reconcile.incremental;
+    console.log(`\n(d) the same tenant, ${incremental.changedUsers} users changed in Entra, one incremental run`);
+    console.log(
+      table([
+        ["run", `${incremental.status}, ${incremental.mode} (${incremental.modeReason})`],
+        ["wall time (target < 2 s)", `${incremental.wallSeconds} s`],
+        ["Graph calls (target ≤ 6)", incremental.calls.entra],
+        ["Rescue calls", `${incremental.calls.rescue} ${JSON.stringify(incremental.calls.rescueByMethod)}`],
+        ["actions applied (target: the changed users only)", incremental.actionsApplied],
+        [
+          "worker peak RSS (target < 200 MB)",
+          `${incremental.workerPeakRssMb} MB (idle before the run: ${incremental.workerIdleRssMb} MB)`,
         ],
       ]),
     );
