@@ -124,7 +124,12 @@ async function timedRun(world: SyncWorld, tenantId: string) {
   const started = Date.now();
   const run = await waitForRun(world, await requestRun(world, tenantId), 40 * 60_000);
   const report = run.report as { calls: { entra: number; rescue: number; rescueByMethod: Record<string, number> } };
-  return { status: run.status, wallSeconds: Math.round((Date.now() - started) / 100) / 10, calls: report.calls };
+  return {
+    status: run.status,
+    mode: `${run.mode} (${run.modeReason})`,
+    wallSeconds: Math.round((Date.now() - started) / 100) / 10,
+    calls: report.calls,
+  };
 }
 
 /** The measured worker's extra node flags and output file (BENCH_WORKER_TRACE, BENCH_NODE_FLAGS), for a diagnosis. */
@@ -303,7 +308,10 @@ async function main() {
         ["setup run (creates all, createUsers)", `${reconcile.setup.status}, ${reconcile.setup.wallSeconds} s`],
         ["  calls (Graph, Rescue)", `${reconcile.setup.calls.entra}, ${reconcile.setup.calls.rescue}`],
         ["  its worker's peak RSS", `${reconcile.setup.workerPeakRssMb} MB`],
-        ["full reconcile (fresh worker)", `${reconcile.reconcile.status}, ${reconcile.reconcile.wallSeconds} s`],
+        [
+          "full reconcile (fresh worker)",
+          `${reconcile.reconcile.status}, ${reconcile.reconcile.mode}, ${reconcile.reconcile.wallSeconds} s`,
+        ],
         ["  Graph calls (minimum)", `${reconcile.reconcile.calls.entra} (${reconcile.reconcile.minimumCalls.entra})`],
         [
           "  Rescue calls (minimum)",

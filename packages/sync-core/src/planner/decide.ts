@@ -51,6 +51,12 @@ export interface DecideInput {
   mappings?: readonly GroupMapping[];
   /** Members of mapped groups that no mapping took in, and why (the cause of their disable). */
   excluded?: ReadonlyMap<string, readonly ExcludedMember[]>;
+  /**
+   * An incremental plan: only these users are decided. The others' links are not out of scope, merely unread: no
+   * action (and no cause, no fingerprint) is made for them — a 100,000-link tenant would otherwise build 100,000
+   * disables only to drop them.
+   */
+  only?: ReadonlySet<string>;
 }
 
 export interface Decisions {
@@ -342,6 +348,7 @@ export function decideActions(input: DecideInput): Decisions {
   // forEach: a Map iterator would allocate a result per link until the optimiser catches up (100,000 per run).
   input.index.linkByUser.forEach((link) => {
     if (input.inScope.has(link.entraUserId)) return;
+    if (input.only && !input.only.has(link.entraUserId)) return;
     const node = input.index.nodes.get(link.rescueNodeId)!;
     if (node.status !== "enabled") return;
     const cause = outOfScopeCause(input.excluded?.get(link.entraUserId), input.mappings ?? []);

@@ -69,6 +69,7 @@ export function planRun(input: PlanInput): Plan {
       : (input.heldActions ?? []),
     mappings: scope.mappings,
     excluded: scope.excluded,
+    ...(only ? { only } : {}),
   });
   // An incremental plan: a linked technician whose user did not change would read as "out of scope" here (the
   // directory holds only the changed users); nothing is decided about them.
