@@ -1,7 +1,7 @@
 // A tenant's job scheduler fired: create its SyncRun (trigger "schedule"), unless the tenant cannot or need not run.
 import type { PrismaClient } from "@techsync/db";
 import { FOLLOW_UP_REQUESTER } from "@techsync/jobs";
-import { createRun } from "@techsync/runs";
+import { automaticRunRefusal, createRun } from "@techsync/runs";
 
 export type ScheduledRunDecision = { runId: string } | { skipped: string };
 
@@ -23,22 +23,7 @@ export async function createScheduledRun(
     // tenant's full reconcile is due. A follow-up retries what failed transiently, which delta would not show: full.
     mode: requestedBy === FOLLOW_UP_REQUESTER ? "full" : "incremental",
     ...(requestedBy ? { requestedBy } : {}),
-    refuse: async (tx) => {
-      const tenant = await tx.tenant.findUnique({
-        where: { id: tenantId },
-        select: { paused: true, activatedAt: true },
-      });
-      if (!tenant) return "the tenant no longer exists";
-      // rule 14: a scheduler left behind (Redis kept it, or a follow-up) never runs a tenant nobody started.
-      if (tenant.activatedAt === null) return "the tenant has not started syncing yet";
-      if (tenant.paused) return "the tenant is paused";
-      const [rescue, entra, mappings] = await Promise.all([
-        tx.rescueConnection.count({ where: { tenantId } }),
-        tx.entraConnection.count({ where: { tenantId } }),
-        tx.groupMapping.count({ where: { tenantId } }),
-      ]);
-      return rescue === 0 || entra === 0 || mappings === 0 ? "the tenant is not fully set up yet" : null;
-    },
+    refuse: (tx) => automaticRunRefusal(tx, tenantId, { requireSetUp: true }),
   });
   switch (created.outcome) {
     case "refused":

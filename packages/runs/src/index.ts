@@ -1,5 +1,6 @@
 export * from "./apply-proposal";
 export * from "./approve-run";
+export * from "./automatic-run-refusal";
 export * from "./cancel-run";
 export * from "./config-fingerprint";
 export * from "./create-run";

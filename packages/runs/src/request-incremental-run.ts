@@ -2,6 +2,7 @@
 // fallback asked for one. Like a scheduled run, it goes through createRun, so a tenant's active run is handed back
 // instead of a second one, and tenants that may not run automatically get none.
 import type { PrismaClient } from "@techsync/db";
+import { automaticRunRefusal } from "./automatic-run-refusal";
 import { createRun } from "./create-run";
 
 /**
@@ -32,17 +33,8 @@ export async function requestIncrementalRun(
     requestedBy: `system:${trigger === "notification" ? "graph-notification" : "incremental-poll"}`,
     // The worker still runs it full when the delta links cannot be trusted or a full reconcile is due.
     mode: "incremental",
-    refuse: async (tx) => {
-      const tenant = await tx.tenant.findUnique({
-        where: { id: tenantId },
-        select: { paused: true, activatedAt: true },
-      });
-      if (!tenant) return "the tenant no longer exists";
-      // rule 14: a notification or a poll never runs a tenant nobody started syncing.
-      if (tenant.activatedAt === null) return "the tenant has not started syncing yet";
-      if (tenant.paused) return "the tenant is paused";
-      return null;
-    },
+    // A notification comes only for a tenant that started syncing, i.e. was set up then.
+    refuse: (tx) => automaticRunRefusal(tx, tenantId, { requireSetUp: false }),
   });
   if (created.outcome === "refused") return { skipped: created.reason };
   if (created.outcome === "existing" && created.run.status !== "queued") {

@@ -2,6 +2,7 @@
 // A notification only asks for an incremental run: it is verified, the tenant's debounced job is enqueued, and
 // Graph gets its 202 at once; nothing runs inline. Graph retries a 5xx, so a queue outage answers 503.
 import { requestGraphSubscriptions, requestIncrementalRunSoon } from "@techsync/jobs";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
@@ -26,9 +27,25 @@ function echo(token: string) {
   return { type: "text/plain; charset=utf-8", body: token };
 }
 
-function parseBody(body: unknown) {
-  const parsed = ZBody.safeParse(body);
+/**
+ * What both endpoints do first: answer the validation handshake, or read the list of notifications. Null when it
+ * has answered (the handshake, or a 400 in words).
+ */
+function readNotifications(
+  request: { query: z.infer<typeof ZQuery>; body: unknown },
+  reply: FastifyReply,
+): unknown[] | null {
+  const token = request.query.validationToken;
+  if (token !== undefined) {
+    const answer = echo(token);
+    reply.status(200).type(answer.type).send(answer.body);
+    return null;
+  }
+  const parsed = ZBody.safeParse(request.body);
   if (!parsed.success) {
+    reply
+      .status(400)
+      .send({ error: "invalid_request", message: "Expected a JSON body with a list of notifications in value." });
     return null;
   }
   return parsed.data.value;
@@ -51,17 +68,8 @@ export const receiveGraphNotificationsRoute: FastifyPluginAsyncZod<ApiDeps> = as
       },
     },
     async (request, reply) => {
-      const token = request.query.validationToken;
-      if (token !== undefined) {
-        const answer = echo(token);
-        return reply.status(200).type(answer.type).send(answer.body);
-      }
-      const items = parseBody(request.body);
-      if (!items) {
-        return reply
-          .status(400)
-          .send({ error: "invalid_request", message: "Expected a JSON body with a list of notifications in value." });
-      }
+      const items = readNotifications(request, reply);
+      if (!items) return reply;
       const verified = await verifyNotifications(deps, request.log, items);
       const tenants = new Set(verified.filter((notification) => notification.mayRun).map((n) => n.tenantId));
       if (verified.length > 0) {
@@ -97,17 +105,8 @@ export const receiveGraphNotificationsRoute: FastifyPluginAsyncZod<ApiDeps> = as
       },
     },
     async (request, reply) => {
-      const token = request.query.validationToken;
-      if (token !== undefined) {
-        const answer = echo(token);
-        return reply.status(200).type(answer.type).send(answer.body);
-      }
-      const items = parseBody(request.body);
-      if (!items) {
-        return reply
-          .status(400)
-          .send({ error: "invalid_request", message: "Expected a JSON body with a list of notifications in value." });
-      }
+      const items = readNotifications(request, reply);
+      if (!items) return reply;
       const verified = await verifyNotifications(deps, request.log, items);
       for (const notification of verified) {
         const tenantId = notification.tenantId;
