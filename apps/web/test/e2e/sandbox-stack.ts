@@ -1,5 +1,5 @@
 // The real back end for the browser test: a fresh Postgres database (migrated), a Redis database of
-// its own, both emulators (started unless something already serves 4010/4020), the API and the worker,
+// its own, both emulators (on free ports of their own, so browser tests may run side by side), the API and the worker,
 // all run from source with tsx. Every process is stopped and the database dropped afterwards.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -12,8 +12,7 @@ const tsx = path.join(root, "node_modules/.bin/tsx");
 export interface SandboxStack {
   apiUrl: string;
   rescueEmulatorUrl: string;
-  /** False when emulators already served 4010/4020 (then their state may not be the fresh seed). */
-  freshEmulators: boolean;
+  graphEmulatorUrl: string;
   /** One value from the stack's own database (a test's check of what the API and worker wrote). */
   queryValue(sql: string): string;
   /** Everything the processes printed, for failure messages. */
@@ -66,13 +65,30 @@ export async function startSandboxStack(options: { tokenSecret: string; portalOr
   if (migrated.status !== 0)
     throw new Error(`migrating the test database failed:\n${migrated.stdout}${migrated.stderr}`);
 
-  // A Redis database of its own, so no other worker on this machine takes this test's jobs.
+  // A Redis database of its own (8–15, claimed in database 0 so browser tests running side by side never share
+  // one), so no other worker on this machine takes this test's jobs.
+  const claimKey = (db: number) => `techsync:e2e:redis-db:${db}`;
+  const claimed = [8, 9, 10, 11, 12, 13, 14, 15].find(
+    (db) =>
+      spawnSync(
+        "redis-cli",
+        ["-u", redisBase.toString(), "set", claimKey(db), String(process.pid), "NX", "EX", "3600"],
+        {
+          encoding: "utf8",
+        },
+      ).stdout.trim() === "OK",
+  );
+  if (claimed === undefined) throw new Error("every Redis database 8–15 is claimed by another browser test");
   const redisUrl = new URL(redisBase);
-  redisUrl.pathname = `/${8 + (process.pid % 8)}`;
+  redisUrl.pathname = `/${claimed}`;
   spawnSync("redis-cli", ["-u", redisUrl.toString(), "flushdb"], { encoding: "utf8" });
 
   let output = "";
   const children: Started[] = [];
+  const rescuePort = await freePort();
+  const graphPort = await freePort();
+  const rescueEmulatorUrl = `http://127.0.0.1:${rescuePort}`;
+  const graphEmulatorUrl = `https://127.0.0.1:${graphPort}`;
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -83,9 +99,9 @@ export async function startSandboxStack(options: { tokenSecret: string; portalOr
     SECRET_BOX_ACTIVE_KEY_ID: "e2e",
     OPERATOR_TOKEN: randomBytes(24).toString("hex"),
     PORTAL_ORIGIN: options.portalOrigin,
-    // The sandbox destination: the emulators this stack starts (or finds) on 4010/4020.
-    RESCUE_EMULATOR_URL: "http://127.0.0.1:4010",
-    GRAPH_EMULATOR_URL: "https://127.0.0.1:4020",
+    // The sandbox destination: the emulators this stack starts.
+    RESCUE_EMULATOR_URL: rescueEmulatorUrl,
+    GRAPH_EMULATOR_URL: graphEmulatorUrl,
     GRAPH_EMULATOR_CA_PATH: path.join(root, "packages/emulators/.certs/graph/graph-ca.pem"),
   };
   const start = (name: string, script: string, extra: Record<string, string>) => {
@@ -102,16 +118,16 @@ export async function startSandboxStack(options: { tokenSecret: string; portalOr
     }
     children.push({ name, child });
   };
-  const emulatorsRunning = (await tcpAnswers("127.0.0.1", 4010)) && (await tcpAnswers("127.0.0.1", 4020));
-  if (!emulatorsRunning) {
-    start("emulators", "packages/emulators/src/main.ts", { RESCUE_EMULATOR_PORT: "4010", GRAPH_EMULATOR_PORT: "4020" });
-    await waitFor(
-      "the emulators",
-      async () => (await tcpAnswers("127.0.0.1", 4010)) && (await tcpAnswers("127.0.0.1", 4020)),
-      children,
-      () => output,
-    );
-  }
+  start("emulators", "packages/emulators/src/main.ts", {
+    RESCUE_EMULATOR_PORT: String(rescuePort),
+    GRAPH_EMULATOR_PORT: String(graphPort),
+  });
+  await waitFor(
+    "the emulators",
+    async () => (await tcpAnswers("127.0.0.1", rescuePort)) && (await tcpAnswers("127.0.0.1", graphPort)),
+    children,
+    () => output,
+  );
   // The seeded demo tenant holds the demo organisation, as after `npm start`: a new person's "Try with demo data"
   // must get an organisation of its own beside it (rule 15), not be refused.
   const seeded = spawnSync("npm", ["run", "--silent", "seed", "-w", "@techsync/api"], {
@@ -140,8 +156,8 @@ export async function startSandboxStack(options: { tokenSecret: string; portalOr
 
   return {
     apiUrl,
-    rescueEmulatorUrl: "http://127.0.0.1:4010",
-    freshEmulators: !emulatorsRunning,
+    rescueEmulatorUrl,
+    graphEmulatorUrl,
     queryValue: (sql) => {
       const result = spawnSync("psql", [databaseUrl, "-qtAX", "-c", sql], { encoding: "utf8" });
       if (result.status !== 0) throw new Error(`query failed: ${result.stderr}`);
@@ -173,6 +189,7 @@ export async function startSandboxStack(options: { tokenSecret: string; portalOr
       );
       spawnSync("psql", [adminUrl, "-q", "-c", `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`]);
       spawnSync("redis-cli", ["-u", redisUrl.toString(), "flushdb"]);
+      spawnSync("redis-cli", ["-u", redisBase.toString(), "del", claimKey(claimed)]);
     },
   };
 }
