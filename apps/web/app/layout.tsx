@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "TechSync",
+  // Each page names itself ("Technicians") and the template adds the product: "Technicians · TechSync".
+  title: { template: "%s · TechSync", default: "TechSync" },
   description: "Keep LogMeIn Rescue technician groups in step with Microsoft Entra ID groups.",
 };
 
