@@ -120,9 +120,21 @@ export const ZEntraConnectionTest = z.object({
   summary: z.array(z.string()),
 });
 
+/**
+ * "Test these values": a connection as typed in a form, tested WITHOUT being saved, so a wrong new secret never
+ * replaces a working one. An absent secret means the saved one (only for the same region or cloud). Without a
+ * candidate, the saved connection is tested and the outcome kept on it.
+ */
+export const ZTestRescueConnectionBody = z.strictObject({
+  candidate: ZSetRescueConnectionBody.omit({ moveFrom: true }).optional(),
+});
+export const ZTestEntraConnectionBody = z.strictObject({ candidate: ZSetEntraConnectionBody.optional() });
+
 export type RescueRegion = z.infer<typeof ZRescueRegion>;
 export type SetRescueConnectionBody = z.input<typeof ZSetRescueConnectionBody>;
 export type RescueConnectionTest = z.infer<typeof ZRescueConnectionTest>;
 export type EntraCloud = z.infer<typeof ZEntraCloud>;
 export type SetEntraConnectionBody = z.input<typeof ZSetEntraConnectionBody>;
 export type EntraConnectionTest = z.infer<typeof ZEntraConnectionTest>;
+export type TestRescueConnectionBody = z.input<typeof ZTestRescueConnectionBody>;
+export type TestEntraConnectionBody = z.input<typeof ZTestEntraConnectionBody>;

@@ -136,7 +136,7 @@ export function classifyTokenError(
         "secretExpired",
         errorNo,
         "The client secret has expired.",
-        "Create a new client secret under the app registration's Certificates & secrets and paste its Value here.",
+        "Create a new client secret under the app registration's Certificates & secrets and enter its Value in TechSync's Entra ID connection (Setup, step 2).",
       );
     case "7000112":
       return tokenError(

@@ -192,7 +192,7 @@ export function transportError(method: string, cause: unknown, timeoutMs: number
   const name = typeof cause === "object" && cause !== null ? (cause as { name?: unknown }).name : undefined;
   const timedOut = name === "TimeoutError" || name === "AbortError";
   return new RescueError(
-    timedOut ? `Rescue ${method} did not answer within ${timeoutMs} ms` : `Could not reach Rescue for ${method}`,
+    timedOut ? `Rescue ${method} did not answer within ${timeoutMs} ms` : "Could not reach Rescue",
     {
       code: timedOut ? "TIMEOUT" : "TRANSPORT",
       method,

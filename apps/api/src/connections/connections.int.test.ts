@@ -119,6 +119,18 @@ describe("Rescue connection", () => {
     expect(JSON.stringify(tested)).not.toContain(DEMO_RESCUE_CONNECTION.serviceToken);
   });
 
+  test("typed values are tested without being saved: a wrong new token never replaces the working one", async () => {
+    await setRescue({ ...DEMO_RESCUE_BODY });
+    const candidate = { email: DEMO_RESCUE_CONNECTION.email, apiToken: DEMO_RESCUE_CONNECTION.serviceToken };
+    const tested = await api.call(owner.token, {
+      method: "POST",
+      url: `${base}/rescue-connection/test`,
+      payload: { candidate },
+    });
+    expect(tested.json()).toMatchObject({ ok: false, result: "token_invalid" });
+    expect(await testConnection()).toMatchObject({ ok: true, result: "connected" });
+  });
+
   test("a wrong email: not connected, names the token's owner", async () => {
     await setRescue({ ...DEMO_RESCUE_BODY, email: "someone.else@contoso-demo.example" });
     const tested = await testConnection();
@@ -263,6 +275,33 @@ describe("Entra connection", () => {
     expect(tested.message).toMatch(/Could not sign in/);
     expect(tested.permissions).toEqual([]);
     await setEntra({ directoryId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET });
+  });
+
+  test("typed values are tested without being saved: a wrong new secret never replaces the working one", async () => {
+    await setEntra({ ...SANDBOX_ENTRA_BODY });
+    await api.call(owner.token, { method: "POST", url: `${base}/entra-connection/test` });
+    const before = (await api.call(owner.token, { method: "GET", url: `${base}/entra-connection` })).json();
+    const candidate = { directoryId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, clientSecret: "a-wrong-new-secret" };
+    const tested = await api.call(owner.token, {
+      method: "POST",
+      url: `${base}/entra-connection/test`,
+      payload: { candidate },
+    });
+    expect(tested.statusCode).toBe(200);
+    expect(tested.json()).toMatchObject({ ok: false, message: expect.stringMatching(/Could not sign in/) });
+    // Nothing was written: the saved connection and its last test are as they were, and it still works.
+    const after = (await api.call(owner.token, { method: "GET", url: `${base}/entra-connection` })).json();
+    expect(after).toEqual(before);
+    const saved = (await api.call(owner.token, { method: "POST", url: `${base}/entra-connection/test` })).json();
+    expect(saved.ok).toBe(true);
+    // Without a secret, the candidate uses the saved one.
+    const { clientSecret: _omitted, ...withoutSecret } = candidate;
+    const keptSecret = await api.call(owner.token, {
+      method: "POST",
+      url: `${base}/entra-connection/test`,
+      payload: { candidate: withoutSecret },
+    });
+    expect(keptSecret.json().ok).toBe(true);
   });
 });
 

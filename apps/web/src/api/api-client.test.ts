@@ -86,7 +86,7 @@ describe("API client", () => {
   test("the API's validation summary drops where a field sits", async () => {
     const { impl } = fakeFetch(json(400, { error: "validation_failed", message: "body.email: Invalid email address" }));
     await expect(userApi(impl).tenant("t").invite("x", "viewer")).rejects.toMatchObject({
-      message: "email: Invalid email address",
+      message: "Email: Invalid email address.",
     });
   });
 
@@ -104,7 +104,9 @@ describe("API client", () => {
     const error = (await userApi(impl)
       .me()
       .catch((e: unknown) => e)) as ApiError;
-    expect(error.message).toBe("The TechSync service had a problem (HTTP 500). Please try again; reference req-9.");
+    expect(error.message).toBe(
+      "Something went wrong in TechSync. Please try again; if it keeps happening, quote reference req-9.",
+    );
   });
 
   test("an outage the API names (the job queue) is told in the API's words; a 503 without a name stays generic", async () => {
@@ -115,7 +117,7 @@ describe("API client", () => {
     const error = (await userApi(other.impl)
       .me()
       .catch((e: unknown) => e)) as ApiError;
-    expect(error.message).toBe("The TechSync service had a problem (HTTP 503). Please try again.");
+    expect(error.message).toBe("Something went wrong in TechSync. Please try again.");
   });
 
   test("an error without a JSON body falls back to words for its status", async () => {

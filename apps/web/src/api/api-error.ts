@@ -1,4 +1,6 @@
-// One place that turns an API answer into words a person can act on.
+// One place that turns an API answer into words a person can act on: every message passes through field-labels.ts,
+// so no field path, operation name or HTTP code reaches a person, and a problem with a connection carries its fix.
+import { type FixLink, fixOf, inWords } from "./field-labels";
 
 export interface ApiErrorBody {
   error?: string;
@@ -24,6 +26,8 @@ export class ApiError extends Error {
     readonly fieldErrors: Record<string, string> = {},
     readonly requestId?: string,
     readonly move?: MoveOffer,
+    /** The setup step where the problem is fixed, when there is one. */
+    readonly fix?: FixLink,
   ) {
     super(message);
     this.name = "ApiError";
@@ -50,7 +54,9 @@ export function fieldErrorsFromDetails(details: unknown): Record<string, string>
     const raw = typeof field === "string" ? field : Array.isArray(path) ? path.filter(Boolean).join(".") : path;
     // The API names where a field sits ("body.email"); forms know it as "email".
     const name = typeof raw === "string" ? raw.replace(/^(body|query|params)\./, "") : raw;
-    if (typeof name === "string" && name && typeof message === "string" && !(name in result)) result[name] = message;
+    if (typeof name === "string" && name && typeof message === "string" && !(name in result)) {
+      result[name] = fieldMessageInWords(message);
+    }
   }
   return result;
 }
@@ -64,13 +70,14 @@ export async function apiErrorFromResponse(response: Response): Promise<ApiError
   }
   const status = response.status;
   // An outage the API names (the job queue, a connected service) is told in its words; any other 5xx is generic.
-  const namedOutage = status === 503 && (body.error === "queue_unavailable" || body.error === "upstream_unavailable");
+  // A connected service's refusal (502) is told in its words too: it says what to fix.
+  const namedOutage =
+    (status === 503 && (body.error === "queue_unavailable" || body.error === "upstream_unavailable")) ||
+    (status === 502 && body.error === "upstream_error");
   const serverFault = status >= 500 && !(namedOutage && body.message);
   const message = serverFault
-    ? `The TechSync service had a problem (HTTP ${status}). Please try again${body.requestId ? `; reference ${body.requestId}` : ""}.`
-    : body.message?.replace(/\b(body|query|params)\./g, "") ||
-      fallbackByStatus[status] ||
-      `The request was refused (HTTP ${status}).`;
+    ? `Something went wrong in TechSync. Please try again${body.requestId ? `; if it keeps happening, quote reference ${body.requestId}` : ""}.`
+    : (body.message ? inWords(body.message) : "") || fallbackByStatus[status] || "The request was refused.";
   return new ApiError(
     status,
     body.error ?? `http_${status}`,
@@ -78,7 +85,14 @@ export async function apiErrorFromResponse(response: Response): Promise<ApiError
     fieldErrorsFromDetails(body.details),
     body.requestId,
     moveOfferOf(body),
+    serverFault ? undefined : fixOf(message),
   );
+}
+
+/** A field's own message, shown under its label (so the field need not be named again): "Required when …". */
+function fieldMessageInWords(message: string): string {
+  const words = inWords(message);
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function moveOfferOf(body: ApiErrorBody): MoveOffer | undefined {

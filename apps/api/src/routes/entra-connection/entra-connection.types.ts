@@ -9,6 +9,7 @@ export {
   ZEntraConnection,
   ZEntraConnectionTest,
   ZSetEntraConnectionBody,
+  ZTestEntraConnectionBody,
 } from "@techsync/api-contract";
 
 export function entraConnectionView(row: Prisma.EntraConnectionModel): EntraConnectionView {

@@ -9,7 +9,7 @@ import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.type
 import { filterColumns, type MappingView, mappingView, ZCreateMappingBody, ZMapping } from "./mappings.types";
 import { technicianGroupName } from "./rescue-group-check";
 
-export const DUPLICATE_PAIR = "entraGroupId, rescueGroupId: this pair is already mapped.";
+export const DUPLICATE_PAIR = "This Entra group is already paired with this Rescue group.";
 
 export async function createMapping(
   deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,

@@ -13,5 +13,8 @@ export async function ensureAnotherOwnerRemains(
     where: { tenantId, role: "owner", portalUserId: { not: userId } },
   });
   if (otherOwners === 0)
-    throw new AppError("conflict", "userId: the last owner of a tenant cannot be demoted or removed.");
+    throw new AppError(
+      "conflict",
+      "The last owner of an organisation cannot be demoted or removed: make another member an owner first.",
+    );
 }

@@ -10,6 +10,7 @@ export {
   ZRescueOrganisationTaken,
   ZRescueRegion,
   ZSetRescueConnectionBody,
+  ZTestRescueConnectionBody,
 } from "@techsync/api-contract";
 
 export function rescueConnectionView(row: Prisma.RescueConnectionModel): RescueConnectionView {

@@ -5,12 +5,59 @@ import type { ApiDeps } from "../../api-deps";
 import { tenantAccessOf } from "../../auth/authenticate";
 import type { TenantAccess } from "../../auth/principal";
 import { rescueClientOf } from "../../connections/tenant-connections";
-import { AppError } from "../../errors";
+import { AppError, invalidField } from "../../errors";
 import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
-import { ZRescueConnectionTest, ZRescueOrganisationTaken } from "./rescue-connection.types";
+import { ZRescueConnectionTest, ZRescueOrganisationTaken, ZTestRescueConnectionBody } from "./rescue-connection.types";
 import { findOrganisationHolder, organisationTaken, type RescueOrganisation } from "./rescue-organisation-owner";
 
 type RescueConnectionTest = z.infer<typeof ZRescueConnectionTest>;
+
+type Candidate = NonNullable<z.infer<typeof ZTestRescueConnectionBody>["candidate"]>;
+
+/**
+ * A candidate (values typed, not saved) checked credential by credential: nothing is written, so a wrong new token
+ * never replaces a working one. An absent token or password is the saved one, unless the region changed.
+ */
+export async function testRescueCandidate(
+  deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
+  access: TenantAccess,
+  candidate: Candidate,
+): Promise<RescueConnectionTest> {
+  const config = await loadTenantSyncConfig(deps, access.tenantId);
+  const saved = config.rescue;
+  const region = candidate.region ?? saved?.region ?? "global";
+  const same = saved !== null && saved.region === region;
+  const apiToken = candidate.apiToken ?? (same ? saved.apiToken : undefined);
+  if (!apiToken) throw invalidField("apiToken", "is required to test a connection that has none saved.");
+  const password =
+    candidate.password !== undefined ? candidate.password || null : same ? (saved.password ?? null) : null;
+  const client = rescueClientOf(deps, {
+    sandboxMode: config.sandboxMode,
+    rescue: {
+      region,
+      email: candidate.email,
+      apiToken,
+      password,
+      bulkCreate: same ? saved.bulkCreate : { capability: "unknown", reason: null, checkedAt: null },
+      organisation: null,
+    },
+  });
+  return testResultOf(await client.testConnection());
+}
+
+function testResultOf(tested: Awaited<ReturnType<ReturnType<typeof rescueClientOf>["testConnection"]>>) {
+  return {
+    ok: tested.ok,
+    result: tested.result,
+    message: tested.message,
+    checks: tested.checks,
+    ...(tested.account
+      ? { account: { organization: tested.account.organization, accountId: tested.account.accountId } }
+      : {}),
+    masterAdministrator: tested.masterAdministrator,
+    warnings: tested.warnings,
+  } satisfies RescueConnectionTest;
+}
 
 /**
  * Checks the stored API token, email and (optional) password one by one and says which one failed, in plain words;
@@ -26,17 +73,7 @@ export async function testRescueConnection(
   if (!rescue) throw new AppError("not_connected", "The tenant has no Rescue connection yet: set it first.");
   const client = rescueClientOf(deps, { sandboxMode: config.sandboxMode, rescue });
   const tested = await client.testConnection();
-  const result: RescueConnectionTest = {
-    ok: tested.ok,
-    result: tested.result,
-    message: tested.message,
-    checks: tested.checks,
-    ...(tested.account
-      ? { account: { organization: tested.account.organization, accountId: tested.account.accountId } }
-      : {}),
-    masterAdministrator: tested.masterAdministrator,
-    warnings: tested.warnings,
-  };
+  const result: RescueConnectionTest = testResultOf(tested);
   const organisation =
     tested.account && tested.account.accountId > 0
       ? { accountId: tested.account.accountId, name: tested.account.organization }
@@ -96,12 +133,17 @@ export const testRescueConnectionRoute: FastifyPluginAsyncZod<ApiDeps> = async (
     {
       schema: {
         tags: ["connections"],
-        summary: "Check the stored Rescue API token, email and password one by one and report which one failed",
+        summary:
+          "Check the stored Rescue API token, email and password (or, with a candidate, the values given, not saved) one by one and report which one failed",
         params: ZTenantParams,
+        body: ZTestRescueConnectionBody.nullish(),
         response: { 200: ZRescueConnectionTest, 409: ZRescueOrganisationTaken, ...AUTHENTICATED_ERRORS },
       },
       config: { access: { tenant: "write" } },
     },
-    (request) => testRescueConnection(deps, tenantAccessOf(request)),
+    (request) =>
+      request.body?.candidate
+        ? testRescueCandidate(deps, tenantAccessOf(request), request.body.candidate)
+        : testRescueConnection(deps, tenantAccessOf(request)),
   );
 };
