@@ -48,6 +48,8 @@ import type {
   TenantSettings,
   TenantSettingsPatch,
   TenantSummary,
+  TestEntraConnectionBody,
+  TestRescueConnectionBody,
   UserReply,
 } from "@techsync/api-contract";
 import { ApiError, apiErrorFromResponse, unreachableApiError } from "./api-error";
@@ -219,8 +221,11 @@ export class TenantApi {
   saveRescueConnection(input: SetRescueConnectionBody) {
     return this.transport.json<RescueConnectionView>("PUT", this.path("/rescue-connection"), { body: input });
   }
-  testRescueConnection() {
-    return this.transport.json<RescueConnectionTest>("POST", this.path("/rescue-connection/test"), { body: {} });
+  /** The saved connection; or, with a candidate, the values as typed, tested without being saved. */
+  testRescueConnection(candidate?: TestRescueConnectionBody["candidate"]) {
+    return this.transport.json<RescueConnectionTest>("POST", this.path("/rescue-connection/test"), {
+      body: candidate ? { candidate } : {},
+    });
   }
 
   async entraConnection(): Promise<EntraConnectionView | null> {
@@ -229,8 +234,11 @@ export class TenantApi {
   saveEntraConnection(input: SetEntraConnectionBody) {
     return this.transport.json<EntraConnectionView>("PUT", this.path("/entra-connection"), { body: input });
   }
-  testEntraConnection() {
-    return this.transport.json<EntraConnectionTest>("POST", this.path("/entra-connection/test"), { body: {} });
+  /** The saved connection; or, with a candidate, the values as typed, tested without being saved. */
+  testEntraConnection(candidate?: TestEntraConnectionBody["candidate"]) {
+    return this.transport.json<EntraConnectionTest>("POST", this.path("/entra-connection/test"), {
+      body: candidate ? { candidate } : {},
+    });
   }
 
   /** "Sync this user now": the tenant's Entra users by name or email. */

@@ -99,7 +99,7 @@ describe("Try with demo data never overwrites silently", () => {
   });
 });
 
-describe("Save and continue tests the connection first", () => {
+describe("Save and continue tests the typed values first, and saves only values that work", () => {
   const rescueForm = (intent: string) => form({ intent, email: "mah@fabrikam.example", region: "global" });
   const entraForm = (intent: string) =>
     form({
@@ -124,20 +124,38 @@ describe("Save and continue tests the connection first", () => {
     };
     api.testRescueConnection.mockResolvedValue(failed);
     const state = await saveRescueStep("t1", {}, rescueForm("next"));
-    expect(state).toMatchObject({ ok: false, test: failed });
-    expect(api.saveRescueConnection).toHaveBeenCalled();
+    expect(state).toMatchObject({
+      ok: false,
+      test: failed,
+      message: "Nothing was saved: the saved connection is unchanged.",
+    });
+    // The typed values were tested as a candidate, and the working saved connection was not replaced.
+    expect(api.testRescueConnection).toHaveBeenCalledWith(expect.objectContaining({ email: "mah@fabrikam.example" }));
+    expect(api.saveRescueConnection).not.toHaveBeenCalled();
+  });
+
+  test("Test checks the typed values without saving them, even when they work", async () => {
+    api.testRescueConnection.mockResolvedValue({ ok: true, message: "Connected.", checks: [], warnings: [] });
+    expect(await saveRescueStep("t1", {}, rescueForm("test"))).toMatchObject({ ok: true });
+    expect(api.saveRescueConnection).not.toHaveBeenCalled();
+    api.testEntraConnection.mockResolvedValue({ ok: true, message: "Connected.", permissions: [], summary: [] });
+    expect(await saveEntraStep("t1", {}, entraForm("test"))).toMatchObject({ ok: true });
+    expect(api.saveEntraConnection).not.toHaveBeenCalled();
   });
 
   test("step 1: a passing test continues to step 2", async () => {
     api.testRescueConnection.mockResolvedValue({ ok: true, message: "Connected.", checks: [], warnings: [] });
     await expect(saveRescueStep("t1", {}, rescueForm("next"))).rejects.toThrow("redirect /t/t1/onboarding/entra");
-    expect(api.testRescueConnection).toHaveBeenCalledTimes(1);
+    // Once as typed, once saved (so the outcome is kept on the connection).
+    expect(api.testRescueConnection).toHaveBeenCalledTimes(2);
+    expect(api.saveRescueConnection).toHaveBeenCalledTimes(1);
   });
 
   test("step 2: a failing test keeps the person on the step; a passing one continues to step 3", async () => {
     const failed = { ok: false, message: "Entra refused the client secret.", permissions: [], summary: [] };
     api.testEntraConnection.mockResolvedValue(failed);
     expect(await saveEntraStep("t1", {}, entraForm("next"))).toMatchObject({ ok: false, test: failed });
+    expect(api.saveEntraConnection).not.toHaveBeenCalled();
     api.testEntraConnection.mockResolvedValue({ ...failed, ok: true });
     await expect(saveEntraStep("t1", {}, entraForm("next"))).rejects.toThrow("redirect /t/t1/onboarding/mappings");
   });

@@ -63,6 +63,26 @@ export async function saveRescueStep(
   }).safeParse(values);
   if (!parsed.success) return { ok: false, values: kept, fieldErrors: fieldErrorsOfZod(parsed.error) };
   const { defaultPassword, ...rescue } = parsed.data;
+  // "Test" and "Save" both test the values as typed first, without saving them: a wrong new token never replaces
+  // the working one, and nothing is saved until it works.
+  let candidateTest: RescueConnectionTest;
+  try {
+    candidateTest = await api.testRescueConnection(rescue);
+  } catch (error) {
+    return { ...formStateOfError(error), values: kept };
+  }
+  if (formData.get("intent") === "test" || !candidateTest.ok) {
+    return {
+      ok: candidateTest.ok,
+      values: kept,
+      test: candidateTest,
+      message: candidateTest.ok
+        ? "These values work. They are not saved yet: press Save and continue to keep them."
+        : connection
+          ? "Nothing was saved: the saved connection is unchanged."
+          : "Nothing was saved.",
+    };
+  }
   const moveFrom = formData.get("moveFrom");
   try {
     await api.saveRescueConnection({ ...rescue, ...(typeof moveFrom === "string" && moveFrom ? { moveFrom } : {}) });
@@ -72,7 +92,7 @@ export async function saveRescueStep(
     return { ...formStateOfError(error), values: kept, ...(move ? { move } : {}) };
   }
   revalidatePath(`/t/${tenantId}/onboarding`, "layout");
-  // "Save and continue" tests too: a connection that fails keeps the person here, with the result shown.
+  // The saved connection is tested once more: its outcome is kept on it, and rule 15 (whose organisation) applies.
   let test: RescueConnectionTest;
   try {
     test = await api.testRescueConnection();
@@ -97,13 +117,33 @@ export async function saveEntraStep(
     ...(connection ? { cloud: connection.cloud } : {}),
   }).safeParse(values);
   if (!parsed.success) return { ok: false, values: kept, fieldErrors: fieldErrorsOfZod(parsed.error) };
+  // "Test" and "Save" both test the values as typed first, without saving them: a wrong new secret never replaces
+  // the working one, and nothing is saved until it works.
+  let candidateTest: EntraConnectionTest;
+  try {
+    candidateTest = await api.testEntraConnection(parsed.data);
+  } catch (error) {
+    return { ...formStateOfError(error), values: kept };
+  }
+  if (formData.get("intent") === "test" || !candidateTest.ok) {
+    return {
+      ok: candidateTest.ok,
+      values: kept,
+      test: candidateTest,
+      message: candidateTest.ok
+        ? "These values work. They are not saved yet: press Save and continue to keep them."
+        : connection
+          ? "Nothing was saved: the saved connection is unchanged."
+          : "Nothing was saved.",
+    };
+  }
   try {
     await api.saveEntraConnection(parsed.data);
   } catch (error) {
     return { ...formStateOfError(error), values: kept };
   }
   revalidatePath(`/t/${tenantId}/onboarding`, "layout");
-  // "Save and continue" tests too: a connection that fails keeps the person here, with the result shown.
+  // The saved connection is tested once more, so its outcome is kept on it.
   let test: EntraConnectionTest;
   try {
     test = await api.testEntraConnection();
@@ -111,7 +151,7 @@ export async function saveEntraStep(
     return { ...formStateOfError(error), values: kept };
   }
   if (test.ok && formData.get("intent") === "next") redirect(`/t/${tenantId}/onboarding/mappings`);
-  return { ok: test.ok, values: kept, test };
+  return { ok: test.ok, values: kept, test, message: test.ok ? "Saved." : undefined };
 }
 
 export interface DemoDataState extends FormState {

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useActionState } from "react";
+import type { EntraConnectionTest } from "../../../../../src/api/api-types";
 import { FormField, FormMessage, SecretField, SelectField } from "../../../../../src/components/form-field";
 import { SubmitButton } from "../../../../../src/components/submit-button";
 import type { EntraStepState } from "../actions";
@@ -61,9 +62,15 @@ export function EntraStepForm({
       />
       <FormMessage ok={state.ok} message={state.test ? undefined : state.message} />
       {state.test ? (
-        <div className={`notice ${state.test.ok ? "ok" : "bad"}`} role={state.test.ok ? "status" : "alert"}>
+        <div
+          className={`notice ${state.test.ok ? "ok" : "bad"}`}
+          role={state.test.ok ? "status" : "alert"}
+          tabIndex={-1}
+          data-result
+        >
           <strong>{state.test.ok ? "Connected to Entra ID." : "The connection is not ready yet."}</strong>{" "}
           {state.test.message}
+          {state.message ? <p>{state.message}</p> : null}
           <ul aria-label="Graph permissions">
             {state.test.permissions.map((p) => (
               <li key={p.permission}>
@@ -74,9 +81,9 @@ export function EntraStepForm({
               </li>
             ))}
           </ul>
-          {state.test.summary.length ? (
+          {notSaidYet(state.test).length ? (
             <ul>
-              {state.test.summary.map((line) => (
+              {notSaidYet(state.test).map((line) => (
                 <li key={line}>{line}</li>
               ))}
             </ul>
@@ -87,13 +94,24 @@ export function EntraStepForm({
         <Link className="button secondary" href={`/t/${tenantId}/onboarding/rescue`}>
           Back
         </Link>
-        <SubmitButton name="intent" value="test" className="secondary" pendingLabel="Saving and testing…">
+        <SubmitButton name="intent" value="test" className="secondary" pendingLabel="Testing…">
           Test
         </SubmitButton>
-        <SubmitButton name="intent" value="next" pendingLabel="Saving…">
+        <SubmitButton name="intent" value="next" pendingLabel="Testing and saving…">
           Save and continue
         </SubmitButton>
       </div>
     </form>
   );
+}
+
+/**
+ * The test's summary lines the message and the permission list do not say already: each problem is said once.
+ */
+function notSaidYet(test: EntraConnectionTest): string[] {
+  return test.summary.filter((line) => {
+    const said = line.replace(/^(Could not sign in|What to do|Signed in[^:]*): /, "");
+    if (test.message.includes(said)) return false;
+    return !test.permissions.some((p) => line.startsWith(`${p.permission}:`));
+  });
 }

@@ -96,7 +96,7 @@ export function RescueStepForm({
           Connected organisation: {saved.organisation.name} (account {saved.organisation.accountId}).
         </p>
       ) : null}
-      {state.test ? <RescueTestResult test={state.test} /> : null}
+      {state.test ? <RescueTestResult test={state.test} note={state.message} /> : null}
       {!state.test && saved.lastTest ? (
         <p className="hint">
           Last test {new Date(saved.lastTest.at).toLocaleString()}: {saved.lastTest.ok ? "connected" : "failed"} —{" "}
@@ -104,10 +104,10 @@ export function RescueStepForm({
         </p>
       ) : null}
       <div className="actions">
-        <SubmitButton name="intent" value="test" className="secondary" pendingLabel="Saving and testing…">
+        <SubmitButton name="intent" value="test" className="secondary" pendingLabel="Testing…">
           Test connection
         </SubmitButton>
-        <SubmitButton name="intent" value="next" pendingLabel="Saving…">
+        <SubmitButton name="intent" value="next" pendingLabel="Testing and saving…">
           Save and continue
         </SubmitButton>
         <Link href="/">Cancel</Link>
@@ -128,11 +128,12 @@ const OUTCOME_LABEL: Record<RescueConnectionTest["checks"][number]["outcome"], s
 };
 
 /** The connection test, credential by credential, so a person sees which one to fix. */
-function RescueTestResult({ test }: { test: RescueConnectionTest }) {
+function RescueTestResult({ test, note }: { test: RescueConnectionTest; note?: string }) {
   const { ok, message, warnings, checks } = test;
   return (
-    <div className={`notice ${ok ? "ok" : "bad"}`} role={ok ? "status" : "alert"}>
+    <div className={`notice ${ok ? "ok" : "bad"}`} role={ok ? "status" : "alert"} tabIndex={-1} data-result>
       <strong>{ok ? "Connected to Rescue." : "Could not connect to Rescue."}</strong> {message}
+      {note ? <p>{note}</p> : null}
       {checks.length ? (
         <ul aria-label="Checks">
           {checks.map((check) => (
