@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
-import type { ReactNode } from "react";
+import { type ReactNode, Suspense } from "react";
+import { FocusOnNavigation } from "../src/components/focus-on-navigation";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -22,6 +23,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         {children}
+        <Suspense fallback={null}>
+          <FocusOnNavigation />
+        </Suspense>
       </body>
     </html>
   );

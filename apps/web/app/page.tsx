@@ -2,6 +2,9 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentPortalUserId, requireMemberships } from "../src/server/portal-session";
 
+/** The browser tab and history say which page this is ("Home · TechSync"). */
+export const metadata = { title: "Home" };
+
 export const dynamic = "force-dynamic";
 
 /** Signed in: the first organisation's dashboard. Otherwise: what TechSync is, and the way in. */

@@ -5,6 +5,9 @@ import { safeReturnPath, withReturnPath } from "../../src/auth/return-path";
 import { currentPortalUserId } from "../../src/server/portal-session";
 import { SignInForm } from "./sign-in-form";
 
+/** The browser tab and history say which page this is ("Sign in · TechSync"). */
+export const metadata = { title: "Sign in" };
+
 export const dynamic = "force-dynamic";
 
 export default async function SignInPage({

@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
 import { FormField, FormMessage } from "../../src/components/form-field";
 import { ZSignInForm } from "../../src/forms/account-forms";
+import { RESTORE_DRAFTS_KEY } from "../../src/forms/form-draft";
 import { fieldErrorsOfZod } from "../../src/forms/form-state";
 
 export function SignInForm({
@@ -39,6 +40,8 @@ export function SignInForm({
       setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Signing in failed. Try again.");
       return;
     }
+    // Back where the session ended: that page puts back what was typed in its forms (form-draft.ts).
+    sessionStorage.setItem(RESTORE_DRAFTS_KEY, returnTo);
     router.push(returnTo);
     router.refresh();
   }

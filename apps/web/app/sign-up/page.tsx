@@ -2,6 +2,9 @@ import Link from "next/link";
 import { safeReturnPath, withReturnPath } from "../../src/auth/return-path";
 import { SignUpForm } from "./sign-up-form";
 
+/** The browser tab and history say which page this is ("Create an account · TechSync"). */
+export const metadata = { title: "Create an account" };
+
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ returnTo?: string }> }) {
   const returnTo = safeReturnPath((await searchParams).returnTo) ?? undefined;
   return (

@@ -12,3 +12,18 @@ export function safeReturnPath(value: unknown): string | null {
 export function withReturnPath(page: "/sign-in" | "/sign-up", returnTo: string): string {
   return `${page}?returnTo=${encodeURIComponent(returnTo)}`;
 }
+
+/** Set by proxy.ts on every request: the page's path and query, for signInPathFor. */
+export const RETURN_PATH_HEADER = "x-techsync-return-path";
+
+/**
+ * The sign-in page that comes back to `current` (the page whose session ended), or plain sign-in when there is no
+ * page worth coming back to.
+ */
+export function signInPathFor(current: string | null | undefined): string {
+  const returnTo = safeReturnPath(current);
+  if (!returnTo || returnTo === "/" || returnTo.startsWith("/sign-in") || returnTo.startsWith("/api/")) {
+    return "/sign-in";
+  }
+  return withReturnPath("/sign-in", returnTo);
+}

@@ -1,7 +1,9 @@
 "use client";
-// One button bound to one server action; the action's answer (an error in plain words) shows beside it.
-import { useActionState } from "react";
+// One button bound to one server action; the action's answer (an error in plain words) shows beside it and takes
+// the focus. With `confirm`, the button first asks in an in-page dialog (confirm-dialog.tsx); only "yes" sends it.
+import { useActionState, useEffect, useRef, useState } from "react";
 import type { FormState } from "../forms/form-state";
+import { ConfirmDialog } from "./confirm-dialog";
 import { FormMessage } from "./form-field";
 import { SubmitButton } from "./submit-button";
 
@@ -10,23 +12,65 @@ interface ActionButtonProps {
   label: string;
   pendingLabel: string;
   className?: string;
+  /** A question in words, asked before the action runs (for destructive actions: remove, revoke, delete). */
   confirm?: string;
+  /** Words for screen readers after the label ("Remove" → "Remove ana@contoso.example"). */
+  labelSuffix?: string;
 }
 
-export function ActionButton({ action, label, pendingLabel, className, confirm }: ActionButtonProps) {
+export function ActionButton({ action, label, pendingLabel, className, confirm, labelSuffix }: ActionButtonProps) {
   const [state, run] = useActionState<FormState>(() => action(), {});
+  const [asking, setAsking] = useState(false);
+  const confirmed = useRef(false);
+  const form = useRef<HTMLFormElement>(null);
+  const answer = useRef<HTMLDivElement>(null);
+
+  // After the action, the focus goes to its answer, so a screen reader says what happened.
+  useEffect(() => {
+    if (state.message) answer.current?.querySelector<HTMLElement>(".notice")?.focus();
+  }, [state]);
+
+  function trigger() {
+    return form.current?.querySelector<HTMLButtonElement>("button[type=submit]");
+  }
+
   return (
     <form
+      ref={form}
       action={run}
       onSubmit={(event) => {
-        if (confirm && !window.confirm(confirm)) event.preventDefault();
+        if (!confirm || confirmed.current) {
+          confirmed.current = false;
+          return;
+        }
+        event.preventDefault();
+        setAsking(true);
       }}
-      style={{ display: "inline-block" }}
+      className="action-button"
     >
       <SubmitButton className={className} pendingLabel={pendingLabel}>
         {label}
+        {labelSuffix ? <span className="sr-only"> {labelSuffix}</span> : null}
       </SubmitButton>
-      <FormMessage ok={state.ok} message={state.message} />
+      {asking && confirm ? (
+        <ConfirmDialog
+          question={confirm}
+          confirmLabel={label}
+          onConfirm={() => {
+            setAsking(false);
+            confirmed.current = true;
+            trigger()?.focus();
+            form.current?.requestSubmit();
+          }}
+          onCancel={() => {
+            setAsking(false);
+            trigger()?.focus();
+          }}
+        />
+      ) : null}
+      <div ref={answer}>
+        <FormMessage ok={state.ok} message={state.message} fix={state.fix} />
+      </div>
     </form>
   );
 }

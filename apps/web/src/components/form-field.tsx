@@ -1,5 +1,8 @@
 // A labelled input whose error sits right under it and is announced with it.
+
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import type { FixLink as Fix } from "../api/field-labels";
+import { FixLink } from "./fix-link";
 
 interface FormFieldProps extends InputHTMLAttributes<HTMLInputElement> {
   name: string;
@@ -54,11 +57,12 @@ export function SecretField({ saved, hint, autoComplete = "off", ...field }: Sec
   );
 }
 
-export function FormMessage({ ok, message }: { ok?: boolean; message?: string }) {
+export function FormMessage({ ok, message, fix }: { ok?: boolean; message?: string; fix?: Fix }) {
   if (!message) return null;
   return (
-    <div className={`notice ${ok ? "ok" : "bad"}`} role={ok ? "status" : "alert"}>
+    <div className={`notice ${ok ? "ok" : "bad"}`} role={ok ? "status" : "alert"} tabIndex={-1}>
       {message}
+      {fix && !ok ? <FixLink fix={fix} /> : null}
     </div>
   );
 }

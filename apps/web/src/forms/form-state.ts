@@ -1,11 +1,14 @@
 // What a server action answers to its form: a plain message and errors per field.
 import type { z } from "zod";
 import { ApiError } from "../api/api-error";
+import type { FixLink } from "../api/field-labels";
 
 export interface FormState {
   ok?: boolean;
   message?: string;
   fieldErrors?: Record<string, string>;
+  /** Where the problem is fixed, when the message is about a connection. */
+  fix?: FixLink;
 }
 
 export const initialFormState: FormState = {};
@@ -43,7 +46,7 @@ export function formStateOfError(error: unknown, fieldNames: Record<string, stri
       const name = fieldNames[apiField] ?? fieldNames[top] ?? top;
       if (!(name in fieldErrors)) fieldErrors[name] = message;
     }
-    return { ok: false, message: error.message, fieldErrors };
+    return { ok: false, message: error.message, fieldErrors, ...(error.fix ? { fix: error.fix } : {}) };
   }
   throw error;
 }

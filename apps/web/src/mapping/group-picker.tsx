@@ -277,6 +277,12 @@ export function GroupPicker(props: GroupPickerProps) {
     });
   }
 
+  // After adding, removing or changing a pair, the focus goes to what happened (then on to "Continue to preview").
+  const answerNotice = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (answer.message) answerNotice.current?.focus();
+  }, [answer]);
+
   const errors = answer.fieldErrors ?? {};
   return (
     <div className="picker">
@@ -486,7 +492,12 @@ export function GroupPicker(props: GroupPickerProps) {
       ) : null}
       <div id={`${ids}-answer`} className="filter-box" aria-live="polite">
         {answer.message ? (
-          <div className={`notice ${answer.ok ? "ok" : "bad"}`} role={answer.ok ? "status" : "alert"}>
+          <div
+            className={`notice ${answer.ok ? "ok" : "bad"}`}
+            role={answer.ok ? "status" : "alert"}
+            tabIndex={-1}
+            ref={answerNotice}
+          >
             {answer.message}
           </div>
         ) : null}

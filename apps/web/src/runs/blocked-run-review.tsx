@@ -75,7 +75,7 @@ export function BlockedRunReview({
         }}
       >
         <div className="table-wrap">
-          <table>
+          <table className="responsive">
             <caption className="sr-only">Actions awaiting approval</caption>
             <thead>
               <tr>
@@ -92,7 +92,7 @@ export function BlockedRunReview({
                 const boxId = `approve-${action.seq}`;
                 return (
                   <tr key={action.seq} data-kind={action.kind} data-review-row>
-                    <td>
+                    <td data-label="Apply">
                       <input
                         id={boxId}
                         type="checkbox"
@@ -103,20 +103,20 @@ export function BlockedRunReview({
                         aria-label={`Apply: ${actionKindLabel(action.kind, true)}, ${personOf(action)}`}
                       />
                     </td>
-                    <td>
+                    <td data-label="User">
                       <label htmlFor={boxId}>{personOf(action)}</label>
                       <br />
                       <span className="hint">{action.email}</span>
                     </td>
-                    <td>
+                    <td data-label="Action">
                       <span className={`badge ${action.kind}`}>{actionKindLabel(action.kind, true)}</span>
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <span className="badge planned" data-action-status="planned">
                         {actionStatusLabel(action.status, "blocked")}
                       </span>
                     </td>
-                    <td>{explainReason(action.reason, mappingNames)}</td>
+                    <td data-label="Why">{explainReason(action.reason, mappingNames)}</td>
                   </tr>
                 );
               })}

@@ -86,7 +86,7 @@ export function RunActionsTable({
         </p>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="responsive">
             <caption className="sr-only">Actions of this run</caption>
             <thead>
               <tr>
@@ -100,27 +100,27 @@ export function RunActionsTable({
             <tbody>
               {actions.map((action) => (
                 <tr key={action.seq} data-kind={action.kind}>
-                  <td>
+                  <td data-label="User">
                     {action.displayName ?? action.email ?? `Entra user ${action.entraUserId ?? "?"}`}
                     <br />
                     <span className="hint">{action.email}</span>
                   </td>
-                  <td>
+                  <td data-label="Action">
                     <span className={`badge ${action.kind}`}>
                       {actionKindLabel(action.kind, run.dryRun, action.status)}
                     </span>
                     {describeChanges(action.changes)}
                   </td>
-                  <td>{rescueGroupOf(action)}</td>
+                  <td data-label="Rescue group">{rescueGroupOf(action)}</td>
                   {run.dryRun ? null : (
-                    <td>
+                    <td data-label="Outcome">
                       <span className={`badge ${action.status}`} data-action-status={action.status}>
                         {actionStatusLabel(action.status, run.status)}
                       </span>
                       {action.error ? <p className="error-text">{action.error}</p> : null}
                     </td>
                   )}
-                  <td>{explainReason(action.cause?.sentence ?? action.reason, mappingNames)}</td>
+                  <td data-label="Why">{explainReason(action.cause?.sentence ?? action.reason, mappingNames)}</td>
                 </tr>
               ))}
             </tbody>

@@ -27,7 +27,7 @@ export function RunPairs({ run }: { run: Pick<SyncRun, "report" | "dryRun"> }) {
         Pairs in priority order. A user in several pairs belongs to the first one whose Rescue group exists.
       </p>
       <div className="table-wrap">
-        <table data-testid="run-pairs">
+        <table className="responsive" data-testid="run-pairs">
           <caption className="sr-only">Per-pair summary</caption>
           <thead>
             <tr>
@@ -45,20 +45,20 @@ export function RunPairs({ run }: { run: Pick<SyncRun, "report" | "dryRun"> }) {
           <tbody>
             {pairs.map((pair) => (
               <tr key={pair.mappingId} data-mapping-id={pair.mappingId}>
-                <td>{pair.priority}</td>
-                <td>
+                <td data-label="Priority">{pair.priority}</td>
+                <td data-label="Entra group → Rescue group">
                   {pair.entraGroupName ?? pair.entraGroupId} → {rescueGroupLabel(pair.rescueGroup)}
                   {pair.catchesNobody ? <p className="error-text">{pair.catchesNobody.message}</p> : null}
                 </td>
-                <td>
+                <td data-label="In scope">
                   {pair.inScope} <span className="hint">of {pair.members}</span>
                 </td>
-                <td>{pair.create}</td>
-                <td>{pair.adopt}</td>
-                <td>{pair.update}</td>
-                <td>{pair.enable}</td>
-                <td>{pair.disable}</td>
-                <td>{lostToLabel(pair, names)}</td>
+                <td data-label={run.dryRun ? "Will be created" : "Created"}>{pair.create}</td>
+                <td data-label="Linked">{pair.adopt}</td>
+                <td data-label="Updated">{pair.update}</td>
+                <td data-label="Enabled">{pair.enable}</td>
+                <td data-label="Disabled">{pair.disable}</td>
+                <td data-label="Taken by a higher pair">{lostToLabel(pair, names)}</td>
               </tr>
             ))}
           </tbody>

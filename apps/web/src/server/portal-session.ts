@@ -8,6 +8,7 @@ import { PortalAuthApi, PortalUserApi, type TenantApi } from "../api/api-client"
 import { ApiError } from "../api/api-error";
 import type { TenantMembership } from "../api/api-types";
 import { buildAuthOptions } from "../auth/auth-options";
+import { RETURN_PATH_HEADER, signInPathFor } from "../auth/return-path";
 import { loadWebEnv } from "../env";
 import { clientAddressOf } from "./client-address";
 
@@ -27,10 +28,18 @@ export async function currentPortalUserId(): Promise<string | null> {
   return session?.user?.id || null;
 }
 
-/** The API as the signed-in user; sends anyone else to the sign-in page. */
+/**
+ * To sign-in, coming back afterwards to the page the person was on (for a server action: the page whose form they
+ * sent), so an ended session loses neither the page nor what they typed (form-draft.ts).
+ */
+export async function redirectToSignIn(): Promise<never> {
+  redirect(signInPathFor((await headers()).get(RETURN_PATH_HEADER)));
+}
+
+/** The API as the signed-in user; sends anyone else to the sign-in page (and back here afterwards). */
 export async function requirePortalUserApi(): Promise<PortalUserApi> {
   const userId = await currentPortalUserId();
-  if (!userId) redirect("/sign-in");
+  if (!userId) return redirectToSignIn();
   return new PortalUserApi(apiOptions(), userId);
 }
 
@@ -46,7 +55,7 @@ export async function requireMemberships(): Promise<{ tenants: TenantMembership[
     const me = await api.me();
     return { tenants: me.tenants, email: me.user.email };
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) redirect("/sign-in");
+    if (error instanceof ApiError && error.status === 401) await redirectToSignIn();
     throw error;
   }
 }

@@ -11,7 +11,7 @@ import { acceptInvitation } from "./actions";
 
 export const dynamic = "force-dynamic";
 // The path holds the invitation's token: no other site learns it from a Referer header.
-export const metadata: Metadata = { title: "Invitation · TechSync", referrer: "no-referrer" };
+export const metadata: Metadata = { title: "Invitation", referrer: "no-referrer" };
 
 async function previewOf(token: string): Promise<InvitationPreview | null> {
   try {

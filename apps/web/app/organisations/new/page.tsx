@@ -2,6 +2,9 @@ import Link from "next/link";
 import { requirePortalUserApi } from "../../../src/server/portal-session";
 import { NewOrganisationForm } from "./new-organisation-form";
 
+/** The browser tab and history say which page this is ("Add an organisation · TechSync"). */
+export const metadata = { title: "Add an organisation" };
+
 export const dynamic = "force-dynamic";
 
 export default async function NewOrganisation() {

@@ -6,6 +6,9 @@ import { RunsChart } from "../../../src/runs/runs-chart";
 import { requireTenantApi } from "../../../src/server/portal-session";
 import { cancelRun, runAgain, startRunNow } from "./runs/actions";
 
+/** The browser tab and history say which page this is ("Dashboard · TechSync"). */
+export const metadata = { title: "Dashboard" };
+
 export const dynamic = "force-dynamic";
 
 export default async function Dashboard({ params }: { params: Promise<{ tenantId: string }> }) {
@@ -123,7 +126,7 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
           <p className="hint">No runs yet. Runs appear here once the setup is done.</p>
         ) : (
           <div className="table-wrap">
-            <table>
+            <table className="responsive">
               <thead>
                 <tr>
                   <th scope="col">Started</th>
@@ -141,20 +144,20 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
               <tbody>
                 {runs.map((run) => (
                   <tr key={run.id}>
-                    <td>
+                    <td data-label="Started">
                       <Link href={`/t/${tenantId}/runs/${run.id}`}>{formatWhen(run.queuedAt)}</Link>
                     </td>
-                    <td>
+                    <td data-label="Kind">
                       {run.dryRun ? "Preview" : "Sync"} · {run.trigger}
                     </td>
-                    <td>
+                    <td data-label="Outcome">
                       <span className={`badge ${run.status}`}>{runStatusLabel(run.status)}</span>
                     </td>
-                    <td>{runCount(run, "create")}</td>
-                    <td>{runCount(run, "update")}</td>
-                    <td>{runCount(run, "disable")}</td>
-                    <td>{runCount(run, "failed")}</td>
-                    <td>
+                    <td data-label="Created">{runCount(run, "create")}</td>
+                    <td data-label="Updated">{runCount(run, "update")}</td>
+                    <td data-label="Disabled">{runCount(run, "disable")}</td>
+                    <td data-label="Failed">{runCount(run, "failed")}</td>
+                    <td data-label="">
                       <RunControls
                         run={{ status: run.status, cancelRequestedAt: run.cancelRequestedAt }}
                         cancel={cancelRun.bind(null, tenantId, run.id)}

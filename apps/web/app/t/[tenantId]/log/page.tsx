@@ -3,6 +3,9 @@ import Link from "next/link";
 import { formatWhen } from "../../../../src/runs/run-words";
 import { requireTenantApi } from "../../../../src/server/portal-session";
 
+/** The browser tab and history say which page this is ("Sync log · TechSync"). */
+export const metadata = { title: "Sync log" };
+
 export const dynamic = "force-dynamic";
 
 // The API's level is a floor: "warn" gives warnings and errors.
@@ -73,7 +76,7 @@ export default async function SyncLog({
         <p className="hint">No log entries{level || runId ? " match these filters" : " yet"}.</p>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="responsive">
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -84,11 +87,13 @@ export default async function SyncLog({
             <tbody>
               {entries.map((entry) => (
                 <tr key={entry.id}>
-                  <td style={{ whiteSpace: "nowrap" }}>{formatWhen(entry.createdAt)}</td>
-                  <td>
+                  <td data-label="When" style={{ whiteSpace: "nowrap" }}>
+                    {formatWhen(entry.createdAt)}
+                  </td>
+                  <td data-label="Level">
                     <span className={`badge ${entry.level}`}>{entry.level}</span>
                   </td>
-                  <td>
+                  <td data-label="Message">
                     {entry.message}
                     {entry.context && typeof entry.context === "object" && Object.keys(entry.context).length ? (
                       <details>

@@ -1,7 +1,6 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
 import type { Role } from "../../../../src/api/api-types";
 import {
   MICROSOFT_LINK_COOKIE,
@@ -12,7 +11,7 @@ import { loadWebEnv } from "../../../../src/env";
 import { type FormState, fieldErrorsOfZod, formStateOfError } from "../../../../src/forms/form-state";
 import { ZApiKeyForm, ZInvitationForm, ZTenantSettingsForm } from "../../../../src/forms/settings-forms";
 import { invitationLinkMessage } from "../../../../src/members/invitation-words";
-import { currentPortalUserId, requireTenantApi } from "../../../../src/server/portal-session";
+import { currentPortalUserId, redirectToSignIn, requireTenantApi } from "../../../../src/server/portal-session";
 
 // The API names nested fields with dots; the form's fields are flat.
 const settingsFieldNames = {
@@ -143,7 +142,7 @@ export async function revokeApiKey(tenantId: string, keyId: string): Promise<For
 /** Leaves the signed-in user's intent to link the Microsoft account they sign in with next (microsoft-link.ts). */
 export async function startMicrosoftLink(): Promise<void> {
   const userId = await currentPortalUserId();
-  if (!userId) redirect("/sign-in");
+  if (!userId) return redirectToSignIn();
   const env = loadWebEnv();
   (await cookies()).set(MICROSOFT_LINK_COOKIE, await signMicrosoftLinkIntent(env.NEXTAUTH_SECRET, userId), {
     httpOnly: true,

@@ -64,7 +64,6 @@ describe("pending invitations", () => {
 
   test("lists email as typed, role, expiry and inviter; revoke only where the page allows it", async () => {
     const revoke = jest.fn(async () => ({ ok: true, message: "Invitation revoked: its link no longer works." }));
-    jest.spyOn(window, "confirm").mockReturnValue(true);
     render(
       <PendingInvitations
         invitations={[invitation({ revoke }), invitation({ id: "i2", email: "boss@example.test", role: "owner" })]}
@@ -76,6 +75,10 @@ describe("pending invitations", () => {
     expect(first!.textContent).toContain("Olive Owner");
     expect(within(second!).queryByRole("button", { name: "Revoke" })).toBeNull();
     fireEvent.click(within(first!).getByRole("button", { name: "Revoke" }));
+    // It asks first, in the page: only "Revoke" in the dialog sends it.
+    const dialog = screen.getByRole("alertdialog", { name: /Revoke the invitation for Ann@Example.test\?/ });
+    expect(revoke).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByRole("button", { name: "Revoke" }));
     await screen.findByText("Invitation revoked: its link no longer works.");
     expect(revoke).toHaveBeenCalledTimes(1);
   });

@@ -54,7 +54,7 @@ export function PendingInvitations({ invitations }: { invitations: PendingInvita
   if (invitations.length === 0) return <p className="hint">No pending invitations.</p>;
   return (
     <div className="table-wrap">
-      <table>
+      <table className="responsive">
         <thead>
           <tr>
             <th scope="col">Invited</th>
@@ -69,11 +69,13 @@ export function PendingInvitations({ invitations }: { invitations: PendingInvita
         <tbody>
           {invitations.map((invitation) => (
             <tr key={invitation.id}>
-              <td>{invitation.email}</td>
-              <td>{invitation.role}</td>
-              <td>{invitationExpiryDate(invitation.expiresAt)}</td>
-              <td>{invitation.invitedBy ? (invitation.invitedBy.name ?? invitation.invitedBy.email) : "—"}</td>
-              <td>
+              <td data-label="Invited">{invitation.email}</td>
+              <td data-label="Role">{invitation.role}</td>
+              <td data-label="Expires">{invitationExpiryDate(invitation.expiresAt)}</td>
+              <td data-label="Invited by">
+                {invitation.invitedBy ? (invitation.invitedBy.name ?? invitation.invitedBy.email) : "—"}
+              </td>
+              <td data-label="">
                 {invitation.revoke ? (
                   <ActionButton
                     action={invitation.revoke}

@@ -19,6 +19,9 @@ import {
 import { InviteForm, PendingInvitations } from "./invitation-forms";
 import { CreateApiKeyForm, MemberRow, TenantSettingsForm } from "./settings-forms";
 
+/** The browser tab and history say which page this is ("Settings · TechSync"). */
+export const metadata = { title: "Settings" };
+
 export const dynamic = "force-dynamic";
 
 export default async function Settings({ params }: { params: Promise<{ tenantId: string }> }) {
@@ -76,7 +79,7 @@ export default async function Settings({ params }: { params: Promise<{ tenantId:
           Members and roles
         </h2>
         <div className="table-wrap">
-          <table>
+          <table className="responsive">
             <thead>
               <tr>
                 <th scope="col">Person</th>
@@ -129,7 +132,7 @@ export default async function Settings({ params }: { params: Promise<{ tenantId:
             <p className="hint">No API keys yet.</p>
           ) : (
             <div className="table-wrap">
-              <table>
+              <table className="responsive">
                 <thead>
                   <tr>
                     <th scope="col">Name</th>
@@ -144,13 +147,15 @@ export default async function Settings({ params }: { params: Promise<{ tenantId:
                 <tbody>
                   {apiKeys.map((key) => (
                     <tr key={key.id}>
-                      <td>{key.name}</td>
-                      <td>
+                      <td data-label="Name">{key.name}</td>
+                      <td data-label="Key">
                         <code>{key.prefix}…</code>
                       </td>
-                      <td>{key.scopes.join(", ")}</td>
-                      <td>{key.revokedAt ? `revoked ${formatWhen(key.revokedAt)}` : formatWhen(key.lastUsedAt)}</td>
-                      <td>
+                      <td data-label="Scopes">{key.scopes.join(", ")}</td>
+                      <td data-label="Last used">
+                        {key.revokedAt ? `revoked ${formatWhen(key.revokedAt)}` : formatWhen(key.lastUsedAt)}
+                      </td>
+                      <td data-label="">
                         {key.revokedAt ? null : (
                           <ActionButton
                             action={revokeApiKey.bind(null, tenantId, key.id)}

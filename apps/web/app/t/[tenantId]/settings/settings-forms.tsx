@@ -1,9 +1,12 @@
 "use client";
-import { useActionState, useState, useTransition } from "react";
+import { useActionState, useRef, useState, useTransition } from "react";
 import type { Role, TenantSettings } from "../../../../src/api/api-types";
+import { ActionButton } from "../../../../src/components/action-button";
+import { useAnswerFocus } from "../../../../src/components/answer-focus";
 import { FormField, FormMessage, SecretField } from "../../../../src/components/form-field";
 import { ShownOnce } from "../../../../src/components/shown-once";
 import { SubmitButton } from "../../../../src/components/submit-button";
+import { useFormDraft } from "../../../../src/forms/form-draft";
 import type { FormState } from "../../../../src/forms/form-state";
 import type { CreatedKeyState } from "./actions";
 
@@ -11,9 +14,12 @@ type Action<S> = (previous: S, formData: FormData) => Promise<S>;
 
 export function TenantSettingsForm({ settings, action }: { settings: TenantSettings; action: Action<FormState> }) {
   const [state, submit] = useActionState(action, {});
+  const form = useRef<HTMLFormElement>(null);
+  useAnswerFocus(form, state);
+  useFormDraft(form, "tenant-settings");
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={submit} noValidate>
+    <form action={submit} noValidate ref={form}>
       <FormField name="name" label="Organisation name" defaultValue={settings.name} error={errors.name} />
       <FormField
         name="scheduleIntervalMinutes"
@@ -135,12 +141,12 @@ export function MemberRow({
   const [pending, startTransition] = useTransition();
   return (
     <tr>
-      <td>
+      <td data-label="Person">
         {member.name ?? member.email}
         <br />
         <span className="hint">{member.email}</span>
       </td>
-      <td>
+      <td data-label="Role">
         {canManage ? (
           <select
             aria-label={`Role of ${member.email}`}
@@ -160,16 +166,16 @@ export function MemberRow({
         )}
         <FormMessage ok={answer.ok} message={answer.message} />
       </td>
-      <td>
+      <td data-label="">
         {canManage ? (
-          <button
-            type="button"
+          <ActionButton
+            action={remove}
+            label="Remove"
+            labelSuffix={member.email}
+            pendingLabel="Removing…"
             className="secondary"
-            disabled={pending}
-            onClick={() => startTransition(async () => setAnswer(await remove()))}
-          >
-            Remove<span className="sr-only"> {member.email}</span>
-          </button>
+            confirm={`Remove ${member.email} from this organisation? They lose access at once.`}
+          />
         ) : null}
       </td>
     </tr>

@@ -7,7 +7,7 @@ import { SyncUserPicker } from "../../../../src/sync-user/sync-user-picker";
 import { syncUserNow } from "./actions";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Sync a user now · TechSync" };
+export const metadata: Metadata = { title: "Sync a user now" };
 
 /**
  * Provision one user on demand: search the tenant's Entra users, sync one now, and read the whole decision (each

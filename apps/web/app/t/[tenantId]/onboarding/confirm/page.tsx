@@ -5,6 +5,9 @@ import { actionKindLabel, actionKinds, runCount } from "../../../../../src/runs/
 import { requireTenantApi } from "../../../../../src/server/portal-session";
 import { startSyncing } from "../actions";
 
+/** The browser tab and history say which page this is ("Setup step 5: Confirm · TechSync"). */
+export const metadata = { title: "Setup step 5: Confirm" };
+
 export const dynamic = "force-dynamic";
 
 export default async function ConfirmStep({

@@ -1,9 +1,11 @@
 "use client";
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
 import type { EntraConnectionTest } from "../../../../../src/api/api-types";
+import { useAnswerFocus } from "../../../../../src/components/answer-focus";
 import { FormField, FormMessage, SecretField, SelectField } from "../../../../../src/components/form-field";
 import { SubmitButton } from "../../../../../src/components/submit-button";
+import { useFormDraft } from "../../../../../src/forms/form-draft";
 import type { EntraStepState } from "../actions";
 
 export interface SavedEntraStep {
@@ -25,10 +27,13 @@ export function EntraStepForm({
   saved: SavedEntraStep;
 }) {
   const [state, submit] = useActionState(action, {});
+  const form = useRef<HTMLFormElement>(null);
+  useAnswerFocus(form, state);
+  useFormDraft(form, "entra-step");
   const errors = state.fieldErrors ?? {};
   const value = (name: "directoryId" | "clientId" | "cloud") => state.values?.[name] ?? saved[name];
   return (
-    <form action={submit} noValidate>
+    <form id="entra-step-form" action={submit} noValidate ref={form}>
       <FormField
         name="directoryId"
         label="Directory (tenant) ID"

@@ -6,6 +6,9 @@ import { fillWithDemoData, saveEntraStep } from "../actions";
 import { AppRegistrationGuide } from "./app-registration-guide";
 import { EntraStepForm } from "./entra-step-form";
 
+/** The browser tab and history say which page this is ("Setup step 2: Entra ID · TechSync"). */
+export const metadata = { title: "Setup step 2: Entra ID" };
+
 export const dynamic = "force-dynamic";
 
 export default async function EntraStep({
@@ -27,9 +30,12 @@ export default async function EntraStep({
         TechSync reads your Entra ID users and groups through an app registration in your directory. It only reads: it
         never changes anything in Entra ID.
       </p>
-      {demo ? (
+      {demo || (settings.sandboxMode && connection?.cloud === "sandbox") ? (
         <div className="notice info" role="status">
-          The sandbox values are saved. Test the connection, then continue.
+          The sandbox values are saved. Test the connection, then continue.{" "}
+          <button type="submit" form="entra-step-form" name="intent" value="next">
+            Test and continue
+          </button>
         </div>
       ) : null}
       <AppRegistrationGuide />

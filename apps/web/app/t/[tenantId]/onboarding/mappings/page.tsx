@@ -5,15 +5,18 @@ import { GroupPicker } from "../../../../../src/mapping/group-picker";
 import { requireTenantApi } from "../../../../../src/server/portal-session";
 import { addMapping, changePair, estimatePairChange, removeMapping, searchEntraGroups } from "../actions";
 
+/** The browser tab and history say which page this is ("Setup step 3: Map groups · TechSync"). */
+export const metadata = { title: "Setup step 3: Map groups" };
+
 export const dynamic = "force-dynamic";
 
 export default async function MappingsStep({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
   const api = await requireTenantApi(tenantId);
-  let problem: string | undefined;
+  let problem: ApiError | undefined;
   const failed = (error: unknown) => {
     if (!(error instanceof ApiError)) throw error;
-    problem = error.message;
+    problem ??= error;
     return undefined;
   };
   const [{ mappings }, rescue, entra] = await Promise.all([
@@ -31,7 +34,15 @@ export default async function MappingsStep({ params }: { params: Promise<{ tenan
       </p>
       {problem ? (
         <div className="notice bad" role="alert">
-          The groups could not be loaded: {problem} Check the connections in steps 1 and 2.
+          The groups could not be loaded. {problem.message}{" "}
+          {problem.fix ? (
+            <Link href={`/t/${tenantId}/onboarding/${problem.fix.step}`}>{problem.fix.label}</Link>
+          ) : (
+            <>
+              Check the <Link href={`/t/${tenantId}/onboarding/rescue`}>Rescue</Link> and{" "}
+              <Link href={`/t/${tenantId}/onboarding/entra`}>Entra ID</Link> connections.
+            </>
+          )}
         </div>
       ) : null}
       <GroupPicker

@@ -6,6 +6,9 @@ import { runIsLive } from "../../../../../src/runs/run-words";
 import { requireTenantApi } from "../../../../../src/server/portal-session";
 import { startPreview } from "../actions";
 
+/** The browser tab and history say which page this is ("Setup step 4: Preview · TechSync"). */
+export const metadata = { title: "Setup step 4: Preview" };
+
 export const dynamic = "force-dynamic";
 
 const PAGE = 200;
@@ -32,6 +35,12 @@ export default async function PreviewStep({
       <p>
         A preview (dry run) reads Entra ID and Rescue and works out what a sync would do — without changing anything.
       </p>
+      {run && !runIsLive(run.status) && run.status !== "failed" ? (
+        <p className="notice ok" role="status">
+          The preview is complete: nothing was changed.{" "}
+          <Link href={`/t/${tenantId}/onboarding/confirm?runId=${run.id}`}>Continue to step 5</Link>
+        </p>
+      ) : null}
       {run ? (
         <RunView
           tenantId={tenantId}

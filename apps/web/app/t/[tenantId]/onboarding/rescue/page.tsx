@@ -6,6 +6,9 @@ import { requireTenantApi } from "../../../../../src/server/portal-session";
 import { fillWithDemoData, saveRescueStep } from "../actions";
 import { RescueStepForm } from "./rescue-step-form";
 
+/** The browser tab and history say which page this is ("Setup step 1: Rescue · TechSync"). */
+export const metadata = { title: "Setup step 1: Rescue" };
+
 export const dynamic = "force-dynamic";
 
 export default async function RescueStep({
@@ -27,15 +30,18 @@ export default async function RescueStep({
         TechSync calls your Rescue organisation's API with its API token, on behalf of the Master Account Holder, to
         create, update and disable technicians. Nothing changes in Rescue until you confirm in step 5.
       </p>
+      {demo ? (
+        <div className="notice info" role="status">
+          The sandbox values are saved for steps 1 and 2, and sandbox mode is on. Test the connection, then continue.{" "}
+          <button type="submit" form="rescue-step-form" name="intent" value="next">
+            Test and continue
+          </button>
+        </div>
+      ) : null}
       <div className="card">
         <p className="hint">No Rescue or Microsoft account at hand? Walk through the whole flow with the sandbox.</p>
         <DemoDataButton action={fillWithDemoData.bind(null, tenantId, "rescue")} />
       </div>
-      {demo ? (
-        <div className="notice info" role="status">
-          The sandbox values are saved for steps 1 and 2, and sandbox mode is on. Test the connection, then continue.
-        </div>
-      ) : null}
       <AdSyncNotice />
       <div className="card">
         <RescueStepForm

@@ -1,9 +1,11 @@
 "use client";
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
 import type { RescueConnectionTest } from "../../../../../src/api/api-types";
+import { useAnswerFocus } from "../../../../../src/components/answer-focus";
 import { FormField, FormMessage, SecretField, SelectField } from "../../../../../src/components/form-field";
 import { SubmitButton } from "../../../../../src/components/submit-button";
+import { useFormDraft } from "../../../../../src/forms/form-draft";
 import type { RescueStepState } from "../actions";
 
 export interface SavedRescueStep {
@@ -27,10 +29,13 @@ export function RescueStepForm({
   saved: SavedRescueStep;
 }) {
   const [state, submit] = useActionState(action, {});
+  const form = useRef<HTMLFormElement>(null);
+  useAnswerFocus(form, state);
+  useFormDraft(form, "rescue-step");
   const errors = state.fieldErrors ?? {};
   const value = (name: "email" | "region") => state.values?.[name] ?? saved[name];
   return (
-    <form action={submit} noValidate>
+    <form id="rescue-step-form" action={submit} noValidate ref={form}>
       <h2>Master Account Holder</h2>
       <FormField
         name="email"

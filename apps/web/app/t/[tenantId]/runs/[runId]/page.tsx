@@ -7,6 +7,9 @@ import { foundOrNotFound, requireTenantApi } from "../../../../../src/server/por
 import { UserExplanationSteps } from "../../../../../src/sync-user/user-explanation";
 import { approveRun, cancelRun, dismissRun, runAgain } from "../actions";
 
+/** The browser tab and history say which page this is ("Run · TechSync"). */
+export const metadata = { title: "Run" };
+
 export const dynamic = "force-dynamic";
 
 /** A blocked run's actions listed for review with a checkbox each, at most this many (pages of 200). */
