@@ -1,4 +1,4 @@
-import { safeReturnPath, withReturnPath } from "./return-path";
+import { safeReturnPath, signInPathFor, withReturnPath } from "./return-path";
 
 describe("where sign-in and sign-up go back to", () => {
   test("a path of this portal is kept", () => {
@@ -25,5 +25,20 @@ describe("where sign-in and sign-up go back to", () => {
 
   test("links carry the path encoded", () => {
     expect(withReturnPath("/sign-up", "/invitations/a.b")).toBe("/sign-up?returnTo=%2Finvitations%2Fa.b");
+  });
+});
+
+describe("an ended session goes to sign-in and back to the page it was on", () => {
+  test("the page (and its query) is the return path", () => {
+    expect(signInPathFor("/t/1/settings")).toBe("/sign-in?returnTo=%2Ft%2F1%2Fsettings");
+    expect(signInPathFor("/t/1/onboarding/preview?runId=r1")).toBe(
+      "/sign-in?returnTo=%2Ft%2F1%2Fonboarding%2Fpreview%3FrunId%3Dr1",
+    );
+  });
+
+  test("no page worth coming back to, or one that is not the portal's, is plain sign-in", () => {
+    for (const none of [null, undefined, "/", "/sign-in?returnTo=%2Fx", "/api/auth/session", "//evil.example"]) {
+      expect(signInPathFor(none)).toBe("/sign-in");
+    }
   });
 });

@@ -3,6 +3,7 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { sandboxRescueConnection } from "../../src/sandbox/sandbox-demo-values";
+import { expectNoAxeViolations } from "./axe";
 
 export const chromiumArgs = [
   "--headless",
@@ -79,7 +80,19 @@ async function preview(page: Page): Promise<number> {
   return Number(await page.locator('[data-count="create"]').textContent());
 }
 
-export async function walkFirstVisit(page: Page, portalUrl: string, plan: FirstVisitPlan): Promise<FirstVisitOutcome> {
+export async function walkFirstVisit(
+  page: Page,
+  portalUrl: string,
+  walkPlan: FirstVisitPlan,
+): Promise<FirstVisitOutcome> {
+  // Every screen worth keeping is checked by axe too (0 violations), before it is kept.
+  const plan: FirstVisitPlan = {
+    ...walkPlan,
+    shot: async (name) => {
+      await expectNoAxeViolations(page, name);
+      await walkPlan.shot(name);
+    },
+  };
   // Sign up: creates the account and its organisation, then signs in.
   await page.goto(`${portalUrl}/sign-up`);
   await page.getByLabel("Work email").fill(plan.email);
@@ -137,7 +150,7 @@ export async function walkFirstVisit(page: Page, portalUrl: string, plan: FirstV
   );
   await page.goto(`${portalUrl}/t/${tenantId}/onboarding/preview`);
   await preview(page);
-  await page.getByRole("link", { name: "Continue" }).click();
+  await page.getByRole("link", { name: "Continue", exact: true }).click();
   await page.waitForURL(/\/onboarding\/confirm/);
   await page.getByRole("button", { name: "Start syncing" }).waitFor();
   if (await page.getByRole("button", { name: "Start syncing" }).isDisabled())
@@ -161,7 +174,7 @@ export async function walkFirstVisit(page: Page, portalUrl: string, plan: FirstV
   const previewEmails = (await page.locator('tbody tr[data-kind="create"] td:first-child .hint').allTextContents()).map(
     (e) => e.trim(),
   );
-  await page.getByRole("link", { name: "Continue" }).click();
+  await page.getByRole("link", { name: "Continue", exact: true }).click();
 
   // Step 5: start syncing → the schedule is on and the first run completes.
   await page.waitForURL(/\/onboarding\/confirm/);

@@ -5,6 +5,7 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { expectNoAxeViolations } from "./axe";
 import { chromiumArgs, type FirstVisitOutcome, screenshotTaker, walkFirstVisit } from "./first-visit";
 import { freePort, type PortalProcess, startPortal } from "./portal-process";
 import { type SandboxStack, startSandboxStack } from "./sandbox-stack";
@@ -169,6 +170,7 @@ test("the sync log, settings, members and API keys work against the real API", a
 
   await page.goto(`${portal.url}/t/${tenantId}/log`);
   await page.locator("tbody tr").first().waitFor();
+  await expectNoAxeViolations(page, "sync log");
   await shot("08-sync-log");
   await page.getByLabel("Level").selectOption("error");
   await page.getByRole("button", { name: "Filter" }).click();
@@ -203,9 +205,13 @@ test("the sync log, settings, members and API keys work against the real API", a
     headers: { authorization: `Bearer ${key}` },
   });
   expect(withKey.status).toBe(200);
+  await expectNoAxeViolations(page, "settings with a new API key");
   await shot("09-settings");
-  page.once("dialog", (dialog) => void dialog.accept());
+  // Revoking asks first, in the page (an alert dialog), not with the browser's confirm().
   await page.getByRole("region", { name: "API keys" }).getByRole("button", { name: "Revoke" }).click();
+  const confirmRevoke = page.getByRole("alertdialog", { name: /^Revoke “.+”\? Anything using it stops working\.$/ });
+  await expectNoAxeViolations(page, "revoke API key: confirm dialog");
+  await confirmRevoke.getByRole("button", { name: "Revoke" }).click();
   await page.getByText(/^revoked /).waitFor();
   const revoked = await fetch(`${stack.apiUrl}/v1/tenants/${tenantId}`, {
     headers: { authorization: `Bearer ${key}` },

@@ -4,6 +4,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { expectNoAxeViolations } from "./axe";
 import { chromiumArgs, screenshotTaker, walkFirstVisit } from "./first-visit";
 import { type PortalProcess, startPortal } from "./portal-process";
 import { type StubApi, startStubApi } from "./stub-api";
@@ -38,10 +39,14 @@ afterAll(async () => {
   await api?.close();
 });
 
-const shot = (name: string) => screenshotTaker(page, artifacts)(name);
+/** Each state the test shows is checked by axe (0 violations), then kept as a screenshot. */
+const shot = async (name: string) => {
+  await expectNoAxeViolations(page, name);
+  await screenshotTaker(page, artifacts)(name);
+};
 
 async function explainFailure(error: unknown): Promise<never> {
-  await shot("failure").catch(() => undefined);
+  await screenshotTaker(page, artifacts)("failure").catch(() => undefined);
   throw new Error(
     `${error instanceof Error ? error.message : String(error)}\nportal:\n${portal.output().slice(-3000)}`,
   );
@@ -103,8 +108,11 @@ test("settings: a field error in plain words, an API key shown once, then revoke
   await shot("09-settings");
   await page.reload();
   expect(await page.content()).not.toContain(key);
-  page.once("dialog", (dialog) => void dialog.accept());
+  // Revoking asks first, in the page (an alert dialog), not with the browser's confirm().
   await page.getByRole("region", { name: "API keys" }).getByRole("button", { name: "Revoke" }).click();
+  const confirmRevoke = page.getByRole("alertdialog", { name: /^Revoke “.+”\? Anything using it stops working\.$/ });
+  await expectNoAxeViolations(page, "revoke API key: confirm dialog");
+  await confirmRevoke.getByRole("button", { name: "Revoke" }).click();
   await page.getByText(/^revoked /).waitFor();
 }, 60_000);
 
