@@ -240,10 +240,9 @@ test("the confirm dialog by keyboard: focus inside, Escape keeps the key, Revoke
 
 test("at 390×844 no page scrolls sideways, and every page has a title of its own", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
-  const runId = /\/runs\/([^/?]+)/.exec(
-    (await page.goto(`${portalUrl}/t/${tenantId}`),
-    await page.locator('a[href*="/runs/"]').first().getAttribute("href")) ?? "",
-  )?.[1];
+  await page.goto(`${portalUrl}/t/${tenantId}`);
+  const runHref = (await page.locator('a[href*="/runs/"]').first().getAttribute("href")) ?? "";
+  const runId = /\/runs\/([^/?]+)/.exec(runHref)?.[1];
   const pages = [
     `/t/${tenantId}`,
     `/t/${tenantId}/onboarding/rescue`,

@@ -51,7 +51,25 @@ export async function saveSettings(tenantId: string, _previous: FormState, formD
     return formStateOfError(error, settingsFieldNames);
   }
   revalidatePath(`/t/${tenantId}`, "layout");
-  return { ok: true, message: "Settings saved." };
+  return { ok: true, message: `Settings saved.${await sandboxLeftBehind(tenantId, form.sandboxMode)}` };
+}
+
+/**
+ * With sandbox mode off, nothing reaches the emulators any more (the API refuses the sandbox destination): a
+ * connection still set to the sandbox stops runs until a real one is connected, which the person is told here.
+ */
+async function sandboxLeftBehind(tenantId: string, sandboxMode: boolean): Promise<string> {
+  if (sandboxMode) return "";
+  const api = await requireTenantApi(tenantId);
+  const [rescue, entra] = await Promise.all([
+    api.rescueConnection().catch(() => null),
+    api.entraConnection().catch(() => null),
+  ]);
+  const left = [rescue?.region === "sandbox" ? "Rescue" : null, entra?.cloud === "sandbox" ? "Entra ID" : null].filter(
+    Boolean,
+  );
+  if (left.length === 0) return "";
+  return ` Sandbox mode is off, so TechSync no longer connects to the sandbox: connect your real ${left.join(" and ")} in Setup before the next run (until then runs stop without changing anything).`;
 }
 
 export interface CreatedInvitationState extends FormState {
