@@ -6,6 +6,10 @@ import { authenticate, authorize } from "../auth/authenticate";
 import { invalidField } from "../errors";
 import { getActivationRoute } from "./activation/get-activation";
 import { startSyncingRoute } from "./activation/start-syncing";
+import { alertDeliveryRoutes } from "./alerts/alert-deliveries";
+import { alertRecipientRoutes } from "./alerts/alert-recipients";
+import { alertSettingsRoutes } from "./alerts/alert-settings";
+import { alertWebhookRoutes } from "./alerts/alert-webhooks";
 import { createApiKeyRoute } from "./api-keys/create-api-key";
 import { listApiKeysRoute } from "./api-keys/list-api-keys";
 import { revokeApiKeyRoute } from "./api-keys/revoke-api-key";
@@ -129,6 +133,10 @@ const ROUTES = [
   createApiKeyRoute,
   revokeApiKeyRoute,
   receiveGraphNotificationsRoute,
+  alertSettingsRoutes,
+  alertRecipientRoutes,
+  alertWebhookRoutes,
+  alertDeliveryRoutes,
 ];
 
 export const v1Routes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
