@@ -5,6 +5,10 @@ import type {
   AcceptedInvitation,
   ActionsReply,
   Activation,
+  AlertDeliveryAttemptView,
+  AlertEventKind,
+  AlertSettings,
+  AlertWebhookView,
   ApiKey,
   ApiKeyScope,
   ApiKeysReply,
@@ -375,6 +379,39 @@ export class TenantApi {
   }
   revokeApiKey(keyId: string) {
     return this.transport.json<void>("DELETE", this.path(`/api-keys/${encodeURIComponent(keyId)}`));
+  }
+
+  alertSettings() {
+    return this.transport.json<AlertSettings>("GET", this.path("/alerts"));
+  }
+  setOwnerAlertEvents(events: AlertEventKind[]) {
+    return this.transport.json<AlertSettings>("PUT", this.path("/alerts/owners"), { body: { events } });
+  }
+  addAlertRecipient(email: string, events: AlertEventKind[]) {
+    return this.transport.json<unknown>("POST", this.path("/alerts/recipients"), { body: { email, events } });
+  }
+  removeAlertRecipient(recipientId: string) {
+    return this.transport.json<void>("DELETE", this.path(`/alerts/recipients/${encodeURIComponent(recipientId)}`));
+  }
+  createAlertWebhook(url: string, events: AlertEventKind[]) {
+    return this.transport.json<{ webhook: AlertWebhookView; signingSecret: string }>(
+      "POST",
+      this.path("/alerts/webhooks"),
+      { body: { url, events } },
+    );
+  }
+  removeAlertWebhook(webhookId: string) {
+    return this.transport.json<void>("DELETE", this.path(`/alerts/webhooks/${encodeURIComponent(webhookId)}`));
+  }
+  sendTestAlert(webhookId: string) {
+    return this.transport.json<{ queued: number }>(
+      "POST",
+      this.path(`/alerts/webhooks/${encodeURIComponent(webhookId)}/test`),
+    );
+  }
+  async alertDeliveries(): Promise<AlertDeliveryAttemptView[]> {
+    return (await this.transport.json<{ attempts: AlertDeliveryAttemptView[] }>("GET", this.path("/alerts/deliveries")))
+      .attempts;
   }
 }
 

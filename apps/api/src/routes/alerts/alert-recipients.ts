@@ -30,13 +30,10 @@ export const alertRecipientRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, 
       const row = await deps.prisma.$transaction(async (tx) => {
         const existing = await tx.alertEmailRecipient.findMany({ where: { tenantId: access.tenantId } });
         if (existing.some((r) => r.email.toLowerCase() === email)) {
-          throw new AppError(
-            "conflict",
-            "email: this address already gets alerts; remove it first to change its events.",
-          );
+          throw new AppError("conflict", "This address already gets alerts; remove it first to change its events.");
         }
         if (existing.length >= MAX_ALERT_RECIPIENTS) {
-          throw new AppError("conflict", `email: a tenant can have at most ${MAX_ALERT_RECIPIENTS} extra recipients.`);
+          throw new AppError("conflict", `A tenant can have at most ${MAX_ALERT_RECIPIENTS} extra recipients.`);
         }
         const created = await tx.alertEmailRecipient.create({ data: { tenantId: access.tenantId, email, events } });
         await recordAuditEvent(tx, access, {

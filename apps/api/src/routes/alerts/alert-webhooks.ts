@@ -44,7 +44,7 @@ export const alertWebhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, de
       const signingSecret = generateSigningSecret();
       const row = await deps.prisma.$transaction(async (tx) => {
         if ((await tx.alertWebhook.count({ where: { tenantId: access.tenantId } })) >= MAX_ALERT_WEBHOOKS) {
-          throw new AppError("conflict", `url: a tenant can have at most ${MAX_ALERT_WEBHOOKS} webhooks.`);
+          throw new AppError("conflict", `A tenant can have at most ${MAX_ALERT_WEBHOOKS} webhooks.`);
         }
         const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: access.tenantId } });
         const id = randomUUID();
