@@ -65,6 +65,7 @@ export const ZAlertRecipientParams = ZTenantParams.extend({ recipientId: z.uuid(
 export const ZAlertWebhookParams = ZTenantParams.extend({ webhookId: z.uuid() });
 
 export const ZAlertDeliveryAttempt = z.object({
+  id: z.string(),
   at: ZIsoDate,
   event: z.string(),
   channel: z.enum(["email", "webhook"]),

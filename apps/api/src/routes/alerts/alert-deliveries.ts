@@ -30,6 +30,7 @@ export const alertDeliveryRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
       });
       return {
         attempts: rows.map((row) => ({
+          id: String(row.id),
           at: row.at.toISOString(),
           event: row.delivery.event.kind,
           channel: row.delivery.channel === "webhook" ? ("webhook" as const) : ("email" as const),

@@ -181,8 +181,8 @@ export default async function Alerts({ params }: { params: Promise<{ tenantId: s
               </tr>
             </thead>
             <tbody>
-              {attempts.map((attempt, index) => (
-                <tr key={`${attempt.at}-${index}`}>
+              {attempts.map((attempt) => (
+                <tr key={attempt.id}>
                   <td data-label="When">{formatWhen(attempt.at)}</td>
                   <td data-label="Alert">{eventNames([attempt.event])}</td>
                   <td data-label="To" style={{ overflowWrap: "anywhere" }}>
