@@ -75,6 +75,8 @@ export function validBody(op: Operation): Record<string, unknown> | undefined {
       tenantName: "Signup Ltd",
     },
     "POST /v1/auth/login": { email: `nobody-${unique}@example.test`, password: "whatever-it-is" },
+    "POST /v1/auth/password-reset": { email: `nobody-${unique}@example.test` },
+    "POST /v1/auth/password-reset/confirm": { token: `no-such-token-${unique}-0123456789`, password: "whatever-it-is" },
     "POST /v1/auth/microsoft": {
       entraObjectId: `oid-${unique}`,
       entraTenantId: `tid-${unique}`,

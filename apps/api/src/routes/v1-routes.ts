@@ -15,6 +15,7 @@ import { listApiKeysRoute } from "./api-keys/list-api-keys";
 import { revokeApiKeyRoute } from "./api-keys/revoke-api-key";
 import { listAuditEventsRoute } from "./audit-events/list-audit-events";
 import { logInRoute } from "./auth/log-in";
+import { passwordResetRoutes } from "./auth/password-reset";
 import { signInWithMicrosoftRoute } from "./auth/sign-in-with-microsoft";
 import { signUpRoute } from "./auth/sign-up";
 import { getEntraConnectionRoute } from "./entra-connection/get-entra-connection";
@@ -83,6 +84,7 @@ export function nulCharacterAt(value: unknown, path: string): string | null {
 const ROUTES = [
   signUpRoute,
   logInRoute,
+  passwordResetRoutes,
   signInWithMicrosoftRoute,
   getMeRoute,
   linkMicrosoftAccountRoute,
