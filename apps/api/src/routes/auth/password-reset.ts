@@ -108,14 +108,14 @@ export const passwordResetRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
         where: { tokenHash: tokenHash(token) },
         include: { portalUser: true },
       });
-      if (!row || row.expiresAt <= new Date()) throw invalid();
+      if (!row || row.usedAt || row.expiresAt <= new Date()) throw invalid();
       const weakness = passwordWeakness(password, row.portalUser.email.split(/[^\p{L}\p{N}]+/u).filter(Boolean));
       if (weakness) throw invalidField("body.password", weakness);
       const passwordHash = await hash(password);
       await deps.prisma.$transaction(async (tx) => {
         // Used once: of two requests with the same link, only one finds it unused.
         const claimed = await tx.passwordResetToken.updateMany({
-          where: { id: row.id },
+          where: { id: row.id, usedAt: null },
           data: { usedAt: new Date() },
         });
         if (claimed.count !== 1) throw invalid();
