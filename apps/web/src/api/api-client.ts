@@ -33,6 +33,8 @@ import type {
   MemberView,
   MeReply,
   MicrosoftSignInBody,
+  PasswordResetDone,
+  PasswordResetRequested,
   RescueConnectionTest,
   RescueConnectionView,
   RescueGroupsReply,
@@ -161,6 +163,17 @@ export class PortalAuthApi {
 
   microsoft(input: MicrosoftSignInBody) {
     return this.transport.json<UserReply>("POST", "/v1/auth/microsoft", { body: input });
+  }
+
+  /** "Forgot password?": the same answer whether or not an account uses the address. */
+  requestPasswordReset(email: string) {
+    return this.transport.json<PasswordResetRequested>("POST", "/v1/auth/password-reset", { body: { email } });
+  }
+
+  resetPassword(token: string, password: string) {
+    return this.transport.json<PasswordResetDone>("POST", "/v1/auth/password-reset/confirm", {
+      body: { token, password },
+    });
   }
 }
 
