@@ -93,3 +93,16 @@ test("requests for one address are limited", async () => {
   for (let i = 0; i < 4; i++) statuses.push((await ask("limited@example.test", `203.0.113.${i + 1}`)).statusCode);
   expect(statuses).toEqual([202, 202, 202, 429]);
 });
+
+test("an invitation is mailed to the invitee with its link (the same mail path)", async () => {
+  const owner = await api.ownerWithTenant("Mailing Ltd");
+  const res = await api.call(owner.token, {
+    method: "POST",
+    url: `/v1/tenants/${owner.tenantId}/invitations`,
+    payload: { email: "newcomer@example.test", role: "admin" },
+  });
+  expect(res.statusCode).toBe(201);
+  const mail = await inbox.waitFor((m) => m.to === "newcomer@example.test");
+  expect(mail.subject).toBe("[TechSync] You are invited to Mailing Ltd");
+  expect(mail.text).toContain(res.json().link);
+});
