@@ -127,3 +127,17 @@ test("'Send test' queues one delivery to that webhook alone", async () => {
   expect(log.statusCode).toBe(200);
   expect(log.json()).toEqual({ attempts: [] });
 });
+
+test("the Entra client secret's expiry date is kept with the connection until a new secret replaces it", async () => {
+  const put = (payload: Record<string, unknown>) =>
+    api.call(owner.token, { method: "PUT", url: `/v1/tenants/${owner.tenantId}/entra-connection`, payload });
+  const ids = { directoryId: "contoso.example", clientId: "a1c2e3f4-0b1d-4c5e-8f90-123456789abc" };
+  const set = await put({ ...ids, clientSecret: "first-secret-value", clientSecretExpiresOn: "2027-01-15" });
+  expect(set.statusCode).toBe(200);
+  expect(set.json().clientSecretExpiresOn).toBe("2027-01-15");
+  expect((await put(ids)).json().clientSecretExpiresOn).toBe("2027-01-15");
+  expect((await put({ ...ids, clientSecret: "second-secret-value" })).json().clientSecretExpiresOn).toBeNull();
+  const bad = await put({ ...ids, clientSecretExpiresOn: "next week" });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.json().message).toMatch(/must be a date/);
+});

@@ -12,6 +12,8 @@ export interface SavedEntraStep {
   /** The clouds this tenant may choose (the sandbox only in sandbox mode). */
   cloudOptions: readonly { value: string; label: string }[];
   hasClientSecret: boolean;
+  /** YYYY-MM-DD, or "" when not known. */
+  clientSecretExpiresOn?: string;
 }
 
 export function EntraStepForm({
@@ -25,7 +27,8 @@ export function EntraStepForm({
 }) {
   const [state, submit] = useActionState(action, {});
   const errors = state.fieldErrors ?? {};
-  const value = (name: "directoryId" | "clientId" | "cloud") => state.values?.[name] ?? saved[name];
+  const value = (name: "directoryId" | "clientId" | "cloud" | "clientSecretExpiresOn") =>
+    state.values?.[name] ?? saved[name] ?? "";
   return (
     <form action={submit} noValidate>
       <FormField
@@ -50,6 +53,14 @@ export function EntraStepForm({
         saved={saved.hasClientSecret}
         hint="The secret's Value from Certificates & secrets."
         error={errors.clientSecret}
+      />
+      <FormField
+        name="clientSecretExpiresOn"
+        label="Client secret expires on (optional)"
+        type="date"
+        defaultValue={value("clientSecretExpiresOn")}
+        hint="The secret's Expires date in Certificates & secrets. TechSync reminds you by email 30 days before."
+        error={errors.clientSecretExpiresOn}
       />
       <SelectField
         name="cloud"
