@@ -5,9 +5,10 @@ import http from "node:http";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
-const host = process.env.MAIL_CATCHER_HOST || "127.0.0.1";
-const smtpPort = Number(process.env.MAIL_CATCHER_SMTP_PORT || 1025);
-const webPort = Number(process.env.MAIL_CATCHER_PORT || 1080);
+const env = process.env;
+const host = env.MAIL_CATCHER_HOST || "127.0.0.1";
+const smtpPort = Number(env.MAIL_CATCHER_SMTP_PORT || 1025);
+const webPort = Number(env.MAIL_CATCHER_PORT || 1080);
 const KEEP = 200;
 const messages = [];
 
@@ -31,9 +32,9 @@ const smtp = new SMTPServer({
   },
 });
 
-const escape = (text) =>
+const escapeHtml = (text) =>
   String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-const linkify = (text) => escape(text).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+const linkify = (text) => escapeHtml(text).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
 
 const web = http.createServer((req, res) => {
   if (req.url === "/messages.json") {
@@ -43,7 +44,7 @@ const web = http.createServer((req, res) => {
   const items = messages
     .map(
       (m) =>
-        `<article><h2>${escape(m.subject)}</h2><p>To ${escape(m.to.join(", "))} · ${escape(m.receivedAt)}</p><pre>${linkify(m.text)}</pre></article>`,
+        `<article><h2>${escapeHtml(m.subject)}</h2><p>To ${escapeHtml(m.to.join(", "))} · ${escapeHtml(m.receivedAt)}</p><pre>${linkify(m.text)}</pre></article>`,
     )
     .join("");
   res
