@@ -155,7 +155,10 @@ test("a blocked run reaches the person by email and the webhook, signed; the del
   const shot = screenshotTaker(page, artifacts);
   const { tenantId } = await walkFirstVisit(page, portal.url, {
     email,
-    pairs: [{ entraGroup: "Helpdesk", rescueGroup: "Support Tier 1" }],
+    pairs: [
+      { entraGroup: "Helpdesk", rescueGroup: "Support Tier 1" },
+      { entraGroup: "Field Support", rescueGroup: "Field Engineers › Field Engineers North", searchFor: "field" },
+    ],
     shot: async () => undefined,
   });
 
