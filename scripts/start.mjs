@@ -31,6 +31,10 @@ function loadEnv() {
   const host = env.EMULATOR_HOST || "127.0.0.1";
   env.RESCUE_EMULATOR_URL ||= `http://${host}:${env.RESCUE_EMULATOR_PORT || 4010}`;
   env.GRAPH_EMULATOR_URL ||= `https://${host}:${env.GRAPH_EMULATOR_PORT || 4020}`;
+  // Mail (alerts, invitations, password reset) goes to the local mail catcher this script starts (an older .env
+  // lacks SMTP_URL); webhooks may go to a receiver on this machine.
+  env.SMTP_URL ||= `smtp://127.0.0.1:${env.MAIL_CATCHER_SMTP_PORT || 1025}`;
+  env.ALERT_WEBHOOKS_ALLOW_LOCAL ||= "true";
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   process.env.TURBO_TELEMETRY_DISABLED = "1";
 }
@@ -171,6 +175,9 @@ async function main() {
     name: "rescue emulator",
     health: { tcp: { host, port: Number(env.RESCUE_EMULATOR_PORT ?? 4010) } },
   });
+  const mailHost = env.MAIL_CATCHER_HOST || "127.0.0.1";
+  const mailPort = Number(env.MAIL_CATCHER_PORT || 1080);
+  startProcess("mail", "node", ["scripts/mail-catcher.mjs"], root, { tcp: { host: mailHost, port: mailPort } });
   const seeded = run("seeding the sandbox demo tenant…", "npm", ["run", "--silent", "seed", "-w", "@techsync/api"]);
   const demoSignIn = /sign in to the portal as (.*)$/m.exec(seeded)?.[1];
 
@@ -200,6 +207,7 @@ async function main() {
   log(
     `  emulators  Rescue http://${host}:${env.RESCUE_EMULATOR_PORT}  Graph https://${host}:${env.GRAPH_EMULATOR_PORT}`,
   );
+  log(`  mail       http://${mailHost}:${mailPort}  (every mail TechSync sends, caught on this machine)`);
   log("Ctrl-C stops everything.");
 }
 

@@ -1,6 +1,7 @@
 // What the routes and their use cases may use. server.ts (the one composition root) builds it;
 // each use case takes only the part it needs (Pick<ApiDeps, …>).
 import type { KeyObject } from "node:crypto";
+import type { AlertQueue, Mailer, WebhookPolicy } from "@techsync/alerts";
 import type { PrismaClient, SecretBox } from "@techsync/db";
 import type { SyncQueue } from "@techsync/jobs";
 import type { OutboundSettings } from "@techsync/outbound";
@@ -39,4 +40,10 @@ export interface ApiDeps {
   portalOrigin: string;
   /** How long a tenant's Graph notifications are gathered into one incremental run (default 5 s). */
   notificationDebounceMs?: number;
+  /** Where alert deliveries are queued ("Send test"); absent: the deployment sends no alerts. */
+  alertQueue?: AlertQueue;
+  /** The SMTP path of invitations, password reset links (and, in the worker, alerts); absent: no mail server. */
+  mailer?: Mailer;
+  /** Which webhook URLs tenants may register (production: https and public addresses only). */
+  webhookPolicy: WebhookPolicy;
 }

@@ -5,6 +5,7 @@
 // Redis may be down, unreachable or hung without the API failing (docs/operations.md): no command waits in an
 // offline queue, each gives up after a timeout, the counters fall back to this process (redis-gate.ts), queue
 // calls answer 503 (job-queue.ts), and ioredis keeps reconnecting in the background.
+import { type AlertQueue, createAlertQueue } from "@techsync/alerts";
 import { createSyncQueue, type SyncQueue } from "@techsync/jobs";
 import { Redis } from "ioredis";
 import { type AttemptCounter, redisAttemptCounter } from "./auth/attempt-counter";
@@ -24,6 +25,8 @@ export interface ApiRedis {
   /** Request-path connection: rate limits, failed attempts, readiness. */
   redis: Redis;
   syncQueue: SyncQueue;
+  /** Where alert deliveries are queued (the "Send test" button); the worker delivers them. */
+  alertQueue: AlertQueue;
   attemptCounter: AttemptCounter;
   rateLimitNameSpace: string;
   /** Resolves when both connections (counters, queue) answer: the readiness check. */
@@ -50,10 +53,13 @@ export function connectApiRedis(options: { url: string; prefix: string }): ApiRe
   });
   queueConnection.on("error", () => {});
   const syncQueue = createSyncQueue({ connection: queueConnection, prefix: options.prefix });
+  const alertQueue = createAlertQueue({ connection: queueConnection, prefix: options.prefix });
+  alertQueue.on("error", () => {});
   syncQueue.on("error", () => {}); // BullMQ re-emits the connection's errors, and prints them when nobody listens
   return {
     redis,
     syncQueue,
+    alertQueue,
     attemptCounter: redisAttemptCounter(redis, keys.attemptPrefix),
     rateLimitNameSpace: keys.rateLimitNameSpace,
     async ping() {
@@ -62,6 +68,7 @@ export function connectApiRedis(options: { url: string; prefix: string }): ApiRe
     /** Bounded, and final even while Redis is down or hung: no connection keeps reconnecting afterwards. */
     async close() {
       await withinBound(() => syncQueue.close(), QUEUE_CALL_TIMEOUT_MS).catch(() => {});
+      await withinBound(() => alertQueue.close(), QUEUE_CALL_TIMEOUT_MS).catch(() => {});
       await Promise.allSettled([redis.quit(), queueConnection.quit()]);
       redis.disconnect();
       queueConnection.disconnect();

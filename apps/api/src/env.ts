@@ -32,6 +32,12 @@ export const ApiEnvSchema = z.object({
   GRAPH_EMULATOR_CA_PATH: z.string().min(1).optional(),
   /** Requests per minute per API key, per portal user, else per client address (docs/security.md). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Mail for invitations and password reset links (docs/alerts.md); unset: no mail is sent. */
+  SMTP_URL: envShapes.smtpUrl,
+  SMTP_FROM: envShapes.smtpFrom,
+  /** Webhooks to http:// and loopback or private addresses: development and tests only, never in production. */
+  ALERT_WEBHOOKS_ALLOW_LOCAL: envShapes.flag(false),
+  NODE_ENV: z.string().optional(),
 });
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;
 

@@ -1,5 +1,6 @@
 // Composition root of the API process.
 import { readFileSync } from "node:fs";
+import { createMailer } from "@techsync/alerts";
 import { createPrismaClient, parseMasterKeyring, pingDatabase, SecretBox } from "@techsync/db";
 import { RunEventListener } from "@techsync/runs";
 import { connectApiRedis } from "./api-redis";
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const apiRedis = connectApiRedis({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX });
   const { redis, syncQueue } = apiRedis;
   // One LISTEN connection for the process: it tells the open run event streams when their run changed.
+  const allowLocalWebhooks = env.ALERT_WEBHOOKS_ALLOW_LOCAL && env.NODE_ENV !== "production";
   const runEvents = new RunEventListener({ connectionString: env.DATABASE_URL });
   const app = await buildApp(
     {
@@ -31,6 +33,9 @@ async function main(): Promise<void> {
       runEventsPollMs: 5000,
       upstreamTimeoutMs: 15_000,
       portalOrigin: env.PORTAL_ORIGIN,
+      alertQueue: apiRedis.alertQueue,
+      webhookPolicy: { allowHttp: allowLocalWebhooks, allowPrivateAddresses: allowLocalWebhooks },
+      ...(env.SMTP_URL ? { mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM }) } : {}),
       rateLimitRedis: redis,
       rateLimitNameSpace: apiRedis.rateLimitNameSpace,
       attemptCounter: apiRedis.attemptCounter,

@@ -1,6 +1,7 @@
 // One API per test file on a database and a Redis prefix of its own, playing the portal's
 // server where a test needs tokens. Not a test file itself.
 import { randomUUID } from "node:crypto";
+import { type AlertQueue, createAlertQueue, type Mailer, type WebhookPolicy } from "@techsync/alerts";
 import { generateMasterKey, type PrismaClient, parseMasterKeyring, pingDatabase, SecretBox } from "@techsync/db";
 import { createTestDatabase, type TestDatabase } from "@techsync/db/testing";
 import { createSyncQueue, type SyncQueue } from "@techsync/jobs";
@@ -30,6 +31,7 @@ export interface ApiHarness {
   prisma: PrismaClient;
   secretBox: SecretBox;
   syncQueue: SyncQueue;
+  alertQueue: AlertQueue;
   /** The run events listener, when the harness was started with `runEvents: true`. */
   runEvents?: RunEventListener;
   /** A portal user token for this user id. */
@@ -57,7 +59,16 @@ export interface ApiHarness {
 }
 
 export type TenantResourceIds = Record<
-  "tenantId" | "userId" | "runId" | "mappingId" | "keyId" | "invitationId" | "token" | "entraUserId",
+  | "tenantId"
+  | "userId"
+  | "runId"
+  | "mappingId"
+  | "keyId"
+  | "invitationId"
+  | "token"
+  | "entraUserId"
+  | "recipientId"
+  | "webhookId",
   string
 >;
 
@@ -90,6 +101,10 @@ export interface HarnessOptions {
   redisPrefix?: string;
   /** How long "sync this user now" waits for its run (default 30 s). */
   syncUserWaitMs?: number;
+  /** The mail path (an SMTP server of the test's own); default none. */
+  mailer?: Mailer;
+  /** Which webhook URLs may be registered (default production's: https, public addresses). */
+  webhookPolicy?: WebhookPolicy;
 }
 
 /** The token at the end of an invitation link. */
@@ -110,6 +125,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     ? apiRedis.redis
     : new Redis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
   const syncQueue = apiRedis ? apiRedis.syncQueue : createSyncQueue({ connection, prefix });
+  const alertQueue = apiRedis ? apiRedis.alertQueue : createAlertQueue({ connection, prefix });
   // Connected before the first request, as a deployment's API is once /readyz says so: until then it counts
   // rate limits in its own memory. (A test's own Redis may be down on purpose: its tests wait for /readyz.)
   if (!apiRedis) await connection.ping();
@@ -140,6 +156,9 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
           }
         : {}),
       portalOrigin: TEST_PORTAL_ORIGIN,
+      alertQueue,
+      webhookPolicy: options.webhookPolicy ?? { allowHttp: false, allowPrivateAddresses: false },
+      ...(options.mailer ? { mailer: options.mailer } : {}),
       ...(options.notificationDebounceMs !== undefined
         ? { notificationDebounceMs: options.notificationDebounceMs }
         : {}),
@@ -180,6 +199,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     prisma: db.prisma,
     secretBox,
     syncQueue,
+    alertQueue,
     ...(runEvents ? { runEvents } : {}),
     userToken,
     serviceToken: () => signPortalToken(key, { sub: "portal", scope: PORTAL_AUTH_SCOPE }),
@@ -228,7 +248,21 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
         payload: { email: `invitee-${randomUUID()}@example.test`, role: "viewer" },
       });
       if (invitation.statusCode !== 201) throw new Error(`invitation not created: ${invitation.body}`);
+      const recipient = await call(owner.token, {
+        method: "POST",
+        url: `/v1/tenants/${tenantId}/alerts/recipients`,
+        payload: { email: `oncall-${randomUUID()}@example.test`, events: ["run_failed"] },
+      });
+      if (recipient.statusCode !== 201) throw new Error(`alert recipient not added: ${recipient.body}`);
+      const webhook = await call(owner.token, {
+        method: "POST",
+        url: `/v1/tenants/${tenantId}/alerts/webhooks`,
+        payload: { url: "https://hooks.example.com/techsync", events: ["run_failed"] },
+      });
+      if (webhook.statusCode !== 201) throw new Error(`alert webhook not added: ${webhook.body}`);
       return {
+        recipientId: recipient.json().id,
+        webhookId: webhook.json().webhook.id,
         tenantId,
         userId: member.userId,
         runId: run.id,
@@ -249,6 +283,8 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
       } else {
         await syncQueue.obliterate({ force: true });
         await syncQueue.close();
+        await alertQueue.obliterate({ force: true });
+        await alertQueue.close();
         await connection.quit();
       }
       await db.drop();

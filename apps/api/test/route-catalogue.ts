@@ -75,6 +75,8 @@ export function validBody(op: Operation): Record<string, unknown> | undefined {
       tenantName: "Signup Ltd",
     },
     "POST /v1/auth/login": { email: `nobody-${unique}@example.test`, password: "whatever-it-is" },
+    "POST /v1/auth/password-reset": { email: `nobody-${unique}@example.test` },
+    "POST /v1/auth/password-reset/confirm": { token: `no-such-token-${unique}-0123456789`, password: "whatever-it-is" },
     "POST /v1/auth/microsoft": {
       entraObjectId: `oid-${unique}`,
       entraTenantId: `tid-${unique}`,
@@ -103,6 +105,12 @@ export function validBody(op: Operation): Record<string, unknown> | undefined {
       proposal: { change: "add", entraGroupId: "g-2", entraGroupName: "Escalations", rescueGroupId: 1 },
     },
     "POST /v1/tenants/{tenantId}/api-keys": { name: "ci", scopes: ["read"] },
+    "PUT /v1/tenants/{tenantId}/alerts/owners": { events: ["run_failed"] },
+    "POST /v1/tenants/{tenantId}/alerts/recipients": { email: `oncall-${unique}@example.test`, events: ["run_failed"] },
+    "POST /v1/tenants/{tenantId}/alerts/webhooks": {
+      url: "https://hooks.example.com/techsync",
+      events: ["run_failed"],
+    },
   };
   if (op.bodySchema && !bodies[key]) throw new Error(`no valid body known for ${key}: add one to the catalogue`);
   return bodies[key];

@@ -39,6 +39,16 @@ export const WorkerEnvSchema = z.object({
   PUBLIC_API_URL: envShapes.publicApiUrl,
   /** The Graph emulator's CA (PEM file), trusted for the sandbox destination only. */
   GRAPH_EMULATOR_CA_PATH: z.string().min(1).optional(),
+  /** Alerts by email (docs/alerts.md): the SMTP server and sender; the portal's origin for links in mails. */
+  SMTP_URL: envShapes.smtpUrl,
+  SMTP_FROM: envShapes.smtpFrom,
+  PORTAL_ORIGIN: z.string().url().default("http://localhost:3000"),
+  /**
+   * Alert webhooks to http:// and to loopback or private addresses (a receiver on this machine): development and
+   * tests only; production refuses both, whatever this says.
+   */
+  ALERT_WEBHOOKS_ALLOW_LOCAL: envShapes.flag(false),
+  NODE_ENV: z.string().optional(),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 

@@ -2,9 +2,11 @@
 // worker on Redis, each tenant's schedule reconciled, and the ops server for health and metrics.
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { createMailer, scheduleSecretExpiryCheck } from "@techsync/alerts";
 import { createPrismaClient, parseMasterKeyring, SecretBox } from "@techsync/db";
 import { scheduleGraphSubscriptionRenewal } from "@techsync/jobs";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { startAlertWorker } from "./alert-worker";
 import { loadWorkerEnv } from "./env";
 import { createOpsServer } from "./ops-server";
 import { reconcileTenantSchedules } from "./reconcile-tenant-schedules";
@@ -22,7 +24,20 @@ async function main(): Promise<void> {
   const secretBox = new SecretBox(parseMasterKeyring(env.SECRET_BOX_MASTER_KEYS, env.SECRET_BOX_ACTIVE_KEY_ID));
   const graphEmulatorCa = env.GRAPH_EMULATOR_CA_PATH ? readFileSync(env.GRAPH_EMULATOR_CA_PATH, "utf8") : undefined;
 
+  const allowLocalWebhooks = env.ALERT_WEBHOOKS_ALLOW_LOCAL && env.NODE_ENV !== "production";
+  const alerts = startAlertWorker({
+    prisma,
+    secretBox,
+    log,
+    redisUrl: env.REDIS_URL,
+    prefix: env.REDIS_PREFIX,
+    portalUrl: env.PORTAL_ORIGIN,
+    webhookPolicy: { allowHttp: allowLocalWebhooks, allowPrivateAddresses: allowLocalWebhooks },
+    ...(env.SMTP_URL ? { mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM }) } : {}),
+  });
+
   const sync = startSyncWorker({
+    alertQueue: alerts.queue,
     prisma,
     secretBox,
     log,
@@ -58,6 +73,7 @@ async function main(): Promise<void> {
     log.info({ ...reaped, ...reconciled }, "runs and tenant schedules reconciled");
     // Graph subscriptions are renewed well before they expire (hourly sweep; idempotent across workers).
     await scheduleGraphSubscriptionRenewal(sync.queue);
+    await scheduleSecretExpiryCheck(alerts.queue);
   } catch (err) {
     log.warn({ err }, "could not reconcile runs and schedules at start; the maintenance timer tries again");
   }
@@ -72,6 +88,7 @@ async function main(): Promise<void> {
     closing = true;
     log.info({ signal }, "shutting down: no new jobs; current runs stop at the next batch boundary");
     await sync.close();
+    await alerts.close();
     ops.close();
     await prisma.$disconnect();
     log.info("worker stopped");

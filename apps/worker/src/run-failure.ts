@@ -13,7 +13,24 @@ export interface RunFailure {
   message: string;
   needsAttention: boolean;
   system?: AdapterSystem;
+  /** Rescue or Entra refused the stored credential (wrong, expired or revoked secret, token or login). */
+  credentialRejected?: AdapterSystem;
 }
+
+/** Entra's kinds and Rescue's return codes that mean "the credential TechSync holds was refused". */
+const ENTRA_CREDENTIAL_KINDS = new Set([
+  "invalidSecret",
+  "secretExpired",
+  "appNotFound",
+  "appDisabled",
+  "tokenRejected",
+]);
+const RESCUE_CREDENTIAL_CODES = new Set([
+  "INVALID",
+  "INVALID_SECRETAUTHCODE",
+  "USER_DELETED_OR_DISABLED",
+  "NOTLOGGEDINASADMIN",
+]);
 
 export function describeRunFailure(error: unknown): RunFailure {
   const unwrapped = error instanceof RetryFailure ? error.error : error;
@@ -25,6 +42,12 @@ export function describeRunFailure(error: unknown): RunFailure {
       needsAttention: !unwrapped.retryable && !unwrapped.sessionExpired,
       ...(unwrapped instanceof RescueError ? { system: "rescue" as const } : {}),
       ...(unwrapped instanceof EntraError ? { system: "entra" as const } : {}),
+      ...(unwrapped instanceof RescueError && RESCUE_CREDENTIAL_CODES.has(unwrapped.code)
+        ? { credentialRejected: "rescue" as const }
+        : {}),
+      ...(unwrapped instanceof EntraError && ENTRA_CREDENTIAL_KINDS.has(unwrapped.kind)
+        ? { credentialRejected: "entra" as const }
+        : {}),
     };
   }
   if (unwrapped instanceof RunSetupError)
@@ -47,13 +70,15 @@ export async function settleTenantAfterFailure(
   recorder: Pick<DatabaseRunRecorder, "log" | "flush">,
   tenantId: string,
   failure: RunFailure,
-): Promise<void> {
+): Promise<{ quarantinedNow: boolean }> {
+  const before = await deps.prisma.tenant.findUnique({ where: { id: tenantId }, select: { quarantinedUntil: true } });
   const health = await recordTenantRunFailure(deps.prisma, tenantId, failure.needsAttention ? failure.message : null);
-  if (!health?.quarantinedUntil) return;
+  if (!health?.quarantinedUntil) return { quarantinedNow: false };
   recorder.log("warn", "the tenant is quarantined: its scheduled runs back off until a run succeeds", {
     until: health.quarantinedUntil.toISOString(),
     consecutiveFailures: health.consecutiveFailures,
   });
   await recorder.flush();
   await deps.rescheduleTenant(health);
+  return { quarantinedNow: !before?.quarantinedUntil };
 }

@@ -7,6 +7,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy, runSync } from "@techsync/sync-
 import type { Logger } from "pino";
 import { namingMissingGroups } from "./missing-group";
 import { checkRescueOrganisation } from "./rescue-organisation-check";
+import type { RunAlerts } from "./run-alerts";
 import { describeRunFailure, settleTenantAfterFailure } from "./run-failure";
 import { chooseRunMode, recordRunMode, storeDeltaCursors } from "./run-mode";
 import { settleStoppedRun } from "./run-stops";
@@ -29,6 +30,8 @@ export interface TenantRunDeps {
   /** sync-core's retry policy for port calls (tests shorten it), and Rescue writes in flight per run. */
   retry?: Partial<RetryPolicy>;
   concurrency?: number;
+  /** Raises the alerts of a run's outcome (absent: no alerts). */
+  alerts?: RunAlerts;
 }
 
 export interface TenantRunRequest {
@@ -144,6 +147,9 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
       });
       if (lifted) await deps.rescheduleTenant(lifted);
     }
+    if (claim.run.proposal === null && claim.run.subjectEntraUserId === null) {
+      await deps.alerts?.finished(claim.run, status);
+    }
     telemetry.observe(status);
     const transient = report.failures.length > 0 && report.failures.every((failure) => failure.retryable);
     return { kind: "finished", status, ...(transient ? { retryLater: true } : {}) };
@@ -164,8 +170,10 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
     if (!(await runs.retryWhileDatabaseDown(fail, retryDb))) return { kind: "interrupted" };
     // An estimate of a proposed change or a run of one user failing says nothing about the tenant's own runs: no
     // quarantine for it.
-    if (claim.run.proposal === null && claim.run.subjectEntraUserId === null)
-      await settleTenantAfterFailure(deps, recorder, tenantId, failure);
+    if (claim.run.proposal === null && claim.run.subjectEntraUserId === null) {
+      const { quarantinedNow } = await settleTenantAfterFailure(deps, recorder, tenantId, failure);
+      await deps.alerts?.failed(claim.run, failure, quarantinedNow);
+    }
     telemetry.observe("failed");
     return { kind: "failed", ...failure };
   } finally {

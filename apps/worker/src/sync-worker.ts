@@ -2,6 +2,7 @@
 // wired to the run use case. main.ts composes it from the environment; tests and benchmarks start it directly.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import type { AlertQueue } from "@techsync/alerts";
 import type { PrismaClient, SecretBox } from "@techsync/db";
 import {
   createSyncQueue,
@@ -38,6 +39,7 @@ import {
   type SubscriptionUpkeepDeps,
 } from "./graph-subscription-upkeep";
 import { createJobProcessor, createJobRegistry, defineJob, type JobContext } from "./job-registry";
+import { createRunAlerts } from "./run-alerts";
 import { type RunMaintenanceOptions, startRunMaintenance } from "./run-maintenance";
 import { runTenantSync, type TenantRunDeps, type TenantRunResult } from "./run-tenant-sync";
 import type { TenantAdapterOptions } from "./tenant-adapters";
@@ -70,6 +72,8 @@ export interface SyncWorkerOptions {
   now?: () => number;
   /** How long a notification's job waits for the tenant's run under way to finish before asking again (5 s). */
   incrementalRetryMs?: number;
+  /** Where run outcomes raise alerts (the alert worker's queue); absent: no alerts. */
+  alertQueue?: AlertQueue;
 }
 
 export interface SyncWorker {
@@ -114,6 +118,7 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
     },
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.runConcurrency ? { concurrency: options.runConcurrency } : {}),
+    ...(options.alertQueue ? { alerts: createRunAlerts({ prisma, queue: options.alertQueue, log }) } : {}),
   };
 
   /**

@@ -89,6 +89,8 @@ export const ZEntraConnection = z.object({
   directoryId: z.string(),
   clientId: z.string(),
   hasClientSecret: z.boolean(),
+  /** When the client secret expires (YYYY-MM-DD), as entered with it; null: not known. */
+  clientSecretExpiresOn: z.iso.date().nullable().optional(),
   cloud: ZEntraCloud,
   lastTestedAt: ZIsoDate.nullable(),
   lastTestOk: z.boolean().nullable(),
@@ -107,6 +109,11 @@ export const ZSetEntraConnectionBody = z.strictObject({
   clientId: z.guid(),
   /** Required on first set and whenever the cloud changes (a stored secret never follows a new destination). */
   clientSecret: ZSecret.optional(),
+  /**
+   * When the client secret expires (YYYY-MM-DD, from the app registration's "Certificates & secrets"), for the
+   * expiry reminder (docs/alerts.md). Absent: kept, unless a new secret is given (then not known); null: not known.
+   */
+  clientSecretExpiresOn: z.iso.date({ message: "must be a date (YYYY-MM-DD)" }).nullable().optional(),
   /** Absent: keep the current cloud (global on first set). */
   cloud: ZEntraCloud.optional(),
 });

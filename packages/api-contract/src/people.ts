@@ -139,3 +139,15 @@ export type ApiKey = ApiKeyView;
 export type ApiKeysReply = z.infer<typeof ZApiKeysReply>;
 export type CreatedApiKey = z.infer<typeof ZCreatedApiKey>;
 export type CreateApiKeyBody = z.input<typeof ZCreateApiKeyBody>;
+
+/** "Forgot password?": the same answer whether or not an account uses the address. */
+export const ZPasswordResetRequestBody = z.strictObject({ email: ZEmail });
+export const ZPasswordResetRequested = z.object({ status: z.literal("accepted"), message: z.string() });
+export type PasswordResetRequested = z.infer<typeof ZPasswordResetRequested>;
+/** Setting a new password with the one-time token of the emailed link. */
+export const ZPasswordResetBody = z.strictObject({
+  token: z.string().min(20).max(200),
+  password: z.string().min(1).max(256),
+});
+export const ZPasswordResetDone = z.object({ status: z.literal("done"), email: z.string() });
+export type PasswordResetDone = z.infer<typeof ZPasswordResetDone>;

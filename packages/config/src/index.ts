@@ -124,6 +124,20 @@ export const envShapes = {
       .transform((value) => value.replace(/\/+$/, ""))
       .optional(),
   ),
+  /**
+   * SMTP_URL: the mail server for alerts, invitations and password reset (smtp://host:port, smtps://user:pass@host).
+   * Empty: no mail is sent (alert deliveries by email fail with that reason). `npm start` runs a local catcher.
+   */
+  smtpUrl: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .string()
+      .url()
+      .refine((value) => /^smtps?:\/\//.test(value), "must be an smtp:// or smtps:// URL")
+      .optional(),
+  ),
+  /** SMTP_FROM: the sender of every mail, e.g. "TechSync <alerts@example.com>". */
+  smtpFrom: z.string().min(3).default("TechSync <techsync@localhost>"),
   emulatorUrl: (protocol: "http" | "https" | "http or https") => {
     const example = protocol === "https" ? "https://127.0.0.1:4020" : "http://127.0.0.1:4010";
     return z.preprocess(

@@ -13,6 +13,8 @@ export const SECRET_FIELDS = {
   entraClientSecret: "entra.clientSecret",
   /** The secret a Graph change notification must carry (per subscription row; see graph_subscriptions). */
   graphClientState: "graph.clientState",
+  /** An alert webhook's signing secret (per webhook row; see alertWebhookSecretField). */
+  alertWebhookSecret: "alert.webhookSigningSecret",
 } as const;
 export type SecretField = (typeof SECRET_FIELDS)[keyof typeof SECRET_FIELDS];
 type RescueSecretField = typeof SECRET_FIELDS.rescuePassword | typeof SECRET_FIELDS.rescueApiToken;
@@ -25,6 +27,11 @@ export function rescueSecretField(field: RescueSecretField, region: string): str
 /** The AAD of the Entra client secret for one cloud, e.g. `entra.clientSecret@entra:usgov`. */
 export function entraSecretField(cloud: string): string {
   return `${SECRET_FIELDS.entraClientSecret}@entra:${cloud}`;
+}
+
+/** The AAD of one alert webhook's signing secret: bound to that webhook, so it opens for no other. */
+export function alertWebhookSecretField(webhookId: string): string {
+  return `${SECRET_FIELDS.alertWebhookSecret}@webhook:${webhookId}`;
 }
 
 /**

@@ -6,11 +6,16 @@ import { authenticate, authorize } from "../auth/authenticate";
 import { invalidField } from "../errors";
 import { getActivationRoute } from "./activation/get-activation";
 import { startSyncingRoute } from "./activation/start-syncing";
+import { alertDeliveryRoutes } from "./alerts/alert-deliveries";
+import { alertRecipientRoutes } from "./alerts/alert-recipients";
+import { alertSettingsRoutes } from "./alerts/alert-settings";
+import { alertWebhookRoutes } from "./alerts/alert-webhooks";
 import { createApiKeyRoute } from "./api-keys/create-api-key";
 import { listApiKeysRoute } from "./api-keys/list-api-keys";
 import { revokeApiKeyRoute } from "./api-keys/revoke-api-key";
 import { listAuditEventsRoute } from "./audit-events/list-audit-events";
 import { logInRoute } from "./auth/log-in";
+import { passwordResetRoutes } from "./auth/password-reset";
 import { signInWithMicrosoftRoute } from "./auth/sign-in-with-microsoft";
 import { signUpRoute } from "./auth/sign-up";
 import { getEntraConnectionRoute } from "./entra-connection/get-entra-connection";
@@ -79,6 +84,7 @@ export function nulCharacterAt(value: unknown, path: string): string | null {
 const ROUTES = [
   signUpRoute,
   logInRoute,
+  passwordResetRoutes,
   signInWithMicrosoftRoute,
   getMeRoute,
   linkMicrosoftAccountRoute,
@@ -129,6 +135,10 @@ const ROUTES = [
   createApiKeyRoute,
   revokeApiKeyRoute,
   receiveGraphNotificationsRoute,
+  alertSettingsRoutes,
+  alertRecipientRoutes,
+  alertWebhookRoutes,
+  alertDeliveryRoutes,
 ];
 
 export const v1Routes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {

@@ -30,6 +30,9 @@ export default async function SignInPage({
         />
       </div>
       <p>
+        <Link href="/forgot-password">Forgot password?</Link>
+      </p>
+      <p>
         New to TechSync?{" "}
         <Link href={returnTo ? withReturnPath("/sign-up", returnTo) : "/sign-up"}>Create an account</Link>
       </p>

@@ -5,6 +5,10 @@ import type {
   AcceptedInvitation,
   ActionsReply,
   Activation,
+  AlertDeliveryAttemptView,
+  AlertEventKind,
+  AlertSettings,
+  AlertWebhookView,
   ApiKey,
   ApiKeyScope,
   ApiKeysReply,
@@ -29,6 +33,8 @@ import type {
   MemberView,
   MeReply,
   MicrosoftSignInBody,
+  PasswordResetDone,
+  PasswordResetRequested,
   RescueConnectionTest,
   RescueConnectionView,
   RescueGroupsReply,
@@ -159,6 +165,17 @@ export class PortalAuthApi {
 
   microsoft(input: MicrosoftSignInBody) {
     return this.transport.json<UserReply>("POST", "/v1/auth/microsoft", { body: input });
+  }
+
+  /** "Forgot password?": the same answer whether or not an account uses the address. */
+  requestPasswordReset(email: string) {
+    return this.transport.json<PasswordResetRequested>("POST", "/v1/auth/password-reset", { body: { email } });
+  }
+
+  resetPassword(token: string, password: string) {
+    return this.transport.json<PasswordResetDone>("POST", "/v1/auth/password-reset/confirm", {
+      body: { token, password },
+    });
   }
 }
 
@@ -383,6 +400,39 @@ export class TenantApi {
   }
   revokeApiKey(keyId: string) {
     return this.transport.json<void>("DELETE", this.path(`/api-keys/${encodeURIComponent(keyId)}`));
+  }
+
+  alertSettings() {
+    return this.transport.json<AlertSettings>("GET", this.path("/alerts"));
+  }
+  setOwnerAlertEvents(events: AlertEventKind[]) {
+    return this.transport.json<AlertSettings>("PUT", this.path("/alerts/owners"), { body: { events } });
+  }
+  addAlertRecipient(email: string, events: AlertEventKind[]) {
+    return this.transport.json<unknown>("POST", this.path("/alerts/recipients"), { body: { email, events } });
+  }
+  removeAlertRecipient(recipientId: string) {
+    return this.transport.json<void>("DELETE", this.path(`/alerts/recipients/${encodeURIComponent(recipientId)}`));
+  }
+  createAlertWebhook(url: string, events: AlertEventKind[]) {
+    return this.transport.json<{ webhook: AlertWebhookView; signingSecret: string }>(
+      "POST",
+      this.path("/alerts/webhooks"),
+      { body: { url, events } },
+    );
+  }
+  removeAlertWebhook(webhookId: string) {
+    return this.transport.json<void>("DELETE", this.path(`/alerts/webhooks/${encodeURIComponent(webhookId)}`));
+  }
+  sendTestAlert(webhookId: string) {
+    return this.transport.json<{ queued: number }>(
+      "POST",
+      this.path(`/alerts/webhooks/${encodeURIComponent(webhookId)}/test`),
+    );
+  }
+  async alertDeliveries(): Promise<AlertDeliveryAttemptView[]> {
+    return (await this.transport.json<{ attempts: AlertDeliveryAttemptView[] }>("GET", this.path("/alerts/deliveries")))
+      .attempts;
   }
 }
 

@@ -7,7 +7,7 @@ interface ShownOnceProps {
   /** What to do with it, e.g. "Copy the key now: it will not be shown again." */
   message: string;
   /** Names the value for tests and scripts: rendered as data-<kind>. */
-  kind: "api-key" | "invitation-link";
+  kind: "api-key" | "invitation-link" | "webhook-secret";
 }
 
 export function ShownOnce({ value, message, kind }: ShownOnceProps) {

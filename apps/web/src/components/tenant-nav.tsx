@@ -9,6 +9,7 @@ export function TenantNav({ tenantId }: { tenantId: string }) {
     { href: base, label: "Dashboard", active: pathname === base || pathname.startsWith(`${base}/runs`) },
     { href: `${base}/onboarding/rescue`, label: "Setup", active: pathname.startsWith(`${base}/onboarding`) },
     { href: `${base}/log`, label: "Sync log", active: pathname.startsWith(`${base}/log`) },
+    { href: `${base}/alerts`, label: "Alerts", active: pathname.startsWith(`${base}/alerts`) },
     { href: `${base}/settings`, label: "Settings", active: pathname.startsWith(`${base}/settings`) },
   ];
   return (

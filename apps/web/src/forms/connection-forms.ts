@@ -63,6 +63,12 @@ export function entraConnectionForm(saved: { clientSecret: boolean; cloud?: stri
       clientId: uuid("The application (client) id"),
       clientSecret: saved.clientSecret ? optional : z.string({ message: SECRET_HELP }).min(1, SECRET_HELP),
       cloud: z.enum(ENTRA_CLOUD_NAMES, { message: "Choose your Microsoft cloud." }).default("global"),
+      /** Empty: not known (null); the reminder needs a date. */
+      clientSecretExpiresOn: z
+        .string()
+        .optional()
+        .transform((value) => (value ? value : null))
+        .refine((value) => value === null || /^\d{4}-\d{2}-\d{2}$/.test(value), "Enter the date the secret expires."),
     })
     .superRefine((form, context) => {
       if (!form.clientSecret && saved.cloud !== undefined && form.cloud !== saved.cloud) {

@@ -42,7 +42,12 @@ async function waitFor(what: string, check: () => Promise<boolean>, children: St
   throw new Error(`${what} did not come up within 90 s:\n${output()}`);
 }
 
-export async function startSandboxStack(options: { tokenSecret: string; portalOrigin: string }): Promise<SandboxStack> {
+export async function startSandboxStack(options: {
+  tokenSecret: string;
+  portalOrigin: string;
+  /** More environment for the API and the worker (e.g. SMTP_URL of a test's own mail server). */
+  env?: Record<string, string>;
+}): Promise<SandboxStack> {
   const serverUrl =
     process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
   const redisBase = new URL(process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -103,6 +108,7 @@ export async function startSandboxStack(options: { tokenSecret: string; portalOr
     RESCUE_EMULATOR_URL: rescueEmulatorUrl,
     GRAPH_EMULATOR_URL: graphEmulatorUrl,
     GRAPH_EMULATOR_CA_PATH: path.join(root, "packages/emulators/.certs/graph/graph-ca.pem"),
+    ...options.env,
   };
   const start = (name: string, script: string, extra: Record<string, string>) => {
     const child = spawn(tsx, ["--conditions=@techsync/source", script], {

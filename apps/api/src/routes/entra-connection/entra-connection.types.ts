@@ -21,5 +21,6 @@ export function entraConnectionView(row: Prisma.EntraConnectionModel): EntraConn
     lastTestedAt: isoOrNull(row.lastTestedAt),
     lastTestOk: row.lastTestOk,
     lastTestMessage: row.lastTestMessage,
+    clientSecretExpiresOn: row.clientSecretExpiresAt?.toISOString().slice(0, 10) ?? null,
   };
 }

@@ -55,6 +55,14 @@ export async function setEntraConnection(
       lastTestedAt: null,
       lastTestOk: null,
       lastTestMessage: null,
+      clientSecretExpiresAt:
+        body.clientSecretExpiresOn !== undefined
+          ? body.clientSecretExpiresOn === null
+            ? null
+            : new Date(`${body.clientSecretExpiresOn}T00:00:00Z`)
+          : body.clientSecret
+            ? null
+            : (current?.clientSecretExpiresAt ?? null),
     };
     const row = current
       ? await tx.entraConnection.update({ where: { tenantId }, data })
@@ -68,6 +76,7 @@ export async function setEntraConnection(
         cloud,
         ...(moved ? { previousCloud: current.cloud } : {}),
         clientSecret: body.clientSecret ? "changed" : "kept",
+        clientSecretExpiresOn: data.clientSecretExpiresAt?.toISOString().slice(0, 10) ?? null,
       },
     });
     return entraConnectionView(row);

@@ -80,7 +80,37 @@ export const createInvitationRoute: FastifyPluginAsyncZod<ApiDeps> = async (app,
       },
       config: { access: { tenant: "invite" } },
     },
-    async (request, reply) =>
-      reply.status(201).send(await createInvitation(deps, tenantAccessOf(request), request.body)),
+    async (request, reply) => {
+      const access = tenantAccessOf(request);
+      const created = await createInvitation(deps, access, request.body);
+      if (deps.mailer) {
+        // The same mail path as alerts; the inviter still sees the link, so a lost mail costs nothing.
+        const tenant = await deps.prisma.tenant.findUnique({
+          where: { id: access.tenantId },
+          select: { name: true },
+        });
+        deps.mailer
+          .send({ to: created.invitation.email, ...invitationMail(tenant?.name ?? "an organisation", created) })
+          .catch((err: unknown) => request.log.warn({ err: (err as Error)?.message }, "invitation mail not sent"));
+      }
+      return reply.status(201).send(created);
+    },
   );
 };
+
+/** The invitation mail: who invites, to what, the link and until when. */
+export function invitationMail(
+  tenantName: string,
+  created: z.infer<typeof ZCreatedInvitation>,
+): { subject: string; text: string } {
+  return {
+    subject: `[TechSync] You are invited to ${tenantName}`,
+    text: [
+      `You are invited to join ${tenantName} in TechSync as ${created.invitation.role}.`,
+      "",
+      `Accept the invitation here: ${created.link}`,
+      "",
+      `The link works until ${created.invitation.expiresAt.slice(0, 10)}. Sign in (or create an account) with this email address to accept it.`,
+    ].join("\n"),
+  };
+}

@@ -40,7 +40,7 @@ export interface EntraStepState extends FormState {
 }
 
 const rescueFields = ["email", "apiToken", "password", "region", "defaultPassword"] as const;
-const entraFields = ["directoryId", "clientId", "clientSecret", "cloud"] as const;
+const entraFields = ["directoryId", "clientId", "clientSecret", "cloud", "clientSecretExpiresOn"] as const;
 
 /** Keeps what the person typed, except secrets, for the form to show again after an error. */
 function shownValues(values: Record<string, string>, secrets: readonly string[]) {

@@ -15,6 +15,8 @@ export interface SavedEntraStep {
   /** The clouds this tenant may choose (the sandbox only in sandbox mode). */
   cloudOptions: readonly { value: string; label: string }[];
   hasClientSecret: boolean;
+  /** YYYY-MM-DD, or "" when not known. */
+  clientSecretExpiresOn?: string;
 }
 
 export function EntraStepForm({
@@ -31,7 +33,8 @@ export function EntraStepForm({
   useAnswerFocus(form, state);
   useFormDraft(form, "entra-step");
   const errors = state.fieldErrors ?? {};
-  const value = (name: "directoryId" | "clientId" | "cloud") => state.values?.[name] ?? saved[name];
+  const value = (name: "directoryId" | "clientId" | "cloud" | "clientSecretExpiresOn") =>
+    state.values?.[name] ?? saved[name] ?? "";
   return (
     <form id="entra-step-form" action={submit} noValidate ref={form}>
       <FormField
@@ -56,6 +59,14 @@ export function EntraStepForm({
         saved={saved.hasClientSecret}
         hint="The secret's Value from Certificates & secrets."
         error={errors.clientSecret}
+      />
+      <FormField
+        name="clientSecretExpiresOn"
+        label="Client secret expires on (optional)"
+        type="date"
+        defaultValue={value("clientSecretExpiresOn")}
+        hint="The secret's Expires date in Certificates & secrets. TechSync reminds you by email 30 days before."
+        error={errors.clientSecretExpiresOn}
       />
       <SelectField
         name="cloud"

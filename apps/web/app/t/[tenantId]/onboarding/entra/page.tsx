@@ -51,6 +51,7 @@ export default async function EntraStep({
             cloud: connection?.cloud ?? "global",
             cloudOptions: entraCloudOptions(settings.sandboxMode),
             hasClientSecret: connection?.hasClientSecret ?? false,
+            clientSecretExpiresOn: connection?.clientSecretExpiresOn ?? "",
           }}
         />
       </div>

@@ -1,0 +1,1 @@
+module.exports = require("@techsync/jest-presets/node")({ rootDir: __dirname });
