@@ -57,7 +57,7 @@ export interface ApiHarness {
 }
 
 export type TenantResourceIds = Record<
-  "tenantId" | "userId" | "runId" | "mappingId" | "keyId" | "invitationId" | "token" | "entraUserId",
+  "tenantId" | "userId" | "runId" | "mappingId" | "keyId" | "invitationId" | "token" | "entraUserId" | "linkId",
   string
 >;
 
@@ -228,6 +228,18 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
         payload: { email: `invitee-${randomUUID()}@example.test`, role: "viewer" },
       });
       if (invitation.statusCode !== 201) throw new Error(`invitation not created: ${invitation.body}`);
+      // A linked technician (the worker writes links; no route creates one).
+      const link = await db.prisma.link.create({
+        data: {
+          tenantId,
+          entraUserId: randomUUID(),
+          rescueNodeId: 4242,
+          name: "Alex",
+          nick: "Alex",
+          email: "alex@example.test",
+          ssoId: "",
+        },
+      });
       return {
         tenantId,
         userId: member.userId,
@@ -238,6 +250,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
         token: invitationTokenOf(invitation.json().link),
         // A user of an Entra directory: the directory's id, not the tenant's (no row holds it).
         entraUserId: "5f0c2a8e-1b7d-4c3e-9a6f-2d8b4e1c7a90",
+        linkId: link.id,
       };
     },
     async close() {

@@ -1,4 +1,5 @@
 // The /v1 API's contract: request and response schemas, their inferred types, and the shared vocabularies.
+export * from "./activity";
 export * from "./common";
 export * from "./connections";
 export * from "./entra-users";
