@@ -102,3 +102,35 @@ export const ZListAuditEventsQuery = z.strictObject({
 });
 export type ListAuditEventsQuery = z.input<typeof ZListAuditEventsQuery>;
 export const ZDownloadAuditEventsQuery = z.strictObject({ ...ZAuditFilter, format: ZDownloadFormat.default("csv") });
+
+// The words the sync log, a technician's history and the CSV download use for an action, so all three agree.
+const FIELD_WORDS: Record<string, string> = { name: "Name", nick: "Nickname", email: "Email", ssoId: "SSO ID" };
+
+/** "Enabled", "Created in Support Tier 1", "Name: Alex Morgn → Alex Morgan; Email: …". */
+export function changeInWords(entry: Pick<ActivityEntry, "kind" | "rescueGroupName" | "changes">): string {
+  const group = entry.rescueGroupName ? ` in ${entry.rescueGroupName}` : "";
+  switch (entry.kind) {
+    case "create":
+      return `Created${group}`;
+    case "adopt":
+      return `Linked to the existing technician${group}`;
+    case "enable":
+      return "Enabled";
+    case "disable":
+      return "Disabled";
+    case "update":
+      return entry.changes.length === 0
+        ? "Updated"
+        : entry.changes
+            .map((c) => `${FIELD_WORDS[c.field] ?? c.field}: ${c.before ?? "(unknown)"} → ${c.after ?? "(empty)"}`)
+            .join("; ");
+  }
+}
+
+/** How the action ended, in words. */
+export const OUTCOME_WORDS: Record<ActivityEntry["status"], string> = {
+  planned: "Planned",
+  succeeded: "Done",
+  failed: "Failed",
+  skipped: "Not applied",
+};

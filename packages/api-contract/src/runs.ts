@@ -343,6 +343,8 @@ export const ZAuditEventsReply = z.object({
   ),
   nextCursor: z.string().optional(),
 });
+export type AuditEventsReply = z.infer<typeof ZAuditEventsReply>;
+export type AuditEvent = AuditEventsReply["events"][number];
 
 export const ZListTechniciansQuery = z.strictObject({
   /** Part of a name or email, any case. */

@@ -1,5 +1,8 @@
 // A recorded sync action as the sync log and a technician's history show it, and the words for what it changed.
 import type { ActivityEntry, FieldChange } from "@techsync/api-contract";
+
+export { changeInWords, OUTCOME_WORDS } from "@techsync/api-contract";
+
 import type { Prisma } from "@techsync/db";
 import { invalidField } from "../../errors";
 
@@ -35,37 +38,6 @@ export function activityEntry(row: ActionRow): ActivityEntry {
     at: row.updatedAt.toISOString(),
   };
 }
-
-const FIELD_WORDS: Record<string, string> = { name: "Name", nick: "Nickname", email: "Email", ssoId: "SSO ID" };
-
-/** "Enabled", "Created in Support Tier 1", "Name: Alex Morgn → Alex Morgan; Email: …". */
-export function changeInWords(entry: Pick<ActivityEntry, "kind" | "rescueGroupName" | "changes">): string {
-  const group = entry.rescueGroupName ? ` in ${entry.rescueGroupName}` : "";
-  switch (entry.kind) {
-    case "create":
-      return `Created${group}`;
-    case "adopt":
-      return `Linked to the existing technician${group}`;
-    case "enable":
-      return "Enabled";
-    case "disable":
-      return "Disabled";
-    case "update":
-      return entry.changes.length === 0
-        ? "Updated"
-        : entry.changes
-            .map((c) => `${FIELD_WORDS[c.field] ?? c.field}: ${c.before ?? "(unknown)"} → ${c.after ?? "(empty)"}`)
-            .join("; ");
-  }
-}
-
-/** How the action ended, in words. */
-export const OUTCOME_WORDS = {
-  planned: "Planned",
-  succeeded: "Done",
-  failed: "Failed",
-  skipped: "Not applied",
-} as const;
 
 /** A date range filter's bounds: a day as `to` takes in the whole day; from after to is refused in words. */
 export function dateRange(from: string | undefined, to: string | undefined): { gte?: Date; lt?: Date } | undefined {
