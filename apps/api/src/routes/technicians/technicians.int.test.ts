@@ -91,7 +91,7 @@ async function tenantWithTwoRuns() {
         fields: fields("Alex Morgn", "alex@contoso.test"),
         subject: { name: "Alex Morgn", email: "alex@contoso.test" },
         reason: "In Helpdesk, no technician yet",
-        cause: { code: "new-in-scope", sentence: "In Helpdesk, no technician yet", pair },
+        cause: { code: "in-scope", sentence: "In Helpdesk, no technician yet", pair },
       } as SyncAction,
       {
         id: `create:${sam}`,
@@ -103,7 +103,7 @@ async function tenantWithTwoRuns() {
         fields: fields("Sam Lee", "sam@contoso.test"),
         subject: { name: "Sam Lee", email: "sam@contoso.test" },
         reason: "In Helpdesk, no technician yet",
-        cause: { code: "new-in-scope", sentence: "In Helpdesk, no technician yet", pair },
+        cause: { code: "in-scope", sentence: "In Helpdesk, no technician yet", pair },
       } as SyncAction,
     ],
     node,
