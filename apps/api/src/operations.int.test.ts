@@ -37,7 +37,7 @@ describe("documentation and operations", () => {
         "GET /metrics",
       ]),
     );
-    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(63);
+    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(67);
     // Cancel answers 200 when the run ended at once, 202 when its worker is stopping it.
     expect(Object.keys(doc.paths["/v1/tenants/{tenantId}/runs/{runId}/cancel"].post.responses)).toEqual(
       expect.arrayContaining(["200", "202", "404", "409"]),

@@ -68,7 +68,8 @@ export type TenantResourceIds = Record<
   | "token"
   | "entraUserId"
   | "recipientId"
-  | "webhookId",
+  | "webhookId"
+  | "linkId",
   string
 >;
 
@@ -260,6 +261,18 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
         payload: { url: "https://hooks.example.com/techsync", events: ["run_failed"] },
       });
       if (webhook.statusCode !== 201) throw new Error(`alert webhook not added: ${webhook.body}`);
+      // A linked technician (the worker writes links; no route creates one).
+      const link = await db.prisma.link.create({
+        data: {
+          tenantId,
+          entraUserId: randomUUID(),
+          rescueNodeId: 4242,
+          name: "Alex",
+          nick: "Alex",
+          email: "alex@example.test",
+          ssoId: "",
+        },
+      });
       return {
         recipientId: recipient.json().id,
         webhookId: webhook.json().webhook.id,
@@ -272,6 +285,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
         token: invitationTokenOf(invitation.json().link),
         // A user of an Entra directory: the directory's id, not the tenant's (no row holds it).
         entraUserId: "5f0c2a8e-1b7d-4c3e-9a6f-2d8b4e1c7a90",
+        linkId: link.id,
       };
     },
     async close() {

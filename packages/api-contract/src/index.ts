@@ -1,5 +1,6 @@
 // The /v1 API's contract: request and response schemas, their inferred types, and the shared vocabularies.
 export * from "./alerts";
+export * from "./activity";
 export * from "./common";
 export * from "./connections";
 export * from "./entra-users";

@@ -327,17 +327,14 @@ export const ZDownloadLogsQuery = z.strictObject(ZLogFilter);
 export const ZLogsReply = z.object({ entries: z.array(ZLogEntry), nextCursor: z.string().optional() });
 export type LogsReply = z.infer<typeof ZLogsReply>;
 
-export const ZListAuditEventsQuery = z.strictObject({
-  limit: ZLimit,
-  /** The id of the last event of the previous page. */
-  cursor: bigintCursor("an audit event").optional(),
-});
 export const ZAuditEventsReply = z.object({
   events: z.array(
     z.object({
       id: z.string(),
       actorType: z.enum(["portal_user", "api_key", "system"]),
       actorId: z.string().nullable(),
+      /** The portal user's email, or the API key's name, when they still exist. */
+      actorName: z.string().nullable(),
       action: z.string(),
       target: z.string().nullable(),
       details: z.unknown().nullable(),
@@ -346,21 +343,38 @@ export const ZAuditEventsReply = z.object({
   ),
   nextCursor: z.string().optional(),
 });
+export type AuditEventsReply = z.infer<typeof ZAuditEventsReply>;
+export type AuditEvent = AuditEventsReply["events"][number];
 
 export const ZListTechniciansQuery = z.strictObject({
   /** Part of a name or email, any case. */
-  q: z.string().trim().min(1).max(200).optional(),
+  q: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
+  status: z.enum(["enabled", "disabled"], { error: "must be enabled or disabled" }).optional(),
+  /** The Rescue group the technician is in. */
+  rescueGroupId: z.coerce.number({ error: "must be a Rescue group's id" }).int().min(0).max(2_147_483_647).optional(),
+  /** The pair (mapping) that brought the user. */
+  mappingId: z.uuid({ error: "must be a pair's id" }).optional(),
   limit: ZLimit,
   /** The entraUserId of the last technician of the previous page. */
   cursor: z.string().min(1).max(64).optional(),
 });
 export const ZTechnician = z.object({
+  /** The link's id: names the technician in the history route. */
+  id: z.uuid(),
   entraUserId: z.string(),
   rescueNodeId: z.number().int(),
   name: z.string(),
   email: z.string(),
+  /** "enabled" or "disabled" as the last applied action left it; null when no run said yet. */
+  status: z.enum(["enabled", "disabled"]).nullable(),
+  rescueGroupId: z.number().int().nullable(),
+  rescueGroupName: z.string().nullable(),
+  mappingId: z.string().nullable(),
   lastOutcome: z.string().nullable(),
   lastRunId: z.string().nullable(),
+  /** When an action last changed the technician, and the run that applied it. */
+  changedAt: ZIsoDate.nullable(),
+  changedByRunId: z.string().nullable(),
   updatedAt: ZIsoDate,
 });
 export type Technician = z.infer<typeof ZTechnician>;

@@ -109,6 +109,9 @@ export const ZTenantSummary = z.object({
   lastRun: ZRun.nullable(),
   nextRunAt: ZIsoDate.nullable(),
   linkedTechnicians: z.number().int(),
+  /** Of those, enabled and disabled as the last applied action left them (the rest: no run said yet). */
+  enabledTechnicians: z.number().int().optional(),
+  disabledTechnicians: z.number().int().optional(),
   recentRuns: z.array(ZRunSummary),
   /**
    * How fresh the tenant is: when Graph last told of a change, the last incremental and full real runs that applied,

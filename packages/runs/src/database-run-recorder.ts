@@ -204,6 +204,7 @@ export class DatabaseRunRecorder implements RunRecorder {
     const errors: (string | null)[] = [];
     const linkedUsers: string[] = [];
     const linkOutcomes: string[] = [];
+    const linkSeqs: number[] = [];
     for (const outcome of outcomes) {
       const seq = this.seqByActionId.get(outcome.actionId);
       if (seq === undefined) continue;
@@ -221,6 +222,7 @@ export class DatabaseRunRecorder implements RunRecorder {
       );
       if (outcome.status !== "cancelled") {
         linkedUsers.push(outcome.entraUserId);
+        linkSeqs.push(seq);
         linkOutcomes.push(
           outcome.status === "succeeded" ? PAST_TENSE[outcome.kind] : `${outcome.kind} ${outcome.status}`,
         );
@@ -245,14 +247,31 @@ export class DatabaseRunRecorder implements RunRecorder {
       ),
     );
     if (linkedUsers.length > 0) {
+      // The technician as the action left it (the technicians page): a create or adoption leaves it enabled (an
+      // enable that did not happen then says disabled), a disable that did not happen leaves it enabled; a succeeded
+      // action is its last change, by this run, in the group and pair the action names.
       await prisma.$executeRawUnsafe(
-        `UPDATE links AS l SET last_run_id = $2::uuid, last_outcome = v.outcome, updated_at = now()
-           FROM unnest($3::text[], $4::text[]) AS v(entra, outcome)
+        `UPDATE links AS l
+            SET last_run_id = $2::uuid, last_outcome = v.outcome, updated_at = now(),
+                technician_status = CASE
+                  WHEN a.kind IN ('create', 'adopt') THEN CASE WHEN a.status = 'succeeded' THEN 'enabled' ELSE l.technician_status END
+                  WHEN a.kind = 'enable' THEN CASE WHEN a.status = 'succeeded' THEN 'enabled' ELSE 'disabled' END
+                  WHEN a.kind = 'disable' THEN CASE WHEN a.status = 'succeeded' THEN 'disabled' ELSE 'enabled' END
+                  ELSE l.technician_status END,
+                rescue_group_id = COALESCE(a.rescue_group_id, l.rescue_group_id),
+                rescue_group_name = COALESCE(a.rescue_group_name, l.rescue_group_name),
+                mapping_id = CASE WHEN a.cause -> 'pair' ->> 'mappingId' ~ '^[0-9a-f-]{36}$'
+                                  THEN (a.cause -> 'pair' ->> 'mappingId')::uuid ELSE l.mapping_id END,
+                changed_at = CASE WHEN a.status = 'succeeded' THEN now() ELSE l.changed_at END,
+                changed_by_run_id = CASE WHEN a.status = 'succeeded' THEN $2::uuid ELSE l.changed_by_run_id END
+           FROM unnest($3::text[], $4::text[], $5::int[]) AS v(entra, outcome, seq)
+           JOIN sync_actions AS a ON a.run_id = $2::uuid AND a.seq = v.seq
           WHERE l.tenant_id = $1::uuid AND l.entra_user_id = v.entra`,
         tenantId,
         runId,
         linkedUsers,
         linkOutcomes,
+        linkSeqs,
       );
     }
   }

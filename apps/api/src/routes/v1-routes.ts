@@ -10,9 +10,12 @@ import { alertDeliveryRoutes } from "./alerts/alert-deliveries";
 import { alertRecipientRoutes } from "./alerts/alert-recipients";
 import { alertSettingsRoutes } from "./alerts/alert-settings";
 import { alertWebhookRoutes } from "./alerts/alert-webhooks";
+import { downloadActivityRoute } from "./activity/download-activity";
+import { listActivityRoute } from "./activity/list-activity";
 import { createApiKeyRoute } from "./api-keys/create-api-key";
 import { listApiKeysRoute } from "./api-keys/list-api-keys";
 import { revokeApiKeyRoute } from "./api-keys/revoke-api-key";
+import { downloadAuditEventsRoute } from "./audit-events/download-audit-events";
 import { listAuditEventsRoute } from "./audit-events/list-audit-events";
 import { logInRoute } from "./auth/log-in";
 import { passwordResetRoutes } from "./auth/password-reset";
@@ -57,6 +60,7 @@ import { retryRunRoute } from "./runs/retry-run";
 import { startRunRoute } from "./runs/start-run";
 import { streamRunEventsRoute } from "./runs/stream-run-events";
 import { listTechniciansRoute } from "./technicians/list-technicians";
+import { technicianHistoryRoute } from "./technicians/technician-history";
 import { createTenantRoute } from "./tenants/create-tenant";
 import { getTenantRoute } from "./tenants/get-tenant";
 import { getTenantSummaryRoute } from "./tenants/get-tenant-summary";
@@ -128,9 +132,13 @@ const ROUTES = [
   retryRunRoute,
   streamRunEventsRoute,
   listTechniciansRoute,
+  technicianHistoryRoute,
   listLogsRoute,
   downloadLogsRoute,
   listAuditEventsRoute,
+  downloadAuditEventsRoute,
+  listActivityRoute,
+  downloadActivityRoute,
   listApiKeysRoute,
   createApiKeyRoute,
   revokeApiKeyRoute,

@@ -9,9 +9,11 @@ import type {
   AlertEventKind,
   AlertSettings,
   AlertWebhookView,
+  ActivityReply,
   ApiKey,
   ApiKeyScope,
   ApiKeysReply,
+  AuditEventsReply,
   CreatedApiKey,
   CreatedInvitation,
   CreateMappingBody,
@@ -50,6 +52,7 @@ import type {
   StartRunReply,
   StartSyncingReply,
   SyncUserReply,
+  TechnicianHistoryReply,
   TechniciansReply,
   TenantSettings,
   TenantSettingsPatch,
@@ -73,6 +76,28 @@ export interface ApiClientOptions {
 }
 
 type Query = Record<string, string | number | undefined | null>;
+
+export type TechnicianFilters = {
+  q?: string;
+  status?: string;
+  rescueGroupId?: string;
+  mappingId?: string;
+};
+export type ActivityFilters = {
+  runId?: string;
+  kind?: string;
+  status?: string;
+  q?: string;
+  from?: string;
+  to?: string;
+};
+export type AuditFilters = {
+  actor?: string;
+  kind?: string;
+  q?: string;
+  from?: string;
+  to?: string;
+};
 
 function withQuery(path: string, query?: Query): string {
   if (!query) return path;
@@ -348,8 +373,30 @@ export class TenantApi {
     });
   }
 
-  technicians(query: { q?: string; limit?: number; cursor?: string } = {}) {
+  /** Filters as the page's address gave them: the API answers 400, in words, for one it does not take. */
+  technicians(query: TechnicianFilters & { limit?: number; cursor?: string } = {}) {
     return this.transport.json<TechniciansReply>("GET", this.path("/technicians"), { query });
+  }
+  technicianHistory(linkId: string, query: { limit?: number; cursor?: string } = {}) {
+    return this.transport.json<TechnicianHistoryReply>(
+      "GET",
+      this.path(`/technicians/${encodeURIComponent(linkId)}/history`),
+      { query },
+    );
+  }
+
+  /** The sync log: one entry per action a run applied or attempted. */
+  activity(query: ActivityFilters & { limit?: number; cursor?: string }) {
+    return this.transport.json<ActivityReply>("GET", this.path("/activity"), { query });
+  }
+  activityDownload(query: ActivityFilters & { format: "csv" | "ndjson" }) {
+    return this.transport.raw("GET", this.path("/activity/download"), { query, timeoutMs: 120_000 });
+  }
+  auditEvents(query: AuditFilters & { limit?: number; cursor?: string }) {
+    return this.transport.json<AuditEventsReply>("GET", this.path("/audit-events"), { query });
+  }
+  auditDownload(query: AuditFilters & { format: "csv" | "ndjson" }) {
+    return this.transport.raw("GET", this.path("/audit-events/download"), { query, timeoutMs: 120_000 });
   }
 
   logs(query: { level?: string; runId?: string; limit?: number; cursor?: string }) {

@@ -8,8 +8,10 @@ export function TenantNav({ tenantId }: { tenantId: string }) {
   const links = [
     { href: base, label: "Dashboard", active: pathname === base || pathname.startsWith(`${base}/runs`) },
     { href: `${base}/onboarding/rescue`, label: "Setup", active: pathname.startsWith(`${base}/onboarding`) },
+    { href: `${base}/technicians`, label: "Technicians", active: pathname.startsWith(`${base}/technicians`) },
     { href: `${base}/log`, label: "Sync log", active: pathname.startsWith(`${base}/log`) },
     { href: `${base}/alerts`, label: "Alerts", active: pathname.startsWith(`${base}/alerts`) },
+    { href: `${base}/audit`, label: "Audit log", active: pathname.startsWith(`${base}/audit`) },
     { href: `${base}/settings`, label: "Settings", active: pathname.startsWith(`${base}/settings`) },
   ];
   return (

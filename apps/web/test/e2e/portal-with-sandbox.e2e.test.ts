@@ -172,9 +172,9 @@ test("the sync log, settings, members and API keys work against the real API", a
   await page.locator("tbody tr").first().waitFor();
   await expectNoAxeViolations(page, "sync log");
   await shot("08-sync-log");
-  await page.getByLabel("Level").selectOption("error");
+  await page.getByLabel("Change").selectOption("create");
   await page.getByRole("button", { name: "Filter" }).click();
-  await page.waitForURL(/level=error/);
+  await page.waitForURL(/kind=create/);
   const download = await page.request.get(`${portal.url}/api/tenants/${tenantId}/logs/download`);
   expect(download.status()).toBe(200);
   expect((await download.text()).trim().split("\n").length).toBeGreaterThan(0);

@@ -77,17 +77,18 @@ test("sign-up → demo data → two pairs → preview of 5 creates → start syn
   expect(await page.locator("[data-linked-technicians]").textContent()).toBe("5");
 }, 180_000);
 
-test("the sync log filters by level and downloads", async () => {
+test("the sync log shows one line per change, filters by change and downloads", async () => {
   const tenantId = [...api.tenants.keys()][0];
   await page.goto(`${portal.url}/t/${tenantId}/log`);
-  await page.getByText("Run finished: 5 to create").waitFor();
+  await page.locator('tr[data-log-line="create"]').first().waitFor();
+  expect(await page.locator("[data-sync-log] tbody tr").count()).toBe(5);
   await shot("08-sync-log");
-  await page.getByLabel("Level").selectOption("error");
+  await page.getByLabel("Change").selectOption("disable");
   await page.getByRole("button", { name: "Filter" }).click();
-  await page.getByText("No log entries match these filters.").waitFor();
-  const download = await page.request.get(`${portal.url}/api/tenants/${tenantId}/logs/download`);
-  expect(download.headers()["content-disposition"]).toMatch(/attachment; filename="techsync-sync-log-/);
-  expect(JSON.parse((await download.text()).split("\n")[0] ?? "{}")).toMatchObject({ level: "info" });
+  await page.getByText("No change matches these filters.").waitFor();
+  const download = await page.request.get(`${portal.url}/api/tenants/${tenantId}/activity/download?format=csv`);
+  expect(download.headers()["content-disposition"]).toMatch(/attachment; filename="techsync-sync-log-.*\.csv"/);
+  expect((await download.text()).split("\r\n")[0]).toBe("Time (UTC),User");
 }, 60_000);
 
 test("settings: a field error in plain words, an API key shown once, then revoked", async () => {

@@ -852,6 +852,40 @@ export async function startStubApi(
       return { status: 200, body: shown };
     }
     if (resource === "technicians") return { status: 200, body: { technicians: tenant.technicians } };
+    if (resource === "activity") {
+      // The sync log: one entry per action a real run applied, newest run first.
+      const kind = url.searchParams.get("kind");
+      const entries = [...tenant.runs]
+        .reverse()
+        .filter((run) => !run.dryRun)
+        .flatMap((run) =>
+          (run.actions ?? [])
+            .filter((a) => a.status !== "planned" && (!kind || a.kind === kind))
+            .map((a) => ({
+              id: `${run.id}-${a.seq}`,
+              runId: run.id,
+              dryRun: false,
+              kind: a.kind,
+              status: a.status,
+              entraUserId: a.entraUserId,
+              rescueNodeId: a.rescueNodeId ?? null,
+              displayName: a.displayName,
+              email: a.email,
+              rescueGroupId: a.rescueGroupId ?? null,
+              rescueGroupName: a.rescueGroupName ?? null,
+              changes: [],
+              reason: a.reason,
+              error: a.error ?? null,
+              at: run.finishedAt ?? run.queuedAt,
+            })),
+        );
+      if (id === "download") {
+        res.writeHead(200, { "content-type": "text/csv" });
+        res.end(`Time (UTC),User\r\n${entries.map((e) => `${e.at},${e.displayName}`).join("\r\n")}`);
+        return null;
+      }
+      return { status: 200, body: { entries } };
+    }
     if (resource === "logs") {
       const level = url.searchParams.get("level");
       const runId = url.searchParams.get("runId");

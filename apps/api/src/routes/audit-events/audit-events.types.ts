@@ -1,1 +1,1 @@
-export { ZAuditEventsReply, ZListAuditEventsQuery } from "@techsync/api-contract";
+export { ZAuditEventsReply, ZDownloadAuditEventsQuery, ZListAuditEventsQuery } from "@techsync/api-contract";

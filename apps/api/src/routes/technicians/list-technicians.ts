@@ -1,3 +1,5 @@
+// The linked technicians (links: Entra user ↔ Rescue technician), by name, with the state the last applied action
+// left them in; searched by name or email and filtered by status, Rescue group and pair.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { ApiDeps } from "../../api-deps";
@@ -6,7 +8,7 @@ import { AUTHENTICATED_ERRORS, ZTenantParams } from "../common.types";
 import { keysetPage } from "../keyset-page";
 import { ZListTechniciansQuery, ZTechniciansReply } from "./technicians.types";
 
-/** The linked technicians (links: Entra user ↔ Rescue technician), by name. */
+/** The linked technicians, by name. */
 export async function listTechnicians(
   deps: Pick<ApiDeps, "prisma">,
   tenantId: string,
@@ -24,6 +26,9 @@ export async function listTechnicians(
   const rows = await deps.prisma.link.findMany({
     where: {
       tenantId,
+      ...(query.status ? { technicianStatus: query.status } : {}),
+      ...(query.rescueGroupId !== undefined ? { rescueGroupId: query.rescueGroupId } : {}),
+      ...(query.mappingId ? { mappingId: query.mappingId } : {}),
       ...(query.q
         ? {
             OR: [
@@ -40,12 +45,19 @@ export async function listTechnicians(
   const { page, nextCursor } = keysetPage(rows, query.limit, (l) => l.entraUserId);
   return {
     technicians: page.map((l) => ({
+      id: l.id,
       entraUserId: l.entraUserId,
       rescueNodeId: l.rescueNodeId,
       name: l.name,
       email: l.email,
+      status: l.technicianStatus === "enabled" || l.technicianStatus === "disabled" ? l.technicianStatus : null,
+      rescueGroupId: l.rescueGroupId,
+      rescueGroupName: l.rescueGroupName,
+      mappingId: l.mappingId,
       lastOutcome: l.lastOutcome,
       lastRunId: l.lastRunId,
+      changedAt: l.changedAt?.toISOString() ?? null,
+      changedByRunId: l.changedByRunId,
       updatedAt: l.updatedAt.toISOString(),
     })),
     ...(nextCursor ? { nextCursor } : {}),
@@ -58,7 +70,7 @@ export const listTechniciansRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, 
     {
       schema: {
         tags: ["technicians"],
-        summary: "Linked technicians with their Entra user and last outcome",
+        summary: "Linked technicians with their Entra user, status, Rescue group and last change",
         params: ZTenantParams,
         querystring: ZListTechniciansQuery,
         response: { 200: ZTechniciansReply, ...AUTHENTICATED_ERRORS },

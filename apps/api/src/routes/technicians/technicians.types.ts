@@ -1,1 +1,8 @@
-export { ZListTechniciansQuery, ZTechnician, ZTechniciansReply } from "@techsync/api-contract";
+export {
+  ZListTechniciansQuery,
+  ZTechnician,
+  ZTechnicianHistoryQuery,
+  ZTechnicianHistoryReply,
+  ZTechnicianParams,
+  ZTechniciansReply,
+} from "@techsync/api-contract";

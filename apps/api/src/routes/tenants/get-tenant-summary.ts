@@ -19,7 +19,7 @@ export async function getTenantSummary(
   deps: Pick<ApiDeps, "prisma" | "syncQueue">,
   tenantId: string,
 ): Promise<z.infer<typeof ZTenantSummary>> {
-  const [tenant, read, linkedTechnicians, next, freshness] = await Promise.all([
+  const [tenant, read, linkedTechnicians, next, freshness, byStatus] = await Promise.all([
     deps.prisma.tenant.findUnique({ where: { id: tenantId }, select: { activatedAt: true } }),
     deps.prisma.syncRun.findMany({
       where: { tenantId, subjectEntraUserId: null },
@@ -29,7 +29,9 @@ export async function getTenantSummary(
     deps.prisma.link.count({ where: { tenantId } }),
     nextRunAt(deps.syncQueue, tenantId),
     tenantFreshness(deps, tenantId),
+    deps.prisma.link.groupBy({ by: ["technicianStatus"], where: { tenantId }, _count: { _all: true } }),
   ]);
+  const statusCount = (status: string) => byStatus.find((row) => row.technicianStatus === status)?._count._all ?? 0;
   const runs = read.filter((run) => run.proposal === null).slice(0, RECENT_RUNS);
   const last = runs[0];
   const activatedAt = tenant?.activatedAt ?? null;
@@ -39,6 +41,8 @@ export async function getTenantSummary(
     // rule 14: nothing is scheduled before a person started syncing, whatever Redis still holds.
     nextRunAt: activatedAt ? isoOrNull(next) : null,
     linkedTechnicians,
+    enabledTechnicians: statusCount("enabled"),
+    disabledTechnicians: statusCount("disabled"),
     recentRuns: runs.map((run) => ({
       id: run.id,
       status: run.status,

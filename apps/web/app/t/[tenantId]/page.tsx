@@ -112,6 +112,14 @@ export default async function Dashboard({ params }: { params: Promise<{ tenantId
           <div className="value" data-linked-technicians>
             {summary.linkedTechnicians}
           </div>
+          {summary.enabledTechnicians !== undefined ? (
+            <div className="hint" data-technician-statuses>
+              {summary.enabledTechnicians} enabled · {summary.disabledTechnicians ?? 0} disabled
+            </div>
+          ) : null}
+          <div className="hint">
+            <Link href={`/t/${tenantId}/technicians`}>See the technicians</Link>
+          </div>
         </div>
       </div>
       <section className="card" aria-labelledby="chart-heading">

@@ -1,0 +1,1 @@
+export { ZActivityReply, ZDownloadActivityQuery, ZListActivityQuery } from "@techsync/api-contract";
