@@ -48,7 +48,12 @@ export const ZPairVerdict = z.object({
   /** Each of the pair's conditions, with the user's value and whether it held. */
   conditions: z
     .array(
-      z.object({ description: z.string(), attribute: z.string(), userValue: z.string().nullable(), holds: z.boolean() }),
+      z.object({
+        description: z.string(),
+        attribute: z.string(),
+        userValue: z.string().nullable(),
+        holds: z.boolean(),
+      }),
     )
     .optional(),
   sentence: z.string(),
