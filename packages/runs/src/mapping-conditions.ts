@@ -55,13 +55,16 @@ export function storedConditionsOf(row: StoredConditionColumns): MappingConditio
 
 /** What to write for a pair's conditions: the JSON column, with the older columns cleared. */
 export function conditionColumns(conditions: MappingConditions | null): {
-  conditions: MappingConditions | typeof Prisma.DbNull;
+  conditions: Prisma.InputJsonObject | typeof Prisma.DbNull;
   filterAttribute: null;
   filterOperator: null;
   filterValue: null;
 } {
   return {
-    conditions: conditions && conditions.conditions.length > 0 ? conditions : Prisma.DbNull,
+    conditions:
+      conditions && conditions.conditions.length > 0
+        ? (conditions as unknown as Prisma.InputJsonObject)
+        : Prisma.DbNull,
     filterAttribute: null,
     filterOperator: null,
     filterValue: null,
