@@ -12,7 +12,7 @@ import { ZRunStatus } from "./enums";
 import { ZRun, ZRunSummary } from "./runs";
 
 /** sync-core's AttributeSource: where a technician field's value comes from, first non-empty wins. */
-const ATTRIBUTE_SOURCES = [
+export const ATTRIBUTE_SOURCES = [
   "displayName",
   "givenName",
   "surname",
@@ -338,5 +338,6 @@ export {
   FILTER_OPERATORS,
   type FilterAttribute,
   type FilterOperator,
+  DEFAULT_ATTRIBUTE_MAPPING,
   type MappingConditions,
 } from "@techsync/sync-core";
