@@ -325,18 +325,19 @@ export function GroupPicker(props: GroupPickerProps) {
                     value={group.id}
                     checked={entraId === group.id}
                     onChange={() => setEntraId(group.id)}
-                    aria-describedby={group.description ? `${ids}-entra-${group.id}-about` : undefined}
+                    aria-describedby={
+                      group.description || typeof group.memberCount === "number"
+                        ? `${ids}-entra-${group.id}-about`
+                        : undefined
+                    }
                   />
-                  <span>
-                    {group.displayName}
-                    {typeof group.memberCount === "number" ? (
-                      <span className="hint"> · {memberWords(group.memberCount)}</span>
-                    ) : null}
-                  </span>
+                  <span>{group.displayName}</span>
                 </label>
-                {group.description ? (
-                  <p className="hint choice-about" id={`${ids}-entra-${group.id}-about`}>
-                    {group.description}
+                {group.description || typeof group.memberCount === "number" ? (
+                  <p className="hint choice-about" id={`${ids}-entra-${group.id}-about`} data-group-about>
+                    {[typeof group.memberCount === "number" ? memberWords(group.memberCount) : "", group.description]
+                      .filter(Boolean)
+                      .join(" · ")}
                   </p>
                 ) : null}
               </li>
