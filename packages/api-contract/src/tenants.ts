@@ -334,10 +334,10 @@ export type RescueGroup = RescueGroupsReply["groups"][number];
 export {
   CONDITION_COMBINATORS,
   CONDITION_MODES,
+  DEFAULT_ATTRIBUTE_MAPPING,
   FILTER_ATTRIBUTES,
   FILTER_OPERATORS,
   type FilterAttribute,
   type FilterOperator,
-  DEFAULT_ATTRIBUTE_MAPPING,
   type MappingConditions,
 } from "@techsync/sync-core";
