@@ -67,7 +67,9 @@ beforeAll(async () => {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: chromiumArgs,
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // A context of its own, so a second tab (same session) can be opened in it.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
   page.setDefaultTimeout(30_000);
   const outcome = await walkFirstVisit(page, portal.url, {
     email: `mah-mapping-${Date.now()}@contoso-demo.example`,
