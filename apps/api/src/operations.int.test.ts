@@ -24,6 +24,7 @@ describe("documentation and operations", () => {
         "POST /v1/tenants/{tenantId}/runs/{runId}/cancel",
         "POST /v1/tenants/{tenantId}/runs/{runId}/retry",
         "POST /v1/tenants/{tenantId}/mappings/impact",
+        "PUT /v1/tenants/{tenantId}/mappings/order",
         "DELETE /v1/tenants/{tenantId}/api-keys/{keyId}",
         "POST /v1/tenants/{tenantId}/invitations",
         "POST /v1/invitations/{token}/accept",
@@ -37,7 +38,7 @@ describe("documentation and operations", () => {
         "GET /metrics",
       ]),
     );
-    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(67);
+    expect(routes.filter((r) => r.includes(" /v1/"))).toHaveLength(68);
     // Cancel answers 200 when the run ended at once, 202 when its worker is stopping it.
     expect(Object.keys(doc.paths["/v1/tenants/{tenantId}/runs/{runId}/cancel"].post.responses)).toEqual(
       expect.arrayContaining(["200", "202", "404", "409"]),

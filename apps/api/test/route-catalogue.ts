@@ -99,6 +99,9 @@ export function validBody(op: Operation): Record<string, unknown> | undefined {
     },
     "POST /v1/tenants/{tenantId}/mappings": { entraGroupId: "g-1", entraGroupName: "Helpdesk", rescueGroupId: 1 },
     "PATCH /v1/tenants/{tenantId}/mappings/{mappingId}": { priority: 5 },
+    "PUT /v1/tenants/{tenantId}/mappings/order": {
+      order: [{ id: "00000000-0000-4000-8000-000000000001", version: 1 }],
+    },
     "POST /v1/tenants/{tenantId}/runs": { dryRun: true },
     "POST /v1/tenants/{tenantId}/runs/{runId}/approve": {},
     "POST /v1/tenants/{tenantId}/mappings/impact": {

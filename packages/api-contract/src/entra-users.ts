@@ -45,6 +45,17 @@ export const ZPairVerdict = z.object({
       passes: z.boolean(),
     })
     .optional(),
+  /** Each of the pair's conditions, with the user's value and whether it held. */
+  conditions: z
+    .array(
+      z.object({
+        description: z.string(),
+        attribute: z.string(),
+        userValue: z.string().nullable(),
+        holds: z.boolean(),
+      }),
+    )
+    .optional(),
   sentence: z.string(),
 });
 

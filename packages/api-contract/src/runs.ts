@@ -127,6 +127,14 @@ export const ZActionCause = z.looseObject({
     .array(
       ZPairRef.extend({
         filter: z.object({ attribute: z.string(), operator: z.string(), value: z.string() }),
+        conditions: z
+          .object({
+            combinator: z.string(),
+            conditions: z.array(
+              z.object({ attribute: z.string(), operator: z.string(), value: z.string(), mode: z.string() }),
+            ),
+          })
+          .optional(),
       }),
     )
     .optional(),

@@ -1,12 +1,18 @@
 // A tenant: its settings and summary, its group mappings and the pickers that fill them.
-import { FILTER_ATTRIBUTES, FILTER_OPERATORS, SSO_ID_SOURCES } from "@techsync/sync-core";
+import {
+  CONDITION_COMBINATORS,
+  CONDITION_MODES,
+  FILTER_ATTRIBUTES,
+  FILTER_OPERATORS,
+  SSO_ID_SOURCES,
+} from "@techsync/sync-core";
 import { z } from "zod";
 import { ZIsoDate, ZName, ZSecret, ZTenantParams } from "./common";
 import { ZRunStatus } from "./enums";
 import { ZRun, ZRunSummary } from "./runs";
 
 /** sync-core's AttributeSource: where a technician field's value comes from, first non-empty wins. */
-const ATTRIBUTE_SOURCES = [
+export const ATTRIBUTE_SOURCES = [
   "displayName",
   "givenName",
   "surname",
@@ -128,11 +134,46 @@ export const ZTenantSummary = z.object({
     .optional(),
 });
 
-export const ZMappingFilter = z.strictObject({
-  attribute: z.enum(FILTER_ATTRIBUTES),
-  operator: z.enum(FILTER_OPERATORS),
-  value: z.string().trim().min(1).max(256),
+const ZFilterAttribute = z.enum(FILTER_ATTRIBUTES, {
+  error: `is not an attribute TechSync can compare; use one of ${FILTER_ATTRIBUTES.join(", ")}`,
 });
+const ZFilterOperator = z.enum(FILTER_OPERATORS, {
+  error: `is not a comparison TechSync knows; use one of ${FILTER_OPERATORS.join(", ")}`,
+});
+const ZFilterValue = z.string().trim().min(1, "needs a value to compare with").max(256);
+
+export const ZMappingFilter = z.strictObject({
+  attribute: ZFilterAttribute,
+  operator: ZFilterOperator,
+  value: ZFilterValue,
+});
+
+/** One condition of a pair: a filter kept (include) or turned round (exclude). */
+export const ZMappingCondition = z.strictObject({
+  attribute: ZFilterAttribute,
+  operator: ZFilterOperator,
+  value: ZFilterValue,
+  mode: z.enum(CONDITION_MODES, { error: "must be include or exclude" }).default("include"),
+});
+/** A pair's conditions joined by all/any; an empty list filters nobody out. */
+export const ZMappingConditions = z.strictObject({
+  combinator: z.enum(CONDITION_COMBINATORS, { error: "must be all or any" }).default("all"),
+  conditions: z.array(ZMappingCondition).max(20, "a pair takes at most 20 conditions"),
+});
+/** The stored shape (no trimming or defaults: what the API wrote). */
+const ZMappingConditionsView = z.object({
+  combinator: z.enum(CONDITION_COMBINATORS),
+  conditions: z.array(
+    z.object({
+      attribute: z.enum(FILTER_ATTRIBUTES),
+      operator: z.enum(FILTER_OPERATORS),
+      value: z.string(),
+      mode: z.enum(CONDITION_MODES),
+    }),
+  ),
+});
+/** A pair's version: a change sent with an older one is refused (the page was stale). */
+const ZVersion = z.number().int().min(1);
 
 const ZEntraGroupId = z.string().trim().min(1).max(64);
 const ZRescueGroupId = z.number().int().min(1).max(2_147_483_647);
@@ -146,24 +187,32 @@ export const ZMapping = z.object({
   rescueGroupName: z.string(),
   priority: z.number().int(),
   transitive: z.boolean(),
+  /** The single include condition, for readers of the older shape; null when there is none or there are several. */
   filter: z
     .object({ attribute: z.enum(FILTER_ATTRIBUTES), operator: z.enum(FILTER_OPERATORS), value: z.string() })
     .nullable(),
+  /** Every condition (an empty list: nobody is filtered out). */
+  conditions: ZMappingConditionsView,
+  version: z.number().int(),
 });
 export type MappingView = z.infer<typeof ZMapping>;
 export const ZMappingsReply = z.object({ mappings: z.array(ZMapping) });
 export const ZMappingParams = ZTenantParams.extend({ mappingId: z.uuid() }).strict();
 
-export const ZCreateMappingBody = z.strictObject({
-  entraGroupId: ZEntraGroupId,
-  entraGroupName: ZName,
-  rescueGroupId: ZRescueGroupId,
-  /** Taken from the Rescue tree; accepted so the portal can send back what it showed. */
-  rescueGroupName: ZName.optional(),
-  priority: ZPriority.default(100),
-  transitive: z.boolean().default(true),
-  filter: ZMappingFilter.nullable().default(null),
-});
+export const ZCreateMappingBody = z
+  .strictObject({
+    entraGroupId: ZEntraGroupId,
+    entraGroupName: ZName,
+    rescueGroupId: ZRescueGroupId,
+    /** Taken from the Rescue tree; accepted so the portal can send back what it showed. */
+    rescueGroupName: ZName.optional(),
+    priority: ZPriority.default(100),
+    transitive: z.boolean().default(true),
+    /** The older single filter (still accepted); send `conditions` for several. Not both. */
+    filter: ZMappingFilter.nullable().default(null),
+    conditions: ZMappingConditions.nullable().optional(),
+  })
+  .refine((body) => !(body.filter && body.conditions), "send either filter or conditions, not both");
 export const ZUpdateMappingBody = z
   .strictObject({
     entraGroupId: ZEntraGroupId.optional(),
@@ -173,8 +222,28 @@ export const ZUpdateMappingBody = z
     priority: ZPriority.optional(),
     transitive: z.boolean().optional(),
     filter: ZMappingFilter.nullable().optional(),
+    conditions: ZMappingConditions.nullable().optional(),
+    /** The version the change was made from: refused (409) when the pair changed since. */
+    version: ZVersion.optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, "send at least one field to change");
+  .refine((body) => Object.keys(body).some((key) => key !== "version"), "send at least one field to change")
+  .refine(
+    (body) => !(body.filter !== undefined && body.conditions !== undefined),
+    "send either filter or conditions, not both",
+  );
+
+/**
+ * The pairs' new order, highest priority first: every pair of the tenant once, each with the version it was shown
+ * at. Saved in one go, or refused (409) when a pair changed, was added or was removed since.
+ */
+export const ZReorderMappingsBody = z.strictObject({
+  order: z
+    .array(z.strictObject({ id: z.uuid(), version: ZVersion }))
+    .min(1, "list the pairs in their new order")
+    .max(1000)
+    .refine((order) => new Set(order.map((pair) => pair.id)).size === order.length, "lists a pair twice"),
+});
+export type ReorderMappingsBody = z.infer<typeof ZReorderMappingsBody>;
 
 /**
  * A change of the tenant's pairs to estimate before it is saved (a dry run plans with it applied, and never saves
@@ -187,7 +256,12 @@ export const ZMappingProposal = z.discriminatedUnion("change", [
     mappingId: z.uuid(),
     priority: ZPriority.optional(),
     filter: ZMappingFilter.nullable().optional(),
+    conditions: ZMappingConditions.nullable().optional(),
+    transitive: z.boolean().optional(),
+    rescueGroupId: ZRescueGroupId.optional(),
   }),
+  /** The pairs in a new order, highest priority first (every pair once). */
+  z.strictObject({ change: z.literal("reorder"), order: z.array(z.uuid()).min(1).max(1000) }),
   z.strictObject({
     change: z.literal("add"),
     entraGroupId: ZEntraGroupId,
@@ -196,6 +270,7 @@ export const ZMappingProposal = z.discriminatedUnion("change", [
     priority: ZPriority.default(100),
     transitive: z.boolean().default(true),
     filter: ZMappingFilter.nullable().default(null),
+    conditions: ZMappingConditions.nullable().optional(),
   }),
 ]);
 export type MappingProposal = z.infer<typeof ZMappingProposal>;
@@ -218,7 +293,17 @@ export const ZEntraGroupsQuery = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
 });
 export const ZEntraGroupsReply = z.object({
-  groups: z.array(z.object({ id: z.string(), displayName: z.string(), description: z.string().nullable() })),
+  groups: z.array(
+    z.object({
+      id: z.string(),
+      displayName: z.string(),
+      description: z.string().nullable(),
+      /** Members (users, nested groups and others; direct members), or null when Graph did not say. */
+      memberCount: z.number().int().nullable().optional(),
+    }),
+  ),
+  /** How many groups match the search in the whole directory (Graph's $count), or null when Graph did not say. */
+  totalCount: z.number().int().nullable().optional(),
   nextPageToken: z.string().optional(),
 });
 
@@ -238,6 +323,8 @@ export type SafetyThreshold = z.infer<typeof ZSafetyThreshold>;
 export type TenantSummary = z.infer<typeof ZTenantSummary>;
 export type TenantSettingsPatch = z.input<typeof ZUpdateTenantBody>;
 export type MappingFilter = z.infer<typeof ZMappingFilter>;
+export type MappingCondition = z.infer<typeof ZMappingCondition>;
+export type MappingConditionsInput = z.input<typeof ZMappingConditions>;
 export type Mapping = MappingView;
 export type MappingsReply = z.infer<typeof ZMappingsReply>;
 export type CreateMappingBody = z.input<typeof ZCreateMappingBody>;
@@ -247,4 +334,13 @@ export type RescueGroupsReply = z.infer<typeof ZRescueGroupsReply>;
 export type RescueGroup = RescueGroupsReply["groups"][number];
 
 // The filter vocabulary is the engine's: one list, so no form offers what the planner cannot apply.
-export { FILTER_ATTRIBUTES, FILTER_OPERATORS, type FilterAttribute, type FilterOperator } from "@techsync/sync-core";
+export {
+  CONDITION_COMBINATORS,
+  CONDITION_MODES,
+  DEFAULT_ATTRIBUTE_MAPPING,
+  FILTER_ATTRIBUTES,
+  FILTER_OPERATORS,
+  type FilterAttribute,
+  type FilterOperator,
+  type MappingConditions,
+} from "@techsync/sync-core";

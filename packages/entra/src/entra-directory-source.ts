@@ -170,6 +170,12 @@ function decodePageToken(token: string, graphBaseUrl: string): string {
   return nextLink;
 }
 
+/** A `$count` body: the number itself, or (inside a JSON batch) its text base64-encoded. */
+function plainNumber(body: string): number | null {
+  const text = /^\s*\d+\s*$/.test(body) ? body : Buffer.from(body, "base64").toString("utf8");
+  return /^\s*\d+\s*$/.test(text) ? Number(text.trim()) : null;
+}
+
 /** OData string literal: single quotes doubled. */
 function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -198,8 +204,13 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
           .select([...GROUP_SELECT])
           .top(top)
           .headers(EVENTUAL);
-        if (!term) return request.get();
-        if (searchMode === "startswith") return request.filter(`startswith(displayName,${odataString(term)})`).get();
+        // $count=true: the true number of matches across every page (Graph gives it only with ConsistencyLevel).
+        if (!term) return request.count(true).get();
+        if (searchMode === "startswith")
+          return request
+            .filter(`startswith(displayName,${odataString(term)})`)
+            .count(true)
+            .get();
         // $search wants the clause in double quotes; quotes and backslashes inside would end it early.
         return request
           .search(`"displayName:${term.replace(/["\\]/g, " ")}"`)
@@ -208,10 +219,33 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
       });
     }
     const nextLink = page["@odata.nextLink"];
+    const totalCount = (page as { "@odata.count"?: unknown })["@odata.count"];
     return {
       groups: page.value.map(toDirectoryGroup),
       ...(nextLink ? { nextPageToken: encodePageToken(nextLink) } : {}),
+      ...(typeof totalCount === "number" ? { totalCount } : {}),
     };
+  }
+
+  /** `/groups/{id}/members/$count` for each group, 20 to a JSON $batch; null where Graph would not say. */
+  async function countGroupMembers(groupIds: readonly string[]): Promise<Map<string, number | null>> {
+    const unique = [...new Set(groupIds)];
+    const counts = new Map<string, number | null>();
+    if (unique.length === 0) return counts;
+    const results = await graph.batch(
+      unique.map((id, index) => ({
+        id: String(index),
+        url: `/groups/${encodeURIComponent(id)}/members/$count`,
+        headers: EVENTUAL,
+      })),
+    );
+    for (const result of results) {
+      const groupId = unique[Number(result.id)] as string;
+      // A plain-text inner body comes back base64-encoded in a JSON batch.
+      const value = typeof result.body === "string" ? plainNumber(result.body) : result.body;
+      counts.set(groupId, !result.error && typeof value === "number" && Number.isInteger(value) ? value : null);
+    }
+    return counts;
   }
 
   async function searchUsers(
@@ -347,6 +381,7 @@ export function createEntraDirectorySource(config: EntraConnectionConfig): Entra
 
   return {
     searchGroups,
+    countGroupMembers,
     searchUsers,
     groupsHolding,
     getUser,

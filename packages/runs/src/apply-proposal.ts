@@ -26,8 +26,16 @@ export function applyProposal(mappings: readonly GroupMapping[], proposal: Mappi
       priority: proposal.priority,
       transitive: proposal.transitive,
       filter: proposal.filter,
+      ...(proposal.conditions ? { conditions: proposal.conditions } : {}),
     };
     return byPriority([...mappings, added]);
+  }
+  if (proposal.change === "reorder") {
+    const rank = new Map(proposal.order.map((id, index) => [id, index + 1]));
+    if (mappings.some((m) => !rank.has(m.id)) || rank.size !== mappings.length) {
+      throw new Error("The pairs changed since this order was made (one was added or removed).");
+    }
+    return byPriority(mappings.map((m) => ({ ...m, priority: rank.get(m.id)! })));
   }
   if (!mappings.some((m) => m.id === proposal.mappingId)) {
     throw new Error("The pair this estimate is about no longer exists.");
@@ -39,7 +47,11 @@ export function applyProposal(mappings: readonly GroupMapping[], proposal: Mappi
         ? {
             ...m,
             ...(proposal.priority !== undefined ? { priority: proposal.priority } : {}),
-            ...(proposal.filter !== undefined ? { filter: proposal.filter } : {}),
+            // A new filter or new conditions replace whatever filtered before (both forms).
+            ...(proposal.filter !== undefined ? { filter: proposal.filter, conditions: null } : {}),
+            ...(proposal.conditions !== undefined ? { filter: null, conditions: proposal.conditions } : {}),
+            ...(proposal.transitive !== undefined ? { transitive: proposal.transitive } : {}),
+            ...(proposal.rescueGroupId !== undefined ? { rescueGroupId: proposal.rescueGroupId } : {}),
           }
         : m,
     ),

@@ -29,6 +29,18 @@ const fingerprint = configFingerprint(base);
 const [first, second] = base.mappings;
 if (!first || !second) throw new Error("two mappings");
 
+const twoConditions = (combinator: "all" | "any") => ({
+  combinator,
+  conditions: [
+    { attribute: "department", operator: "equals", value: "Support", mode: "include" },
+    { attribute: "jobTitle", operator: "contains", value: "Lead", mode: "include" },
+  ],
+});
+const excludeSupport = {
+  combinator: "all",
+  conditions: [{ attribute: "department", operator: "equals", value: "Support", mode: "exclude" }],
+};
+
 describe("rule 14: the configuration fingerprint", () => {
   test("rule 14: the same configuration gives the same fingerprint, whatever the order of its pairs", () => {
     expect(configFingerprint({ ...base, mappings: [second, first] })).toBe(fingerprint);
@@ -52,7 +64,29 @@ describe("rule 14: the configuration fingerprint", () => {
     ["the SSO id source", { tenant: { ...base.tenant, ssoIdSource: "entra" } }],
     ["sandbox mode", { tenant: { ...base.tenant, sandboxMode: true } }],
     ["the attribute mapping", { tenant: { ...base.tenant, attributeMapping: { nick: ["mailLocalPart"] } } }],
+    ["a second condition", { mappings: [first, { ...second, conditions: twoConditions("all") }] }],
+    ["a condition turned to exclude", { mappings: [first, { ...second, conditions: excludeSupport }] }],
   ])("rule 14: %s changes the fingerprint", (_what, change) => {
     expect(configFingerprint({ ...base, ...change })).not.toBe(fingerprint);
+  });
+
+  test("a pair's conditions: the combinator changes the fingerprint; a filter moved to the conditions column does not", () => {
+    const all = configFingerprint({ ...base, mappings: [first, { ...second, conditions: twoConditions("all") }] });
+    const any = configFingerprint({ ...base, mappings: [first, { ...second, conditions: twoConditions("any") }] });
+    expect(any).not.toBe(all);
+    // The migration's backfill: the same filter, now one include condition (old columns cleared).
+    const moved = {
+      ...second,
+      filterAttribute: null,
+      filterOperator: null,
+      filterValue: null,
+      conditions: excludeSupport.conditions.map((c) => ({ ...c, mode: "include" })),
+    };
+    expect(
+      configFingerprint({
+        ...base,
+        mappings: [first, { ...moved, conditions: { combinator: "all", conditions: moved.conditions } }],
+      }),
+    ).toBe(fingerprint);
   });
 });

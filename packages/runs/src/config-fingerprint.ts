@@ -3,6 +3,8 @@
 // (recorded on the run row); both go through this one function.
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "@techsync/db";
+import type { MappingConditions } from "@techsync/sync-core";
+import { storedConditionsOf } from "./mapping-conditions";
 import { notifyRunEvent } from "./run-events";
 
 /** The rows a fingerprint is made of, as loaded from the database. */
@@ -10,10 +12,11 @@ export interface ConfigFingerprintSource {
   tenant: Pick<Prisma.TenantModel, "attributeMapping" | "includeGuests" | "ssoIdSource" | "sandboxMode">;
   rescueConnection: Pick<Prisma.RescueConnectionModel, "email" | "region" | "passwordEnc" | "apiTokenEnc"> | null;
   entraConnection: Pick<Prisma.EntraConnectionModel, "directoryId" | "clientId" | "cloud" | "clientSecretEnc"> | null;
-  mappings: readonly Pick<
+  mappings: readonly (Pick<
     Prisma.GroupMappingModel,
     "entraGroupId" | "rescueGroupId" | "priority" | "transitive" | "filterAttribute" | "filterOperator" | "filterValue"
-  >[];
+  > &
+    Partial<Pick<Prisma.GroupMappingModel, "conditions">>)[];
 }
 
 /**
@@ -38,6 +41,19 @@ function canonical(value: unknown): string {
 }
 
 /**
+ * A single include condition keeps the older `filter` form, so a pair whose filter was only moved to the conditions
+ * column (the migration's backfill) keeps its fingerprint and nobody is asked to preview again for nothing.
+ */
+function conditionsPart(conditions: MappingConditions | null): { filter: unknown; conditions?: unknown } {
+  if (!conditions) return { filter: null };
+  const [only] = conditions.conditions;
+  if (conditions.conditions.length === 1 && only && only.mode === "include") {
+    return { filter: [only.attribute, only.operator, only.value] };
+  }
+  return { filter: null, conditions };
+}
+
+/**
  * What changes a plan: the mappings (whatever their order or ids: deleting a pair and adding it again is the same
  * configuration), the connections' identities and credential versions, and the plan-affecting settings. Not the
  * schedule, the safety threshold or the names shown beside ids (renaming a group changes no plan).
@@ -50,7 +66,7 @@ export function configFingerprint(source: ConfigFingerprintSource): string {
       rescueGroupId: m.rescueGroupId,
       priority: m.priority,
       transitive: m.transitive,
-      filter: m.filterAttribute && m.filterOperator ? [m.filterAttribute, m.filterOperator, m.filterValue] : null,
+      ...conditionsPart(storedConditionsOf(m)),
     }))
     .map(canonical)
     .sort();

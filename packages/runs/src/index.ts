@@ -7,6 +7,7 @@ export * from "./create-run";
 export * from "./database-retry";
 export * from "./database-run-recorder";
 export * from "./lease-keeper";
+export * from "./mapping-conditions";
 export * from "./reap-runs";
 export * from "./request-incremental-run";
 export * from "./run-event-listener";

@@ -9,17 +9,10 @@ import {
   TenantNotConnectedError,
   type TenantSyncConfig,
 } from "@techsync/db";
-import type {
-  AttributeMapping,
-  FilterAttribute,
-  FilterOperator,
-  GroupMapping,
-  HeldAction,
-  Link,
-  TenantSyncSettings,
-} from "@techsync/sync-core";
+import type { AttributeMapping, GroupMapping, HeldAction, Link, TenantSyncSettings } from "@techsync/sync-core";
 import { applyProposal, proposalOf } from "./apply-proposal";
 import { configFingerprint } from "./config-fingerprint";
+import { storedConditionsOf } from "./mapping-conditions";
 
 /** What a person must fix before runs can work again (not a transient failure). */
 export class RunSetupError extends Error {
@@ -73,14 +66,8 @@ function mappingOf(row: Prisma.GroupMappingModel): GroupMapping {
     rescueGroupId: row.rescueGroupId,
     priority: row.priority,
     transitive: row.transitive,
-    filter:
-      row.filterAttribute && row.filterOperator && row.filterValue !== null
-        ? {
-            attribute: row.filterAttribute as FilterAttribute,
-            operator: row.filterOperator as FilterOperator,
-            value: row.filterValue,
-          }
-        : null,
+    filter: null,
+    conditions: storedConditionsOf(row),
   };
 }
 

@@ -101,6 +101,24 @@ export interface MappingFilter {
   value: string;
 }
 
+/** include: the condition must hold; exclude: the condition must NOT hold (a user without the attribute passes). */
+export const CONDITION_MODES = ["include", "exclude"] as const;
+export type ConditionMode = (typeof CONDITION_MODES)[number];
+/** all: every condition passes; any: at least one does. */
+export const CONDITION_COMBINATORS = ["all", "any"] as const;
+export type ConditionCombinator = (typeof CONDITION_COMBINATORS)[number];
+
+/** One test of a pair's scope: a filter, kept (include) or turned round (exclude). */
+export interface MappingCondition extends MappingFilter {
+  mode: ConditionMode;
+}
+
+/** A pair's scoping conditions (rule 1): an empty list lets every member through. */
+export interface MappingConditions {
+  combinator: ConditionCombinator;
+  conditions: MappingCondition[];
+}
+
 /** One Entra group → one Rescue technician group. */
 export interface GroupMapping {
   id: string;
@@ -110,7 +128,10 @@ export interface GroupMapping {
   priority: number;
   /** rule 1: transitive membership by default. */
   transitive: boolean;
+  /** The single filter of older configurations; `conditions`, when given, wins. */
   filter?: MappingFilter | null;
+  /** Several conditions joined by all/any; null or absent: the `filter` alone (or nobody filtered out). */
+  conditions?: MappingConditions | null;
   /** The Entra group's name as the mapping remembers it, for the people reading a plan. */
   entraGroupName?: string;
 }

@@ -4,9 +4,10 @@ export { type ExecuteOptions, type ExecutePorts, type ExecutorRescue, executePla
 export * from "./plan";
 export { checkSafety } from "./planner/check-safety";
 export { deriveTechnicianFields, resolveFieldRules } from "./planner/derive-technician-fields";
+export { describeCondition, describeConditions } from "./planner/describe-cause";
 export { explainResult, explainUser, type PairVerdict, type UserExplanation } from "./planner/explain-user";
 export { fingerprintAction, holdRefusedActions } from "./planner/hold-refused-actions";
-export { matchFilter } from "./planner/match-filter";
+export { conditionHolds, conditionsOf, matchConditions, matchFilter } from "./planner/match-filter";
 export { planRun } from "./planner/plan-run";
 export { SKIPPED_EXAMPLE_LIMIT } from "./planner/tally-skipped-members";
 export * from "./ports";

@@ -3,6 +3,7 @@ import type {
   DirectoryUser,
   GroupMapping,
   Link,
+  MappingConditions,
   MappingFilter,
   RescueNode,
   TechnicianFields,
@@ -62,7 +63,7 @@ export interface ActionCause {
   /** The pair that brought the user (create, adopt, update, enable, disabled-in-entra). */
   pair?: PairRef;
   /** excluded-by-filter: the pairs whose groups hold the user, with the filter that leaves it out. */
-  filteredBy?: (PairRef & { filter: MappingFilter })[];
+  filteredBy?: (PairRef & { filter: MappingFilter; conditions?: MappingConditions })[];
   /** left-mapped-groups: every mapped Entra group (the user is in none of them now). */
   groups?: PairRef[];
 }

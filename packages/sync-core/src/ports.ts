@@ -58,6 +58,8 @@ export interface GroupSearchPage {
   groups: DirectoryGroup[];
   /** Opaque token for the next page; absent on the last page. */
   nextPageToken?: string;
+  /** How many groups match in the whole directory, when the directory says (Graph's $count). */
+  totalCount?: number;
 }
 
 export interface GroupMembersOptions {
@@ -69,6 +71,8 @@ export interface GroupMembersOptions {
 export interface DirectorySource {
   searchGroups(query: string, options?: { pageToken?: string; pageSize?: number }): Promise<GroupSearchPage>;
   getGroup(groupId: string): Promise<DirectoryGroup | null>;
+  /** Direct members of each group (every member type), for the group picker; null where the directory did not say. */
+  countGroupMembers?(groupIds: readonly string[]): Promise<Map<string, number | null>>;
   /**
    * A group's user members, page by page (never the whole directory in one array). Transitive = nested groups too.
    * Members that are not users (contacts, devices, service principals, nested groups not read) are passed to

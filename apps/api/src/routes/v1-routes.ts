@@ -38,6 +38,7 @@ import { createMappingRoute } from "./mappings/create-mapping";
 import { deleteMappingRoute } from "./mappings/delete-mapping";
 import { estimateMappingChangeRoute } from "./mappings/estimate-mapping-change";
 import { listMappingsRoute } from "./mappings/list-mappings";
+import { reorderMappingsRoute } from "./mappings/reorder-mappings";
 import { updateMappingRoute } from "./mappings/update-mapping";
 import { getMeRoute } from "./me/get-me";
 import { linkMicrosoftAccountRoute } from "./me/link-microsoft-account";
@@ -119,6 +120,7 @@ const ROUTES = [
   listMappingsRoute,
   createMappingRoute,
   updateMappingRoute,
+  reorderMappingsRoute,
   deleteMappingRoute,
   estimateMappingChangeRoute,
   startRunRoute,

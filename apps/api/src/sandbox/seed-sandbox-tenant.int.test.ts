@@ -51,7 +51,7 @@ async function sandboxClients(rescueUrl: string) {
     ca: graph.caCertPem,
   });
   const rows = await db.prisma.groupMapping.findMany({ where: { tenantId: SANDBOX_TENANT_ID } });
-  const mappings = rows.map((m) => ({ ...m, filter: null }));
+  const mappings = rows.map((m) => ({ ...m, filter: null, conditions: null }));
   return { config, client, directory, mappings };
 }
 
@@ -206,7 +206,7 @@ describe("sandbox demo tenant", () => {
       { directory, rescue: client, recorder: new RecordingRunRecorder([]), clock: systemClock },
       {
         tenantId: SANDBOX_TENANT_ID,
-        mappings: rows.map((m) => ({ ...m, filter: null })),
+        mappings: rows.map((m) => ({ ...m, filter: null, conditions: null })),
         links: [],
         defaultPassword: config.defaultPassword!,
       },

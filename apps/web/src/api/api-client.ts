@@ -28,6 +28,7 @@ import type {
   LogInBody,
   LogsReply,
   Mapping,
+  MappingConditionsInput,
   MappingFilter,
   MappingImpactReply,
   MappingProposal,
@@ -67,6 +68,16 @@ import type { Member, PortalUser } from "./api-types";
 
 // Every answer is typed by the API contract's schema for that route: a changed schema fails this file's callers.
 type SyncRun = Run;
+
+/** What the mapping editor changes on a pair in place. */
+export interface PairPatch {
+  filter?: MappingFilter | null;
+  conditions?: MappingConditionsInput | null;
+  priority?: number;
+  transitive?: boolean;
+  rescueGroupId?: number;
+  version?: number;
+}
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -311,11 +322,15 @@ export class TenantApi {
   deleteMapping(mappingId: string) {
     return this.transport.json<void>("DELETE", this.path(`/mappings/${encodeURIComponent(mappingId)}`));
   }
-  /** A pair's filter or priority, changed (after the person saw its estimate). */
-  updateMapping(mappingId: string, patch: { filter?: MappingFilter | null; priority?: number }) {
+  /** A pair changed in place (after the person saw its estimate); `version` refuses a change from a stale page. */
+  updateMapping(mappingId: string, patch: PairPatch) {
     return this.transport.json<Mapping>("PATCH", this.path(`/mappings/${encodeURIComponent(mappingId)}`), {
       body: patch,
     });
+  }
+  /** The pairs' new order (highest priority first), saved in one go or refused when a pair changed since. */
+  reorderMappings(order: { id: string; version: number }[]) {
+    return this.transport.json<MappingsReply>("PUT", this.path("/mappings/order"), { body: { order } });
   }
   /** Estimates a change of the pairs before it is saved: a preview planned with it, or why there is none. */
   estimateMappingChange(proposal: MappingProposal) {

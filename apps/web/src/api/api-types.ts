@@ -35,6 +35,7 @@ export type {
   InvitationPreview,
   LogEntry,
   LogLevel,
+  MappingConditionsInput,
   MappingFilter,
   MappingImpactReply,
   MappingProposal,
@@ -56,7 +57,11 @@ export type {
   UserReply,
 } from "@techsync/api-contract";
 export {
+  ATTRIBUTE_SOURCES as attributeSources,
   CANCELLABLE_RUN_STATUSES,
+  CONDITION_COMBINATORS as conditionCombinators,
+  CONDITION_MODES as conditionModes,
+  DEFAULT_ATTRIBUTE_MAPPING as defaultAttributeMapping,
   FILTER_ATTRIBUTES as filterAttributes,
   FILTER_OPERATORS as filterOperators,
   RETRYABLE_RUN_STATUSES,

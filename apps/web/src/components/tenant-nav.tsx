@@ -8,6 +8,7 @@ export function TenantNav({ tenantId }: { tenantId: string }) {
   const links = [
     { href: base, label: "Dashboard", active: pathname === base || pathname.startsWith(`${base}/runs`) },
     { href: `${base}/onboarding/rescue`, label: "Setup", active: pathname.startsWith(`${base}/onboarding`) },
+    { href: `${base}/mappings`, label: "Mappings", active: pathname.startsWith(`${base}/mappings`) },
     { href: `${base}/technicians`, label: "Technicians", active: pathname.startsWith(`${base}/technicians`) },
     { href: `${base}/log`, label: "Sync log", active: pathname.startsWith(`${base}/log`) },
     { href: `${base}/alerts`, label: "Alerts", active: pathname.startsWith(`${base}/alerts`) },

@@ -24,6 +24,11 @@ const pair: GroupMapping = {
   priority: 1,
   transitive: true,
   filter: { attribute: "department", operator: "contains", value: "aid" },
+  conditions: {
+    combinator: "all",
+    conditions: [{ attribute: "department", operator: "contains", value: "aid", mode: "include" }],
+  },
+  version: 1,
 };
 
 function renderPicker(overrides: Partial<Parameters<typeof GroupPicker>[0]> = {}) {

@@ -14,11 +14,15 @@ import {
 import type { FormState } from "../forms/form-state";
 import { ChangeConfirmDialog } from "./change-confirm-dialog";
 import type { ChangeEstimate } from "./change-estimate";
+import { describeConditions } from "./describe-conditions";
+import { attributeLabels, operatorLabels } from "./filter-words";
 import { buildRescueGroupTree, type RescueGroupNode, rescueGroupLabel } from "./rescue-group-tree";
 
 export interface EntraGroupPage {
   groups: EntraGroup[];
   nextPageToken?: string;
+  /** Every group matching the search in the whole directory, when Graph said. */
+  totalCount?: number | null;
   /** Set when the search failed, in plain words. */
   message?: string;
 }
@@ -47,22 +51,22 @@ interface PendingChange {
   apply: () => Promise<FormState>;
 }
 
-const attributeLabels: Record<(typeof filterAttributes)[number], string> = {
-  department: "Department",
-  jobTitle: "Job title",
-  companyName: "Company name",
-  officeLocation: "Office location",
-  employeeId: "Employee id",
-  displayName: "Display name",
-  mail: "Email",
-  userPrincipalName: "User principal name",
-};
-const operatorLabels: Record<(typeof filterOperators)[number], string> = {
-  equals: "equals",
-  contains: "contains",
-  startsWith: "starts with",
-  endsWith: "ends with",
-};
+const count = (n: number) => n.toLocaleString("en-GB");
+
+function memberWords(n: number): string {
+  return n === 1 ? "1 member" : `${count(n)} members`;
+}
+
+/** "1,500 groups; showing 50", or "3 groups matching “help”" when all are shown. */
+export function groupCountWords(page: EntraGroupPage, searched: string): string {
+  const matching = searched ? ` matching “${searched}”` : "";
+  const shown = page.groups.length;
+  const total = typeof page.totalCount === "number" ? page.totalCount : undefined;
+  if (total === undefined)
+    return `${count(shown)} group${shown === 1 ? "" : "s"}${matching}${page.nextPageToken ? " shown; more to load" : ""}`;
+  const groups = `${count(total)} group${total === 1 ? "" : "s"}${matching}`;
+  return shown < total ? `${groups}; showing ${count(shown)}` : groups;
+}
 
 export function describeFilter(filter: GroupMapping["filter"]): string {
   if (!filter) return "everyone in the group";
@@ -116,9 +120,23 @@ export function GroupPicker(props: GroupPickerProps) {
       .then((page) =>
         page.message
           ? setSearchError(page.message)
-          : setEntra({ groups: [...entra.groups, ...page.groups], nextPageToken: page.nextPageToken }),
+          : setEntra({
+              groups: [...entra.groups, ...page.groups],
+              nextPageToken: page.nextPageToken,
+              totalCount: page.totalCount ?? entra.totalCount,
+            }),
       )
       .catch((error: unknown) => setSearchError(error instanceof Error ? error.message : "Loading more failed."))
+      .finally(() => setSearching(false));
+  }
+
+  /** The list read again from Entra (groups added or renamed since, e.g. in another tab or in Entra itself). */
+  function refresh() {
+    setSearching(true);
+    setSearchError(undefined);
+    searchEntraGroups(searched)
+      .then((page) => (page.message ? setSearchError(page.message) : setEntra(page)))
+      .catch((error: unknown) => setSearchError(error instanceof Error ? error.message : "Refreshing failed."))
       .finally(() => setSearching(false));
   }
 
@@ -299,11 +317,7 @@ export function GroupPicker(props: GroupPickerProps) {
           />
         </div>
         <p id={`${ids}-entra-status`} className="hint" aria-live="polite">
-          {searching
-            ? "Searching…"
-            : searchError
-              ? ""
-              : `${entra.groups.length} group(s)${searched ? ` matching “${searched}”` : ""}`}
+          {searching ? "Searching…" : searchError ? "" : groupCountWords(entra, searched)}
         </p>
         {searchError ? <p className="error-text">{searchError}</p> : null}
         <div className="choices">
@@ -317,13 +331,19 @@ export function GroupPicker(props: GroupPickerProps) {
                     value={group.id}
                     checked={entraId === group.id}
                     onChange={() => setEntraId(group.id)}
-                    aria-describedby={group.description ? `${ids}-entra-${group.id}-about` : undefined}
+                    aria-describedby={
+                      group.description || typeof group.memberCount === "number"
+                        ? `${ids}-entra-${group.id}-about`
+                        : undefined
+                    }
                   />
                   <span>{group.displayName}</span>
                 </label>
-                {group.description ? (
-                  <p className="hint choice-about" id={`${ids}-entra-${group.id}-about`}>
-                    {group.description}
+                {group.description || typeof group.memberCount === "number" ? (
+                  <p className="hint choice-about" id={`${ids}-entra-${group.id}-about`} data-group-about>
+                    {[typeof group.memberCount === "number" ? memberWords(group.memberCount) : "", group.description]
+                      .filter(Boolean)
+                      .join(" · ")}
                   </p>
                 ) : null}
               </li>
@@ -331,11 +351,16 @@ export function GroupPicker(props: GroupPickerProps) {
           </ul>
           {!searching && entra.groups.length === 0 ? <p className="hint">No groups match. Try another word.</p> : null}
         </div>
-        {entra.nextPageToken ? (
-          <button type="button" className="secondary" onClick={loadMore} disabled={searching}>
-            Load more groups
+        <div className="actions">
+          {entra.nextPageToken ? (
+            <button type="button" className="secondary" onClick={loadMore} disabled={searching}>
+              Load more groups
+            </button>
+          ) : null}
+          <button type="button" className="secondary" onClick={refresh} disabled={searching}>
+            Refresh the list
           </button>
-        ) : null}
+        </div>
       </fieldset>
 
       <fieldset>
@@ -416,7 +441,7 @@ export function GroupPicker(props: GroupPickerProps) {
                       {mapping.entraGroupName} <span aria-hidden="true">→</span>
                       <span className="sr-only">to</span> {mapping.rescueGroupName}
                       <br />
-                      <span className="hint">{describeFilter(mapping.filter)}</span>
+                      <span className="hint">{describeConditions(mapping.conditions)}</span>
                     </span>
                   </label>
                 </li>

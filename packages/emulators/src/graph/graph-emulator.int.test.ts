@@ -118,6 +118,21 @@ describe("Graph", () => {
     expect((await graph("/groups?$top=1000")).statusCode).toBe(400);
   });
 
+  it("counts a group's members with /members/$count only under ConsistencyLevel: eventual, and gives no @odata.count without it", async () => {
+    const url = `/groups/${DEMO_GROUP_IDS.allTechnicians}/members/$count`;
+    const refused = await graph(url);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe("Request_BadRequest");
+    const counted = await graph(url, { consistencylevel: "eventual" });
+    expect(counted.statusCode).toBe(200);
+    expect(counted.headers["content-type"]).toMatch(/^text\/plain/);
+    const listed = await graph(`/groups/${DEMO_GROUP_IDS.allTechnicians}/members?$top=999`);
+    expect(Number(counted.body)).toBe(listed.json().value.length);
+    expect((await graph("/groups?$count=true")).json()["@odata.count"]).toBeUndefined();
+    const all = await graph("/groups?$count=true&$top=1", { consistencylevel: "eventual" });
+    expect(all.json()["@odata.count"]).toBeGreaterThan(1);
+  });
+
   it("lists transitive user members once each despite the Helpdesk ⇄ Escalations cycle", async () => {
     const url = `/groups/${DEMO_GROUP_IDS.allTechnicians}/transitiveMembers/microsoft.graph.user?$select=id,mail,accountEnabled&$count=true`;
     expect((await graph(url)).statusCode).toBe(400);

@@ -289,6 +289,34 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
           const extra = eventual && query.$count === "true" ? { "@odata.count": items.length } : {};
           return sendPage(request, reply, items, render, top, extra);
         };
+      // `/members/$count`: the number alone, as text/plain. Graph answers it only as an advanced query
+      // (ConsistencyLevel: eventual); without the header it is refused, so a client cannot get by without it.
+      const memberCountRoute = (transitive: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+        if (!requireRole(request, reply, READ_GROUPS)) return reply;
+        const { id } = request.params as { id: string };
+        const tenant = callerOf(request).tenant;
+        if (!tenant.groups.has(id)) {
+          return graphError(
+            reply,
+            404,
+            "Request_ResourceNotFound",
+            `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+          );
+        }
+        if (!isEventual(request)) {
+          return graphError(
+            reply,
+            400,
+            "Request_BadRequest",
+            "Count is not currently supported without the 'ConsistencyLevel: eventual' request header.",
+          );
+        }
+        const members = transitive ? tenant.transitiveMembers(id) : tenant.directMembers(id);
+        const count = members.users.length + members.groups.length + members.others.length;
+        return reply.type("text/plain").send(String(count));
+      };
+      graph.get("/groups/:id/members/$count", memberCountRoute(false));
+      graph.get("/groups/:id/transitiveMembers/$count", memberCountRoute(true));
       graph.get("/groups/:id/members", membersRoute(false, false));
       graph.get("/groups/:id/members/microsoft.graph.user", membersRoute(false, "user"));
       graph.get("/groups/:id/transitiveMembers", membersRoute(true, false));
@@ -445,6 +473,17 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
             const headers: Record<string, string> = { "Content-Type": "application/json" };
             const retryAfter = response.headers["retry-after"];
             if (retryAfter) headers["Retry-After"] = String(retryAfter);
+            // Graph base64-encodes a non-JSON inner body (a `$count`'s plain number, for one).
+            const type = String(response.headers["content-type"] ?? "");
+            if (type.startsWith("text/plain")) {
+              headers["Content-Type"] = type;
+              return {
+                id: inner.id,
+                status: response.statusCode,
+                headers,
+                body: Buffer.from(response.body).toString("base64"),
+              };
+            }
             let parsed: unknown = null;
             try {
               parsed = response.json();

@@ -1,7 +1,8 @@
 // Why each action is planned, as data and as one sentence a person can judge the plan by (the preview, the run's
 // action table, the sync log). The planner's phases decide; this only words what they decided.
-import type { GroupMapping, MappingFilter, RescueNode } from "../domain";
+import type { GroupMapping, MappingCondition, MappingConditions, MappingFilter, RescueNode } from "../domain";
 import type { ActionCause, FieldChange, PairRef, RescueGroupRef } from "../plan";
+import { conditionsOf } from "./match-filter";
 import { groupLabel } from "./scope";
 
 export function pairRef(mapping: GroupMapping): PairRef {
@@ -42,8 +43,28 @@ const OPERATOR_WORDS: Record<MappingFilter["operator"], string> = {
   endsWith: "ends with",
 };
 
+const NEGATED_OPERATOR_WORDS: Record<MappingFilter["operator"], string> = {
+  equals: "does not equal",
+  contains: "does not contain",
+  startsWith: "does not start with",
+  endsWith: "does not end with",
+};
+
 export function describeFilter(filter: MappingFilter): string {
   return `${filter.attribute} ${OPERATOR_WORDS[filter.operator]} "${filter.value}"`;
+}
+
+/** `department equals "IT"`; an exclude condition is worded the other way round: `department does not equal "IT"`. */
+export function describeCondition(condition: MappingCondition): string {
+  if (condition.mode !== "exclude") return describeFilter(condition);
+  return `${condition.attribute} ${NEGATED_OPERATOR_WORDS[condition.operator]} "${condition.value}"`;
+}
+
+/** One condition as itself; several as `all of: a; b` or `any of: a; b`. */
+export function describeConditions(conditions: MappingConditions): string {
+  const parts = conditions.conditions.map(describeCondition);
+  if (parts.length === 1) return parts[0]!;
+  return `${conditions.combinator === "any" ? "any of" : "all of"}: ${parts.join("; ")}`;
 }
 
 export function createCause(pair: GroupMapping, group: RescueGroupRef): ActionCause {
@@ -100,14 +121,22 @@ export function outOfScopeCause(
   excludedBy: readonly { mapping: GroupMapping; why: "filter" | "guest" }[] | undefined,
   mappings: readonly GroupMapping[],
 ): ActionCause {
-  const filtered = excludedBy?.filter((e) => e.why === "filter" && e.mapping.filter) ?? [];
+  const filtered = (excludedBy ?? []).flatMap((e) => {
+    const conditions = e.why === "filter" ? conditionsOf(e.mapping) : null;
+    return conditions ? [{ mapping: e.mapping, conditions }] : [];
+  });
   if (filtered.length > 0) {
     const parts = filtered.map(
-      (e) => `${describePair(e.mapping)} leaves it out by its filter (${describeFilter(e.mapping.filter!)})`,
+      (e) =>
+        `${describePair(e.mapping)} leaves it out by its ${e.conditions.conditions.length === 1 ? "filter" : "conditions"} (${describeConditions(e.conditions)})`,
     );
     return {
       code: "excluded-by-filter",
-      filteredBy: filtered.map((e) => ({ ...pairRef(e.mapping), filter: e.mapping.filter! })),
+      // `filter` is the first condition, for readers of the single-filter shape; `conditions` is the whole test.
+      filteredBy: filtered.map((e) => {
+        const { mode: _mode, ...first } = e.conditions.conditions[0]!;
+        return { ...pairRef(e.mapping), filter: first, conditions: e.conditions };
+      }),
       sentence: `Still in a mapped group, but ${parts.join("; ")}`,
     };
   }

@@ -3,9 +3,9 @@
 import { type DirectoryUser, type GroupMapping, type MappingFilter, normalizeEmail } from "../domain";
 import type { DirectorySnapshot, Plan, SyncActionKind } from "../plan";
 import type { RunReport } from "../run-report";
-import { describeFilter, describeRescueGroup } from "./describe-cause";
+import { describeCondition, describeConditions, describeRescueGroup } from "./describe-cause";
 import { indexRescue } from "./match";
-import { matchFilter } from "./match-filter";
+import { type ConditionVerdict, conditionsOf, evaluateConditions } from "./match-filter";
 import { groupLabel } from "./scope";
 
 /** One pair's verdict on the user. */
@@ -20,8 +20,13 @@ export interface PairVerdict {
   createsHere?: boolean;
   /** The nested groups between the user and the pair's group (the user's own group first), when not a direct member. */
   through?: string[];
-  /** The filter and the user's value of its attribute (null when the user has none). */
+  /**
+   * The pair's conditions as a whole (description of all of them; attribute and value of the first), and whether the
+   * user passes them. Absent when the pair filters nobody out.
+   */
   filter?: { description: string; attribute: string; userValue: string | null; passes: boolean };
+  /** Each condition with the user's value of its attribute and whether it held (several-condition pairs too). */
+  conditions?: { description: string; attribute: string; userValue: string | null; holds: boolean }[];
   sentence: string;
 }
 
@@ -74,9 +79,47 @@ const WANTS: Record<MappingFilter["operator"], string> = {
   endsWith: "a value ending with ",
 };
 
-/** `'IT'`, `a value containing 'IT'`: what the filter wants, in words. */
-function wanted(filter: MappingFilter): string {
-  return `${WANTS[filter.operator]}'${filter.value}'`;
+const WANTS_NOT: Record<MappingFilter["operator"], string> = {
+  equals: "anything but ",
+  contains: "a value not containing ",
+  startsWith: "a value not starting with ",
+  endsWith: "a value not ending with ",
+};
+
+/** `'IT'`, `a value containing 'IT'`, `anything but 'IT'`: what a condition wants, in words. */
+function wanted(condition: ConditionVerdict["condition"]): string {
+  return `${(condition.mode === "exclude" ? WANTS_NOT : WANTS)[condition.operator]}'${condition.value}'`;
+}
+
+/** `department is 'Sales', the filter wants 'IT'`: one condition's verdict, in words. */
+function conditionSentence(verdict: ConditionVerdict, subject: string): string {
+  return `${verdict.condition.attribute} is ${quotedValue(verdict.userValue)}, ${subject} wants ${wanted(verdict.condition)}`;
+}
+
+/** Why the conditions leave the user out: the failing one (all), or every one (any, since none held). */
+function whyExcluded(combinator: "all" | "any", verdicts: readonly ConditionVerdict[]): string {
+  if (verdicts.length === 1) return conditionSentence(verdicts[0]!, "the filter");
+  if (combinator === "all") {
+    const failed = verdicts.filter((v) => !v.holds);
+    return failed
+      .map((v) => `${conditionSentence(v, `condition ${verdicts.indexOf(v) + 1}`)}`)
+      .join("; ")
+      .concat(" (all conditions must pass)");
+  }
+  return verdicts
+    .map((v, i) => conditionSentence(v, `condition ${i + 1}`))
+    .join("; ")
+    .concat(" (none of the conditions passes)");
+}
+
+/** Which conditions let the user in: `, and department is 'IT' (department equals "IT")`. */
+function whyIncluded(combinator: "all" | "any", verdicts: readonly ConditionVerdict[]): string {
+  const passing = combinator === "any" ? verdicts.filter((v) => v.holds) : verdicts;
+  const words = passing.map(
+    (v) => `${v.condition.attribute} is ${quotedValue(v.userValue)} (${describeCondition(v.condition)})`,
+  );
+  const head = `, and ${words.join(" and ")}`;
+  return combinator === "any" && verdicts.length > 1 ? `${head} (any one condition is enough)` : head;
 }
 
 /** The decision for one user, before anything is applied (`result` says what the plan will do). */
@@ -100,27 +143,38 @@ export function explainUser(input: ExplainUserInput): UserExplanation {
         sentence: `Not in pair '${name}': not a member of ${groupLabel(mapping)}${mapping.transitive ? " (nested groups included)" : ""}`,
       };
     }
-    const filter = mapping.filter
-      ? {
-          description: describeFilter(mapping.filter),
-          attribute: mapping.filter.attribute,
-          userValue: member[mapping.filter.attribute] ?? null,
-          passes: matchFilter(member, mapping.filter),
-        }
-      : undefined;
-    if (filter && !filter.passes) {
+    const conditions = conditionsOf(mapping);
+    const evaluated = conditions ? evaluateConditions(member, conditions) : undefined;
+    const first = evaluated?.verdicts[0];
+    const filter =
+      conditions && evaluated && first
+        ? {
+            description: describeConditions(conditions),
+            attribute: first.condition.attribute,
+            userValue: first.userValue,
+            passes: evaluated.passes,
+          }
+        : undefined;
+    const conditionVerdicts = evaluated?.verdicts.map((v) => ({
+      description: describeCondition(v.condition),
+      attribute: v.condition.attribute,
+      userValue: v.userValue,
+      holds: v.holds,
+    }));
+    const withFilter = filter ? { filter, conditions: conditionVerdicts! } : {};
+    if (conditions && evaluated && !evaluated.passes) {
       return {
         ...base,
         verdict: "excluded-by-filter",
-        filter,
-        sentence: `Excluded by pair '${name}': ${filter.attribute} is ${quotedValue(filter.userValue)}, the filter wants ${wanted(mapping.filter!)}`,
+        ...withFilter,
+        sentence: `Excluded by pair '${name}': ${whyExcluded(conditions.combinator, evaluated.verdicts)}`,
       };
     }
     if (member.userType === "guest" && !input.includeGuests) {
       return {
         ...base,
         verdict: "guest-not-included",
-        ...(filter ? { filter } : {}),
+        ...withFilter,
         sentence: `Left out by pair '${name}': a guest, and guests are not provisioned for this tenant`,
       };
     }
@@ -132,8 +186,8 @@ export function explainUser(input: ExplainUserInput): UserExplanation {
       verdict: "in-scope",
       createsHere,
       ...(through && through.length > 0 ? { through: [...through] } : {}),
-      ...(filter ? { filter } : {}),
-      sentence: `In scope of pair '${name}': a member of ${groupLabel(mapping)}${via}${filter ? `, and ${filter.attribute} is ${quotedValue(filter.userValue)} (${filter.description})` : ""}`,
+      ...withFilter,
+      sentence: `In scope of pair '${name}': a member of ${groupLabel(mapping)}${via}${conditions && evaluated ? whyIncluded(conditions.combinator, evaluated.verdicts) : ""}`,
     };
   });
 

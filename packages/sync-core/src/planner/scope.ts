@@ -7,7 +7,7 @@ import type {
   SkippedMemberSnapshot,
   SkippedMembers,
 } from "../plan";
-import { matchFilter } from "./match-filter";
+import { conditionsOf, matchConditions } from "./match-filter";
 import { SkippedMemberTallies, skippedMembersOf } from "./tally-skipped-members";
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -118,10 +118,11 @@ export function scopeUsers(input: ScopeInput): Scope {
     }
     const tally: MappingTally = { members: members.length, inScope: 0 };
     tallies.set(mapping.id, tally);
+    const conditions = conditionsOf(mapping);
     // Indexed: for…of allocates an iterator result per member until the optimiser catches up.
     for (let i = 0; i < members.length; i += 1) {
       const user = members[i]!;
-      if (!matchFilter(user, mapping.filter)) {
+      if (!matchConditions(user, conditions)) {
         exclude(user.id, { mapping, why: "filter" });
         continue;
       }

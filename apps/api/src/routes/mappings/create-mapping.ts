@@ -6,7 +6,14 @@ import { tenantAccessOf } from "../../auth/authenticate";
 import type { TenantAccess } from "../../auth/principal";
 import { AppError } from "../../errors";
 import { AUTHENTICATED_ERRORS, ZErrorReply, ZTenantParams } from "../common.types";
-import { filterColumns, type MappingView, mappingView, ZCreateMappingBody, ZMapping } from "./mappings.types";
+import {
+  conditionsFromBody,
+  filterColumns,
+  type MappingView,
+  mappingView,
+  ZCreateMappingBody,
+  ZMapping,
+} from "./mappings.types";
 import { technicianGroupName } from "./rescue-group-check";
 
 export const DUPLICATE_PAIR = "This Entra group is already paired with this Rescue group.";
@@ -30,7 +37,7 @@ export async function createMapping(
         rescueGroupName,
         priority: body.priority,
         transitive: body.transitive,
-        ...filterColumns(body.filter),
+        ...filterColumns(conditionsFromBody(body)),
       },
     });
     const view = mappingView(row);

@@ -43,7 +43,7 @@ export async function estimateMappingChange(
   proposal: MappingProposal,
 ): Promise<MappingImpactReply> {
   const { tenantId } = access;
-  if (proposal.change !== "add") {
+  if (proposal.change === "remove" || proposal.change === "update") {
     const pair = await deps.prisma.groupMapping.findFirst({ where: { id: proposal.mappingId, tenantId } });
     if (!pair) throw notFound("The pair");
   }

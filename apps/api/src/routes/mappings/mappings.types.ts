@@ -1,6 +1,8 @@
-// Mapping schemas are the API contract's; this maps a filter to its columns and a row to its view.
-import { type MappingFilter, type MappingView, ZMappingFilter } from "@techsync/api-contract";
+// Mapping schemas are the API contract's; this maps conditions to their columns and a row to its view.
+import type { MappingView } from "@techsync/api-contract";
 import type { Prisma } from "@techsync/db";
+import { conditionColumns, storedConditionsOf } from "@techsync/runs";
+import type { MappingConditions, MappingFilter } from "@techsync/sync-core";
 
 export type { MappingView } from "@techsync/api-contract";
 export {
@@ -9,25 +11,30 @@ export {
   ZMappingFilter,
   ZMappingParams,
   ZMappingsReply,
+  ZReorderMappingsBody,
   ZUpdateMappingBody,
 } from "@techsync/api-contract";
 // The filter vocabulary is the engine's: one list, so the API never accepts what the planner cannot apply.
 export { FILTER_ATTRIBUTES, FILTER_OPERATORS } from "@techsync/sync-core";
 
-export function filterColumns(filter: MappingFilter | null) {
-  return {
-    filterAttribute: filter?.attribute ?? null,
-    filterOperator: filter?.operator ?? null,
-    filterValue: filter?.value ?? null,
-  };
+/** A body's conditions: `conditions` as sent, or the older single `filter` as one include condition. */
+export function conditionsFromBody(body: {
+  filter?: MappingFilter | null;
+  conditions?: MappingConditions | null;
+}): MappingConditions | null {
+  if (body.conditions !== undefined && body.conditions !== null) return body.conditions;
+  if (body.filter) return { combinator: "all", conditions: [{ ...body.filter, mode: "include" }] };
+  return null;
+}
+
+/** The columns a pair's conditions are written to (the older filter columns are cleared). */
+export function filterColumns(conditions: MappingConditions | null) {
+  return conditionColumns(conditions);
 }
 
 export function mappingView(row: Prisma.GroupMappingModel): MappingView {
-  const filter = ZMappingFilter.safeParse({
-    attribute: row.filterAttribute,
-    operator: row.filterOperator,
-    value: row.filterValue,
-  });
+  const conditions = storedConditionsOf(row);
+  const only = conditions?.conditions.length === 1 ? conditions.conditions[0] : undefined;
   return {
     id: row.id,
     entraGroupId: row.entraGroupId,
@@ -36,6 +43,11 @@ export function mappingView(row: Prisma.GroupMappingModel): MappingView {
     rescueGroupName: row.rescueGroupName,
     priority: row.priority,
     transitive: row.transitive,
-    filter: filter.success ? filter.data : null,
+    filter:
+      only && only.mode === "include"
+        ? { attribute: only.attribute, operator: only.operator, value: only.value }
+        : null,
+    conditions: conditions ?? { combinator: "all", conditions: [] },
+    version: row.version,
   };
 }

@@ -8,6 +8,7 @@ import { AppError, notFound } from "../../errors";
 import { AUTHENTICATED_ERRORS, ZErrorReply } from "../common.types";
 import { DUPLICATE_PAIR } from "./create-mapping";
 import {
+  conditionsFromBody,
   filterColumns,
   type MappingView,
   mappingView,
@@ -16,6 +17,9 @@ import {
   ZUpdateMappingBody,
 } from "./mappings.types";
 import { technicianGroupName } from "./rescue-group-check";
+
+export const STALE_PAIR =
+  "This pair was changed by someone else (or in another tab) since this page was loaded. Reload the page to see the change, then make yours again.";
 
 export async function updateMapping(
   deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
@@ -26,6 +30,7 @@ export async function updateMapping(
   const { tenantId } = access;
   const existing = await deps.prisma.groupMapping.findFirst({ where: { id: mappingId, tenantId } });
   if (!existing) throw notFound("The mapping");
+  if (body.version !== undefined && body.version !== existing.version) throw new AppError("conflict", STALE_PAIR);
   const rescueGroupName =
     body.rescueGroupId !== undefined && body.rescueGroupId !== existing.rescueGroupId
       ? await technicianGroupName(deps, tenantId, body.rescueGroupId)
@@ -38,16 +43,23 @@ export async function updateMapping(
     };
     const clash = await tx.groupMapping.findUnique({ where: { tenantId_entraGroupId_rescueGroupId: pair } });
     if (clash && clash.id !== mappingId) throw new AppError("conflict", DUPLICATE_PAIR);
-    const { filter, rescueGroupName: _shownName, ...plain } = body;
+    const { filter, conditions, version, rescueGroupName: _shownName, ...plain } = body;
+    const changesConditions = filter !== undefined || conditions !== undefined;
+    // The version seen when the page was loaded (or, without one, the one just read): a change in between is refused.
     const { count } = await tx.groupMapping.updateMany({
-      where: { id: mappingId, tenantId },
+      where: { id: mappingId, tenantId, version: version ?? existing.version },
       data: {
         ...plain,
         ...(rescueGroupName ? { rescueGroupName } : {}),
-        ...(filter === undefined ? {} : filterColumns(filter)),
+        ...(changesConditions ? filterColumns(conditionsFromBody({ filter, conditions })) : {}),
+        version: { increment: 1 },
       },
     });
-    if (count === 0) throw notFound("The mapping");
+    if (count === 0) {
+      const still = await tx.groupMapping.findFirst({ where: { id: mappingId, tenantId } });
+      if (!still) throw notFound("The mapping");
+      throw new AppError("conflict", STALE_PAIR);
+    }
     const row = await tx.groupMapping.findUniqueOrThrow({ where: { id: mappingId } });
     const view = mappingView(row);
     await recordAuditEvent(tx, access, {

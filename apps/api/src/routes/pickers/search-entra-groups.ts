@@ -11,6 +11,23 @@ const NOT_A_GRAPH_GROUP_LIST = new AppError(
   "Entra: the directory's address answered, but not with a Microsoft Graph list of groups; check the connection's Graph address.",
 );
 
+/**
+ * Each listed group's member count, in $batch calls of 20 (one page of the picker is at most 100 groups). A count is
+ * a help, not the answer: when Graph will not give it the picker still lists the groups, without numbers.
+ */
+async function countMembers(
+  source: Awaited<ReturnType<typeof tenantEntraSource>>,
+  groups: readonly { id?: unknown }[],
+): Promise<Map<string, number | null>> {
+  const ids = groups.map((g) => g?.id).filter((id): id is string => typeof id === "string");
+  if (!source.countGroupMembers || ids.length === 0) return new Map();
+  try {
+    return await source.countGroupMembers(ids);
+  } catch {
+    return new Map();
+  }
+}
+
 /** The group picker: Graph searches and pages server-side; the page token is Graph's, wrapped by @techsync/entra. */
 export async function searchEntraGroups(
   deps: Pick<ApiDeps, "prisma" | "secretBox" | "outbound" | "upstreamTimeoutMs">,
@@ -25,10 +42,17 @@ export async function searchEntraGroups(
     });
     // A reply that is JSON but not Graph's (a proxy, a captive portal, another API at that address) is named
     // as such rather than failing later in the reply's own serialisation.
+    const memberCounts = Array.isArray(page.groups) ? await countMembers(source, page.groups) : new Map();
     const reply = ZEntraGroupsReply.safeParse({
       groups: Array.isArray(page.groups)
-        ? page.groups.map((g) => ({ id: g?.id, displayName: g?.displayName, description: g?.description ?? null }))
+        ? page.groups.map((g) => ({
+            id: g?.id,
+            displayName: g?.displayName,
+            description: g?.description ?? null,
+            memberCount: memberCounts.get(g?.id) ?? null,
+          }))
         : page.groups,
+      totalCount: typeof page.totalCount === "number" ? page.totalCount : null,
       ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
     });
     if (!reply.success) throw NOT_A_GRAPH_GROUP_LIST;

@@ -2,11 +2,11 @@
 // The wizard's server actions: each step saves to the API, so Back shows what was saved.
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import type { PairPatch } from "../../../../src/api/api-client";
 import { ApiError, type MoveOffer } from "../../../../src/api/api-error";
 import type {
   EntraConnectionTest,
   EntraGroup,
-  MappingFilter,
   MappingProposal,
   RescueConnectionTest,
 } from "../../../../src/api/api-types";
@@ -267,11 +267,7 @@ export async function estimatePairChange(
 }
 
 /** A pair's filter or priority, changed after the person saw what it would do. */
-export async function changePair(
-  tenantId: string,
-  mappingId: string,
-  patch: { filter?: MappingFilter | null; priority?: number },
-): Promise<FormState> {
+export async function changePair(tenantId: string, mappingId: string, patch: PairPatch): Promise<FormState> {
   const api = await requireTenantApi(tenantId);
   try {
     await api.updateMapping(mappingId, patch);
@@ -279,7 +275,29 @@ export async function changePair(
     return formStateOfError(error);
   }
   revalidatePath(`/t/${tenantId}/onboarding/mappings`);
-  return { ok: true, message: patch.priority !== undefined ? "Priority changed." : "Filter changed." };
+  revalidatePath(`/t/${tenantId}/mappings`);
+  return {
+    ok: true,
+    message:
+      patch.priority !== undefined
+        ? "Priority changed."
+        : patch.filter !== undefined
+          ? "Filter changed."
+          : "Pair saved.",
+  };
+}
+
+/** The pairs' new order, saved in one call (refused, in words, when another tab changed the pairs since). */
+export async function reorderPairs(tenantId: string, order: { id: string; version: number }[]): Promise<FormState> {
+  const api = await requireTenantApi(tenantId);
+  try {
+    await api.reorderMappings(order);
+  } catch (error) {
+    return formStateOfError(error);
+  }
+  revalidatePath(`/t/${tenantId}/onboarding/mappings`);
+  revalidatePath(`/t/${tenantId}/mappings`);
+  return { ok: true, message: "Order saved." };
 }
 
 export async function startPreview(tenantId: string): Promise<FormState> {

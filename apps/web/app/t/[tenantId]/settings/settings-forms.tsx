@@ -8,6 +8,7 @@ import { ShownOnce } from "../../../../src/components/shown-once";
 import { SubmitButton } from "../../../../src/components/submit-button";
 import { useFormDraft } from "../../../../src/forms/form-draft";
 import type { FormState } from "../../../../src/forms/form-state";
+import { AttributeMappingFields } from "../../../../src/mapping/attribute-mapping-fields";
 import type { CreatedKeyState } from "./actions";
 
 type Action<S> = (previous: S, formData: FormData) => Promise<S>;
@@ -67,23 +68,7 @@ export function TenantSettingsForm({ settings, action }: { settings: TenantSetti
         hint="Needed before technicians can be created."
         error={errors.defaultPassword}
       />
-      <div className="field">
-        <label htmlFor="field-attributeMapping">Attribute mapping (JSON)</label>
-        <p className="hint" id="field-attributeMapping-hint">
-          Which Entra attributes fill each technician field (name, nick, email, ssoId); the first non-empty one wins.
-          For example <code>{'{"nick": ["mailLocalPart"], "ssoId": ["userPrincipalName"]}'}</code>. Leave empty to keep
-          the current mapping.
-        </p>
-        <textarea
-          id="field-attributeMapping"
-          name="attributeMapping"
-          rows={4}
-          defaultValue={settings.attributeMapping ? JSON.stringify(settings.attributeMapping, null, 2) : ""}
-          aria-describedby="field-attributeMapping-hint"
-          aria-invalid={errors.attributeMapping ? true : undefined}
-        />
-        {errors.attributeMapping ? <p className="error-text">{errors.attributeMapping}</p> : null}
-      </div>
+      <AttributeMappingFields saved={settings.attributeMapping} error={errors.attributeMapping} />
       <div className="field">
         <label>
           <input

@@ -30,7 +30,9 @@ export default async function MappingsStep({ params }: { params: Promise<{ tenan
       <h1>{stepHeading("mappings")}</h1>
       <p>
         Pair each Entra ID group with the Rescue technician group its members belong in. Members of nested groups count
-        too. You can narrow a pair with a filter, e.g. only people whose department is “Support”.
+        too. You can narrow a pair with a filter, e.g. only people whose department is “Support”; to give a pair several
+        conditions, change its nested-groups switch or reorder the pairs, use the{" "}
+        <Link href={`/t/${tenantId}/mappings`}>mapping editor</Link>.
       </p>
       {problem ? (
         <div className="notice bad" role="alert">
