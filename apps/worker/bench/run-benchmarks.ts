@@ -7,7 +7,12 @@
 //       tenant is brought in step first by a run of another worker, with createUsers on (else 200,000 calls).
 //       Then (d): 10 users of that tenant change in Entra (added to a mapped group) and one incremental run, in
 //       another fresh worker, reads what Graph's delta says changed: its calls, wall time and peak RSS.
-// Usage: npm run bench -w @techsync/worker -- [--tenants 1000] [--large-users 100000] [--only tenants|large|reconcile]
+//   (e) change → Rescue latency (bench/change-latency.ts): 200 membership changes over a minute in a 10,000-user
+//       tenant, with notifications through the real API and with polling only; p50/p95 until Rescue is right.
+// Usage: npm run bench -w @techsync/worker -- [--tenants 1000] [--large-users 100000]
+//        [--only tenants|large|reconcile|latency]
+//        [--latency-users 10000] [--latency-changes 200] [--latency-mode notifications|polling]: (e)'s tenant, its
+//        changes, and one of its two halves (default both).
 //        [--changed-users 10]: the users changed for (d).
 //        [--from-build]: the worker measured in (c) runs dist/main.js as production does (build it first), not tsx.
 //        [--max-old-space 320]: V8's heap cap for the worker of (b) (none by default, and never for (c)).
@@ -27,6 +32,7 @@ import {
   waitForRun,
 } from "../test/sync-world";
 import { processMemoryMb, startWorkerProcess, type WorkerProcessOptions } from "../test/worker-process";
+import { benchChangeLatency, type LatencyMode } from "./change-latency";
 
 const LATENCY_MS = 25;
 /** Graph pages group members by at most 999; Rescue creates at most 1,000 technicians per createUsers. */
@@ -366,6 +372,53 @@ async function main() {
         ["worker --max-old-space-size", large.workerMaxOldSpaceMb],
       ]),
     );
+  }
+  if (only === undefined || only === "latency") {
+    const which = process.argv.includes("--latency-mode")
+      ? [process.argv[process.argv.indexOf("--latency-mode") + 1] as LatencyMode]
+      : (["notifications", "polling"] as const);
+    const latency: Record<string, Awaited<ReturnType<typeof benchChangeLatency>>> = {};
+    for (const mode of which) {
+      const result = await benchChangeLatency({
+        mode,
+        users: argument("latency-users", 10_000),
+        groups: argument("latency-groups", 10),
+        changes: argument("latency-changes", 200),
+        spreadMs: argument("latency-spread-seconds", 60) * 1000,
+        latencyMs: LATENCY_MS,
+        probeMs: 250,
+        workerConcurrency: 4,
+      });
+      latency[mode] = result;
+      console.log(
+        `\n(e) change → Rescue latency, ${mode}: ${result.changes} changes (${JSON.stringify(result.changeKinds)}) over ${result.spreadSeconds} s, ${result.users} users in ${result.mappedGroups} mapped groups, emulators at ${LATENCY_MS} ms/call`,
+      );
+      console.log(
+        table([
+          ...(result.pollIntervalSeconds
+            ? ([["poll interval (production's)", `${result.pollIntervalSeconds} s`]] as [string, string][])
+            : []),
+          [
+            "right in Rescue",
+            `${result.right}/${result.changes}${result.neverRight ? ` (never right: ${JSON.stringify(result.neverRightByKind)})` : ""}`,
+          ],
+          [
+            `p50 / p95 / max (goal p95 < ${result.goalP95Seconds} s)`,
+            `${result.p50Seconds} / ${result.p95Seconds} / ${result.maxSeconds} s`,
+          ],
+          ["runs (mode/trigger/status)", `${result.runs.count} ${JSON.stringify(result.runs.byModeAndTrigger)}`],
+          ["run duration p50 / max", `${result.runs.durationP50Ms} / ${result.runs.durationMaxMs} ms`],
+          ...(result.notifications
+            ? ([
+                ["notification POSTs (delivered)", `${result.notifications.posts} (${result.notifications.delivered})`],
+              ] as [string, string][])
+            : []),
+          ["state read every", `${result.probeIntervalMs} ms (${result.probes} reads of /_emulator/rescue/state)`],
+          ["worker (tsx, concurrency 4) peak RSS", `${result.workerPeakRssMb} MB`],
+        ]),
+      );
+    }
+    results.changeLatency = latency;
   }
   const dir = path.resolve(__dirname, "results");
   await mkdir(dir, { recursive: true });
