@@ -21,7 +21,9 @@ let worker: SyncWorker;
 
 beforeAll(async () => {
   world = await createSyncWorld("incremental");
-  worker = startTestWorker(world);
+  // A notification's job that finds the tenant's run under way asks again only after a minute here: what makes the
+  // next run promptly is the run's end releasing it, which the tests below must see.
+  worker = startTestWorker(world, { incrementalRetryMs: 60_000 });
 });
 afterAll(async () => {
   await worker?.close();
@@ -280,6 +282,33 @@ describe("incremental runs from Graph delta", () => {
     const run = await runOfJob(tenant.id, "schedule", before);
     expect(run.status).toBe("succeeded");
     expect(await runRow(run.id)).toMatchObject({ mode: "incremental", modeReason: "incremental: 1 changed user" });
+    expect(techniciansByEmail(tenant).get(String(newcomer.mail).toLowerCase())).toBe(1);
+  });
+
+  test("a change notified while a run is under way, after it read Graph, is applied by the next run as soon as it ends", async () => {
+    const { tenant, nestedGroupId, outsider: newcomer } = await syncedTenant(31);
+    // The run under way: slow Rescue calls keep it going after it read Graph's delta (which had nothing new).
+    tenant.rescue.faults.set({ latencyMs: 700 });
+    const underWay = await requestIncrementalRun(tenant.id);
+    for (;;) {
+      const row = await runRow(underWay);
+      if (row.modeReason !== null) break;
+      if (row.finishedAt) throw new Error("the run ended before the test could change anything");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Now the change and its notification: that run cannot see it.
+    tenant.directory.addMember(nestedGroupId, newcomer.id);
+    const notified = new Date();
+    await requestIncrementalRunSoon(world.queue, { tenantId: tenant.id, trigger: "notification" }, 0);
+    const first = await waitForRun(world, underWay);
+    tenant.rescue.faults.set({});
+    expect(first.finishedAt?.getTime()).toBeGreaterThan(notified.getTime());
+    expect(await actionsOf(underWay)).toEqual([]);
+    // The notification's job waited for it, and went as it ended (not after its minute's retry).
+    const next = await runOfJob(tenant.id, "notification", notified);
+    expect(next.status).toBe("succeeded");
+    expect((next.queuedAt.getTime() - (first.finishedAt?.getTime() ?? 0)) / 1000).toBeLessThan(5);
+    expect(await actionsOf(next.id)).toEqual([`create:succeeded:${newcomer.mail}`]);
     expect(techniciansByEmail(tenant).get(String(newcomer.mail).toLowerCase())).toBe(1);
   });
 
