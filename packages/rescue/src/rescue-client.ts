@@ -301,15 +301,23 @@ export class RescueClient implements RescueDirectory {
     });
   }
 
-  async getTree(): Promise<RescueNode[]> {
+  /**
+   * The whole tree (getHierarchy_v2); with `keep`, only the nodes it accepts are kept, and the emails this client
+   * knows (its create path's "already there?") are theirs alone: a caller that narrows must keep every node holding
+   * an email it may create.
+   */
+  async getTree(options: { keep?: (node: RescueNode) => boolean } = {}): Promise<RescueNode[]> {
     // filteroffline=false: offline technicians are technicians too.
     const reply = await this.call("getHierarchy_v2", { isnode: "false", filteroffline: "false" });
     const nodes: RescueNode[] = [];
     const emails = new Map<string, { id: number; kind: RescueNodeKind }>();
+    const keep = options.keep;
     // Indexed: for…of allocates an iterator result per node until the optimiser catches up (100,000 per tree).
     for (let i = 0; i < reply.blocks.length; i += 1) {
       const node = rescueNodeOf(reply.blocks[i]!);
       if (!node) continue;
+      // A blank technician is remembered below whether or not the caller keeps it.
+      if (keep && !keep(node) && (node.name || node.email)) continue;
       nodes.push(node);
       if (node.email) emails.set(node.email.toLowerCase(), { id: node.id, kind: node.kind });
       // rule 12: a blank technician (no name, no email) is what a createUser leaves when its setUser_v2 never came
