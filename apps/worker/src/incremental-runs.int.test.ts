@@ -285,6 +285,43 @@ describe("incremental runs from Graph delta", () => {
     expect(techniciansByEmail(tenant).get(String(newcomer.mail).toLowerCase())).toBe(1);
   });
 
+  test("a narrowed incremental run (a few users' links, part of the tree) decides as a full preview of the same state does", async () => {
+    const { tenant } = await syncedTenant(33);
+    const [adopteeId, renamedId, leaverId, holderId] = tenant.userIds;
+    const holder = holderId ? tenant.directory.users.get(holderId) : undefined;
+    if (!adopteeId || !renamedId || !leaverId || !holder) throw new Error("the tenant has too few users");
+    // Adoptee: its link is gone (its technician is still there, unlinked), and it changed in Entra: adopt (rule 3).
+    await world.db.prisma.link.deleteMany({ where: { tenantId: tenant.id, entraUserId: adopteeId } });
+    tenant.directory.updateUser(adopteeId, { displayName: "Adoptee Again" });
+    // Renamed: update (rule 4). Leaver: disable (rule 6).
+    tenant.directory.updateUser(renamedId, { displayName: "Renamed Person" });
+    tenant.directory.removeMember(tenant.groupId, leaverId);
+    // A newcomer whose email a technician linked to an unchanged user holds: never a duplicate, never a takeover.
+    const twin = tenant.directory.addUser({
+      displayName: "Twin Example",
+      mail: holder.mail,
+      userPrincipalName: `twin@${tenant.directory.domain}`,
+    });
+    tenant.directory.addMember(tenant.groupId, twin.id);
+
+    const decisions = async (runId: string) =>
+      (await world.db.prisma.syncAction.findMany({ where: { runId } })).map((a) => `${a.kind}:${a.entraUserId}`).sort();
+    const preview = await waitForRun(world, await requestRun(world, tenant.id, true));
+    expect(preview.mode).toBe("full");
+    const runId = await requestIncrementalRun(tenant.id);
+    const run = await waitForRun(world, runId);
+    expect(run.status).toBe("succeeded");
+    expect(await runRow(runId)).toMatchObject({ mode: "incremental", modeReason: "incremental: 4 changed users" });
+    // It read the tree once and only a part of it, yet decided the same, for the same users.
+    const rescueCalls = (run.report as { calls: { rescueByMethod: Record<string, number> } }).calls.rescueByMethod;
+    expect(rescueCalls.getHierarchy_v2).toBe(1);
+    expect(await decisions(runId)).toEqual(await decisions(preview.id));
+    expect(await decisions(runId)).toEqual(
+      [`adopt:${adopteeId}`, `update:${adopteeId}`, `update:${renamedId}`, `disable:${leaverId}`].sort(),
+    );
+    expect(techniciansByEmail(tenant).get(String(holder.mail).toLowerCase())).toBe(1);
+  });
+
   test("a change notified while a run is under way, after it read Graph, is applied by the next run as soon as it ends", async () => {
     const { tenant, nestedGroupId, outsider: newcomer } = await syncedTenant(31);
     // The run under way: slow Rescue calls keep it going after it read Graph's delta (which had nothing new).
