@@ -21,7 +21,7 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { enqueueRun, syncTenantSchedule } from "@techsync/jobs";
+import { enqueueRun, incrementalPollSchedulerId, setIncrementalPolling, syncTenantSchedule } from "@techsync/jobs";
 import { createRun } from "@techsync/runs";
 import { createSyncWorld, createTestTenant, type SyncWorld, type TestTenant, waitForRun } from "../test/sync-world";
 import { processMemoryMb, startWorkerProcess, type WorkerProcessOptions } from "../test/worker-process";
@@ -139,6 +139,26 @@ async function createOwnRun(
   }
 }
 
+/**
+ * The started worker's subscription sweep turns polling on for the tenant (no PUBLIC_API_URL); a poll's run could
+ * take (d)'s changes before the measured run. Once the sweep did so, polling is turned off again and any poll's run
+ * is waited out.
+ */
+async function withoutPolling(world: SyncWorld, tenantId: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await world.queue.getJobScheduler(incrementalPollSchedulerId(tenantId))) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await setIncrementalPolling(world.queue, tenantId, false);
+  for (;;) {
+    const busy = await world.db.prisma.syncRun.findFirst({
+      where: { tenantId, status: { in: ["queued", "running"] } },
+    });
+    if (!busy) return;
+    await waitForRun(world, busy.id, 40 * 60_000);
+  }
+}
+
 async function timedRun(world: SyncWorld, tenantId: string) {
   const runId = await createOwnRun(world, tenantId, { trigger: "portal", mode: "full" });
   const started = Date.now();
@@ -167,6 +187,7 @@ async function traceOptions(): Promise<Pick<WorkerProcessOptions, "nodeFlags" | 
 async function timedIncrementalRun(world: SyncWorld, tenant: TestTenant, changed: number, fromBuild: boolean) {
   const worker = await startWorkerProcess(world, { concurrency: 1, fromBuild });
   try {
+    await withoutPolling(world, tenant.id);
     const idle = await processMemoryMb(worker.pid ?? 0);
     const domain = tenant.directory.domain;
     for (let i = 0; i < changed; i += 1) {
