@@ -38,7 +38,7 @@ export interface ApiDeps {
   upstreamTimeoutMs: number;
   /** The portal's origin: invitation links point at its accept page. */
   portalOrigin: string;
-  /** How long a tenant's Graph notifications are gathered into one incremental run (default 5 s). */
+  /** How long a tenant's Graph notifications are gathered into one incremental run (default 1 s). */
   notificationDebounceMs?: number;
   /** Where alert deliveries are queued ("Send test"); absent: the deployment sends no alerts. */
   alertQueue?: AlertQueue;

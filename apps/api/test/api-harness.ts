@@ -96,7 +96,7 @@ export interface HarnessOptions {
    * server.ts wires it: a test's own redis-server (own-redis.ts) that it may kill.
    */
   redisUrl?: string;
-  /** How long Graph notifications of a tenant are gathered into one incremental-run job (default 5 s). */
+  /** How long Graph notifications of a tenant are gathered into one incremental-run job (default 1 s). */
   notificationDebounceMs?: number;
   /** The deployment's REDIS_PREFIX, for two APIs of one deployment or an API and a worker (default: one of its own). */
   redisPrefix?: string;

@@ -7,7 +7,12 @@
 //       tenant is brought in step first by a run of another worker, with createUsers on (else 200,000 calls).
 //       Then (d): 10 users of that tenant change in Entra (added to a mapped group) and one incremental run, in
 //       another fresh worker, reads what Graph's delta says changed: its calls, wall time and peak RSS.
-// Usage: npm run bench -w @techsync/worker -- [--tenants 1000] [--large-users 100000] [--only tenants|large|reconcile]
+//   (e) change → Rescue latency (bench/change-latency.ts): 200 membership changes over a minute in a 10,000-user
+//       tenant, with notifications through the real API and with polling only; p50/p95 until Rescue is right.
+// Usage: npm run bench -w @techsync/worker -- [--tenants 1000] [--large-users 100000]
+//        [--only tenants|large|reconcile|latency]
+//        [--latency-users 10000] [--latency-changes 200] [--latency-mode notifications|polling]: (e)'s tenant, its
+//        changes, and one of its two halves (default both).
 //        [--changed-users 10]: the users changed for (d).
 //        [--from-build]: the worker measured in (c) runs dist/main.js as production does (build it first), not tsx.
 //        [--max-old-space 320]: V8's heap cap for the worker of (b) (none by default, and never for (c)).
@@ -16,17 +21,11 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { enqueueRun, syncTenantSchedule } from "@techsync/jobs";
+import { enqueueRun, incrementalPollSchedulerId, setIncrementalPolling, syncTenantSchedule } from "@techsync/jobs";
 import { createRun } from "@techsync/runs";
-import {
-  createSyncWorld,
-  createTestTenant,
-  requestRun,
-  type SyncWorld,
-  type TestTenant,
-  waitForRun,
-} from "../test/sync-world";
+import { createSyncWorld, createTestTenant, type SyncWorld, type TestTenant, waitForRun } from "../test/sync-world";
 import { processMemoryMb, startWorkerProcess, type WorkerProcessOptions } from "../test/worker-process";
+import { benchChangeLatency, type LatencyMode } from "./change-latency";
 
 const LATENCY_MS = 25;
 /** Graph pages group members by at most 999; Rescue creates at most 1,000 technicians per createUsers. */
@@ -120,9 +119,50 @@ async function benchManyTenants(tenantCount: number, usersPerTenant: number) {
   }
 }
 
+/**
+ * A run of the kind asked for, created now: a worker's hourly subscription sweep turns the polling fallback on for an
+ * activated tenant (no PUBLIC_API_URL here), so a poll's run may be under way; it is waited out, not measured.
+ */
+async function createOwnRun(
+  world: SyncWorld,
+  tenantId: string,
+  request: { trigger: "portal" | "notification"; mode: "full" | "incremental" },
+): Promise<string> {
+  for (;;) {
+    const created = await createRun(world.db.prisma, { tenantId, dryRun: false, ...request });
+    if (created.outcome === "refused") throw new Error(created.reason);
+    if (created.outcome === "created") {
+      await enqueueRun(world.queue, { tenantId, runId: created.run.id });
+      return created.run.id;
+    }
+    await waitForRun(world, created.run.id, 40 * 60_000);
+  }
+}
+
+/**
+ * The started worker's subscription sweep turns polling on for the tenant (no PUBLIC_API_URL); a poll's run could
+ * take (d)'s changes before the measured run. Once the sweep did so, polling is turned off again and any poll's run
+ * is waited out.
+ */
+async function withoutPolling(world: SyncWorld, tenantId: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await world.queue.getJobScheduler(incrementalPollSchedulerId(tenantId))) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await setIncrementalPolling(world.queue, tenantId, false);
+  for (;;) {
+    const busy = await world.db.prisma.syncRun.findFirst({
+      where: { tenantId, status: { in: ["queued", "running"] } },
+    });
+    if (!busy) return;
+    await waitForRun(world, busy.id, 40 * 60_000);
+  }
+}
+
 async function timedRun(world: SyncWorld, tenantId: string) {
+  const runId = await createOwnRun(world, tenantId, { trigger: "portal", mode: "full" });
   const started = Date.now();
-  const run = await waitForRun(world, await requestRun(world, tenantId), 40 * 60_000);
+  const run = await waitForRun(world, runId, 40 * 60_000);
   const report = run.report as { calls: { entra: number; rescue: number; rescueByMethod: Record<string, number> } };
   return {
     status: run.status,
@@ -147,6 +187,7 @@ async function traceOptions(): Promise<Pick<WorkerProcessOptions, "nodeFlags" | 
 async function timedIncrementalRun(world: SyncWorld, tenant: TestTenant, changed: number, fromBuild: boolean) {
   const worker = await startWorkerProcess(world, { concurrency: 1, fromBuild });
   try {
+    await withoutPolling(world, tenant.id);
     const idle = await processMemoryMb(worker.pid ?? 0);
     const domain = tenant.directory.domain;
     for (let i = 0; i < changed; i += 1) {
@@ -160,15 +201,8 @@ async function timedIncrementalRun(world: SyncWorld, tenant: TestTenant, changed
       tenant.directory.addMember(tenant.groupId, user.id);
     }
     const started = Date.now();
-    const created = await createRun(world.db.prisma, {
-      tenantId: tenant.id,
-      trigger: "notification",
-      dryRun: false,
-      mode: "incremental",
-    });
-    if (created.outcome !== "created") throw new Error(`no incremental run: ${created.outcome}`);
-    await enqueueRun(world.queue, { tenantId: tenant.id, runId: created.run.id });
-    const run = await waitForRun(world, created.run.id, 10 * 60_000);
+    const runId = await createOwnRun(world, tenant.id, { trigger: "notification", mode: "incremental" });
+    const run = await waitForRun(world, runId, 10 * 60_000);
     const wallSeconds = Math.round((Date.now() - started) / 10) / 100;
     const report = run.report as { calls: { entra: number; rescue: number; rescueByMethod: Record<string, number> } };
     const writes = await world.db.prisma.syncAction.count({ where: { runId: run.id, status: "succeeded" } });
@@ -366,6 +400,53 @@ async function main() {
         ["worker --max-old-space-size", large.workerMaxOldSpaceMb],
       ]),
     );
+  }
+  if (only === undefined || only === "latency") {
+    const which = process.argv.includes("--latency-mode")
+      ? [process.argv[process.argv.indexOf("--latency-mode") + 1] as LatencyMode]
+      : (["notifications", "polling"] as const);
+    const latency: Record<string, Awaited<ReturnType<typeof benchChangeLatency>>> = {};
+    for (const mode of which) {
+      const result = await benchChangeLatency({
+        mode,
+        users: argument("latency-users", 10_000),
+        groups: argument("latency-groups", 10),
+        changes: argument("latency-changes", 200),
+        spreadMs: argument("latency-spread-seconds", 60) * 1000,
+        latencyMs: LATENCY_MS,
+        probeMs: 250,
+        workerConcurrency: 4,
+      });
+      latency[mode] = result;
+      console.log(
+        `\n(e) change → Rescue latency, ${mode}: ${result.changes} changes (${JSON.stringify(result.changeKinds)}) over ${result.spreadSeconds} s, ${result.users} users in ${result.mappedGroups} mapped groups, emulators at ${LATENCY_MS} ms/call`,
+      );
+      console.log(
+        table([
+          ...(result.pollIntervalSeconds
+            ? ([["poll interval (production's)", `${result.pollIntervalSeconds} s`]] as [string, string][])
+            : []),
+          [
+            "right in Rescue",
+            `${result.right}/${result.changes}${result.neverRight ? ` (never right: ${JSON.stringify(result.neverRightByKind)})` : ""}`,
+          ],
+          [
+            `p50 / p95 / max (goal p95 < ${result.goalP95Seconds} s)`,
+            `${result.p50Seconds} / ${result.p95Seconds} / ${result.maxSeconds} s`,
+          ],
+          ["runs (mode/trigger/status)", `${result.runs.count} ${JSON.stringify(result.runs.byModeAndTrigger)}`],
+          ["run duration p50 / max", `${result.runs.durationP50Ms} / ${result.runs.durationMaxMs} ms`],
+          ...(result.notifications
+            ? ([
+                ["notification POSTs (delivered)", `${result.notifications.posts} (${result.notifications.delivered})`],
+              ] as [string, string][])
+            : []),
+          ["state read every", `${result.probeIntervalMs} ms (${result.probes} reads of /_emulator/rescue/state)`],
+          ["worker (tsx, concurrency 4) peak RSS", `${result.workerPeakRssMb} MB`],
+        ]),
+      );
+    }
+    results.changeLatency = latency;
   }
   const dir = path.resolve(__dirname, "results");
   await mkdir(dir, { recursive: true });

@@ -21,7 +21,9 @@ let worker: SyncWorker;
 
 beforeAll(async () => {
   world = await createSyncWorld("incremental");
-  worker = startTestWorker(world);
+  // A notification's job that finds the tenant's run under way asks again only after a minute here: what makes the
+  // next run promptly is the run's end releasing it, which the tests below must see.
+  worker = startTestWorker(world, { incrementalRetryMs: 60_000 });
 });
 afterAll(async () => {
   await worker?.close();
@@ -280,6 +282,70 @@ describe("incremental runs from Graph delta", () => {
     const run = await runOfJob(tenant.id, "schedule", before);
     expect(run.status).toBe("succeeded");
     expect(await runRow(run.id)).toMatchObject({ mode: "incremental", modeReason: "incremental: 1 changed user" });
+    expect(techniciansByEmail(tenant).get(String(newcomer.mail).toLowerCase())).toBe(1);
+  });
+
+  test("a narrowed incremental run (a few users' links, part of the tree) decides as a full preview of the same state does", async () => {
+    const { tenant } = await syncedTenant(33);
+    const [adopteeId, renamedId, leaverId, holderId] = tenant.userIds;
+    const holder = holderId ? tenant.directory.users.get(holderId) : undefined;
+    if (!adopteeId || !renamedId || !leaverId || !holder) throw new Error("the tenant has too few users");
+    // Adoptee: its link is gone (its technician is still there, unlinked), and it changed in Entra: adopt (rule 3).
+    await world.db.prisma.link.deleteMany({ where: { tenantId: tenant.id, entraUserId: adopteeId } });
+    tenant.directory.updateUser(adopteeId, { displayName: "Adoptee Again" });
+    // Renamed: update (rule 4). Leaver: disable (rule 6).
+    tenant.directory.updateUser(renamedId, { displayName: "Renamed Person" });
+    tenant.directory.removeMember(tenant.groupId, leaverId);
+    // A newcomer whose email a technician linked to an unchanged user holds: never a duplicate, never a takeover.
+    const twin = tenant.directory.addUser({
+      displayName: "Twin Example",
+      mail: holder.mail,
+      userPrincipalName: `twin@${tenant.directory.domain}`,
+    });
+    tenant.directory.addMember(tenant.groupId, twin.id);
+
+    const decisions = async (runId: string) =>
+      (await world.db.prisma.syncAction.findMany({ where: { runId } })).map((a) => `${a.kind}:${a.entraUserId}`).sort();
+    const preview = await waitForRun(world, await requestRun(world, tenant.id, true));
+    expect(preview.mode).toBe("full");
+    const runId = await requestIncrementalRun(tenant.id);
+    const run = await waitForRun(world, runId);
+    expect(run.status).toBe("succeeded");
+    expect(await runRow(runId)).toMatchObject({ mode: "incremental", modeReason: "incremental: 4 changed users" });
+    // It read the tree once and only a part of it, yet decided the same, for the same users.
+    const rescueCalls = (run.report as { calls: { rescueByMethod: Record<string, number> } }).calls.rescueByMethod;
+    expect(rescueCalls.getHierarchy_v2).toBe(1);
+    expect(await decisions(runId)).toEqual(await decisions(preview.id));
+    expect(await decisions(runId)).toEqual(
+      [`adopt:${adopteeId}`, `update:${adopteeId}`, `update:${renamedId}`, `disable:${leaverId}`].sort(),
+    );
+    expect(techniciansByEmail(tenant).get(String(holder.mail).toLowerCase())).toBe(1);
+  });
+
+  test("a change notified while a run is under way, after it read Graph, is applied by the next run as soon as it ends", async () => {
+    const { tenant, nestedGroupId, outsider: newcomer } = await syncedTenant(31);
+    // The run under way: slow Rescue calls keep it going after it read Graph's delta (which had nothing new).
+    tenant.rescue.faults.set({ latencyMs: 700 });
+    const underWay = await requestIncrementalRun(tenant.id);
+    for (;;) {
+      const row = await runRow(underWay);
+      if (row.modeReason !== null) break;
+      if (row.finishedAt) throw new Error("the run ended before the test could change anything");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Now the change and its notification: that run cannot see it.
+    tenant.directory.addMember(nestedGroupId, newcomer.id);
+    const notified = new Date();
+    await requestIncrementalRunSoon(world.queue, { tenantId: tenant.id, trigger: "notification" }, 0);
+    const first = await waitForRun(world, underWay);
+    tenant.rescue.faults.set({});
+    expect(first.finishedAt?.getTime()).toBeGreaterThan(notified.getTime());
+    expect(await actionsOf(underWay)).toEqual([]);
+    // The notification's job waited for it, and went as it ended (not after its minute's retry).
+    const next = await runOfJob(tenant.id, "notification", notified);
+    expect(next.status).toBe("succeeded");
+    expect((next.queuedAt.getTime() - (first.finishedAt?.getTime() ?? 0)) / 1000).toBeLessThan(5);
+    expect(await actionsOf(next.id)).toEqual([`create:succeeded:${newcomer.mail}`]);
     expect(techniciansByEmail(tenant).get(String(newcomer.mail).toLowerCase())).toBe(1);
   });
 

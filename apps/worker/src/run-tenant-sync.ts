@@ -34,6 +34,12 @@ export interface TenantRunDeps {
   alerts?: RunAlerts;
 }
 
+/**
+ * Up to this many changed users, an incremental run reads only their links and the part of the Rescue tree their
+ * plan can touch; beyond it, a narrowed read saves little and the link queries grow, so it reads all.
+ */
+const NARROW_READS_UP_TO = 1000;
+
 export interface TenantRunRequest {
   tenantId: string;
   runId: string;
@@ -71,7 +77,8 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
   const stopped = (failed: boolean) => settleStoppedRun(stop, failed);
 
   try {
-    const input = await runs.loadRunInput(deps, claim.run);
+    // The links wait for the run's mode: an incremental run of a few users reads only the links it needs.
+    const input = await runs.loadRunInput(deps, claim.run, { withLinks: false });
     await runs.recordRunConfigFingerprint(prisma, claim.run, holder, input.configFingerprint);
     const built = buildTenantAdapters(input.config, { ...deps.adapters, onBackoff: telemetry.noteBackoff });
     const adapters = { ...built, directory: namingMissingGroups(built.directory, input.engine.mappings) };
@@ -101,14 +108,25 @@ export async function runTenantSync(deps: TenantRunDeps, request: TenantRunReque
               return undefined;
             })
           : undefined;
+    const narrow = mode.kind === "incremental" && mode.users.size <= NARROW_READS_UP_TO;
+    const links = narrow ? [] : await runs.loadLinks(prisma, tenantId);
     const { report, scopeChanges, explanation } = await runSync(
       { ...adapters, recorder: runs.retryingRecorder(recorder, retryDb), clock: telemetry.clock },
       {
         ...input.engine,
+        links,
         retry,
         signal,
         ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
-        ...(mode.kind === "incremental" ? { incremental: { users: mode.users, directory: mode.directory } } : {}),
+        ...(mode.kind === "incremental"
+          ? {
+              incremental: {
+                users: mode.users,
+                directory: mode.directory,
+                ...(narrow ? { links: runs.linkReader(prisma, tenantId) } : {}),
+              },
+            }
+          : {}),
       },
     );
     await telemetry.settleCreatePath(prisma, tenantId);

@@ -13,6 +13,7 @@ import {
   INCREMENTAL_RUN_JOB,
   NOTIFICATION_DEBOUNCE_MS,
   RUN_JOB,
+  releaseIncrementalRun,
   SCHEDULED_RUN_JOB,
   SYNC_QUEUE,
   type SyncQueue,
@@ -156,15 +157,16 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
     defineJob({
       name: RUN_JOB,
       schema: ZRunJob,
-      handler: async ({ tenantId, runId }, context) =>
-        settle(
-          await runTenantSync(runDeps, {
-            tenantId,
-            runId,
-            signal: context.signal,
-          }),
-          context,
-        ),
+      handler: async ({ tenantId, runId }, context) => {
+        const result = await runTenantSync(runDeps, { tenantId, runId, signal: context.signal });
+        // The tenant's run is over: a notification that waited for it makes the next incremental run now.
+        if (result.kind === "finished" || result.kind === "failed") {
+          await releaseIncrementalRun(queue, tenantId).catch((error: unknown) =>
+            log.warn({ tenantId, err: (error as Error).message }, "releasing the waiting incremental run failed"),
+          );
+        }
+        return settle(result, context);
+      },
     }),
     defineJob({
       name: INCREMENTAL_RUN_JOB,
@@ -175,7 +177,8 @@ export function startSyncWorker(options: SyncWorkerOptions): SyncWorker {
         const decision = await requestIncrementalRun({ prisma, enqueue }, tenantId, trigger);
         if ("skipped" in decision) log.info({ tenantId, trigger, reason: decision.skipped }, "incremental run skipped");
         // A change notified while the tenant's run is under way may have come after that run read the directory:
-        // the job waits (later notifications keep landing on it) and asks again once the run is over.
+        // the job waits (later notifications keep landing on it) and asks again once the run is over (the run's
+        // end releases it at once; the retry is the fallback).
         if ("running" in decision && trigger === "notification") {
           await context.job.moveToDelayed(
             Date.now() + (options.incrementalRetryMs ?? NOTIFICATION_DEBOUNCE_MS),

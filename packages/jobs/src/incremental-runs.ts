@@ -14,8 +14,13 @@ import {
 } from "./definitions";
 import type { SyncQueue } from "./producer";
 
-/** How long a tenant's notifications are gathered before its incremental run is created. */
-export const NOTIFICATION_DEBOUNCE_MS = 5_000;
+/**
+ * How long a tenant's notifications are gathered before its incremental run is created, counted from the first one
+ * (later ones join it, never push it back, so a steady stream still gets a run every second). Short, because the
+ * run is the real coalescer: while it is under way, every further notification waits on one job, which goes the
+ * moment the run ends (releaseIncrementalRun). 5 s here alone put p95 from change to Rescue above 5 s.
+ */
+export const NOTIFICATION_DEBOUNCE_MS = 1_000;
 /** How often a tenant without notifications (no public API URL) is polled for changes. */
 export const INCREMENTAL_POLL_MINUTES = 2;
 
@@ -48,6 +53,21 @@ export async function requestIncrementalRunSoon(
     attempts: 1,
   });
   return "added";
+}
+
+/**
+ * The tenant's run just ended: its notification job, waiting for that run (or still gathering), goes now. A change
+ * notified while the run was under way may have come after the run read Graph's delta: the next incremental run
+ * starts at once rather than after a fixed wait. Answers whether a job was released.
+ */
+export async function releaseIncrementalRun(queue: SyncQueue, tenantId: string): Promise<boolean> {
+  const job = await queue.getJob(incrementalRunJobId(tenantId));
+  if (!job || (await job.getState()) !== "delayed") return false;
+  // It may have gone on its own meanwhile: then there is nothing left to release.
+  return job.promote().then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Turns the polling fallback on (every 2 minutes) or off for a tenant. */

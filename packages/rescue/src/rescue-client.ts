@@ -40,7 +40,13 @@ import {
   type PlainTextReply,
   readBulkUserResults,
 } from "./wire/plain-text";
-import { GET_USER_V3_LAYOUT, type KnownValues, readAccountFields, readKeyedFields } from "./wire/reply-layouts";
+import {
+  forEachKeyValueBlock,
+  GET_USER_V3_LAYOUT,
+  type KnownValues,
+  readAccountFields,
+  readKeyedFields,
+} from "./wire/reply-layouts";
 
 export const DEFAULT_RESCUE_BASE_URL = "https://secure.logmeinrescue.com";
 /**
@@ -301,15 +307,23 @@ export class RescueClient implements RescueDirectory {
     });
   }
 
-  async getTree(): Promise<RescueNode[]> {
+  /**
+   * The whole tree (getHierarchy_v2); with `keep`, only the nodes it accepts are kept, and the emails this client
+   * knows (its create path's "already there?") are theirs alone: a caller that narrows must keep every node holding
+   * an email it may create.
+   */
+  async getTree(options: { keep?: (node: RescueNode) => boolean } = {}): Promise<RescueNode[]> {
     // filteroffline=false: offline technicians are technicians too.
     const reply = await this.call("getHierarchy_v2", { isnode: "false", filteroffline: "false" });
     const nodes: RescueNode[] = [];
     const emails = new Map<string, { id: number; kind: RescueNodeKind }>();
-    // Indexed: for…of allocates an iterator result per node until the optimiser catches up (100,000 per tree).
-    for (let i = 0; i < reply.blocks.length; i += 1) {
-      const node = rescueNodeOf(reply.blocks[i]!);
-      if (!node) continue;
+    const keep = options.keep;
+    // Block by block: the reply's 100,000 records are never all held, only the nodes kept.
+    forEachKeyValueBlock(reply.text, (block) => {
+      const node = rescueNodeOf(block);
+      if (!node) return;
+      // A blank technician is remembered below whether or not the caller keeps it.
+      if (keep && !keep(node) && (node.name || node.email)) return;
       nodes.push(node);
       if (node.email) emails.set(node.email.toLowerCase(), { id: node.id, kind: node.kind });
       // rule 12: a blank technician (no name, no email) is what a createUser leaves when its setUser_v2 never came
@@ -318,7 +332,7 @@ export class RescueClient implements RescueDirectory {
         const spares = this.blankUsers.get(node.parentId) ?? [];
         if (!spares.includes(node.id)) this.keepBlank(node.parentId, node.id);
       }
-    }
+    });
     this.knownEmails = emails;
     return nodes;
   }

@@ -9,7 +9,14 @@ import {
   TenantNotConnectedError,
   type TenantSyncConfig,
 } from "@techsync/db";
-import type { AttributeMapping, GroupMapping, HeldAction, Link, TenantSyncSettings } from "@techsync/sync-core";
+import type {
+  AttributeMapping,
+  GroupMapping,
+  HeldAction,
+  Link,
+  LinkReader,
+  TenantSyncSettings,
+} from "@techsync/sync-core";
 import { applyProposal, proposalOf } from "./apply-proposal";
 import { configFingerprint } from "./config-fingerprint";
 import { storedConditionsOf } from "./mapping-conditions";
@@ -83,11 +90,55 @@ function linkOf(
   };
 }
 
-/** Loads the run's input; rejects with TenantNotConnectedError or RunSetupError when the tenant cannot run. */
+const LINK_SELECT = {
+  entraUserId: true,
+  rescueNodeId: true,
+  name: true,
+  nick: true,
+  email: true,
+  ssoId: true,
+} as const;
+/** Ids per query: well under Postgres's limit on bind parameters. */
+const IDS_PER_QUERY = 5000;
+
+/** Every stored link of the tenant. */
+export async function loadLinks(prisma: PrismaClient, tenantId: string): Promise<Link[]> {
+  return (await prisma.link.findMany({ where: { tenantId }, select: LINK_SELECT })).map(linkOf);
+}
+
+/** The tenant's links read in part, for an incremental run (it needs those of a few users, not all). */
+export function linkReader(prisma: PrismaClient, tenantId: string): LinkReader {
+  const inChunks = async <T>(ids: readonly T[], read: (chunk: T[]) => Promise<Link[]>) => {
+    const links: Link[] = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) links.push(...(await read(ids.slice(i, i + IDS_PER_QUERY))));
+    return links;
+  };
+  return {
+    ofUsers: (entraUserIds) =>
+      inChunks(entraUserIds, async (chunk) =>
+        (await prisma.link.findMany({ where: { tenantId, entraUserId: { in: chunk } }, select: LINK_SELECT })).map(
+          linkOf,
+        ),
+      ),
+    ofTechnicians: (rescueNodeIds) =>
+      inChunks(rescueNodeIds, async (chunk) =>
+        (await prisma.link.findMany({ where: { tenantId, rescueNodeId: { in: chunk } }, select: LINK_SELECT })).map(
+          linkOf,
+        ),
+      ),
+    count: () => prisma.link.count({ where: { tenantId } }),
+  };
+}
+
+/**
+ * Loads the run's input; rejects with TenantNotConnectedError or RunSetupError when the tenant cannot run. With
+ * `withLinks: false` the links are left out (empty): the worker loads them once it knows the run's mode.
+ */
 export async function loadRunInput(
   deps: { prisma: PrismaClient; secretBox: SecretBox },
   run: Pick<Prisma.SyncRunModel, "id" | "tenantId" | "dryRun" | "approvedAt"> &
     Partial<Pick<Prisma.SyncRunModel, "proposal" | "subjectEntraUserId">>,
+  options: { withLinks?: boolean } = {},
 ): Promise<RunInput> {
   const { prisma } = deps;
   const { tenantId } = run;
@@ -101,10 +152,7 @@ export async function loadRunInput(
       include: { rescueConnection: true, entraConnection: true },
     }),
     prisma.groupMapping.findMany({ where: { tenantId }, orderBy: { priority: "asc" } }),
-    prisma.link.findMany({
-      where: { tenantId },
-      select: { entraUserId: true, rescueNodeId: true, name: true, nick: true, email: true, ssoId: true },
-    }),
+    options.withLinks === false ? Promise.resolve([]) : loadLinks(prisma, tenantId),
     prisma.heldAction.findMany({ where: { tenantId } }),
     // The approved plan's actions not yet applied (a resumed approved run has applied some already).
     run.approvedAt
@@ -156,7 +204,7 @@ export async function loadRunInput(
       mappings,
       ...(proposal ? { compareWithMappings: saved } : {}),
       ...(run.subjectEntraUserId ? { subjectEntraUserId: run.subjectEntraUserId } : {}),
-      links: linkRows.map(linkOf),
+      links: linkRows,
       settings: {
         safetyThreshold: { percent: tenant.safetyThresholdPercent, minimum: tenant.safetyThresholdMinimum },
         ssoIdSource: tenant.ssoIdSource,

@@ -357,4 +357,9 @@ export interface PlanInput {
    * absence from `directory` says nothing), their holds stay, and the safety threshold (rule 11) counts this plan.
    */
   onlyUsers?: ReadonlySet<string>;
+  /**
+   * How many technicians the tenant has linked in all, when `links` holds only those an incremental plan needs: the
+   * safety threshold (rule 11) is a share of all of them. Default: the links given.
+   */
+  linkedTechnicians?: number;
 }

@@ -101,12 +101,30 @@ export type TechnicianCreateResult =
   | { ref: string; ok: true; nodeId: number }
   | { ref: string; ok: false; error: SyncPortError };
 
+/**
+ * The tenant's stored links, read in part (packages/runs over packages/db): an incremental run needs only those of
+ * its changed users and of the technicians its plan may touch, not all 100,000.
+ */
+export interface LinkReader {
+  ofUsers(entraUserIds: readonly string[]): Promise<Link[]>;
+  ofTechnicians(rescueNodeIds: readonly number[]): Promise<Link[]>;
+  /** How many links the tenant holds (the safety threshold's base, rule 11). */
+  count(): Promise<number>;
+}
+
+export interface TreeReadOptions {
+  keep?: (node: RescueNode) => boolean;
+}
+
 /** LogMeIn Rescue. There is deliberately no delete (rule 6) and no move (rule 7). */
 export interface RescueDirectory {
   /** Most technicians one createTechnicians call accepts (the API's bulk limit). */
   readonly maxCreateBatch: number;
-  /** The whole organisation tree. */
-  getTree(): Promise<RescueNode[]>;
+  /**
+   * The whole organisation tree; with `keep`, only the nodes it accepts (the reply is still read whole, but an
+   * incremental run of ten users need not hold 100,000 technicians). An adapter may return more than `keep` asks.
+   */
+  getTree(options?: TreeReadOptions): Promise<RescueNode[]>;
   /** Bulk create; one result per request, in any order, matched by `ref`. Throws only when the whole call failed. */
   createTechnicians(requests: readonly TechnicianCreateRequest[]): Promise<TechnicianCreateResult[]>;
   /**

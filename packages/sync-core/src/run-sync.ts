@@ -1,4 +1,11 @@
-import type { DirectoryUser, GroupMapping, Link, TenantSyncSettings } from "./domain";
+import {
+  type DirectoryUser,
+  type GroupMapping,
+  type Link,
+  normalizeEmail,
+  type RescueNode,
+  type TenantSyncSettings,
+} from "./domain";
 import {
   callWithRetry,
   DEFAULT_RETRY_POLICY,
@@ -17,10 +24,11 @@ import {
   SYNC_ACTION_KINDS,
 } from "./plan";
 import { compareScopes } from "./planner/compare-scopes";
+import { compileFieldDerivation, resolveFieldRules } from "./planner/derive-technician-fields";
 import { explainResult, explainUser, type UserExplanation } from "./planner/explain-user";
 import { indexRescue, isTechnicianGroup } from "./planner/match";
 import { planRun } from "./planner/plan-run";
-import type { Clock, DirectorySource, RescueDirectory, RunRecorder } from "./ports";
+import type { Clock, DirectorySource, LinkReader, RescueDirectory, RunRecorder } from "./ports";
 import { type DirectoryRead, readDirectory } from "./read-directory-snapshot";
 import { readTechnicianFields, techniciansWithUnknownFields } from "./read-unknown-fields";
 import type { RunReport } from "./run-report";
@@ -59,9 +67,10 @@ export interface RunSyncInput extends ExecuteOptions {
   compareWithMappings?: readonly GroupMapping[];
   /**
    * An incremental run: the directory was not read in full; these are the users that changed since the last round
-   * and, per mapping, those of them in its group. Only they are planned (the Rescue tree is still read whole).
+   * and, per mapping, those of them in its group. Only they are planned. With `links`, `input.links` is not used:
+   * the run reads only the links and the part of the Rescue tree its plan can touch (narrowRescueReads).
    */
-  incremental?: { users: ReadonlySet<string>; directory: DirectorySnapshot };
+  incremental?: { users: ReadonlySet<string>; directory: DirectorySnapshot; links?: LinkReader };
   /**
    * A run of one user (provision on demand): the groups are read as a full run reads them, then the planner gets only
    * this user (and only its link), so it decides for the user exactly as a full run would and touches nobody else.
@@ -141,6 +150,56 @@ interface PlannedRun {
   keyDataReads: number;
 }
 
+interface NarrowedReads {
+  keep: (node: RescueNode) => boolean;
+  /** Once the kept tree is read: the links the plan needs, and how many the tenant holds. */
+  links(tree: readonly RescueNode[]): Promise<{ links: Link[]; linkedTechnicians: number }>;
+}
+
+/**
+ * An incremental run's reads cut to what its plan can touch: the changed users' links; every group and
+ * administrator; every technician linked to one of them, holding one of their emails (as the plan derives it, or as
+ * Entra or a link has it) or holding no email at all; and the links of those technicians. Each changed user's
+ * decision sees what a whole read would show it (rules 2-7 look at nothing else), and the safety threshold counts
+ * every link (rule 11).
+ */
+async function narrowRescueReads(
+  incremental: { users: ReadonlySet<string>; directory: DirectorySnapshot },
+  reader: LinkReader,
+  settings: TenantSyncSettings | undefined,
+): Promise<NarrowedReads> {
+  const userLinks = await reader.ofUsers([...incremental.users]);
+  const linkedNodes = new Set(userLinks.map((link) => link.rescueNodeId));
+  const derive = compileFieldDerivation(resolveFieldRules(settings));
+  const emails = new Set<string>();
+  const add = (value: string | null | undefined) => {
+    const key = value ? normalizeEmail(value) : "";
+    if (key) emails.add(key);
+  };
+  for (const users of incremental.directory.values()) {
+    for (const user of users) {
+      add(derive(user).emailKey);
+      add(user.mail);
+      add(user.userPrincipalName);
+    }
+  }
+  for (const link of userLinks) add(link.fields?.email);
+  return {
+    keep: (node) =>
+      node.kind !== "technician" || !node.email || linkedNodes.has(node.id) || emails.has(normalizeEmail(node.email)),
+    links: async (tree) => {
+      const others = tree.filter((node) => node.kind === "technician" && !linkedNodes.has(node.id)).map((n) => n.id);
+      const [otherLinks, linkedTechnicians] = await Promise.all([
+        others.length > 0 ? reader.ofTechnicians(others) : Promise.resolve([]),
+        reader.count(),
+      ]);
+      const seen = new Set(userLinks.map((link) => `${link.entraUserId} ${link.rescueNodeId}`));
+      const links = [...userLinks, ...otherLinks.filter((l) => !seen.has(`${l.entraUserId} ${l.rescueNodeId}`))];
+      return { links, linkedTechnicians };
+    },
+  };
+}
+
 /**
  * Reads both sides and plans. Its own function so that the directory snapshot, the tree and the planner's indexes are
  * garbage once it returns: an async function keeps its locals alive across every later await, and a 100,000-user
@@ -157,6 +216,9 @@ async function readAndPlan(
 
   recorder.progress({ phase: "read-directory", done: 0, total: input.mappings.length });
   const incremental = input.incremental;
+  const narrowed = incremental?.links
+    ? await narrowRescueReads(incremental, incremental.links, input.settings)
+    : undefined;
   const [directoryRead, tree] = await Promise.all([
     incremental
       ? Promise.resolve({ members: incremental.directory, skippedMembers: new Map() })
@@ -167,7 +229,10 @@ async function readAndPlan(
         }).catch((error: unknown) => {
           throw unwrap(error);
         }),
-    callWithRetry(() => rescue.getTree(), { ...retry, session: new SessionRenewal(rescue) }).then(
+    callWithRetry(() => rescue.getTree(narrowed ? { keep: narrowed.keep } : undefined), {
+      ...retry,
+      session: new SessionRenewal(rescue),
+    }).then(
       ({ value }) => {
         recorder.progress({ phase: "read-rescue", done: 1, total: 1 });
         return value;
@@ -181,7 +246,9 @@ async function readAndPlan(
   recorder.progress({ phase: "plan", done: 0, total: 1 });
   const subject = input.subjectEntraUserId;
   const read = subject === undefined ? directoryRead : onlyUser(directoryRead, subject);
-  const links = subject === undefined ? input.links : input.links.filter((link) => link.entraUserId === subject);
+  const narrowedLinks = narrowed ? await narrowed.links(tree) : undefined;
+  const allLinks = narrowedLinks?.links ?? input.links;
+  const links = subject === undefined ? allLinks : allLinks.filter((link) => link.entraUserId === subject);
   const planInput = {
     ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
     mappings: input.mappings,
@@ -192,6 +259,7 @@ async function readAndPlan(
     ...(input.settings ? { settings: input.settings } : {}),
     ...(input.heldActions ? { heldActions: input.heldActions } : {}),
     ...(incremental ? { onlyUsers: incremental.users } : {}),
+    ...(narrowedLinks ? { linkedTechnicians: narrowedLinks.linkedTechnicians } : {}),
   };
   let plan = planRun(planInput);
   // rule 13: no blind write. Updates that would go out without knowing the technician's current nick or SSO id read

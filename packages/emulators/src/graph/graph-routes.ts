@@ -98,51 +98,67 @@ function parseGroupFilter(filter: string): GroupPredicate | undefined {
   return (group) => predicates.every((predicate) => predicate(group));
 }
 
-/** `$search="displayName:help"`: matches word prefixes (tokens), not substrings, like Graph. */
-function parseGroupSearch(search: string): GroupPredicate | undefined {
-  const clauses = [...search.matchAll(/"(displayName|description):([^"]*)"/gi)];
-  if (clauses.length === 0) return undefined;
-  const anyClause = /\bOR\b/.test(search);
-  const tests = clauses.map(([, field, term]) => {
-    const property = field?.toLowerCase() === "description" ? "description" : "displayName";
-    const termWords = (term ?? "")
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter(Boolean);
-    return (group: EmulatedGroup) => {
-      const words = (group[property] ?? "").toLowerCase().split(/[^\p{L}\p{N}]+/u);
-      return termWords.every((termWord) => words.some((word) => word.startsWith(termWord)));
-    };
-  });
-  return (group) => (anyClause ? tests.some((test) => test(group)) : tests.every((test) => test(group)));
-}
-
-type UserPredicate = (user: EmulatedUser) => boolean;
+const words = (value: unknown) =>
+  String(value ?? "")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u);
 
 /**
- * Users' `$search="displayName:jo" OR "mail:jo"`: word prefixes (tokens) of displayName, mail, userPrincipalName,
- * givenName or surname, like Graph; clauses joined by OR (any) or AND / a space (all).
+ * `$search="displayName:help" OR "mail:jo"`, for groups and users alike: each clause matches word prefixes (tokens)
+ * of one of `fields`, not substrings, like Graph; clauses joined by OR (any) or AND / a space (all). Undefined when
+ * no clause names one of `fields` (Graph's syntax error).
  */
-function parseUserSearch(search: string): UserPredicate | undefined {
-  const clauses = [...search.matchAll(/"(displayName|mail|userPrincipalName|givenName|surname):([^"]*)"/gi)];
+function parseSearch<T>(search: string, fields: readonly (keyof T & string)[]): ((item: T) => boolean) | undefined {
+  const clause = new RegExp(`"(${fields.join("|")}):([^"]*)"`, "gi");
+  const clauses = [...search.matchAll(clause)];
   if (clauses.length === 0) return undefined;
   const anyClause = /\bOR\b/.test(search);
   const tests = clauses.map(([, field, term]) => {
-    const property = (["displayName", "mail", "userPrincipalName", "givenName", "surname"].find(
-      (name) => name.toLowerCase() === field?.toLowerCase(),
-    ) ?? "displayName") as "displayName" | "mail" | "userPrincipalName" | "givenName" | "surname";
-    const termWords = (term ?? "")
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter(Boolean);
-    return (user: EmulatedUser) => {
-      const words = String(user[property] ?? "")
-        .toLowerCase()
-        .split(/[^\p{L}\p{N}]+/u);
-      return termWords.every((termWord) => words.some((word) => word.startsWith(termWord)));
+    const property = fields.find((name) => name.toLowerCase() === field?.toLowerCase()) ?? (fields[0] as keyof T);
+    const termWords = words(term).filter(Boolean);
+    return (item: T) => {
+      const itemWords = words(item[property]);
+      return termWords.every((termWord) => itemWords.some((word) => word.startsWith(termWord)));
     };
   });
-  return (user) => (anyClause ? tests.some((test) => test(user)) : tests.every((test) => test(user)));
+  return (item) => (anyClause ? tests.some((test) => test(item)) : tests.every((test) => test(item)));
+}
+
+const GROUP_SEARCH_FIELDS = ["displayName", "description"] as const;
+const USER_SEARCH_FIELDS = ["displayName", "mail", "userPrincipalName", "givenName", "surname"] as const;
+
+/**
+ * The `$search` step both lists share: Graph's header requirement and syntax error, then the filter. Undefined when it
+ * has answered with the error.
+ */
+function searched<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  items: T[],
+  fields: readonly (keyof T & string)[],
+): T[] | undefined {
+  const search = (request.query as GraphQuery).$search;
+  if (search === undefined) return items;
+  if (!isEventual(request)) {
+    graphError(
+      reply,
+      400,
+      "Request_UnsupportedQuery",
+      "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+    );
+    return undefined;
+  }
+  const predicate = parseSearch(search, fields);
+  if (!predicate) {
+    graphError(
+      reply,
+      400,
+      "Request_UnsupportedQuery",
+      'Syntax error: the $search value must be like "displayName:term".',
+    );
+    return undefined;
+  }
+  return items.filter(predicate);
 }
 
 export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulatorContext) {
@@ -180,26 +196,8 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
         const top = pageSize(query, reply);
         if (top === undefined) return reply;
         const eventual = isEventual(request);
-        let groups = [...callerOf(request).tenant.groups.values()];
-        if (query.$search !== undefined) {
-          if (!eventual) {
-            return graphError(
-              reply,
-              400,
-              "Request_UnsupportedQuery",
-              "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
-            );
-          }
-          const predicate = parseGroupSearch(query.$search);
-          if (!predicate)
-            return graphError(
-              reply,
-              400,
-              "Request_UnsupportedQuery",
-              'Syntax error: the $search value must be like "displayName:term".',
-            );
-          groups = groups.filter(predicate);
-        }
+        let groups = searched(request, reply, [...callerOf(request).tenant.groups.values()], GROUP_SEARCH_FIELDS);
+        if (!groups) return reply;
         if (query.$filter !== undefined) {
           const predicate = parseGroupFilter(query.$filter);
           if (!predicate) return graphError(reply, 400, "Request_UnsupportedQuery", "Unsupported Query.");
@@ -356,26 +354,9 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
         if (top === undefined) return reply;
         const eventual = isEventual(request);
         const tenant = callerOf(request).tenant;
-        let users = [...tenant.users.values()].filter((user) => tenant.liveUser(user.id));
-        if (query.$search !== undefined) {
-          if (!eventual) {
-            return graphError(
-              reply,
-              400,
-              "Request_UnsupportedQuery",
-              "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
-            );
-          }
-          const predicate = parseUserSearch(query.$search);
-          if (!predicate)
-            return graphError(
-              reply,
-              400,
-              "Request_UnsupportedQuery",
-              'Syntax error: the $search value must be like "displayName:term".',
-            );
-          users = users.filter(predicate);
-        }
+        const live = [...tenant.users.values()].filter((user) => tenant.liveUser(user.id));
+        const users = searched(request, reply, live, USER_SEARCH_FIELDS);
+        if (!users) return reply;
         if (query.$filter !== undefined)
           return graphError(reply, 400, "Request_UnsupportedQuery", "Unsupported Query.");
         const select = parseSelect(query);

@@ -51,14 +51,32 @@ export function parsePlainTextReply(body: string): PlainTextReply {
   const rest = normalised.slice(head[0].length);
   // `OK:<url>` (getLoginTicket) puts the value right after a colon.
   if (rest.startsWith(":")) return { ...EMPTY, code, value: rest.slice(1).trim(), html: false };
-  const blocks = readKeyValueBlocks(rest);
-  const fields: Record<string, string> = {};
-  // for…in rather than Object.entries: a getHierarchy_v2 of 100,000 technicians would allocate an array per field.
-  for (const block of blocks) for (const k in block) if (!(k in fields)) fields[k] = (block[k] as string).trim();
   // `OK <id>` or `OK\n<id>`: the first non-empty line when it is not a field.
   const firstLine = firstNonEmptyLine(rest);
   const value = firstLine !== undefined && !firstLine.includes(":") ? firstLine.trim() : undefined;
-  return { code, value, text: rest, fields, blocks, html: false };
+  // Blocks and fields are read on first use: a getHierarchy_v2 reply read block by block (forEachKeyValueBlock)
+  // never holds 100,000 records at once.
+  let blocks: Record<string, string>[] | undefined;
+  let fields: Record<string, string> | undefined;
+  return {
+    code,
+    value,
+    text: rest,
+    get blocks() {
+      blocks ??= readKeyValueBlocks(rest);
+      return blocks;
+    },
+    get fields() {
+      if (!fields) {
+        const read: Record<string, string> = {};
+        // for…in rather than Object.entries: a getHierarchy_v2 of 100,000 technicians would allocate an array per field.
+        for (const block of this.blocks) for (const k in block) if (!(k in read)) read[k] = (block[k] as string).trim();
+        fields = read;
+      }
+      return fields;
+    },
+    html: false,
+  };
 }
 
 /** A form field value; booleans go out as Rescue's `True`/`False`. */

@@ -162,13 +162,24 @@ export function readKeyedFields(body: string, layout: KeyedLayout, known: KnownV
  * verbatim after the colon.
  */
 export function readKeyValueBlocks(body: string): Record<string, string>[] {
+  const blocks: Record<string, string>[] = [];
+  forEachKeyValueBlock(body, (block) => {
+    blocks.push(block);
+  });
+  return blocks;
+}
+
+/**
+ * The same blocks handed over one at a time, none kept: a caller that keeps a few of 100,000 (an incremental run's
+ * tree read) never holds them all.
+ */
+export function forEachKeyValueBlock(body: string, visit: (block: Record<string, string>) => void): void {
   // A getHierarchy_v2 of 100,000 technicians is close to a million lines: they are walked in place rather than split
   // into an array of line strings, and only each field's key and value are cut out of the body.
-  const blocks: Record<string, string>[] = [];
   let current: Record<string, string> = {};
   let empty = true;
   const close = () => {
-    if (!empty) blocks.push(current);
+    if (!empty) visit(current);
     current = {};
     empty = true;
   };
@@ -194,7 +205,6 @@ export function readKeyValueBlocks(body: string): Record<string, string>[] {
     start = newline + 1;
   }
   close();
-  return blocks;
 }
 
 const KEY_SHAPE = /^[A-Za-z][A-Za-z0-9_]*$/;

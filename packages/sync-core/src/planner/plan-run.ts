@@ -77,7 +77,7 @@ export function planRun(input: PlanInput): Plan {
   const run = guardRun(
     actions,
     [...index.warnings, ...scope.warnings, ...guarded.warnings, ...decisions.warnings],
-    index.linkByUser.size,
+    input.linkedTechnicians ?? index.linkByUser.size,
     input.settings?.safetyThreshold,
   );
   // rule 13: links whose key data was read for this plan remember it, so later runs need not read it again (an
