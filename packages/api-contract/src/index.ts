@@ -1,6 +1,7 @@
 // The /v1 API's contract: request and response schemas, their inferred types, and the shared vocabularies.
-export * from "./alerts";
+
 export * from "./activity";
+export * from "./alerts";
 export * from "./common";
 export * from "./connections";
 export * from "./entra-users";
