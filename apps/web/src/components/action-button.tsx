@@ -1,9 +1,9 @@
 "use client";
 // One button bound to one server action; the action's answer (an error in plain words) shows beside it and takes
 // the focus. With `confirm`, the button first asks in an in-page dialog (confirm-dialog.tsx); only "yes" sends it.
-import { useActionState, useEffect, useRef, useState } from "react";
+import { useActionState, useEffect, useRef } from "react";
 import type { FormState } from "../forms/form-state";
-import { ConfirmDialog } from "./confirm-dialog";
+import { useConfirmedSubmit } from "./confirm-dialog";
 import { FormMessage } from "./form-field";
 import { SubmitButton } from "./submit-button";
 
@@ -20,9 +20,7 @@ interface ActionButtonProps {
 
 export function ActionButton({ action, label, pendingLabel, className, confirm, labelSuffix }: ActionButtonProps) {
   const [state, run] = useActionState<FormState>(() => action(), {});
-  const [asking, setAsking] = useState(false);
-  const confirmed = useRef(false);
-  const form = useRef<HTMLFormElement>(null);
+  const { form, onSubmit, dialog } = useConfirmedSubmit(confirm, { confirm: label });
   const answer = useRef<HTMLDivElement>(null);
 
   // After the action, the focus goes to its answer, so a screen reader says what happened.
@@ -30,44 +28,13 @@ export function ActionButton({ action, label, pendingLabel, className, confirm, 
     if (state.message) answer.current?.querySelector<HTMLElement>(".notice")?.focus();
   }, [state]);
 
-  function trigger() {
-    return form.current?.querySelector<HTMLButtonElement>("button[type=submit]");
-  }
-
   return (
-    <form
-      ref={form}
-      action={run}
-      onSubmit={(event) => {
-        if (!confirm || confirmed.current) {
-          confirmed.current = false;
-          return;
-        }
-        event.preventDefault();
-        setAsking(true);
-      }}
-      className="action-button"
-    >
+    <form ref={form} action={run} onSubmit={onSubmit} className="action-button">
       <SubmitButton className={className} pendingLabel={pendingLabel}>
         {label}
         {labelSuffix ? <span className="sr-only"> {labelSuffix}</span> : null}
       </SubmitButton>
-      {asking && confirm ? (
-        <ConfirmDialog
-          question={confirm}
-          confirmLabel={label}
-          onConfirm={() => {
-            setAsking(false);
-            confirmed.current = true;
-            trigger()?.focus();
-            form.current?.requestSubmit();
-          }}
-          onCancel={() => {
-            setAsking(false);
-            trigger()?.focus();
-          }}
-        />
-      ) : null}
+      {dialog}
       <div ref={answer}>
         <FormMessage ok={state.ok} message={state.message} fix={state.fix} />
       </div>

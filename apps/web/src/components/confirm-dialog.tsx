@@ -2,11 +2,21 @@
 // Asks "are you sure?" in the page instead of the browser's confirm(): an alert dialog labelled by its question,
 // focus moved into it (onto the safe choice) and kept there, Escape or Cancel to keep things as they are, and focus
 // given back to the button that opened it.
-import { type KeyboardEvent, useEffect, useId, useRef } from "react";
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from "react";
 
 export function ConfirmDialog({
   question,
   confirmLabel,
+  cancelLabel = "Cancel",
   onConfirm,
   onCancel,
 }: {
@@ -14,6 +24,8 @@ export function ConfirmDialog({
   question: string;
   /** The destructive choice, named as the action: "Remove", "Revoke". */
   confirmLabel: string;
+  /** The safe choice: "Cancel", or "Keep it running" where "Cancel" would be ambiguous. */
+  cancelLabel?: string;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -63,10 +75,58 @@ export function ConfirmDialog({
             {confirmLabel}
           </button>
           <button type="button" className="secondary" ref={cancel} onClick={onCancel}>
-            Cancel
+            {cancelLabel}
           </button>
         </div>
       </div>
     </div>
   );
+}
+
+/**
+ * A form that asks first: its submit is held while the dialog asks `question`; "yes" submits the form (with the
+ * button that was pressed), "no" or Escape keeps everything as it is; focus goes back to that button either way.
+ * Without a question the form submits at once.
+ */
+export function useConfirmedSubmit(
+  question: string | undefined,
+  labels: { confirm: string; cancel?: string },
+): {
+  form: RefObject<HTMLFormElement | null>;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  dialog: ReactNode;
+} {
+  const [asking, setAsking] = useState<string | undefined>(undefined);
+  const confirmed = useRef(false);
+  const form = useRef<HTMLFormElement>(null);
+  const trigger = () => form.current?.querySelector<HTMLButtonElement>("button[type=submit]:not([disabled])");
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    if (!question || confirmed.current) {
+      confirmed.current = false;
+      return;
+    }
+    event.preventDefault();
+    setAsking(question);
+  }
+
+  const dialog = asking ? (
+    <ConfirmDialog
+      question={asking}
+      confirmLabel={labels.confirm}
+      cancelLabel={labels.cancel}
+      onConfirm={() => {
+        setAsking(undefined);
+        confirmed.current = true;
+        const button = trigger();
+        button?.focus();
+        form.current?.requestSubmit(button ?? undefined);
+      }}
+      onCancel={() => {
+        setAsking(undefined);
+        trigger()?.focus();
+      }}
+    />
+  ) : null;
+  return { form, onSubmit, dialog };
 }

@@ -5,6 +5,7 @@
 import { useActionState, useState } from "react";
 import type { SyncAction } from "../api/api-types";
 import { ActionButton } from "../components/action-button";
+import { useConfirmedSubmit } from "../components/confirm-dialog";
 import { FormMessage } from "../components/form-field";
 import { SubmitButton } from "../components/submit-button";
 import type { FormState } from "../forms/form-state";
@@ -48,6 +49,12 @@ export function BlockedRunReview({
       return next;
     });
   const left = total - chosen.size;
+  const { form, onSubmit, dialog } = useConfirmedSubmit(
+    left > 0
+      ? `Apply the ${chosen.size} selected action(s)? The other ${left} will not be applied.`
+      : `Apply all ${chosen.size} action(s), including every disable listed?`,
+    { confirm: "Apply", cancel: "Not yet" },
+  );
   return (
     <section aria-labelledby="review-heading" data-blocked-review>
       <h2 id="review-heading">Review what this run would do</h2>
@@ -64,16 +71,7 @@ export function BlockedRunReview({
           Select none
         </button>
       </div>
-      <form
-        action={submit}
-        onSubmit={(event) => {
-          const question =
-            left > 0
-              ? `Apply the ${chosen.size} selected action(s)? The other ${left} will not be applied.`
-              : `Apply all ${chosen.size} action(s), including every disable listed?`;
-          if (!window.confirm(question)) event.preventDefault();
-        }}
-      >
+      <form ref={form} action={submit} onSubmit={onSubmit}>
         <div className="table-wrap">
           <table className="responsive">
             <caption className="sr-only">Actions awaiting approval</caption>
@@ -131,6 +129,7 @@ export function BlockedRunReview({
             Approve {chosen.size} selected
           </SubmitButton>
         </div>
+        {dialog}
         <FormMessage ok={state.ok} message={state.message} />
       </form>
       <div className="actions">

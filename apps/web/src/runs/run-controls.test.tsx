@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 // Cancel and "run again" as a person meets them on a run's page and in the run list.
-import { fireEvent, render, screen } from "@testing-library/react";
+import { act, fireEvent, render, screen } from "@testing-library/react";
 import { ApiError } from "../api/api-error";
 import type { RunStatus } from "../api/api-types";
 import type { FormState } from "../forms/form-state";
@@ -18,22 +18,26 @@ describe("a queued or running run", () => {
     expect(screen.getByRole("button").textContent).toBe("Cancel run");
   });
 
-  test("cancelling asks first; declined, nothing is sent", () => {
-    const confirm = jest.spyOn(window, "confirm").mockReturnValue(false);
+  test("cancelling asks first, in the page; declined, nothing is sent and focus returns to the button", () => {
     const cancel = answers({ ok: true });
     render(<RunControls run={run("running")} cancel={cancel} />);
     fireEvent.click(screen.getByRole("button", { name: "Cancel run" }));
-    expect(confirm).toHaveBeenCalledWith("Stop this run? Actions already applied stay applied.");
+    const dialog = screen.getByRole("alertdialog", { name: CANCEL_CONFIRMATION });
     expect(CANCEL_CONFIRMATION).toBe("Stop this run? Actions already applied stay applied.");
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Keep it running" }));
+    expect(screen.queryByRole("alertdialog")).toBeNull();
     expect(cancel).not.toHaveBeenCalled();
-    expect(screen.getByRole("button", { name: "Cancel run" })).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Cancel run" }));
   });
 
   test("confirmed, the run is cancelled and the button gives way to 'Cancelling…'", async () => {
-    jest.spyOn(window, "confirm").mockReturnValue(true);
     const cancel = answers({ ok: true, message: "Cancelling: the run stops within a few seconds." });
     render(<RunControls run={run("running")} cancel={cancel} />);
     fireEvent.click(screen.getByRole("button", { name: "Cancel run" }));
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Stop the run" }));
+    });
     expect((await screen.findByRole("status")).textContent).toBe("Cancelling…");
     expect(cancel).toHaveBeenCalledTimes(1);
     expect(screen.queryByRole("button")).toBeNull();
@@ -46,10 +50,12 @@ describe("a queued or running run", () => {
   });
 
   test("a refusal is shown beside the button, which stays", async () => {
-    jest.spyOn(window, "confirm").mockReturnValue(true);
     const message = "The run already ended (succeeded); only a queued or running run can be cancelled.";
     render(<RunControls run={run("running")} cancel={answers({ ok: false, message })} />);
     fireEvent.click(screen.getByRole("button", { name: "Cancel run" }));
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Stop the run" }));
+    });
     expect((await screen.findByRole("alert")).textContent).toBe(message);
     expect(screen.getByRole("button", { name: "Cancel run" })).toBeTruthy();
   });

@@ -4,6 +4,7 @@
 import { useActionState } from "react";
 import type { SyncRun } from "../api/api-types";
 import { ActionButton } from "../components/action-button";
+import { useConfirmedSubmit } from "../components/confirm-dialog";
 import { FormMessage } from "../components/form-field";
 import { SubmitButton } from "../components/submit-button";
 import type { FormState } from "../forms/form-state";
@@ -32,6 +33,10 @@ export function RunControls({
 
 function CancelRunButton({ cancel, requested }: { cancel: () => Promise<FormState>; requested: boolean }) {
   const [state, submit] = useActionState<FormState>(() => cancel(), {});
+  const { form, onSubmit, dialog } = useConfirmedSubmit(CANCEL_CONFIRMATION, {
+    confirm: "Stop the run",
+    cancel: "Keep it running",
+  });
   if (requested || state.ok) {
     return (
       <span className="badge warn" role="status" data-run-cancelling>
@@ -40,16 +45,11 @@ function CancelRunButton({ cancel, requested }: { cancel: () => Promise<FormStat
     );
   }
   return (
-    <form
-      action={submit}
-      onSubmit={(event) => {
-        if (!window.confirm(CANCEL_CONFIRMATION)) event.preventDefault();
-      }}
-      style={{ display: "inline-block" }}
-    >
+    <form ref={form} action={submit} onSubmit={onSubmit} style={{ display: "inline-block" }}>
       <SubmitButton className="danger" pendingLabel="Cancelling…">
         Cancel run
       </SubmitButton>
+      {dialog}
       <FormMessage ok={state.ok} message={state.message} />
     </form>
   );

@@ -199,11 +199,14 @@ test("a blocked run lists what it would disable; Dismiss cancels one, Approve ap
   // biome-ignore lint/performance/useDomNodeTextContent: the review laid out as a person reads it, for the report
   const review = await page.locator("[data-blocked-review]").innerText();
   console.log(`blocked run review with 2 of 6 chosen, as the page reads:\n${review}`);
-  page.once("dialog", (dialog) => {
-    expect(dialog.message()).toBe("Apply the 2 selected action(s)? The other 4 will not be applied.");
-    void dialog.accept();
-  });
   await page.getByRole("button", { name: "Approve 2 selected" }).click();
+  // Asked in the page, not by the browser: the question names what is and is not applied.
+  const approval = page.getByRole("alertdialog", {
+    name: "Apply the 2 selected action(s)? The other 4 will not be applied.",
+  });
+  await approval.waitFor();
+  await expectNoAxeViolations(page, "blocked run: approval asked");
+  await approval.getByRole("button", { name: "Apply" }).click();
   await page.locator('[data-run-status="succeeded"]').waitFor();
   expect(await page.locator('[data-count="disable"]').textContent()).toBe("2");
   const run = api.tenants.get(tenantId)?.runs.find((r) => r.id === approved);
