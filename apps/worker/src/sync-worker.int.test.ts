@@ -209,7 +209,10 @@ describe("a tenant's runs against the emulators", () => {
         clientSecretEnc: world.secretBox.encrypt(tenant.id, key, entraSecretField("sandbox"), CLIENT_SECRET),
       },
     });
-    expect((await waitForRun(world, await requestRun(world, tenant.id))).status).toBe("succeeded");
+    const retried = await requestRun(world, tenant.id);
+    expect((await waitForRun(world, retried)).status).toBe("succeeded");
+    // The run shows as finished before its worker records the tenant's health: wait for the job to end.
+    await jobSettled(retried);
     const healthy = await world.db.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
     expect(healthy).toMatchObject({ attentionReason: null, consecutiveFailures: 0, quarantinedUntil: null });
     const restored = await world.queue.getJobScheduler(tenantSchedulerId(tenant.id));
