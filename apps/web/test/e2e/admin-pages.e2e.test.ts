@@ -6,44 +6,28 @@
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { expectNoAxeViolations } from "./axe";
-import { chromiumArgs, screenshotTaker, walkFirstVisit } from "./first-visit";
-import { freePort, type PortalProcess, startPortal } from "./portal-process";
-import { type SandboxStack, startSandboxStack } from "./sandbox-stack";
+import { screenshotTaker, walkFirstVisit } from "./first-visit";
+import type { PortalProcess } from "./portal-process";
+import { type SandboxPortal, startSandboxPortal } from "./sandbox-portal";
+import type { SandboxStack } from "./sandbox-stack";
 
 const artifacts = path.resolve(__dirname, "../../test-results/admin-pages");
-const tokenSecret = "e2e-admin-pages-token-secret-0123456789ab";
 
+let sandbox: SandboxPortal;
 let stack: SandboxStack;
 let portal: PortalProcess;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  const portalPort = await freePort();
-  stack = await startSandboxStack({ tokenSecret, portalOrigin: `http://127.0.0.1:${portalPort}` });
-  portal = await startPortal(
-    {
-      API_URL: stack.apiUrl,
-      API_TOKEN_SECRET: tokenSecret,
-      NEXTAUTH_SECRET: "e2e-admin-pages-nextauth-secret-0123456789",
-    },
-    portalPort,
-  );
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: chromiumArgs,
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(30_000);
+  sandbox = await startSandboxPortal();
+  ({ stack, portal, page } = sandbox);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await portal?.stop();
-  await stack?.stop();
+  await sandbox?.stop();
 }, 60_000);
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000) {

@@ -11,16 +11,16 @@ import { request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { simpleParser } from "mailparser";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { SMTPServer } from "smtp-server";
 import { expectNoAxeViolations } from "./axe";
-import { chromiumArgs, screenshotTaker, walkFirstVisit } from "./first-visit";
-import { freePort, type PortalProcess, startPortal } from "./portal-process";
-import { type SandboxStack, startSandboxStack } from "./sandbox-stack";
+import { screenshotTaker, walkFirstVisit } from "./first-visit";
+import type { PortalProcess } from "./portal-process";
+import { type SandboxPortal, startSandboxPortal } from "./sandbox-portal";
+import type { SandboxStack } from "./sandbox-stack";
 
 const root = path.resolve(__dirname, "../../../..");
 const artifacts = path.resolve(__dirname, "../../test-results/alerts");
-const tokenSecret = "e2e-alerts-token-secret-0123456789abcdef";
 
 interface Mail {
   to: string;
@@ -32,9 +32,9 @@ interface Hook {
   signature: string | undefined;
 }
 
+let sandbox: SandboxPortal;
 let stack: SandboxStack;
 let portal: PortalProcess;
-let browser: Browser;
 let page: Page;
 let smtp: SMTPServer;
 let receiver: Server;
@@ -79,10 +79,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/techsync-alerts`;
-  const portalPort = await freePort();
-  stack = await startSandboxStack({
-    tokenSecret,
-    portalOrigin: `http://127.0.0.1:${portalPort}`,
+  sandbox = await startSandboxPortal({
     env: {
       SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
       SMTP_FROM: "TechSync <alerts@techsync.test>",
@@ -90,26 +87,11 @@ beforeAll(async () => {
       ALERT_WEBHOOKS_ALLOW_LOCAL: "true",
     },
   });
-  portal = await startPortal(
-    {
-      API_URL: stack.apiUrl,
-      API_TOKEN_SECRET: tokenSecret,
-      NEXTAUTH_SECRET: "e2e-nextauth-secret-0123456789abcdef0123",
-    },
-    portalPort,
-  );
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: chromiumArgs,
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(30_000);
+  ({ stack, portal, page } = sandbox);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await portal?.stop();
-  await stack?.stop();
+  await sandbox?.stop();
   await new Promise((r) => smtp?.close(() => r(undefined)));
   await new Promise((r) => receiver?.close(() => r(undefined)));
 }, 60_000);

@@ -6,51 +6,34 @@
 // checks every state shown.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { expectNoAxeViolations } from "./axe";
-import { chromiumArgs, screenshotTaker } from "./first-visit";
-import { freePort, type PortalProcess, startPortal } from "./portal-process";
-import { type SandboxStack, startSandboxStack } from "./sandbox-stack";
+import { screenshotTaker } from "./first-visit";
+import type { PortalProcess } from "./portal-process";
+import { type SandboxPortal, startSandboxPortal } from "./sandbox-portal";
 
 const artifacts = path.resolve(__dirname, "../../test-results/keyboard-and-phone");
-const tokenSecret = "e2e-keyboard-token-secret-0123456789abcdef";
 const email = "keyboard-admin@contoso.example";
 const password = "a-long-enough-password";
 
-let stack: SandboxStack;
+let sandbox: SandboxPortal;
 let portal: PortalProcess;
 let portalUrl: string;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let tenantId = "";
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  const portalPort = await freePort();
-  portalUrl = `http://127.0.0.1:${portalPort}`;
-  stack = await startSandboxStack({ tokenSecret, portalOrigin: portalUrl });
-  portal = await startPortal(
-    {
-      API_URL: stack.apiUrl,
-      API_TOKEN_SECRET: tokenSecret,
-      NEXTAUTH_SECRET: "e2e-nextauth-secret-0123456789abcdef0123",
-    },
-    portalPort,
-  );
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: chromiumArgs,
+  sandbox = await startSandboxPortal({
+    viewport: { width: 1440, height: 900 },
   });
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(30_000);
+  ({ portal, context, page } = sandbox);
+  portalUrl = portal.url;
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await portal?.stop();
-  await stack?.stop();
+  await sandbox?.stop();
 }, 60_000);
 
 /** Checks the state with axe, then keeps a screenshot of it. */

@@ -5,20 +5,20 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { expectNoAxeViolations } from "./axe";
-import { chromiumArgs, screenshotTaker, walkFirstVisit } from "./first-visit";
-import { freePort, type PortalProcess, startPortal } from "./portal-process";
-import { type SandboxStack, startSandboxStack } from "./sandbox-stack";
+import { screenshotTaker, walkFirstVisit } from "./first-visit";
+import type { PortalProcess } from "./portal-process";
+import { type SandboxPortal, startSandboxPortal } from "./sandbox-portal";
+import type { SandboxStack } from "./sandbox-stack";
 
 const artifacts = path.resolve(__dirname, "../../test-results/mapping-editor");
-const tokenSecret = "e2e-mapping-token-secret-0123456789abcdef";
 // The sandbox's Entra directory in the Graph emulator (sandboxEntraConnection's directoryId).
 const DIRECTORY = "7d3b3f4e-5c2a-4e1b-9a6f-2c8d1e0f4a10";
 
+let sandbox: SandboxPortal;
 let stack: SandboxStack;
 let portal: PortalProcess;
-let browser: Browser;
 let page: Page;
 let tenantId: string;
 
@@ -53,24 +53,8 @@ async function confirmWithEstimate(state: string) {
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  const portalPort = await freePort();
-  stack = await startSandboxStack({ tokenSecret, portalOrigin: `http://127.0.0.1:${portalPort}` });
-  portal = await startPortal(
-    {
-      API_URL: stack.apiUrl,
-      API_TOKEN_SECRET: tokenSecret,
-      NEXTAUTH_SECRET: "e2e-mapping-nextauth-0123456789abcdef01",
-    },
-    portalPort,
-  );
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: chromiumArgs,
-  });
-  // A context of its own, so a second tab (same session) can be opened in it.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(30_000);
+  sandbox = await startSandboxPortal();
+  ({ stack, portal, page } = sandbox);
   const outcome = await walkFirstVisit(page, portal.url, {
     email: `mah-mapping-${Date.now()}@contoso-demo.example`,
     pairs: [
@@ -83,9 +67,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await portal?.stop();
-  await stack?.stop();
+  await sandbox?.stop();
 }, 60_000);
 
 function failWithOutput(error: unknown): never {
