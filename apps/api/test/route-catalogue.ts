@@ -97,6 +97,9 @@ export function validBody(op: Operation): Record<string, unknown> | undefined {
       clientId: "a1c2e3f4-0b1d-4c5e-8f90-123456789abc",
       clientSecret: "walker-secret",
     },
+    // No candidate: the saved connection is tested (a candidate's own checks are the connections tests').
+    "POST /v1/tenants/{tenantId}/rescue-connection/test": {},
+    "POST /v1/tenants/{tenantId}/entra-connection/test": {},
     "POST /v1/tenants/{tenantId}/mappings": { entraGroupId: "g-1", entraGroupName: "Helpdesk", rescueGroupId: 1 },
     "PATCH /v1/tenants/{tenantId}/mappings/{mappingId}": { priority: 5 },
     "PUT /v1/tenants/{tenantId}/mappings/order": {
