@@ -87,6 +87,14 @@ test("no secret value appears in any response body or log line", async () => {
     payload: { email: "invitee@example.test", role: "admin" },
   });
   const invitationToken = invitationTokenOf(invited.json().link);
+  // Likewise a webhook's signing secret, shown only when the webhook is added.
+  const hook = await api.call(token, {
+    method: "POST",
+    url: `${base}/alerts/webhooks`,
+    payload: { url: "https://hooks.example.com/techsync", events: ["run_failed"] },
+  });
+  expect(hook.statusCode).toBe(201);
+  const signingSecret: string = hook.json().signingSecret;
 
   // Refusals whose bodies carry secrets must not echo them.
   await record(token, {
@@ -115,6 +123,22 @@ test("no secret value appears in any response body or log line", async () => {
     data: { tenantId: tenant.id, entraGroupId: "g", entraGroupName: "G", rescueGroupId: 1, rescueGroupName: "R" },
   });
   const member = await api.memberOf(tenant.id, "viewer");
+  const recipient = await api.call(token, {
+    method: "POST",
+    url: `${base}/alerts/recipients`,
+    payload: { email: "oncall@example.test", events: ["run_failed"] },
+  });
+  const link = await api.prisma.link.create({
+    data: {
+      tenantId: tenant.id,
+      entraUserId: "e",
+      rescueNodeId: 7,
+      name: "A",
+      nick: "A",
+      email: "a@example.test",
+      ssoId: "",
+    },
+  });
   const ids = {
     tenantId: tenant.id,
     runId: run.id,
@@ -125,6 +149,9 @@ test("no secret value appears in any response body or log line", async () => {
     token: invitationToken,
     // Not a user of the demo directory: the sync route asks the directory (with the stored secret) and answers 404.
     entraUserId: "5f0c2a8e-1b7d-4c3e-9a6f-2d8b4e1c7a90",
+    recipientId: recipient.json().id,
+    webhookId: hook.json().webhook.id,
+    linkId: link.id,
   };
   const operations = await v1Operations(api.app);
   const routesCalled = new Set<string>();
@@ -156,6 +183,7 @@ test("no secret value appears in any response body or log line", async () => {
     // The part after `tsk_<prefix>_`: base64url, so it may itself hold "_".
     apiKey.slice("tsk_".length + 13),
     invitationToken,
+    signingSecret,
     "walker-password",
     "walker-token",
     "walker-secret",
