@@ -236,10 +236,77 @@ test("an Entra secret expiring within 30 days reminds the owners at most once pe
   await checkEntraSecretExpiry(deps, new Date("2026-12-02T20:00:00Z"));
   const mine = () => mails.filter((m) => m.to === owner.email && /expires within 30 days/.test(m.subject));
   await until("the reminder", () => mine().length === 1);
-  expect(mine()[0]!.text).toContain("expires on 2026-12-20 (in 18 days)");
+  expect(mine()[0]!.text).toContain("expires on 2026-12-20 (in 18 days; the date entered with the secret in TechSync)");
   await new Promise((r) => setTimeout(r, 1000));
   expect(mine()).toHaveLength(1);
   await checkEntraSecretExpiry(deps, new Date("2026-12-03T08:00:00Z"));
   await until("the next day's reminder", () => mine().length === 2);
+  await tenant.rescue.close();
+});
+
+/** The tenant's one app registration in the emulated directory. */
+function appOf(tenant: Awaited<ReturnType<typeof createTestTenant>>) {
+  const app = [...tenant.directory.apps.values()][0];
+  if (!app) throw new Error("the test tenant has no app registration");
+  return app;
+}
+
+const applicationReads = () => world.graph.admin.recentRequests.filter((url) => url.startsWith("/v1.0/applications"));
+
+test("without an entered date, the reminder uses the date read from the app registration in Graph, read once a day", async () => {
+  const tenant = await createTestTenant(world, { users: 1, activated: false });
+  const { owner } = await configureAlerts(tenant.id, []);
+  // Real time: the emulator refuses an expired secret at sign-in by the real clock.
+  const now = new Date();
+  const expires = new Date(now.getTime() + 18 * 24 * 3600_000);
+  appOf(tenant).secrets[0]!.expiresAt = expires.toISOString();
+  const deps = {
+    prisma: world.db.prisma,
+    queue: alerts.queue,
+    secretBox: world.secretBox,
+    outbound: world.outbound,
+    log: pino({ level: "silent" }),
+  };
+  const readsBefore = applicationReads().length;
+  await checkEntraSecretExpiry(deps, now);
+  const mine = () => mails.filter((m) => m.to === owner.email && /expires within 30 days/.test(m.subject));
+  await until("the reminder", () => mine().length === 1);
+  expect(mine()[0]!.text).toContain(`expires on ${expires.toISOString().slice(0, 10)} (in 18 days`);
+  expect(mine()[0]!.text).toContain("read from the app registration in Microsoft Entra ID");
+  const connection = await world.db.prisma.entraConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } });
+  expect(connection.clientSecretGraphExpiresAt?.toISOString()).toBe(expires.toISOString());
+  const readsOnce = applicationReads().length;
+  expect(readsOnce).toBeGreaterThan(readsBefore);
+
+  // Six hours later the check runs again: Graph is not asked again the same day, and no second mail.
+  await checkEntraSecretExpiry(deps, new Date(now.getTime() + 6 * 3600_000));
+  expect(applicationReads().length).toBe(readsOnce);
+  await new Promise((r) => setTimeout(r, 500));
+  expect(mine()).toHaveLength(1);
+
+  // A date entered with the secret wins over Graph's, and the reminder says so.
+  await world.db.prisma.entraConnection.update({
+    where: { tenantId: tenant.id },
+    data: { clientSecretExpiresAt: new Date(now.getTime() + 10 * 24 * 3600_000) },
+  });
+  await checkEntraSecretExpiry(deps, new Date(now.getTime() + 25 * 3600_000));
+  await until("the next day's reminder", () => mine().length === 2);
+  expect(mine()[1]!.text).toContain("(in 9 days; the date entered with the secret in TechSync)");
+  await tenant.rescue.close();
+});
+
+test("an app that may not read app registrations gets no reminder and the check goes on without error", async () => {
+  const tenant = await createTestTenant(world, { users: 1, activated: false });
+  const { owner } = await configureAlerts(tenant.id, []);
+  const now = new Date();
+  appOf(tenant).secrets[0]!.expiresAt = new Date(now.getTime() + 5 * 24 * 3600_000).toISOString();
+  tenant.directory.setAppRoles(appOf(tenant).clientId, ["User.Read.All", "Group.Read.All"]);
+  const deps = { prisma: world.db.prisma, queue: alerts.queue, secretBox: world.secretBox, outbound: world.outbound };
+  await expect(checkEntraSecretExpiry(deps, now)).resolves.toEqual(expect.any(Number));
+  const connection = await world.db.prisma.entraConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } });
+  expect(connection.clientSecretGraphReadAt).toEqual(now);
+  expect(connection.clientSecretGraphExpiresAt).toBeNull();
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(mails.filter((m) => m.to === owner.email && /expires within 30 days/.test(m.subject))).toHaveLength(0);
   await tenant.rescue.close();
 });

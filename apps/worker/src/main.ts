@@ -24,6 +24,11 @@ async function main(): Promise<void> {
   const secretBox = new SecretBox(parseMasterKeyring(env.SECRET_BOX_MASTER_KEYS, env.SECRET_BOX_ACTIVE_KEY_ID));
   const graphEmulatorCa = env.GRAPH_EMULATOR_CA_PATH ? readFileSync(env.GRAPH_EMULATOR_CA_PATH, "utf8") : undefined;
 
+  const outbound = {
+    emulators: { rescueUrl: env.RESCUE_EMULATOR_URL, graphUrl: env.GRAPH_EMULATOR_URL },
+    graphEmulatorCa,
+  };
+
   const allowLocalWebhooks = env.ALERT_WEBHOOKS_ALLOW_LOCAL && env.NODE_ENV !== "production";
   const alerts = startAlertWorker({
     prisma,
@@ -33,6 +38,7 @@ async function main(): Promise<void> {
     prefix: env.REDIS_PREFIX,
     portalUrl: env.PORTAL_ORIGIN,
     webhookPolicy: { allowHttp: allowLocalWebhooks, allowPrivateAddresses: allowLocalWebhooks },
+    outbound,
     ...(env.SMTP_URL ? { mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM }) } : {}),
   });
 
@@ -57,12 +63,7 @@ async function main(): Promise<void> {
           },
         }
       : {}),
-    adapters: {
-      outbound: {
-        emulators: { rescueUrl: env.RESCUE_EMULATOR_URL, graphUrl: env.GRAPH_EMULATOR_URL },
-        graphEmulatorCa,
-      },
-    },
+    adapters: { outbound },
   });
 
   // At start, before the timer's first pass: runs nobody executes get their job back, schedules follow the database.

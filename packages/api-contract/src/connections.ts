@@ -89,8 +89,13 @@ export const ZEntraConnection = z.object({
   directoryId: z.string(),
   clientId: z.string(),
   hasClientSecret: z.boolean(),
-  /** When the client secret expires (YYYY-MM-DD), as entered with it; null: not known. */
+  /**
+   * When the client secret expires (YYYY-MM-DD): the date entered with it, else the one read from the app
+   * registration in Graph (when the app may read it, at most daily); null: not known.
+   */
   clientSecretExpiresOn: z.iso.date().nullable().optional(),
+  /** Where `clientSecretExpiresOn` comes from: entered with the secret, or read from Graph; null: not known. */
+  clientSecretExpirySource: z.enum(["entered", "graph"]).nullable().optional(),
   cloud: ZEntraCloud,
   lastTestedAt: ZIsoDate.nullable(),
   lastTestOk: z.boolean().nullable(),

@@ -1,4 +1,5 @@
 // @techsync/entra: Microsoft Entra ID (Graph) as sync-core's DirectorySource.
+export { type ClientSecretExpiry, pickSecretCredential, readClientSecretExpiry } from "./client-secret-expiry";
 export {
   type DeltaCursor,
   type DirectoryChanges,

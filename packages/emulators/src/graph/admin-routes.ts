@@ -1,5 +1,6 @@
 // /_emulator/...: what tests and demos change behind the directory's back (membership, user state,
 // consent, faults). Not part of Graph; unauthenticated because the emulator only serves local clients.
+import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { EmulatedTenant } from "./emulated-tenant";
@@ -63,6 +64,12 @@ const ZNewDirectoryObject = z.discriminatedUnion("kind", [
   }),
 ]);
 const ZRoles = z.object({ roles: z.array(z.string()) });
+const ZSecret = z.object({
+  value: z.string().min(3),
+  expiresAt: z.iso.datetime({ offset: true }),
+  displayName: z.string().optional(),
+  startDateTime: z.iso.datetime({ offset: true }).optional(),
+});
 const ZMember = z.object({ memberId: z.string().min(1) });
 const ZFaults = z
   .object({
@@ -293,6 +300,17 @@ export function registerAdminRoutes(app: FastifyInstance, admin: GraphEmulatorAd
           const parsed = ZRoles.safeParse(body ?? {});
           if (!parsed.success) return invalid(reply, parsed.error);
           return tenant.setAppRoles(params.clientId, parsed.data.roles) ?? notFound(reply, `app ${params.clientId}`);
+        }),
+      );
+      routes.post(
+        "/tenants/:tenantId/apps/:clientId/secrets",
+        withTenant<{ tenantId: string; clientId: string }>((tenant, params, body, reply) => {
+          const parsed = ZSecret.safeParse(body ?? {});
+          if (!parsed.success) return invalid(reply, parsed.error);
+          const id = randomUUID();
+          const app = tenant.addAppSecret(params.clientId, { id, ...parsed.data });
+          if (!app) return notFound(reply, `app ${params.clientId}`);
+          return { keyId: id, hint: parsed.data.value.slice(0, 3), endDateTime: parsed.data.expiresAt };
         }),
       );
     },

@@ -98,6 +98,10 @@ export interface EmulatedSecret {
   id: string;
   value: string;
   expiresAt: string;
+  /** The description typed when the secret was added (Graph's passwordCredentials displayName). */
+  displayName?: string;
+  /** When the secret was added (Graph's startDateTime); defaults to a fixed date in the past. */
+  startDateTime?: string;
 }
 
 export interface EmulatedApp {
@@ -343,6 +347,14 @@ export class EmulatedTenant {
     user.version = this.nextSeq();
     this.onChange?.({ kind: "user", id, changeType: "deleted" });
     return user;
+  }
+
+  /** Adds a client secret to an app registration, as "New client secret" in the Entra admin center does. */
+  addAppSecret(clientId: string, secret: EmulatedSecret): EmulatedApp | undefined {
+    const app = this.apps.get(clientId);
+    if (!app) return undefined;
+    app.secrets.push({ ...secret });
+    return app;
   }
 
   setAppRoles(clientId: string, roles: string[]): EmulatedApp | undefined {

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { EmulatedDirectoryObjectKind, EmulatedGroup, EmulatedUser } from "./emulated-tenant";
+import { registerApplicationRoutes } from "./graph-application-routes";
 import { authenticate, callerOf, READ_GROUPS, READ_USERS, requireRole } from "./graph-caller";
 import { registerDeltaRoutes } from "./graph-delta";
 import type { GraphEmulatorContext } from "./graph-emulator-context";
@@ -209,6 +210,7 @@ export function registerGraphRoutes(app: FastifyInstance, context: GraphEmulator
       });
 
       registerDeltaRoutes(graph, context);
+      registerApplicationRoutes(graph);
       registerSubscriptionRoutes(graph, context);
 
       graph.get<{ Params: { id: string } }>("/groups/:id", async (request, reply) => {

@@ -141,3 +141,25 @@ test("the Entra client secret's expiry date is kept with the connection until a 
   expect(bad.statusCode).toBe(400);
   expect(bad.json().message).toMatch(/must be a date/);
 });
+
+test("without an entered date the connection shows the expiry read from Graph, and saving the connection forgets it", async () => {
+  const owner = await api.ownerWithTenant("Expiry Read Ltd");
+  const url = `/v1/tenants/${owner.tenantId}/entra-connection`;
+  const ids = { directoryId: "contoso.example", clientId: "a1c2e3f4-0b1d-4c5e-8f90-123456789abc" };
+  const put = (payload: Record<string, unknown>) => api.call(owner.token, { method: "PUT", url, payload });
+  expect((await put({ ...ids, clientSecret: "first-secret-value" })).json()).toMatchObject({
+    clientSecretExpiresOn: null,
+    clientSecretExpirySource: null,
+  });
+  // What the worker's daily read stores.
+  await api.prisma.entraConnection.update({
+    where: { tenantId: owner.tenantId },
+    data: { clientSecretGraphExpiresAt: new Date("2027-02-01T10:00:00Z"), clientSecretGraphReadAt: new Date() },
+  });
+  const read = await api.call(owner.token, { method: "GET", url });
+  expect(read.json()).toMatchObject({ clientSecretExpiresOn: "2027-02-01", clientSecretExpirySource: "graph" });
+  const entered = await put({ ...ids, clientSecretExpiresOn: "2027-01-15" });
+  expect(entered.json()).toMatchObject({ clientSecretExpiresOn: "2027-01-15", clientSecretExpirySource: "entered" });
+  const row = await api.prisma.entraConnection.findUniqueOrThrow({ where: { tenantId: owner.tenantId } });
+  expect(row).toMatchObject({ clientSecretGraphExpiresAt: null, clientSecretGraphReadAt: null });
+});

@@ -21,6 +21,20 @@ export function entraConnectionView(row: Prisma.EntraConnectionModel): EntraConn
     lastTestedAt: isoOrNull(row.lastTestedAt),
     lastTestOk: row.lastTestOk,
     lastTestMessage: row.lastTestMessage,
-    clientSecretExpiresOn: row.clientSecretExpiresAt?.toISOString().slice(0, 10) ?? null,
+    ...secretExpiry(row),
   };
+}
+
+/** The entered date wins; the one read from Graph (alert-worker's daily read) stands in when none was entered. */
+function secretExpiry(
+  row: Pick<Prisma.EntraConnectionModel, "clientSecretExpiresAt" | "clientSecretGraphExpiresAt">,
+): Pick<EntraConnectionView, "clientSecretExpiresOn" | "clientSecretExpirySource"> {
+  const day = (date: Date) => date.toISOString().slice(0, 10);
+  if (row.clientSecretExpiresAt) {
+    return { clientSecretExpiresOn: day(row.clientSecretExpiresAt), clientSecretExpirySource: "entered" };
+  }
+  if (row.clientSecretGraphExpiresAt) {
+    return { clientSecretExpiresOn: day(row.clientSecretGraphExpiresAt), clientSecretExpirySource: "graph" };
+  }
+  return { clientSecretExpiresOn: null, clientSecretExpirySource: null };
 }

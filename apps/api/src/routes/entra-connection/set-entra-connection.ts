@@ -55,6 +55,9 @@ export async function setEntraConnection(
       lastTestedAt: null,
       lastTestOk: null,
       lastTestMessage: null,
+      // The app, secret or cloud may have changed: the worker reads Graph's date afresh on its next check.
+      clientSecretGraphExpiresAt: null,
+      clientSecretGraphReadAt: null,
       clientSecretExpiresAt:
         body.clientSecretExpiresOn !== undefined
           ? body.clientSecretExpiresOn === null

@@ -185,6 +185,19 @@ describe("step 2: Entra ID", () => {
     expect(screen.getByText("Grant admin consent for your directory.")).toBeTruthy();
   });
 
+  test("a secret expiry read from Entra is told beside an empty date field, so saving does not make it an entered one", () => {
+    render(
+      <EntraStepForm
+        tenantId="t1"
+        action={jest.fn()}
+        saved={{ ...saved, clientSecretExpiresOnInEntra: "2026-12-20" }}
+      />,
+    );
+    const date = screen.getByLabelText("Client secret expires on (optional)") as HTMLInputElement;
+    expect(date.value).toBe("");
+    expect(screen.getByText(/Microsoft Entra ID says the secret expires on 20 December 2026/)).toBeTruthy();
+  });
+
   test("Back returns to step 1", () => {
     render(<EntraStepForm tenantId="t1" action={jest.fn()} saved={saved} />);
     expect(screen.getByRole("link", { name: "Back" }).getAttribute("href")).toBe("/t/t1/onboarding/rescue");

@@ -17,6 +17,18 @@ export interface SavedEntraStep {
   hasClientSecret: boolean;
   /** YYYY-MM-DD, or "" when not known. */
   clientSecretExpiresOn?: string;
+  /** YYYY-MM-DD read from the app registration in Entra when none was entered. */
+  clientSecretExpiresOnInEntra?: string;
+}
+
+/** "20 December 2026" from YYYY-MM-DD. */
+function dayInWords(day: string): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 }
 
 export function EntraStepForm({
@@ -65,7 +77,11 @@ export function EntraStepForm({
         label="Client secret expires on (optional)"
         type="date"
         defaultValue={value("clientSecretExpiresOn")}
-        hint="The secret's Expires date in Certificates & secrets. TechSync reminds you by email 30 days before."
+        hint={
+          saved.clientSecretExpiresOnInEntra
+            ? `Microsoft Entra ID says the secret expires on ${dayInWords(saved.clientSecretExpiresOnInEntra)}; TechSync reminds you by email 30 days before. Enter a date only to override it.`
+            : "The secret's Expires date in Certificates & secrets. TechSync reminds you by email 30 days before. Left empty, TechSync reads it from the app registration when the app may read it (Directory.Read.All)."
+        }
         error={errors.clientSecretExpiresOn}
       />
       <SelectField

@@ -51,7 +51,12 @@ export default async function EntraStep({
             cloud: connection?.cloud ?? "global",
             cloudOptions: entraCloudOptions(settings.sandboxMode),
             hasClientSecret: connection?.hasClientSecret ?? false,
-            clientSecretExpiresOn: connection?.clientSecretExpiresOn ?? "",
+            // A date read from Graph is shown, not put in the field: saving it would make it an entered one.
+            clientSecretExpiresOn:
+              connection?.clientSecretExpirySource === "graph" ? "" : (connection?.clientSecretExpiresOn ?? ""),
+            ...(connection?.clientSecretExpirySource === "graph" && connection.clientSecretExpiresOn
+              ? { clientSecretExpiresOnInEntra: connection.clientSecretExpiresOn }
+              : {}),
           }}
         />
       </div>
